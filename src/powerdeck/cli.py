@@ -1,0 +1,113 @@
+"""Command line: `powerdeck` starts the app; `cards`, `export` and `import` work without it.
+
+Every error a user can cause ends as one line on stderr and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from powerdeck import __version__
+from powerdeck.errors import PowerdeckError
+
+ANIMATION_LEVELS = ("none", "basic", "full")
+EXPORT_FORMATS = ("markdown", "csv", "json")
+
+
+def _add_common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options that work before or after a subcommand (`powerdeck --data D cards` or `cards --data D`)."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument(
+        "--data",
+        metavar="DIR",
+        default=default,
+        help="folder of your review log (default: your user data folder; env POWERDECK_DATA)",
+    )
+    parser.add_argument(
+        "--deck",
+        metavar="FILE",
+        default=default,
+        help="use another deck file of the same format (env POWERDECK_DECK)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="powerdeck",
+        description=(
+            "The New NHS Alliance power shifting cards, with a private review log book. "
+            "Run without a command to open the app."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"powerdeck {__version__}")
+    _add_common_options(parser, suppress=False)
+    parser.add_argument(
+        "--animation",
+        choices=ANIMATION_LEVELS,
+        help="card animations (default: full; basic over SSH); env TEXTUAL_ANIMATIONS",
+    )
+    parser.add_argument("--theme", metavar="NAME", help="colour theme (remembered)")
+    parser.add_argument(
+        "--no-mouse",
+        action="store_true",
+        help="do not capture the mouse (keeps your terminal's own text selection)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    cards = commands.add_parser("cards", help="print the deck's outline, or one card")
+    _add_common_options(cards, suppress=True)
+    cards.add_argument("card_id", nargs="?", metavar="ID", help='a card id such as "4.2"')
+
+    export = commands.add_parser("export", help="write your review log to a file for a review")
+    _add_common_options(export, suppress=True)
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
+    export.add_argument(
+        "--capability",
+        type=int,
+        action="append",
+        metavar="N",
+        help="only capability N (repeat for several)",
+    )
+    export.add_argument("--since", metavar="DATE", help="entries from this date (YYYY-MM-DD)")
+    export.add_argument("--until", metavar="DATE", help="entries up to this date (YYYY-MM-DD)")
+    export.add_argument(
+        "--open", action="store_true", help="only open entries (outcome or learning to write)"
+    )
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help='file to write, or "-" for the screen'
+    )
+    export.add_argument(
+        "--force", action="store_true", help="overwrite the output file if it exists"
+    )
+
+    importer = commands.add_parser("import", help="add the entries of a JSON export to your log")
+    _add_common_options(importer, suppress=True)
+    importer.add_argument("file", metavar="FILE")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "cards":
+            from powerdeck.cli_cards import run_cards
+
+            return run_cards(args)
+        if args.command == "export":
+            from powerdeck.cli_transfer import run_export
+
+            return run_export(args)
+        if args.command == "import":
+            from powerdeck.cli_transfer import run_import
+
+            return run_import(args)
+        from powerdeck.launch import run_app
+
+        return run_app(args)
+    except PowerdeckError as error:
+        print(f"powerdeck: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
