@@ -158,7 +158,7 @@ def _credit_line(deck: Any) -> str:
     author = getattr(deck, "author", "") or DEFAULT_CREDIT
     if "alliance" in author.casefold() and not author.casefold().startswith("the "):
         author = f"the {author}"
-    return f"The cards are *{title}*, by {author}. The log entries are the author's own."
+    return f"The cards are *{title}*, by {author}."
 
 
 def to_markdown(
