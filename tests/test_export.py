@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from markdown_it import MarkdownIt
 
+from powerdeck.deck import Capability, Card, Deck, Section
 from powerdeck.entry import Entry
 from powerdeck.export import (
     CSV_HEADER,
@@ -24,36 +25,26 @@ from powerdeck.export import (
 )
 
 
-
-def small_deck():
+def small_deck() -> Deck:
     """Three capabilities, the third with no entries and a `|` in its title."""
-    cards = {
-        "1.1": ("First card", 1),
-        "1.2": ("Second card", 1),
-        "2.1": ("Card in two", 2),
-        "3.1": ("Card in three", 3),
-    }
     titles = {1: "First capability", 2: "Second capability", 3: "Third | pipe capability"}
+    cards = {
+        1: (("1.1", "First card"), ("1.2", "Second card")),
+        2: (("2.1", "Card in two"),),
+        3: (("3.1", "Card in three"),),
+    }
+    return Deck(
+        title="Power shifting cards",
+        author="New NHS Alliance",
+        guidance=(),
+        credit=Section("About the cards author", ("New NHS Alliance is ...",)),
+        capabilities=tuple(
+            Capability(n, titles[n], tuple(Card(i, t, ("Text.",), n) for i, t in cards[n]))
+            for n in titles
+        ),
+        source="test",
+    )
 
-    class Card:
-        def __init__(self, card_id):
-            self.id, (self.title, self.capability) = card_id, cards[card_id]
-            self.paragraphs = ("text",)
-
-    class Capability:
-        def __init__(self, number):
-            self.number, self.title = number, titles[number]
-            self.cards = tuple(Card(c) for c in cards if cards[c][1] == number)
-
-    class Deck:
-        title = "Power shifting cards"
-        author = "New NHS Alliance"
-        capabilities = tuple(Capability(n) for n in titles)
-
-        def find_card(self, card_id):
-            return Card(card_id) if card_id in cards else None
-
-    return Deck()
 
 AWKWARD = (
     'Commas, "quotes", and a pipe | here\n'
@@ -326,3 +317,16 @@ def test_import_file_error_is_a_powerdeck_error() -> None:
     from powerdeck.errors import PowerdeckError
 
     assert issubclass(ImportFileError, PowerdeckError)
+
+
+def test_markdown_with_packaged_deck_lists_all_ten_capabilities() -> None:
+    from powerdeck.deck import load_deck
+
+    deck = load_deck()
+    text = to_markdown([make_entry(1, "10.1", "x", "y", "z")], deck, "all entries")
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "Total" not in line]
+    assert len(rows) == 1 + 10  # header + every capability
+    assert "| 3 | We make space and give impetus for people to learn from one another | 0 | 0 |" in text
+    assert f"## 10. {deck.capability(10).title}" in text
+    assert f"### 2026-02-11 - 10.1 {deck.card('10.1').title}" in text
+    assert "by the New NHS Alliance." in text
