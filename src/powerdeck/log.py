@@ -1,0 +1,246 @@
+"""The review log book: entries, per-card drafts and small app state in one private JSON file.
+
+Every change is one locked read-modify-write through `SafeJSONStorage.transaction()`, so two
+sessions of one user never lose each other's work. Queries run on an in-memory index of Entry
+objects that is rebuilt only when the file changed (ours or another process's write).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterable
+
+from tinydb import TinyDB
+from tinydb.table import Document
+
+from powerdeck.entry import Draft, Entry, EntryFilter, capability_of, new_entry_id, now_iso
+from powerdeck.locations import log_path
+from powerdeck.storage import (Data, LogDamagedError, LogWriteError, SafeJSONStorage,
+                               SchemaProblem)
+
+__all__ = ["SCHEMA_VERSION", "Draft", "Entry", "EntryFilter", "Log", "LogDamagedError",
+           "LogWriteError"]
+
+SCHEMA_VERSION = 1
+ENTRIES, DRAFTS, STATE, META = "entries", "drafts", "state", "meta"
+
+
+def validate(data: Data) -> None:
+    """Refuse a file this version does not understand, before anything can write over it."""
+    meta = list(data.get(META, {}).values())
+    if not meta:
+        if any(data.values()):
+            raise SchemaProblem("it has no schema version, so it is not a powerdeck log")
+        return  # `{}` or empty tables hold nothing to lose: treated as a new log
+    version = meta[0].get("schema_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
+        raise SchemaProblem(f"it was written by a newer powerdeck (schema {version}; this one "
+                            f"reads {SCHEMA_VERSION}), so upgrade powerdeck")
+    if version != SCHEMA_VERSION:
+        raise SchemaProblem(f"unknown schema version {version!r}")
+    for doc_id, doc in data.get(ENTRIES, {}).items():
+        try:
+            Entry.from_dict(doc)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SchemaProblem(f"entry {doc_id} is not valid ({type(exc).__name__}: {exc})") from None
+    for doc_id, doc in data.get(DRAFTS, {}).items():
+        if not all(isinstance(doc.get(name), str) for name in ("card", "action", "outcome", "learning")):
+            raise SchemaProblem(f"draft {doc_id} is not valid")
+    for doc_id, doc in data.get(STATE, {}).items():
+        if not isinstance(doc.get("key"), str):
+            raise SchemaProblem(f"state {doc_id} is not valid")
+
+
+def _created_key(item: tuple[int, Entry]) -> tuple[float, int]:
+    # timestamp() copes with imported entries without a time zone (taken as local time);
+    # the doc id breaks ties between entries created in the same second.
+    return (datetime.fromisoformat(item[1].created).timestamp(), item[0])
+
+
+class Log:
+    """One user's review log file."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._db = TinyDB(self.path, storage=SafeJSONStorage, validate=validate)
+        self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
+        self._generation = -1
+        self._by_id: dict[str, tuple[int, Entry]] = {}
+        self._newest_first: list[Entry] = []
+        with self._storage.transaction():
+            if not self._raw(META):
+                self._db.table(META).insert(Document({"schema_version": SCHEMA_VERSION}, doc_id=1))
+
+    @classmethod
+    def open(cls, directory: str | os.PathLike[str]) -> Log:
+        return cls(log_path(directory))
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Log:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _raw(self, table: str) -> dict[str, Any]:
+        """A table as stored, refreshed from disk if another process wrote (do not mutate)."""
+        return (self._storage.read() or {}).get(table, {})
+
+    def _index(self) -> dict[str, tuple[int, Entry]]:
+        raw = self._raw(ENTRIES)
+        if self._storage.generation != self._generation:
+            self._by_id = {doc["id"]: (int(doc_id), Entry.from_dict(doc)) for doc_id, doc in raw.items()}
+            ordered = sorted(self._by_id.values(), key=_created_key, reverse=True)
+            self._newest_first = [entry for _, entry in ordered]
+            self._generation = self._storage.generation
+        return self._by_id
+
+    @staticmethod
+    def _next_doc_id(raw: dict[str, Any]) -> int:
+        # Computed from the file just re-read under the lock. TinyDB's own Table._next_id is
+        # cached per process, so two sessions would hand out the same id and overwrite each other.
+        return max(map(int, raw), default=0) + 1
+
+    def _find(self, entry_id: str) -> tuple[int, Entry]:
+        try:
+            return self._index()[entry_id]
+        except KeyError:
+            raise KeyError(f"no entry with id {entry_id!r}") from None
+
+    def _insert(self, table: str, docs: list[dict[str, Any]]) -> None:
+        first = self._next_doc_id(self._raw(table))
+        self._db.table(table).insert_multiple(
+            Document(doc, doc_id=first + n) for n, doc in enumerate(docs))
+
+    def _put(self, table: str, key: str, value: str, doc: dict[str, Any]) -> None:
+        """Insert or replace the one document whose `key` field equals `value`."""
+        matches = [int(i) for i, d in self._raw(table).items() if d.get(key) == value]
+        if matches:
+            self._db.table(table).remove(doc_ids=matches[1:])  # duplicates: keep one
+            self._db.table(table).update(doc, doc_ids=matches[:1])
+        else:
+            self._insert(table, [doc])
+
+    def _drop(self, table: str, key: str, value: str) -> None:
+        matches = [int(i) for i, d in self._raw(table).items() if d.get(key) == value]
+        if matches:
+            self._db.table(table).remove(doc_ids=matches)
+
+    # -- entries ---------------------------------------------------------------------------
+
+    def add(self, card: str, action: str, outcome: str = "", learning: str = "") -> Entry:
+        stamp = now_iso()
+        entry = Entry(id=new_entry_id(), card=card, capability=capability_of(card), action=action,
+                      outcome=outcome, learning=learning, created=stamp, updated=stamp)
+        with self._storage.transaction():
+            self._insert(ENTRIES, [entry.to_dict()])
+        return entry
+
+    def update(self, entry_id: str, *, action: str | None = None, outcome: str | None = None,
+               learning: str | None = None) -> Entry:
+        """Change texts; `updated` moves, `id` and `created` never do. KeyError if unknown."""
+        with self._storage.transaction():
+            doc_id, old = self._find(entry_id)
+            changes = {name: text for name, text in
+                       (("action", action), ("outcome", outcome), ("learning", learning))
+                       if text is not None and text != getattr(old, name)}
+            if not changes:
+                return old
+            new = replace(old, **changes, updated=now_iso())
+            self._db.table(ENTRIES).update(new.to_dict(), doc_ids=[doc_id])
+        return new
+
+    def delete(self, entry_id: str) -> Entry:
+        """Remove an entry and return it, so `restore()` can undo. KeyError if unknown."""
+        with self._storage.transaction():
+            doc_id, old = self._find(entry_id)
+            self._db.table(ENTRIES).remove(doc_ids=[doc_id])
+        return old
+
+    def restore(self, entry: Entry) -> Entry:
+        """Undo: put the entry back exactly as it was (replacing a later edit of it)."""
+        with self._storage.transaction():
+            found = self._index().get(entry.id)
+            if found is None:
+                self._insert(ENTRIES, [entry.to_dict()])
+            else:
+                self._db.table(ENTRIES).update(entry.to_dict(), doc_ids=[found[0]])
+        return entry
+
+    def get(self, entry_id: str) -> Entry | None:
+        found = self._index().get(entry_id)
+        return found[1] if found else None
+
+    def entries(self, filter: EntryFilter | None = None) -> list[Entry]:
+        """Newest first (by created)."""
+        self._index()
+        if filter is None or filter.is_empty:
+            return list(self._newest_first)
+        return filter.apply(self._newest_first)
+
+    def count_by_capability(self, filter: EntryFilter | None = None) -> dict[int, int]:
+        return dict(Counter(entry.capability for entry in self.entries(filter)))
+
+    def open_by_capability(self) -> dict[int, int]:
+        return dict(Counter(entry.capability for entry in self.entries() if entry.is_open))
+
+    def count_by_card(self) -> dict[str, int]:
+        return dict(Counter(entry.card for entry in self.entries()))
+
+    def import_entries(self, entries: Iterable[Entry]) -> list[Entry]:
+        """Add the entries whose id is not in the log yet (nor earlier in `entries`)."""
+        with self._storage.transaction():
+            seen = set(self._index())
+            new = []
+            for entry in entries:
+                if entry.id not in seen:
+                    seen.add(entry.id)
+                    new.append(entry)
+            if new:
+                self._insert(ENTRIES, [entry.to_dict() for entry in new])
+        return new
+
+    # -- drafts and state ------------------------------------------------------------------
+
+    def draft(self, card: str) -> Draft | None:
+        for doc in self._raw(DRAFTS).values():
+            if doc.get("card") == card:
+                return Draft.from_dict(doc)
+        return None
+
+    def save_draft(self, card: str, action: str, outcome: str, learning: str,
+                   entry_id: str | None = None) -> Draft:
+        draft = Draft(card, action, outcome, learning, entry_id, now_iso())
+        with self._storage.transaction():
+            self._put(DRAFTS, "card", card, draft.to_dict())
+        return draft
+
+    def clear_draft(self, card: str) -> None:
+        with self._storage.transaction():
+            self._drop(DRAFTS, "card", card)
+
+    def drafts(self) -> dict[str, Draft]:
+        return {doc["card"]: Draft.from_dict(doc) for doc in self._raw(DRAFTS).values()}
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        for doc in self._raw(STATE).values():
+            if doc.get("key") == key:
+                return doc.get("value", default)
+        return default
+
+    def set_state(self, key: str, value: Any) -> None:
+        """Small JSON values only (last card, theme)."""
+        with self._storage.transaction():
+            self._put(STATE, "key", key, {"key": key, "value": value})
+
+    def changed_on_disk(self) -> bool:
+        """Another session wrote since we last read; the next query shows its changes."""
+        return self._storage.changed_on_disk()
