@@ -1,0 +1,284 @@
+"""The deck: `deck.yaml` loaded and checked into frozen dataclasses. No UI here.
+
+The cards' words live only in the YAML file (the packaged one, or a team's own via `--deck` or
+POWERDECK_DECK); the format is described in docs/deck-format.md. Every problem with a deck file
+is a `DeckError` with a one-line message: the file, the line where YAML knows it, what is wrong
+and what to do.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from powerdeck.errors import PowerdeckError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+FORMAT = 1
+ENV_VAR = "POWERDECK_DECK"
+_HELP = "see docs/deck-format.md"
+_TOP_FIELDS = ("format", "title", "author", "guidance", "credit", "capabilities")
+
+
+class DeckError(PowerdeckError):
+    """A deck file that cannot be read or is not a valid deck (one-line message)."""
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    title: str
+    paragraphs: tuple[str, ...]
+    capability: int
+
+
+@dataclass(frozen=True)
+class Capability:
+    number: int
+    title: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class Deck:
+    title: str
+    author: str
+    guidance: tuple[Section, ...]
+    credit: Section
+    capabilities: tuple[Capability, ...]
+    source: str
+
+    @cached_property
+    def cards(self) -> tuple[Card, ...]:
+        """Every card, in deck order."""
+        return tuple(card for capability in self.capabilities for card in capability.cards)
+
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {card.id: i for i, card in enumerate(self.cards)}
+
+    def card(self, card_id: str) -> Card:
+        """The card with this id; KeyError if there is none."""
+        return self.cards[self._index[card_id]]
+
+    def find_card(self, card_id: str) -> Card | None:
+        index = self._index.get(card_id)
+        return None if index is None else self.cards[index]
+
+    def card_index(self, card_id: str) -> int:
+        """Position of the card in deck order; KeyError if unknown."""
+        return self._index[card_id]
+
+    def capability(self, number: int) -> Capability:
+        """The capability with this number; KeyError if there is none."""
+        for capability in self.capabilities:
+            if capability.number == number:
+                return capability
+        raise KeyError(number)
+
+    def step(self, card_id: str, delta: int) -> Card:
+        """The card `delta` places after (or before, if negative) this one, wrapping round."""
+        return self.cards[(self.card_index(card_id) + delta) % len(self.cards)]
+
+
+def deck_path_from(arg: str | os.PathLike[str] | None) -> Path | None:
+    """The deck file to use: the `--deck` argument, else POWERDECK_DECK, else None (packaged)."""
+    if arg:
+        return Path(arg).expanduser()
+    env = os.environ.get(ENV_VAR)
+    return Path(env).expanduser() if env else None
+
+
+def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
+    """Read and check a deck file; `None` means the packaged deck.yaml."""
+    if path is None:
+        resource = resources.files("powerdeck").joinpath("deck.yaml")
+        name, source = "packaged deck.yaml", str(resource)
+        reader = resource.read_bytes
+    else:
+        name = source = str(path)
+        reader = Path(path).read_bytes
+    problem = None
+    try:
+        text = reader().decode("utf-8-sig")
+    except FileNotFoundError:
+        problem = f"no such deck file; check the path given to --deck or {ENV_VAR}"
+    except IsADirectoryError:
+        problem = "is a folder, not a deck file; give a .yaml file"
+    except OSError as error:
+        problem = f"cannot read the deck file ({error.strerror}); check its permissions"
+    except UnicodeDecodeError as error:
+        problem = f"not UTF-8 text (byte {error.start}); save the deck file as UTF-8"
+    if problem:
+        raise DeckError(f"{name}: {problem}")
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f", line {mark.line + 1}" if mark else ""
+        problem = _one_line(error.problem or error.context or "not valid YAML")
+        raise DeckError(
+            f"{name}{where}: YAML syntax error: {problem}; check indentation, colons and quotes"
+        ) from None
+    except yaml.YAMLError as error:
+        raise DeckError(f"{name}: YAML syntax error: {_one_line(str(error))}") from None
+    return _Checker(name, text).deck(data, source)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, (int, float)):
+        return f"a number ({value})"
+    return {list: "a list", dict: "a set of fields"}.get(type(value), type(value).__name__)
+
+
+class _Checker:
+    """Turns the loaded YAML into a Deck, or raises a DeckError pointing at the line."""
+
+    def __init__(self, name: str, source_text: str) -> None:
+        self.name, self.source_text = name, source_text
+
+    def fail(self, path: list[Any], message: str) -> None:
+        line = self._line(path)
+        raise DeckError(f"{self.name}{f', line {line}' if line else ''}: {message}")
+
+    def _line(self, path: list[Any]) -> int | None:
+        """The line of the node at `path` (or of the nearest parent that exists)."""
+        try:
+            node = yaml.compose(self.source_text, Loader=_Loader)
+        except yaml.YAMLError:
+            return None
+        line = None
+        for key in path:
+            if node is None:
+                break
+            line = node.start_mark.line + 1
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if k.value == str(key)), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                node = node.value[key] if key < len(node.value) else None
+            else:
+                node = None
+        return node.start_mark.line + 1 if node is not None else line
+
+    def fields(self, value: Any, path: list[Any], where: str, names: tuple[str, ...]) -> dict:
+        if not isinstance(value, dict):
+            self.fail(path, f"{where} should be a set of fields ({', '.join(names)}), "
+                            f"not {_kind(value)}; {_HELP}")
+        for key in value:
+            if key not in names:
+                self.fail(path + [key], f'{where} has an unknown field "{key}"; '
+                                        f"its fields are {', '.join(names)}")
+        return value
+
+    def text(self, mapping: dict, key: str, path: list[Any], where: str) -> str:
+        if key not in mapping:
+            self.fail(path, f'{where} has no "{key}"; add a line "{key}: ..."')
+        return self.string(mapping[key], path + [key], f'{where}: "{key}"')
+
+    def string(self, value: Any, path: list[Any], what: str) -> str:
+        if value is None or value == "":
+            self.fail(path, f"{what} is empty; write its text")
+        if not isinstance(value, str):
+            self.fail(path, f"{what} should be text, not {_kind(value)}; put it in quotes")
+        return value.strip()
+
+    def items(self, mapping: dict, key: str, path: list[Any], where: str) -> list:
+        value = mapping.get(key)
+        if not value:
+            at = path + [key] if key in mapping else path
+            self.fail(at, f'{where} has no {key}; add at least one under "{key}:"')
+        if not isinstance(value, list):
+            self.fail(path + [key], f'{where}: "{key}" should be a list (lines starting "- "), '
+                                    f"not {_kind(value)}")
+        return value
+
+    def paragraphs(self, mapping: dict, path: list[Any], where: str) -> tuple[str, ...]:
+        values = self.items(mapping, "paragraphs", path, where)
+        return tuple(self.string(p, path + ["paragraphs", i], f"{where}: paragraph {i + 1}")
+                     for i, p in enumerate(values))
+
+    def section(self, value: Any, path: list[Any], where: str) -> Section:
+        mapping = self.fields(value, path, where, ("heading", "paragraphs"))
+        return Section(self.text(mapping, "heading", path, where),
+                       self.paragraphs(mapping, path, where))
+
+    def deck(self, data: Any, source: str) -> Deck:
+        if data is None:
+            self.fail([], f"the deck file is empty; {_HELP}")
+        top = self.fields(data, [], "the deck", _TOP_FIELDS)
+        if "format" not in top:
+            self.fail([], f'the deck has no "format"; add a line "format: {FORMAT}"')
+        if top["format"] != FORMAT or isinstance(top["format"], bool):
+            self.fail(["format"], f"format {top['format']!r} is not one this powerdeck reads; "
+                                  f"use format: {FORMAT}")
+        title = self.text(top, "title", [], "the deck")
+        author = self.text(top, "author", [], "the deck")
+        guidance = tuple(self.section(s, ["guidance", i], f"guidance section {i + 1}")
+                         for i, s in enumerate(self.items(top, "guidance", [], "the deck")
+                                               if top.get("guidance") else []))
+        credit = Section("", ())
+        if top.get("credit") is not None:
+            credit = self.section(top["credit"], ["credit"], "the credit")
+        numbers: set[int] = set()
+        ids: set[str] = set()
+        listed = self.items(top, "capabilities", [], "the deck")
+        capabilities = tuple(self.capability(value, ["capabilities", i], i, numbers, ids)
+                             for i, value in enumerate(listed))
+        return Deck(title, author, guidance, credit, capabilities, source)
+
+    def capability(self, value: Any, path: list, index: int, numbers: set, ids: set) -> Capability:
+        where = f"capability {index + 1} in the list"
+        mapping = self.fields(value, path, where, ("number", "title", "cards"))
+        number = mapping.get("number")
+        if number is None:
+            self.fail(path, f'{where} has no "number"; add a line "number: {index + 1}"')
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            self.fail(path + ["number"], f"{where}: number should be a whole number from 1, "
+                                         f"not {number!r}")
+        if number in numbers:
+            self.fail(path + ["number"], f"capability number {number} is used twice; "
+                                         "give each capability its own number")
+        numbers.add(number)
+        where = f"capability {number}"
+        title = self.text(mapping, "title", path, where)
+        cards = tuple(self.card(card, path + ["cards", j], number, j, ids)
+                      for j, card in enumerate(self.items(mapping, "cards", path, where)))
+        return Capability(number, title, cards)
+
+    def card(self, value: Any, path: list, number: int, index: int, ids: set) -> Card:
+        where = f"card {index + 1} of capability {number}"
+        mapping = self.fields(value, path, where, ("id", "title", "paragraphs"))
+        card_id = mapping.get("id")
+        if isinstance(card_id, (int, float)) and not isinstance(card_id, bool):
+            self.fail(path + ["id"], f"{where}: id {card_id} was read as a number; "
+                                     f'quote card ids, e.g. "{card_id}"')
+        card_id = self.text(mapping, "id", path, where)
+        if not card_id.startswith(f"{number}."):
+            self.fail(path + ["id"], f'card "{card_id}" is in capability {number}, so its id must '
+                                     f'start with "{number}."; fix the id or move the card')
+        if card_id in ids:
+            self.fail(path + ["id"], f'card id "{card_id}" is used twice; '
+                                     "give each card its own id")
+        ids.add(card_id)
+        where = f'card "{card_id}"'
+        return Card(card_id, self.text(mapping, "title", path, where),
+                    self.paragraphs(mapping, path, where), number)
