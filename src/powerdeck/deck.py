@@ -128,6 +128,8 @@ def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        if error.context_mark and mark.line >= len(text.splitlines()):
+            mark = error.context_mark  # hit the end of the file: point where the open part began
         where = f", line {mark.line + 1}" if mark else ""
         problem = _one_line(error.problem or error.context or "not valid YAML")
         raise DeckError(
@@ -162,6 +164,8 @@ class _Checker:
 
     def _line(self, path: list[Any]) -> int | None:
         """The line of the node at `path` (or of the nearest parent that exists)."""
+        if not path:
+            return None  # the whole file: a line number would not help
         try:
             node = yaml.compose(self.source_text, Loader=_Loader)
         except yaml.YAMLError:
