@@ -168,13 +168,18 @@ def run_export(args: argparse.Namespace) -> int:
             f"no review log yet at {log_file}: nothing to export "
             "(use --data DIR if your log is somewhere else)"
         )
-    entries = Log(log_file).entries(entry_filter)
+    with Log(log_file) as log:
+        entries = log.entries(entry_filter)
     text = render(fmt, entries, deck, entry_filter)
 
     output = getattr(args, "output", None)
     if output == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:  # `powerdeck export -o - | head`: the reader has had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
         print(f"Exported {_plural(len(entries))}", file=sys.stderr)
         return 0
     if output:
@@ -222,8 +227,8 @@ def run_import(args: argparse.Namespace) -> int:
                 f"{entry.capability}, but the deck has it in {card.capability}"
             )
 
-    log = Log.open(locations.data_dir(getattr(args, "data", None)))
-    added = log.import_entries(entries)
+    with Log.open(locations.data_dir(getattr(args, "data", None))) as log:
+        added = log.import_entries(entries)
     present = len(entries) - len(added)
     print(f"Added {_plural(len(added))} ({present} already present) from {path}")
     return 0
