@@ -1,0 +1,132 @@
+"""The App: global keys, theme, the command palette, and the screens' shared access to the log."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from powerdeck.commands import DeckCommands
+from powerdeck.deck import Deck
+from powerdeck.errors import PowerdeckError
+from powerdeck.log import Log
+from powerdeck.log_worker import LogWorker
+from powerdeck.options import AppOptions
+from powerdeck.screens.deck_screen import DeckScreen
+from powerdeck.screens.help_screen import HelpScreen
+from powerdeck.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+
+DEFAULT_THEME = "textual-dark"
+
+
+class PowerDeckApp(App[None]):
+    """The power shifting cards beside a private review log book."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "powerdeck"
+    COMMANDS = App.COMMANDS | {DeckCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit (drafts are kept)"),
+        Binding("f1", "help", "Help", id="help", tooltip="Keys, how to use the cards, about the deck"),
+        Binding("question_mark", "help", "Help", id="help-question", show=False),
+    ]
+
+    def __init__(self, deck: Deck, log: Log, options: AppOptions | None = None) -> None:
+        super().__init__()
+        self.deck = deck
+        self.options = options or AppOptions()
+        self.store = LogWorker(log, self.call_from_thread)
+        self.animation_level = self.options.animation  # type: ignore[assignment]
+        self._too_small: TooSmallScreen | None = None
+
+    def on_mount(self) -> None:
+        theme = self.options.theme or self.store.read(lambda log: log.get_state("theme")) or DEFAULT_THEME
+        self._apply_theme(theme, remember=bool(self.options.theme))
+        self.push_screen(DeckScreen())
+        self.call_after_refresh(self._check_size)
+
+    def _apply_theme(self, name: str, *, remember: bool) -> None:
+        if name not in self.available_themes:
+            self.notify(
+                f'No theme called "{name}"; using {DEFAULT_THEME}. Pick one with ctrl+p, "Theme".',
+                severity="warning",
+                markup=False,
+            )
+            name = DEFAULT_THEME
+            remember = False
+        self.theme = name
+        if remember:
+            self.store.write(lambda log: log.set_state("theme", name))
+
+    def watch_theme(self, old: str, new: str) -> None:
+        # A theme chosen in the palette is remembered for next time.
+        if self.is_mounted and old != new:
+            self.store.write(lambda log: log.set_state("theme", new))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        width, height = self.size
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if too_small and self._too_small is None:
+            self._too_small = TooSmallScreen()
+            self.push_screen(self._too_small)
+        elif too_small and self._too_small is not None:
+            self._too_small.show_size(width, height)
+        elif not too_small and self._too_small is not None:
+            if self.screen is self._too_small:
+                self.pop_screen()
+            self._too_small = None
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):
+            self.push_screen(HelpScreen())
+
+    def action_open_log(self) -> None:
+        from powerdeck.screens.log_screen import LogScreen
+
+        if not isinstance(self.screen, LogScreen):
+            self.push_screen(LogScreen())
+
+    def report_error(self, error: PowerdeckError) -> None:
+        """Tell the user about a failed read or write in one line, without markup."""
+        self.notify(str(error), title="Not saved", severity="error", timeout=10, markup=False)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys, how to use the cards, about the deck", self.action_help)
+        yield SystemCommand("Review log", "Browse, filter and edit your entries", self.action_open_log)
+
+    def keep_drafts_now(self) -> None:
+        """Write whatever is in an editor as a draft, on this thread (quitting, hanging up)."""
+        for screen in self.screen_stack:
+            keep = getattr(screen, "keep_drafts_now", None)
+            if keep is not None:
+                keep()
+
+    async def action_quit(self) -> None:
+        self.keep_drafts_now()
+        self.exit()
+
+    def _deck_screen(self) -> DeckScreen:
+        return next(screen for screen in self.screen_stack if isinstance(screen, DeckScreen))
+
+    def _back_to_deck(self) -> DeckScreen:
+        deck_screen = self._deck_screen()
+        while self.screen is not deck_screen and len(self.screen_stack) > 1:
+            self.pop_screen()
+        return deck_screen
+
+    def action_go_to_card(self, card_id: str) -> None:
+        self._back_to_deck().go_to_card(card_id)
+
+    def action_random_card(self) -> None:
+        self._back_to_deck().action_random_card()
+
+    def on_unmount(self) -> None:
+        self.store.close()

@@ -1,0 +1,47 @@
+"""How this run of the app was asked to look and behave, decided once at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Mapping
+
+ANIMATION_LEVELS = ("none", "basic", "full")
+
+
+def over_ssh(environ: Mapping[str, str] = os.environ) -> bool:
+    return bool(environ.get("SSH_CONNECTION") or environ.get("SSH_TTY"))
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    """Choices for one run; `None` means "not chosen by the user"."""
+
+    animation: str = "full"
+    theme: str | None = None
+    mouse: bool = True
+    over_ssh: bool = False
+    animation_chosen: bool = False
+
+    @classmethod
+    def from_args(
+        cls,
+        *,
+        animation: str | None,
+        theme: str | None,
+        no_mouse: bool,
+        environ: Mapping[str, str] = os.environ,
+    ) -> AppOptions:
+        remote = over_ssh(environ)
+        chosen = animation or environ.get("TEXTUAL_ANIMATIONS")
+        if chosen not in ANIMATION_LEVELS:
+            chosen = None
+        # Over SSH every animation frame crosses the link: default to none unless asked.
+        level = chosen or ("none" if remote else "full")
+        return cls(
+            animation=level,
+            theme=theme,
+            mouse=not no_mouse,
+            over_ssh=remote,
+            animation_chosen=chosen is not None,
+        )

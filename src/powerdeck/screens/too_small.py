@@ -1,0 +1,42 @@
+"""Shown instead of a broken layout while the terminal is smaller than the app can use."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+MIN_WIDTH = 60
+MIN_HEIGHT = 18
+
+
+def too_small_message(width: int, height: int) -> str:
+    return (
+        f"Make the terminal larger (now {width}x{height}, needs {MIN_WIDTH}x{MIN_HEIGHT}). "
+        "Your text is safe. ctrl+q quits."
+    )
+
+
+class TooSmallScreen(Screen[None]):
+    """One message, centred; the app pops this screen as soon as the terminal is big enough."""
+
+    DEFAULT_CSS = """
+    TooSmallScreen {
+        align: center middle;
+    }
+    TooSmallScreen > Static {
+        width: 1fr;
+        height: auto;
+        padding: 0 1;
+        text-align: center;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(too_small_message(*self.app.size), id="too-small-message", markup=False)
+
+    def show_size(self, width: int, height: int) -> None:
+        self.query_one("#too-small-message", Static).update(too_small_message(width, height))
+
+    def on_resize(self) -> None:
+        self.show_size(*self.app.size)

@@ -1,0 +1,126 @@
+"""The editor pane: Action, Outcome and Learning for the card showing, and its earlier entries.
+
+The widget only holds text; it posts messages and the deck screen decides what to store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from powerdeck.entry import FIELDS, Entry
+
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "action": ("Action", "what will you do?"),
+    "outcome": ("Outcome", "what happened?"),
+    "learning": ("Learning", "what did you learn?"),
+}
+"""Each field's label and its hint, after the review log book's questions."""
+
+PRIVACY_REMINDER = (
+    "Reflective notes can be disclosed (as the GMC and NMC warn): write what you did and "
+    "learnt, without details that identify people."
+)
+NEW_ENTRY_ID = "new-entry"
+
+
+def entry_option_label(entry: Entry) -> str:
+    """One line for an entry: date, open mark, and the start of its action."""
+    mark = "○" if entry.is_open else "●"
+    return f"{entry.created[:10]} {mark} {entry.first_line() or '(no action written)'}"
+
+
+class EntryEditor(VerticalScroll, can_focus=False):
+    """Three multi-line fields and the list of this card's entries, newest first."""
+
+    @dataclass
+    class Changed(Message):
+        """The text in a field changed (the screen autosaves a draft a moment later)."""
+
+        editor: EntryEditor
+
+    @dataclass
+    class EntryChosen(Message):
+        """The user picked an earlier entry to edit, or None for a new one."""
+
+        entry_id: str | None
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entry_id: str | None = None
+        self._baseline: dict[str, str] = dict.fromkeys(FIELDS, "")
+
+    def compose(self) -> ComposeResult:
+        yield Label("New entry", id="editor-title")
+        for name in FIELDS:
+            label, hint = FIELD_LABELS[name]
+            yield Label(f"{label} [dim]· {hint}[/]", classes="field-label")
+            yield TextArea(
+                id=f"field-{name}", soft_wrap=True, tab_behavior="focus", compact=True
+            )
+        yield Static(PRIVACY_REMINDER, id="privacy-reminder", markup=False)
+        yield Label("Entries for this card", id="entries-title")
+        yield OptionList(id="card-entries", markup=False)
+
+    def field(self, name: str) -> TextArea:
+        return self.query_one(f"#field-{name}", TextArea)
+
+    def values(self) -> dict[str, str]:
+        return {name: self.field(name).text for name in FIELDS}
+
+    @property
+    def is_dirty(self) -> bool:
+        """True when the fields hold text that differs from what was loaded (saved or stored)."""
+        return self.values() != self._baseline
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(text.strip() for text in self.values().values())
+
+    def load(
+        self,
+        values: dict[str, str],
+        *,
+        entry_id: str | None,
+        baseline: dict[str, str] | None = None,
+    ) -> None:
+        """Show texts in the fields; `baseline` is what counts as already saved (default: these)."""
+        self.entry_id = entry_id
+        for name in FIELDS:
+            area = self.field(name)
+            if area.text != values.get(name, ""):
+                area.load_text(values.get(name, ""))
+        self._baseline = dict(baseline if baseline is not None else values)
+        self.query_one("#editor-title", Label).update(
+            "Editing an earlier entry" if entry_id else "New entry"
+        )
+
+    def mark_saved(self) -> None:
+        self._baseline = self.values()
+
+    def set_entries(self, entries: list[Entry]) -> None:
+        options = [Option(entry_option_label(entry), id=entry.id) for entry in entries]
+        if entries:
+            options.insert(0, Option("+ new entry for this card", id=NEW_ENTRY_ID))
+        entry_list = self.query_one("#card-entries", OptionList)
+        entry_list.set_options(options)
+        entry_list.display = bool(entries)
+        title = self.query_one("#entries-title", Label)
+        title.update(f"Entries for this card ({len(entries)})" if entries else "No entries yet for this card")
+
+    @on(TextArea.Changed)
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self))
+
+    @on(OptionList.OptionSelected, "#card-entries")
+    def _entry_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id
+        self.post_message(self.EntryChosen(None if option_id == NEW_ENTRY_ID else option_id))
