@@ -1,8 +1,11 @@
 """A second powerdeck session as a real process, for the crash and concurrency tests.
 
-usage: store_child.py add LOG COUNT [BARRIER]   add COUNT entries (0: forever), print each id once saved
+usage: store_child.py add LOG COUNT [BARRIER [SIZE]]  add COUNT entries (0: forever) with SIZE
+                                                     characters of text, print each id once saved
+       store_child.py churn LOG 0 "" SIZE         as add, and after each add also rewrite the first
+                                                     entry's learning (so a save changes early bytes)
        store_child.py edit LOG ROUNDS [BARRIER] rewrite the learning of every existing entry ROUNDS times
-Prints "ready" first; with BARRIER, then waits for that file to exist so two children start together.
+Prints "ready" first; with a non-empty BARRIER, then waits for that file to exist so two children start together.
 """
 
 from __future__ import annotations
@@ -17,16 +20,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # works wi
 from powerdeck.log import Log  # noqa: E402
 
 
-def main(mode: str, path: str, count: int, barrier: str | None = None) -> None:
+def main(mode: str, path: str, count: int, barrier: str = "", size: int = 0) -> None:
     log = Log(path)
     print("ready", flush=True)
     if barrier:
         while not Path(barrier).exists():
             time.sleep(0.001)
-    if mode == "add":
+    if mode in ("add", "churn"):
         for n in itertools.count(1) if count == 0 else range(1, count + 1):
-            entry = log.add("1.1", f"child action {n}", "outcome", "")
+            entry = log.add("1.1", f"child action {n} " + "é" * size, "outcome", "")
             print(entry.id, flush=True)  # only after add() returned, i.e. the entry is on disk
+            if mode == "churn":
+                oldest = log.entries()[-1]
+                log.update(oldest.id, learning="ü" * (n * 997 % size))
     elif mode == "edit":
         ids = [entry.id for entry in log.entries()]
         for round_ in range(count):
@@ -37,4 +43,6 @@ def main(mode: str, path: str, count: int, barrier: str | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
+    args = sys.argv[1:]
+    main(args[0], args[1], int(args[2]), args[3] if len(args) > 3 else "",
+         int(args[4]) if len(args) > 4 else 0)

@@ -105,7 +105,7 @@ class DeckScreen(Screen[None]):
             yield CapabilitySidebar(deck.capabilities, id="sidebar")
             with Container(id="work"):
                 yield CardView(id="card-view")
-                yield EntryEditor(id="editor")
+                yield EntryEditor(cursor_blink=not self.power_app.options.over_ssh, id="editor")
         yield Static("", id="status", markup=False)
         yield Footer()
 

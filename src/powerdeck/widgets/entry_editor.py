@@ -51,8 +51,9 @@ class EntryEditor(VerticalScroll, can_focus=False):
 
         entry_id: str | None
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, cursor_blink: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._cursor_blink = cursor_blink
         self.entry_id: str | None = None
         self._baseline: dict[str, str] = dict.fromkeys(FIELDS, "")
 
@@ -61,9 +62,10 @@ class EntryEditor(VerticalScroll, can_focus=False):
         for name in FIELDS:
             label, hint = FIELD_LABELS[name]
             yield Label(f"{label} [dim]· {hint}[/]", classes="field-label")
-            yield TextArea(
-                id=f"field-{name}", soft_wrap=True, tab_behavior="focus", compact=True
-            )
+            area = TextArea(id=f"field-{name}", soft_wrap=True, tab_behavior="focus", compact=True)
+            # A blinking cursor writes to the terminal forever (about 330 bytes a second over SSH).
+            area.cursor_blink = self._cursor_blink
+            yield area
         yield Static(PRIVACY_REMINDER, id="privacy-reminder", markup=False)
         yield Label("Entries for this card", id="entries-title")
         yield OptionList(id="card-entries", markup=False)
