@@ -195,3 +195,20 @@ def test_changed_on_disk_sees_another_instance(log: Log) -> None:
     log.update(theirs.id, learning="seen")
     assert other.get(theirs.id).learning == "seen"
     assert other.get(mine.id) == mine
+
+
+def test_index_patched_after_own_saves_matches_the_file(log: Log, clock: Clock) -> None:
+    # The Log patches its in-memory index after its own saves instead of re-reading: it must
+    # always agree with what a fresh reader of the file sees.
+    made = [log.add(f"{1 + n % 3}.1", str(n)) for n in range(6)]
+    log.update(made[0].id, learning="l")
+    log.delete(made[1].id)
+    log.restore(made[1])
+    log.restore(made[2])
+    log.import_entries([replace(made[3], id="imported", created="2026-01-01T00:00:00")])
+    log.save_draft("1.1", "d", "", "")
+    log.set_state("theme", "x")
+    log.delete(made[4].id)
+    fresh = Log(log.path)
+    assert log.entries() == fresh.entries() and len(fresh.entries()) == 6
+    assert log.count_by_capability() == fresh.count_by_capability()
