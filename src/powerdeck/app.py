@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
 
-from textual import events
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from powerdeck.commands import DeckCommands
@@ -20,6 +22,14 @@ from powerdeck.screens.help_screen import HelpScreen
 from powerdeck.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
 DEFAULT_THEME = "textual-dark"
+
+
+@dataclass
+class StoreDone(Message):
+    """A queued write finished; run its callback on the UI thread."""
+
+    callback: Callable[[Any], None]
+    value: Any
 
 
 class PowerDeckApp(App[None]):
@@ -39,9 +49,17 @@ class PowerDeckApp(App[None]):
         super().__init__()
         self.deck = deck
         self.options = options or AppOptions()
-        self.store = LogWorker(log, self.call_from_thread)
+        self.store = LogWorker(log, self._deliver_store_result)
         self.animation_level = self.options.animation  # type: ignore[assignment]
         self._too_small: TooSmallScreen | None = None
+
+    def _deliver_store_result(self, callback: Callable[[Any], None], value: Any) -> None:
+        """Hand a finished write's result to the UI thread without waiting (post_message is thread-safe)."""
+        self.post_message(StoreDone(callback, value))
+
+    @on(StoreDone)
+    def _store_done(self, message: StoreDone) -> None:
+        message.callback(message.value)
 
     def on_mount(self) -> None:
         theme = self.options.theme or self.store.read(lambda log: log.get_state("theme")) or DEFAULT_THEME

@@ -4,13 +4,17 @@ A save rewrites the whole log file (and fsyncs it); at 10,000 entries that takes
 drop keystrokes if it ran on the event loop. Writes go through one worker thread so they land in
 the order they were asked for (a draft saved, then cleared, is never stored the other way round).
 Reads take the same lock, so they never see a half-updated cache.
+
+Results go back to the UI through `deliver`, which must not wait for the UI thread: the UI thread
+may itself be waiting for this worker (`flush()`, or a hang-up that writes the last draft), and
+a blocking hand-back (App.call_from_thread) would deadlock the two.
 """
 
 from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
@@ -19,11 +23,11 @@ T = TypeVar("T")
 
 
 class LogWorker:
-    def __init__(self, log: Log, call_from_thread: Callable[..., object]) -> None:
+    def __init__(self, log: Log, deliver: Callable[[Callable[[Any], None], Any], None]) -> None:
         self.log = log
         self._lock = threading.RLock()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powerdeck-log")
-        self._call_from_thread = call_from_thread
+        self._deliver = deliver
         self._closed = False
 
     def read(self, query: Callable[[Log], T]) -> T:
@@ -56,7 +60,7 @@ class LogWorker:
 
     def _call_back(self, callback: Callable[[T], None], value: T) -> None:
         try:
-            self._call_from_thread(callback, value)
+            self._deliver(callback, value)
         except RuntimeError:
             # The app has stopped: the write itself is done, nobody is left to tell.
             pass

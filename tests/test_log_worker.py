@@ -1,0 +1,55 @@
+"""The log worker: writes in order, off the UI thread, and never deadlocks with the UI thread."""
+
+from __future__ import annotations
+
+import faulthandler
+import sys
+import threading
+from pathlib import Path
+
+from powerdeck.app import PowerDeckApp
+from powerdeck.deck import Deck
+from powerdeck.log import Log
+from powerdeck.log_worker import LogWorker
+from powerdeck.options import AppOptions
+
+
+def test_writes_land_in_the_order_they_were_asked(data_dir: Path) -> None:
+    done: list[object] = []
+    worker = LogWorker(Log.open(data_dir), lambda callback, value: callback(value))
+    worker.write(lambda log: log.save_draft("4.2", "first", "", ""))
+    worker.write(lambda log: log.clear_draft("4.2"))
+    worker.write(lambda log: log.save_draft("4.2", "third", "", ""), on_done=done.append)
+    worker.flush()
+    assert worker.read(lambda log: log.draft("4.2")).action == "third"
+    assert len(done) == 1 and done[0].action == "third"
+    worker.close()
+    assert Log.open(data_dir).draft("4.2").action == "third"
+
+
+def test_write_runs_off_the_calling_thread(data_dir: Path) -> None:
+    threads: list[str] = []
+    worker = LogWorker(Log.open(data_dir), lambda callback, value: callback(value))
+    worker.write(lambda log: threads.append(threading.current_thread().name))
+    worker.close()
+    assert threads and threads[0] != threading.current_thread().name
+
+
+async def test_flush_from_the_ui_thread_while_a_result_waits_does_not_deadlock(
+    deck: Deck, data_dir: Path
+) -> None:
+    # Regression: results were handed back with App.call_from_thread, which waits for the UI
+    # thread; the UI thread waiting in flush() (quit, hang-up) then waited for ever.
+    app = PowerDeckApp(deck, Log.open(data_dir), AppOptions(animation="none"))
+    results: list[object] = []
+    async with app.run_test() as pilot:
+        faulthandler.dump_traceback_later(20, exit=True, file=sys.__stderr__)
+        try:
+            app.store.write(lambda log: log.set_state("probe", 1), on_done=results.append)
+            app.store.write_now(lambda log: log.set_state("probe", 2))
+        finally:
+            faulthandler.cancel_dump_traceback_later()
+        await pilot.pause()
+        await pilot.pause()
+    assert results == [None]
+    assert Log.open(data_dir).get_state("probe") == 2
