@@ -239,3 +239,17 @@ def test_storage_usable_by_plain_tinydb(path: Path) -> None:
     db = TinyDB(path, storage=SafeJSONStorage)
     db.table("t").insert({"a": "ü"})
     assert TinyDB(path, storage=SafeJSONStorage).table("t").all() == [{"a": "ü"}]
+
+
+def test_read_only_folder_still_readable(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    kept = Log(path).add("1.1", "kept")
+    (path.parent / "log.json.lock").unlink()
+
+    def refuse(*args: object) -> int:  # what creating any file in a read-only folder gives
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+
+    monkeypatch.setattr(storage_module, "_open_private", refuse)
+    log = Log(path)
+    assert log.entries() == [kept]
+    with pytest.raises(LogWriteError, match="read-only"):
+        log.add("1.1", "new")

@@ -79,10 +79,11 @@ class Log:
         self._by_id: dict[str, tuple[int, Entry]] = {}
         self._keys: dict[str, tuple[float, int]] = {}
         self._newest_first: list[Entry] = []
-        with self._changing():
-            if not self._raw(META):
-                self._db.table(META).insert(Document({"schema_version": SCHEMA_VERSION}, doc_id=1))
-                self._patch()
+        if not self._raw(META):  # checked first without the lock: a read-only folder stays readable
+            with self._changing():
+                if not self._raw(META):
+                    self._db.table(META).insert(Document({"schema_version": SCHEMA_VERSION}, doc_id=1))
+                    self._patch()
 
     @classmethod
     def open(cls, directory: str | os.PathLike[str]) -> Log:
@@ -107,6 +108,10 @@ class Log:
         return (self._storage.read() or {}).get(table, {})
 
     def _index(self) -> dict[str, tuple[int, Entry]]:
+        with self._storage.thread_lock:  # Textual workers may query from threads
+            return self._refresh_index()
+
+    def _refresh_index(self) -> dict[str, tuple[int, Entry]]:
         data = self._storage.read() or {}
         if self._storage.generation != self._generation:
             parsed = self._parsed[1] if self._parsed and self._parsed[0] is data else validate(data)

@@ -130,7 +130,8 @@ class SafeJSONStorage(Storage):
         """Bumped whenever the cached data changes, so callers can key derived caches on it."""
         self._lock_fd: int | None = None
         self._depth = 0
-        self._thread_lock = threading.RLock()
+        self.thread_lock = threading.RLock()
+        """Serialises this process's threads; the flock serialises processes."""
         self._rotated_at: float | None = None
         private_dir(self.path.parent)
         self.read()  # refuse a damaged log now, before anything could write over it
@@ -141,7 +142,7 @@ class SafeJSONStorage(Storage):
     # -- reading ---------------------------------------------------------------------------
 
     def read(self) -> Data | None:
-        with self._thread_lock:
+        with self.thread_lock:
             try:
                 fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
             except FileNotFoundError:
@@ -183,7 +184,7 @@ class SafeJSONStorage(Storage):
 
     def invalidate(self) -> None:
         """Forget the cache: the next read() parses the disk's truth again."""
-        with self._thread_lock:
+        with self.thread_lock:
             self._set(None, None)
 
     def changed_on_disk(self) -> bool:
@@ -217,7 +218,7 @@ class SafeJSONStorage(Storage):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Hold the exclusive lock for a whole read-modify-write (re-entrant, thread-safe)."""
-        with self._thread_lock:
+        with self.thread_lock:
             if self._depth == 0:
                 self._acquire()
             self._depth += 1
@@ -330,7 +331,7 @@ class SafeJSONStorage(Storage):
                 os.unlink(tmp)
 
     def close(self) -> None:
-        with self._thread_lock:
+        with self.thread_lock:
             if self._lock_fd is not None:
                 os.close(self._lock_fd)
                 self._lock_fd = None
