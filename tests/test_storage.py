@@ -87,6 +87,7 @@ DAMAGED = {
     "wrong_version": b'{"meta":{"1":{"schema_version":"one"}},"entries":{}}',
     "newer_version": b'{"meta":{"1":{"schema_version":2}},"entries":{}}',
     "no_version": b'{"entries":{"1":{"id":"x"}}}',
+    "deep_nesting": b"[" * 100_000,
     "table_not_dict": b'{"meta":{"1":{"schema_version":1}},"entries":[1,2]}',
     "doc_not_dict": b'{"meta":{"1":{"schema_version":1}},"entries":{"1":"text"}}',
     "missing_fields": b'{"meta":{"1":{"schema_version":1}},"entries":{"1":{"id":"x","card":"1.1"}}}',

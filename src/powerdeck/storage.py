@@ -172,7 +172,7 @@ class SafeJSONStorage(Storage):
             return None  # a crash before the very first write; only accepted with no backups
         try:
             data = json.loads(raw.decode("utf-8"))
-        except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        except (ValueError, RecursionError) as exc:  # bad UTF-8, bad JSON, absurd nesting
             raise SchemaProblem(f"it is not valid JSON ({exc})") from None
         check_tables(data)
         self._validate(data)
