@@ -254,3 +254,23 @@ def test_read_only_folder_still_readable(path: Path, monkeypatch: pytest.MonkeyP
     assert log.entries() == [kept]
     with pytest.raises(LogWriteError, match="read-only"):
         log.add("1.1", "new")
+
+
+def test_a_log_damaged_mid_session_keeps_reads_working_and_refuses_writes(tmp_path: Path) -> None:
+    # Regression: a read that met a file damaged by another program raised, and the app's
+    # polling timer turned that into a traceback. Reads now serve the last good data.
+    from powerdeck.log import Log
+
+    log = Log.open(tmp_path)
+    entry = log.add("4.2", "listen to a story")
+    path = tmp_path / "log.json"
+    damaged = b'{"entries": {"1": '
+    replacement = tmp_path / "other.json"
+    replacement.write_bytes(damaged)
+    os.replace(replacement, path)
+    assert log.changed_on_disk()
+    assert [e.id for e in log.entries()] == [entry.id]
+    assert isinstance(log.problem, LogDamagedError)
+    with pytest.raises(LogDamagedError):
+        log.add("4.2", "another")
+    assert path.read_bytes() == damaged

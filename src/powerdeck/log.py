@@ -18,6 +18,7 @@ from typing import Any, Iterable, Iterator
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from powerdeck.errors import PowerdeckError
 from powerdeck.entry import Draft, Entry, EntryFilter, capability_of, new_entry_id, now_iso
 from powerdeck.locations import log_path
 from powerdeck.storage import (Data, LogDamagedError, LogWriteError, SafeJSONStorage,
@@ -294,6 +295,12 @@ class Log:
         with self._changing():
             self._put(STATE, "key", key, {"key": key, "value": value})
             self._patch()
+
+    @property
+    def problem(self) -> PowerdeckError | None:
+        """Set when the file was damaged by someone else mid-session: reads show the last good
+        data, and every write is refused (with this error) until the file is mended."""
+        return self._storage.problem
 
     def changed_on_disk(self) -> bool:
         """Another session wrote since we last read; the next query shows its changes."""

@@ -133,6 +133,8 @@ class SafeJSONStorage(Storage):
         self.thread_lock = threading.RLock()
         """Serialises this process's threads; the flock serialises processes."""
         self._rotated_at: float | None = None
+        self.problem: PowerdeckError | None = None
+        """Why the file on disk could not be read again mid-session (reads then serve the last good data)."""
         private_dir(self.path.parent)
         self.read()  # refuse a damaged log now, before anything could write over it
         with suppress(LogWriteError):  # a read-only folder can still be read
@@ -144,28 +146,41 @@ class SafeJSONStorage(Storage):
     def read(self) -> Data | None:
         with self.thread_lock:
             try:
-                fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-            except FileNotFoundError:
-                if self._good_backup(any_file=True):
-                    raise self._damaged("the log is missing but backups exist") from None
-                self._set(None, None)
-                return None
-            except OSError as exc:
-                raise PowerdeckError(f"Could not read {self.path}: {exc.strerror}; "
-                                     "check the file's owner and permissions") from exc
-            with os.fdopen(fd, "rb") as file:
-                stamp = _stamp(os.fstat(file.fileno()))  # of the very file we read, not a successor
-                if stamp == self._stamp:
-                    return self._data
-                raw = file.read()
-            if not raw and self._good_backup(any_file=True):
-                raise self._damaged("the file is empty")
-            try:
-                data = self._decode(raw)
-            except (SchemaProblem, ValueError) as exc:
-                raise self._damaged(str(exc)) from None
-            self._set(data, stamp)
+                data = self._refresh()
+            except PowerdeckError as exc:
+                if self._depth or self._stamp is None:
+                    raise  # opening, or inside a read-modify-write: never build on a bad file
+                # Mid-session, someone else damaged the file: keep showing what we last read
+                # (the UI must not crash on a read) and let every write refuse until it is mended.
+                self.problem = exc
+                return self._data
+            self.problem = None
             return data
+
+    def _refresh(self) -> Data | None:
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            if self._good_backup(any_file=True):
+                raise self._damaged("the log is missing but backups exist") from None
+            self._set(None, None)
+            return None
+        except OSError as exc:
+            raise PowerdeckError(f"Could not read {self.path}: {exc.strerror}; "
+                                 "check the file's owner and permissions") from exc
+        with os.fdopen(fd, "rb") as file:
+            stamp = _stamp(os.fstat(file.fileno()))  # of the very file we read, not a successor
+            if stamp == self._stamp:
+                return self._data
+            raw = file.read()
+        if not raw and self._good_backup(any_file=True):
+            raise self._damaged("the file is empty")
+        try:
+            data = self._decode(raw)
+        except (SchemaProblem, ValueError) as exc:
+            raise self._damaged(str(exc)) from None
+        self._set(data, stamp)
+        return data
 
     def _decode(self, raw: bytes) -> Data | None:
         if not raw:
