@@ -94,6 +94,7 @@ class DeckScreen(Screen[None]):
         self._drafts: dict[str, Draft] = {}
         self._draft_timer: Timer | None = None
         self._state_timer: Timer | None = None
+        self._reported_problem = ""
 
     @property
     def power_app(self) -> PowerDeckApp:
@@ -395,8 +396,14 @@ class DeckScreen(Screen[None]):
 
     def _poll_log(self) -> None:
         """Another session (a second SSH login) may have written: show its entries."""
-        if self.power_app.store.read(lambda log: log.changed_on_disk()):
+        store = self.power_app.store
+        if store.read(lambda log: log.changed_on_disk()):
             self.refresh_from_log()
+            # Damaged by another program: say so once; reads keep showing the last good data.
+            problem = store.read(lambda log: log.problem)
+            if problem is not None and str(problem) != self._reported_problem:
+                self._reported_problem = str(problem)
+                self.power_app.report_error(problem)
 
     def refresh_from_log(self) -> None:
         self._refresh_counts()

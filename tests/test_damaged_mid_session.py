@@ -1,0 +1,32 @@
+"""A log damaged by another program while the app runs: the app says so and keeps going."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from powerdeck.app import PowerDeckApp
+from powerdeck.deck import Deck
+from powerdeck.log import Log
+from powerdeck.options import AppOptions
+from powerdeck.screens.deck_screen import DeckScreen
+
+
+async def test_the_poll_reports_a_damaged_log_and_the_app_keeps_running(deck: Deck, data_dir: Path) -> None:
+    log = Log.open(data_dir)
+    log.add("1.1", "walk with a colleague")
+    app = PowerDeckApp(deck, log, options=AppOptions(animation="none"))
+    async with app.run_test(notifications=True) as pilot:
+        screen = app.screen
+        assert isinstance(screen, DeckScreen)
+        garbage = data_dir / "garbage"
+        garbage.write_bytes(b"not json at all")
+        os.replace(garbage, data_dir / "log.json")
+        screen._poll_log()
+        await pilot.pause()
+        assert app.is_running
+        messages = [str(n.message) for n in app._notifications]
+        assert any("cannot be opened" in message for message in messages)
+        await pilot.press("l")
+        assert screen.card_id == "1.2"
+    assert (data_dir / "log.json").read_bytes() == b"not json at all"
