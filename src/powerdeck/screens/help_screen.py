@@ -28,6 +28,10 @@ EXTRA_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+KEY_NAMES = {"question_mark": "?"}
+"""Keys are shown as their names ("ctrl+s", "escape"), the way the guide and the footer hint read."""
+
+
 def _md_escape(text: str) -> str:
     """Deck text is data (a team may write its own deck): keep Markdown from reading it as syntax."""
     for char in "\\`*_[]<>#|":
@@ -74,15 +78,19 @@ class HelpScreen(Screen[None]):
     def _key_rows(self, app: PowerDeckApp) -> list[tuple[str, str]]:
         from powerdeck.screens.deck_screen import DeckScreen
 
-        rows: list[tuple[str, str]] = list(EXTRA_KEYS)
-        seen = {"up", "down", "left", "right"}
+        # Keys EXTRA_KEYS already describes in pairs; every other action gets one row, all its keys.
+        seen = {"up", "down", "k", "j", "left", "right", "h", "l", "tab", "shift+tab", "pagedown", "space", "pageup", "ctrl+p"}
+        by_action: dict[str, tuple[list[str], str]] = {}
         for binding in [*DeckScreen.BINDINGS, *app.BINDINGS]:
             assert isinstance(binding, Binding)
-            keys = binding.key.split(",")
-            if binding.action.startswith("capability(") or keys[0] in seen:
+            keys = [key for key in binding.key.split(",") if key not in seen]
+            if binding.action.startswith("capability(") or not keys:
                 continue
             seen.update(keys)
-            rows.append((" / ".join(app.get_key_display(Binding(key, "")) for key in keys), binding.tooltip or binding.description))
+            known, text = by_action.setdefault(binding.action, ([], binding.tooltip or binding.description))
+            known.extend(keys)
+        rows = list(EXTRA_KEYS)
+        rows.extend((" / ".join(KEY_NAMES.get(key, key) for key in keys), text) for keys, text in by_action.values())
         return rows
 
     @staticmethod

@@ -1,0 +1,88 @@
+"""Helpers for the deck screen's Pilot tests: build the app on a temp data folder, wait for the
+log's writer thread, send keys as a burst (the way a slow SSH link delivers them), read the file."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Static, TextArea
+
+from powerdeck.app import PowerDeckApp
+from powerdeck.deck import load_deck
+from powerdeck.log import Log
+from powerdeck.options import AppOptions
+from powerdeck.screens.deck_screen import DeckScreen
+from powerdeck.widgets.card_view import CardView
+from powerdeck.widgets.sidebar import CapabilitySidebar
+
+DECK = load_deck()
+
+
+def make_app(data_dir: Path, **options: Any) -> PowerDeckApp:
+    options.setdefault("animation", "none")
+    return PowerDeckApp(DECK, Log.open(data_dir), AppOptions(**options))
+
+
+async def settle(app: PowerDeckApp, pilot: Pilot[None]) -> None:
+    """Let queued log writes finish (off the event loop, so their callbacks can run), then redraw."""
+    await pilot.pause()
+    await asyncio.to_thread(app.store.flush)
+    await pilot.pause()
+    await pilot.pause()
+
+
+def burst(app: PowerDeckApp, *keys: str) -> None:
+    """Send keys all at once, without Pilot's wait between keys (Pilot.press waits for idle)."""
+    driver = app._driver
+    assert driver is not None
+    for key in keys:
+        char = {"space": " ", "enter": "\r", "tab": "\t"}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    await pilot.press(*["space" if char == " " else char for char in text])
+
+
+def deck_screen(app: PowerDeckApp) -> DeckScreen:
+    screen = next(s for s in app.screen_stack if isinstance(s, DeckScreen))
+    return screen
+
+
+def field(app: PowerDeckApp, name: str) -> TextArea:
+    return deck_screen(app).editor.field(name)
+
+
+def card_view(app: PowerDeckApp) -> CardView:
+    return deck_screen(app).query_one(CardView)
+
+
+def card_text(app: PowerDeckApp) -> str:
+    return str(card_view(app).query_one("#card-text", Static).render())
+
+
+def status(app: PowerDeckApp) -> str:
+    return str(deck_screen(app).query_one("#status", Static).render())
+
+
+def sidebar(app: PowerDeckApp) -> CapabilitySidebar:
+    return deck_screen(app).query_one(CapabilitySidebar)
+
+
+def on_disk(data_dir: Path) -> dict[str, Any]:
+    return json.loads((data_dir / "log.json").read_text(encoding="utf-8"))
+
+
+def entries_on_disk(data_dir: Path) -> list[dict[str, Any]]:
+    return list(on_disk(data_dir).get("entries", {}).values())
+
+
+def drafts_on_disk(data_dir: Path) -> dict[str, dict[str, Any]]:
+    return {draft["card"]: draft for draft in on_disk(data_dir).get("drafts", {}).values()}
