@@ -22,7 +22,8 @@ from powerdeck.deck import (
 from powerdeck.errors import PowerdeckError
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = Path(os.environ.get("POWERDECK_SEED", "/work/shared/seed/power-shifting-cards.txt"))
+# The seed text (the PDF's extracted words) is kept beside the tests so the comparison always runs.
+SEED = Path(os.environ.get("POWERDECK_SEED", Path(__file__).parent / "data" / "power-shifting-cards.txt"))
 CARD_LINE = re.compile(r"\d+\.\d+")
 NUMBER_LINE = re.compile(r"\d+")
 GUIDANCE_START = "Using the card deck"
