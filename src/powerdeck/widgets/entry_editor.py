@@ -51,9 +51,10 @@ class EntryEditor(VerticalScroll, can_focus=False):
 
         entry_id: str | None
 
-    def __init__(self, *, cursor_blink: bool = True, id: str | None = None) -> None:
+    def __init__(self, *, cursor_blink: bool = True, show_entries: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
         self._cursor_blink = cursor_blink
+        self._show_entries = show_entries
         self.entry_id: str | None = None
         self._baseline: dict[str, str] = dict.fromkeys(FIELDS, "")
 
@@ -67,8 +68,9 @@ class EntryEditor(VerticalScroll, can_focus=False):
             area.cursor_blink = self._cursor_blink
             yield area
         yield Static(PRIVACY_REMINDER, id="privacy-reminder", markup=False)
-        yield Label("Entries for this card", id="entries-title")
-        yield OptionList(id="card-entries", markup=False)
+        if self._show_entries:
+            yield Label("Entries for this card", id="entries-title")
+            yield OptionList(id="card-entries", markup=False)
 
     def field(self, name: str) -> TextArea:
         return self.query_one(f"#field-{name}", TextArea)
@@ -107,6 +109,8 @@ class EntryEditor(VerticalScroll, can_focus=False):
         self._baseline = self.values()
 
     def set_entries(self, entries: list[Entry]) -> None:
+        if not self._show_entries:
+            return
         options = [Option(entry_option_label(entry), id=entry.id) for entry in entries]
         if entries:
             options.insert(0, Option("+ new entry for this card", id=NEW_ENTRY_ID))

@@ -1,0 +1,104 @@
+"""A small modal question with a few answers, each on its own key (y/n, s/d, ...).
+
+The question text may hold user text (an entry's first line, a file path): it is shown literally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+@dataclass(frozen=True)
+class Choice:
+    key: str
+    label: str
+    value: str
+    variant: str = "default"
+
+
+YES_NO = (Choice("y", "Yes", "yes", "primary"), Choice("n", "No", "no"))
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Ask one question; dismiss with the chosen value, or None on escape."""
+
+    DEFAULT_CSS = """
+    ChoiceDialog {
+        align: center middle;
+    }
+    ChoiceDialog > Vertical {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: thick $accent;
+        background: $panel;
+        padding: 0 1;
+    }
+    ChoiceDialog #choice-title {
+        text-style: bold;
+        color: $accent;
+    }
+    ChoiceDialog #choice-question {
+        margin: 1 0;
+    }
+    ChoiceDialog Horizontal {
+        height: auto;
+        align-horizontal: center;
+    }
+    ChoiceDialog Button {
+        margin: 0 1;
+        min-width: 10;
+    }
+    ChoiceDialog #choice-hint {
+        color: $text-muted;
+        text-align: center;
+    }
+    """
+
+    BINDINGS = [
+        Binding("escape", "choose('')", "Cancel", id="choice-cancel", priority=True),
+        Binding("left", "app.focus_previous", "Previous", show=False, id="choice-left", priority=True),
+        Binding("right", "app.focus_next", "Next", show=False, id="choice-right", priority=True),
+    ]
+
+    def __init__(self, title: str, question: str, choices: tuple[Choice, ...] = YES_NO) -> None:
+        super().__init__()
+        self._title = title
+        self._question = question
+        self._choices = choices
+        for choice in choices:
+            binding = Binding(choice.key, f"choose({choice.value!r})", choice.label,
+                              id=f"choice-{choice.value}", priority=True)
+            self._bindings.key_to_bindings.setdefault(choice.key, []).append(binding)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title, id="choice-title", markup=False)
+            yield Static(self._question, id="choice-question", markup=False)
+            with Horizontal():
+                for choice in self._choices:
+                    yield Button(
+                        f"{choice.label} ({choice.key})",
+                        id=f"choice-{choice.value}",
+                        variant=choice.variant,  # type: ignore[arg-type]
+                    )
+            yield Static("escape: cancel", id="choice-hint", markup=False)
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(Button))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        value = (event.button.id or "").removeprefix("choice-")
+        self.dismiss(value)
+
+    def action_choose(self, value: str) -> None:
+        self.dismiss(value or None)

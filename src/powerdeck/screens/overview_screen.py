@@ -1,0 +1,141 @@
+"""The overview: entries and open entries per capability as a bar chart, and the cards not used yet.
+
+Plain block characters, so it reads the same in any terminal and over SSH; the chart is rebuilt
+to the terminal's width (80 columns and up).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from powerdeck.deck import Deck
+from powerdeck.widgets.sidebar import shorten
+
+if TYPE_CHECKING:
+    from powerdeck.app import PowerDeckApp
+
+DONE_BLOCK = "█"
+OPEN_BLOCK = "▒"
+POLL_SECONDS = 2.0
+
+
+def bar(done: int, open_: int, most: int, width: int) -> tuple[str, str]:
+    """The two parts of one bar (closed entries, open entries), scaled so `most` fills `width`."""
+    if most <= 0 or width <= 0:
+        return "", ""
+    total_cells = round((done + open_) * width / most)
+    if done + open_ and total_cells == 0:
+        total_cells = 1
+    open_cells = round(open_ * width / most)
+    if open_ and open_cells == 0:
+        open_cells = 1
+    open_cells = min(open_cells, total_cells)
+    return DONE_BLOCK * (total_cells - open_cells), OPEN_BLOCK * open_cells
+
+
+def overview_content(
+    deck: Deck,
+    counts: dict[int, int],
+    open_counts: dict[int, int],
+    card_counts: dict[str, int],
+    width: int,
+) -> Content:
+    """The chart: a bar line and a card line for each capability."""
+    width = max(width, 40)
+    total = sum(counts.values())
+    total_open = sum(open_counts.values())
+    used = sum(1 for card in deck.cards if card_counts.get(card.id))
+    lines: list[Content] = [
+        Content.assemble(
+            ("Overview", "bold"),
+            f" · {total:,} {'entry' if total == 1 else 'entries'} · {total_open:,} open · "
+            f"{used} of {len(deck.cards)} cards used",
+        ),
+        Content.assemble(
+            (DONE_BLOCK, "$accent"), " written up  ", (OPEN_BLOCK, "$warning"), " open  ",
+            ("grey ids", "$text-disabled"), (": no entries yet", "$text-muted"),
+        ),
+    ]
+    title_room = 24 if width < 100 else 40
+    numbers_room = 14  # " 1234  123 open"
+    bar_room = max(width - 3 - title_room - 1 - numbers_room - 1, 5)
+    most = max(counts.values(), default=0)
+    for capability in deck.capabilities:
+        count = counts.get(capability.number, 0)
+        open_count = open_counts.get(capability.number, 0)
+        done_part, open_part = bar(count - open_count, open_count, most, bar_room)
+        padding = " " * (bar_room - len(done_part) - len(open_part))
+        title = f"{shorten(capability.title, title_room):<{title_room}}"
+        numbers = f"{count:>5} {open_count:>4} open" if count else "  not started"
+        style = "" if count else "$text-muted"
+        lines.append(
+            Content.assemble(
+                (f"{capability.number:>2} ", "bold"),
+                (title, style),
+                " ",
+                (done_part, "$accent"),
+                (open_part, "$warning"),
+                padding,
+                (f" {numbers}", style),
+            )
+        )
+        cards: list[str | tuple[str, str]] = ["   "]
+        for card in capability.cards:
+            card_count = card_counts.get(card.id, 0)
+            if card_count:
+                cards += [(card.id, "bold"), (f" {card_count}   ", "$text-muted")]
+            else:
+                cards += [(card.id, "$text-disabled"), ("     ", "")]
+        lines.append(Content.assemble(*cards))
+    return Content("\n").join(lines)
+
+
+class OverviewScreen(Screen[None]):
+    """How much of the deck the log covers, at a glance."""
+
+    AUTO_FOCUS = ""
+    BINDINGS = [
+        Binding("escape,v,q", "app.pop_screen", "Back", id="overview-back", priority=True),
+        Binding("down,j", "scroll(1)", "Scroll", id="overview-down", show=False, priority=True),
+        Binding("up,k", "scroll(-1)", "Scroll up", id="overview-up", show=False, priority=True),
+    ]
+
+    @property
+    def power_app(self) -> PowerDeckApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="overview-scroll"):
+            yield Static("", id="overview-chart")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show_chart()
+        self.set_interval(POLL_SECONDS, self._poll_log)
+
+    def on_resize(self) -> None:
+        self.show_chart()
+
+    def numbers(self) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
+        return self.power_app.store.read(
+            lambda log: (log.count_by_capability(), log.open_by_capability(), log.count_by_card())
+        )
+
+    def show_chart(self) -> None:
+        width = self.query_one("#overview-scroll").scrollable_content_region.width or self.size.width
+        content = overview_content(self.power_app.deck, *self.numbers(), width=width - 1)
+        self.query_one("#overview-chart", Static).update(content)
+
+    def _poll_log(self) -> None:
+        if self.power_app.store.read(lambda log: log.changed_on_disk()):
+            self.show_chart()
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one("#overview-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
