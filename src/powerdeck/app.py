@@ -35,7 +35,7 @@ class StoreDone(Message):
 class PowerDeckApp(App[None]):
     """The power shifting cards beside a private review log book."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = ["app.tcss", "log_screen.tcss"]
     TITLE = "powerdeck"
     COMMANDS = App.COMMANDS | {DeckCommands}
     ENABLE_COMMAND_PALETTE = True
@@ -111,6 +111,17 @@ class PowerDeckApp(App[None]):
         if not isinstance(self.screen, LogScreen):
             self.push_screen(LogScreen())
 
+    def action_open_overview(self) -> None:
+        from powerdeck.screens.overview_screen import OverviewScreen
+
+        if not isinstance(self.screen, OverviewScreen):
+            self.push_screen(OverviewScreen())
+
+    def action_export_log(self) -> None:
+        from powerdeck.screens.export_dialog import open_export_dialog
+
+        open_export_dialog(self)
+
     def report_error(self, error: PowerdeckError) -> None:
         """Tell the user about a failed read or write in one line, without markup."""
         self.notify(str(error), title="Not saved", severity="error", timeout=10, markup=False)
@@ -119,6 +130,7 @@ class PowerDeckApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys, how to use the cards, about the deck", self.action_help)
         yield SystemCommand("Review log", "Browse, filter and edit your entries", self.action_open_log)
+        yield SystemCommand("Review overview", "Entries per capability as a chart; cards not used yet", self.action_open_overview)
 
     def keep_drafts_now(self) -> None:
         """Write whatever is in an editor as a draft, on this thread (quitting, hanging up)."""
