@@ -136,6 +136,8 @@ class LogScreen(Screen[None]):
         self.deleted: list[Entry] = []
         self.editing: Entry | None = None
         self._card_titles: dict[str, str] = {}
+        self._snapshot: tuple[Entry, dict[str, str]] | None = None
+        self._kept = False
 
     @property
     def power_app(self) -> PowerDeckApp:
@@ -468,6 +470,7 @@ class LogScreen(Screen[None]):
                 now = self.editor.values()
                 self.editor.load(now, entry_id=new.id, baseline=values)
                 self._show_heading(new)
+                self._snapshot = self._unsaved()
             if then_close and self.in_entry and not self.editor.is_dirty:
                 self._close_entry()
             self.refresh_list(keep=new.id)
@@ -513,13 +516,14 @@ class LogScreen(Screen[None]):
     def _close_entry(self) -> None:
         keep = self.editing.id if self.editing else None
         self.editing = None
+        self._snapshot = None
         self.remove_class("-editing")
         self.set_focus(self.entry_list)
         self.refresh_list(keep=keep)
         self.set_status("")
 
     def _unsaved(self) -> tuple[Entry, dict[str, str]] | None:
-        if self.editing is None or not self.in_entry or not self.editor.is_dirty:
+        if self.editing is None or not self.in_entry or not self.is_mounted or not self.editor.is_dirty:
             return None
         return self.editing, self.editor.values()
 
@@ -544,17 +548,30 @@ class LogScreen(Screen[None]):
             return
         try:
             self.power_app.store.write_now(self._keep_job(*unsaved))
-            self.editor.mark_saved()
+            self._kept = True
         except PowerdeckError:
             pass
 
+    @on(EntryEditor.Changed)
+    def _typed(self) -> None:
+        self._snapshot = self._unsaved()
+
+    def on_screen_suspend(self) -> None:
+        # Popped without escape (a palette command such as "Go to card"): keep what was typed.
+        if self not in self.app.screen_stack:
+            self._keep_on_leaving(self._unsaved())
+
     def on_unmount(self) -> None:
-        # Left without escape (a palette command): keep what was typed as the card's draft.
-        unsaved = self._unsaved()
-        if unsaved is not None:
-            entry, _ = unsaved
-            self.power_app.store.write(self._keep_job(*unsaved), on_error=self.power_app.report_error)
-            self.power_app.notify(
-                f"Unsaved changes to the entry for card {entry.card} were kept as its draft.",
-                markup=False,
-            )
+        self._keep_on_leaving(self._snapshot)
+
+    def _keep_on_leaving(self, unsaved: tuple[Entry, dict[str, str]] | None) -> None:
+        self._snapshot = None
+        if unsaved is None or self._kept:
+            return
+        self._kept = True
+        entry, _ = unsaved
+        self.power_app.store.write(self._keep_job(*unsaved), on_error=self.power_app.report_error)
+        self.power_app.notify(
+            f"Unsaved changes to the entry for card {entry.card} were kept as its draft.",
+            markup=False,
+        )

@@ -1,0 +1,64 @@
+"""Helpers for the review log screen's tests: fixed entries, an app on a temp folder, settling."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+
+from powerdeck.app import PowerDeckApp
+from powerdeck.deck import load_deck
+from powerdeck.entry import Entry, capability_of
+from powerdeck.log import Log
+from powerdeck.options import AppOptions
+
+DECK = load_deck()
+BASE = datetime(2025, 3, 3, 9, 30, tzinfo=timezone.utc)
+MARKUP = "[/b] [link=x]y[/link] [bold] 😀 中文 שלום עולם"
+
+
+def entry(n: int, card: str, action: str, outcome: str = "", learning: str = "", *,
+          when: datetime | None = None) -> Entry:
+    stamp = (when or BASE + timedelta(days=n)).isoformat()
+    return Entry(id=f"entry-{n:03d}", card=card, capability=capability_of(card), action=action,
+                 outcome=outcome, learning=learning, created=stamp, updated=stamp)
+
+
+SAMPLE = [
+    entry(1, "1.1", "Walk the estate with a community worker", "Met three families", "Listen first"),
+    entry(2, "1.2", "Map who our team relies on", "", ""),
+    entry(3, "4.2", "Ask the patient group what super diversity means", "Lively meeting", ""),
+    entry(4, "4.2", "Invite two seldom-heard voices to the board", "They came", "Pay people for their time"),
+    entry(5, "10.1", "Notice when I use positional power in meetings\nsecond line", "", ""),
+    entry(6, "7.2", "Visit the VCSE food bank", "Good talk", "Go again"),
+    entry(7, "4.1", MARKUP, "", ""),
+]
+
+
+def seed(data_dir: Path, entries: list[Entry] | None = None) -> None:
+    with Log.open(data_dir) as log:
+        log.import_entries(SAMPLE if entries is None else entries)
+
+
+def make_app(data_dir: Path, **options: Any) -> PowerDeckApp:
+    options.setdefault("animation", "none")
+    return PowerDeckApp(DECK, Log.open(data_dir), AppOptions(**options))
+
+
+async def settle(app: PowerDeckApp, pilot: Pilot[None]) -> None:
+    """Let queued log writes and workers finish, then let the screen catch up."""
+    await pilot.pause()
+    await asyncio.to_thread(app.store.flush)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
+def on_disk(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The entries in log.json, by entry id."""
+    data = json.loads((data_dir / "log.json").read_text(encoding="utf-8"))
+    return {doc["id"]: doc for doc in data.get("entries", {}).values()}
