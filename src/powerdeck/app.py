@@ -140,6 +140,10 @@ class PowerDeckApp(App[None]):
                 keep()
 
     async def action_quit(self) -> None:
+        # Letters sent just before ctrl+q may still be queued for a field: let them land first.
+        settle = getattr(self.screen, "settle_editor", None)
+        if settle is not None:
+            await settle()
         self.keep_drafts_now()
         self.exit()
 

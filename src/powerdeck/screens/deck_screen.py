@@ -7,6 +7,7 @@ card with a draft says so.
 
 from __future__ import annotations
 
+import asyncio
 import random
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,7 @@ class DeckScreen(Screen[None]):
         Binding("down,j", "next_capability", "Next capability", id="next-capability", show=False, priority=True),
         Binding("left,h", "previous_card", "Card", id="previous-card", key_display="←→", priority=True),
         Binding("right,l", "next_card", "Next card", id="next-card", show=False, priority=True),
-        Binding("r", "random_card", "Random", id="random-card", priority=True),
+        Binding("r", "random_card", "Random", id="random-card", tooltip="Draw a random card (never the one showing)", priority=True),
         Binding("e,enter", "edit", "Write", id="edit", tooltip="Write an entry for this card", priority=True),
         Binding("ctrl+s", "save", "Save", id="save", tooltip="Save the entry", priority=True),
         Binding("escape", "leave_editor", "Done", id="leave-editor", tooltip="Leave the editor; text is kept", priority=True),
@@ -280,9 +281,28 @@ class DeckScreen(Screen[None]):
         else:
             self.focus_previous()
 
-    def action_leave_editor(self) -> None:
+    async def settle_editor(self) -> None:
+        """Let the focused field take the keys already sent to it before its text is read.
+
+        A priority binding runs as soon as the app reads its key, but the letters before it were
+        only queued for the field; in a burst ("text" + ctrl+s, or + escape + "l") the action
+        would read the field without them. Waiting here also holds back the keys after it.
+        """
+        focused = self.focused
+        if focused is None or not self._editing():
+            return
+        typed = asyncio.Event()
+        if focused.call_later(typed.set):
+            await typed.wait()
+
+    async def action_leave_editor(self) -> None:
+        await self.settle_editor()
         self.keep_draft()
         self.set_focus(None)
+
+    def on_screen_suspend(self) -> None:
+        # Help, the palette, the log or the too-small message covers the deck: keep the text now.
+        self.keep_draft()
 
     @on(EntryEditor.Changed)
     def _typed(self) -> None:
@@ -340,17 +360,28 @@ class DeckScreen(Screen[None]):
         self.power_app.report_error(error)
 
     def keep_drafts_now(self) -> None:
-        """On quit or hang-up: write the draft on this thread, after any queued writes."""
-        editor = self.editor
-        if not self.card_id or not editor.is_dirty:
+        """On quit or hang-up: write the draft and the card to reopen, on this thread, after any
+        queued writes (the timer that remembers the card may not have fired yet)."""
+        if not self.card_id:
             return
-        card_id, values, entry_id = self.card_id, editor.values(), editor.entry_id
+        if self._state_timer is not None:
+            self._state_timer.stop()
+        editor = self.editor
+        card_id, values, entry_id, dirty = self.card_id, editor.values(), editor.entry_id, editor.is_dirty
+
+        def keep(log: Log) -> None:
+            if dirty:
+                log.save_draft(card_id, entry_id=entry_id, **values)
+            if log.get_state(LAST_CARD) != card_id:
+                log.set_state(LAST_CARD, card_id)
+
         try:
-            self.power_app.store.write_now(lambda log: log.save_draft(card_id, entry_id=entry_id, **values))
+            self.power_app.store.write_now(keep)
         except PowerdeckError:
             pass  # Nothing more can be done while quitting; the queued draft write may have landed.
 
-    def action_save(self) -> None:
+    async def action_save(self) -> None:
+        await self.settle_editor()
         editor = self.editor
         if editor.is_blank:
             self.set_status("Nothing to save yet: write an action, an outcome or a learning first.")

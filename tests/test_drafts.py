@@ -1,0 +1,218 @@
+"""Never lose what was typed: drafts per card, on disk; bursts of keys; the card reopened next time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ui_helpers import (
+    DECK,
+    burst,
+    card_text,
+    card_view,
+    deck_screen,
+    drafts_on_disk,
+    entries_on_disk,
+    field,
+    make_app,
+    on_disk,
+    settle,
+    sidebar,
+    status,
+    type_text,
+)
+
+from powerdeck.screens import deck_screen as deck_screen_module
+from powerdeck.screens.help_screen import HelpScreen
+
+
+async def test_draft_survives_moving_away_and_back(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4", "l", "e")
+        await type_text(pilot, "half a thought")
+        await pilot.press("tab")
+        await type_text(pilot, "so far")
+        await pilot.press("escape", "l")
+        await settle(app, pilot)
+        assert deck_screen(app).card_id == "4.3"
+        assert field(app, "action").text == ""
+        assert drafts_on_disk(data_dir)["4.2"]["action"] == "half a thought"
+        assert "✎" in str(sidebar(app).get_option_at_index(3).prompt)
+        await pilot.press("h")
+        assert deck_screen(app).card_id == "4.2"
+        assert field(app, "action").text == "half a thought"
+        assert field(app, "outcome").text == "so far"
+        assert "draft kept" in card_text(app)
+
+
+async def test_moving_by_palette_keeps_the_draft(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await type_text(pilot, "palette")
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "card 9.2")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert deck_screen(app).card_id == "9.2"
+        assert drafts_on_disk(data_dir)["1.1"]["action"] == "palette"
+
+
+async def test_draft_survives_quitting_and_restarting(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7", "e")
+        await type_text(pilot, "not finished")
+        await pilot.press("ctrl+q")
+    assert drafts_on_disk(data_dir)["7.1"]["action"] == "not finished"
+
+    again = make_app(data_dir)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert deck_screen(again).card_id == "7.1"
+        assert field(again, "action").text == "not finished"
+        assert "Drafts kept from last time: 7.1" in status(again)
+        assert "draft kept" in card_text(again)
+
+
+async def test_draft_is_autosaved_a_moment_after_typing_stops(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(deck_screen_module, "DRAFT_DELAY", 0.05)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await type_text(pilot, "typed")
+        await pilot.pause(0.2)
+        await settle(app, pilot)
+        assert drafts_on_disk(data_dir)["1.1"]["action"] == "typed"
+        assert app.focused is field(app, "action")  # still writing
+
+
+async def test_opening_help_keeps_the_draft(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await type_text(pilot, "before help")
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert drafts_on_disk(data_dir)["1.1"]["action"] == "before help"
+        await pilot.press("escape")
+        assert field(app, "action").text == "before help"
+
+
+async def test_saving_clears_the_draft(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await type_text(pilot, "a plan")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert "1.1" in drafts_on_disk(data_dir)
+        await pilot.press("e", "ctrl+s")
+        await settle(app, pilot)
+        assert drafts_on_disk(data_dir) == {}
+        assert [entry["action"] for entry in entries_on_disk(data_dir)] == ["a plan"]
+        assert "draft kept" not in card_text(app)
+        assert field(app, "action").text == "a plan"  # the saved entry stays loaded for more work
+        assert deck_screen(app).editor.entry_id == entries_on_disk(data_dir)[0]["id"]
+        await pilot.press("escape", "l", "h")
+        await settle(app, pilot)
+        assert drafts_on_disk(data_dir) == {}
+        assert field(app, "action").text == ""  # back on the card: a new entry, the saved one listed
+        assert deck_screen(app).editor.entry_id is None
+
+
+async def test_last_card_is_remembered_even_when_quitting_at_once(data_dir: Path) -> None:
+    # Regression: the card to reopen was written only after it had shown for 3 s.
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6", "l")
+        assert deck_screen(app).card_id == "6.2"
+        await pilot.press("ctrl+q")
+    assert on_disk(data_dir)["state"]["1"]["value"] == "6.2"
+    again = make_app(data_dir)
+    async with again.run_test(size=(80, 24)) as pilot:
+        assert deck_screen(again).card_id == "6.2"
+
+
+async def test_burst_of_keys_puts_letters_in_the_right_fields(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "4", "l", "e", *"walk", "tab", *"met", "tab", *"ask")
+        await settle(app, pilot)
+        assert deck_screen(app).card_id == "4.2"
+        assert field(app, "action").text == "walk"
+        assert field(app, "outcome").text == "met"
+        assert field(app, "learning").text == "ask"
+
+
+async def test_burst_of_text_then_ctrl_s_saves_all_the_text(data_dir: Path) -> None:
+    # Regression: ctrl+s (a priority key) ran before the letters queued for the field were in
+    # it, so "text + ctrl+s" arriving together was refused as empty, or saved without its end.
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "e", *"walk with", "tab", *"went well", "ctrl+s")
+        await settle(app, pilot)
+        assert status(app) == "Saved entry for 1.1"
+        [entry] = entries_on_disk(data_dir)
+        assert (entry["action"], entry["outcome"]) == ("walk with", "went well")
+
+
+async def test_burst_of_text_then_escape_and_move_keeps_it_on_its_card(data_dir: Path) -> None:
+    # Regression: escape and "l" acted before the queued letters were typed, so the letters
+    # landed in the next card's editor and the draft for this card missed them.
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "e", *"mine", "escape", "l")
+        await settle(app, pilot)
+        assert deck_screen(app).card_id == "1.2"
+        assert field(app, "action").text == ""
+        assert drafts_on_disk(data_dir)["1.1"]["action"] == "mine"
+
+
+async def test_burst_of_text_then_ctrl_q_keeps_all_the_text(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        burst(app, "e", *"last words", "ctrl+q")
+        await pilot.pause(0.5)
+    assert drafts_on_disk(data_dir)["1.1"]["action"] == "last words"
+
+
+@pytest.mark.parametrize("level", ["full", "basic"])
+async def test_keys_during_an_animation_end_on_the_card_they_lead_to(data_dir: Path, level: str) -> None:
+    app = make_app(data_dir, animation=level)
+    async with app.run_test(size=(120, 40)) as pilot:
+        burst(app, "l", "l", "l", "j", "l", "h", "h")
+        await pilot.pause()
+        await pilot.wait_for_animation()
+        await pilot.pause()
+        assert deck_screen(app).card_id == "2.3"
+        text = card_view(app).query_one("#card-text")
+        assert text.styles.offset.x.value == 0 and text.styles.offset.y.value == 0
+        assert text.styles.opacity == 1.0
+        assert f"2.3  {DECK.card('2.3').title}" in card_text(app)
+        assert sidebar(app).highlighted == 1
+
+
+async def test_moving_card_slides_in_the_direction_of_travel_and_is_instant_with_none(data_dir: Path) -> None:
+    app = make_app(data_dir, animation="full")
+    async with app.run_test(size=(120, 40)) as pilot:
+        text = card_view(app).query_one("#card-text")
+        deck_screen(app).action_next_card()
+        assert text.styles.offset.x.value > 0  # the next card comes in from the right
+        assert app.animator.is_being_animated(text, "offset")
+        await pilot.wait_for_animation()
+        assert text.styles.offset.x.value == 0
+        deck_screen(app).action_previous_card()
+        assert text.styles.offset.x.value < 0  # the previous one from the left
+        await pilot.wait_for_animation()
+        assert text.styles.offset.x.value == 0
+
+    app = make_app(data_dir, animation="none")
+    async with app.run_test(size=(120, 40)) as pilot:
+        text = card_view(app).query_one("#card-text")
+        deck_screen(app).action_next_card()
+        assert text.styles.offset.x.value == 0
+        assert not app.animator.is_being_animated(text, "offset")
