@@ -80,7 +80,9 @@ class CardView(VerticalScroll, can_focus=False):
         if not changed:
             return
         self.scroll_home(animate=False)
-        if direction:
+        if direction and self.app.animation_level != "none":
+            # With no animation the offset is never set: a frame drawn out of place would cost a
+            # second paint of the whole card over a slow link.
             # A new animation on the same attribute replaces one still running.
             text.styles.offset = (SLIDE_CELLS * direction, 0)
             text.animate(
