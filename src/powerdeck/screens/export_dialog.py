@@ -136,6 +136,9 @@ class ExportDialog(ModalScreen["Path | None"]):
                 yield Button("Cancel (escape)", id="cancel-button")
 
     def on_mount(self) -> None:
+        for radio_set in self.query(RadioSet):
+            # Start the arrow keys from the button that is on (Textual starts from none).
+            radio_set._selected = radio_set.pressed_index
         self.set_focus(self.query_one("#export-format", RadioSet))
 
     # -- choices ---------------------------------------------------------------------------
