@@ -430,6 +430,8 @@ class LogScreen(Screen[None]):
         area = self.editor.field(first_empty)
         area.move_cursor(area.document.end)
         self.set_focus(area)
+        # The panes were hidden until now: scroll the field into view once they are laid out.
+        self.call_after_refresh(area.scroll_visible, animate=False)
         self.refresh_bindings()
         draft = self.power_app.store.read(lambda log: log.draft(fresh.card))
         if draft is not None and draft.entry_id == fresh.id:
