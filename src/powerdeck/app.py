@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterable
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 
@@ -86,10 +87,15 @@ class PowerDeckApp(App[None]):
             self.store.write(lambda log: log.set_state("theme", new))
 
     def on_resize(self, event: events.Resize) -> None:
-        self._check_size()
+        # This runs before App._on_resize stores the new size, so self.size is still the old one.
+        self._check_size(event.size)
 
-    def _check_size(self) -> None:
-        width, height = self.size
+    def _check_size(self, size: Size | None = None) -> None:
+        if not any(isinstance(screen, DeckScreen) for screen in self.screen_stack):
+            # The first Resize comes before on_mount's push lands: a message pushed now would end
+            # up under the deck. on_mount checks again once the deck is there.
+            return
+        width, height = size or self.size
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         if too_small and self._too_small is None:
             self._too_small = TooSmallScreen()
@@ -100,6 +106,12 @@ class PowerDeckApp(App[None]):
             if self.screen is self._too_small:
                 self.pop_screen()
             self._too_small = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing may open over the too-small message: it would hide it and stay behind it.
+        if action == "command_palette" and isinstance(self.screen, TooSmallScreen):
+            return False
+        return True
 
     def action_help(self) -> None:
         if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):
