@@ -30,8 +30,23 @@ def check_terminal() -> None:
         )
 
 
+def ensure_utf8_output() -> None:
+    """Write the screen in UTF-8 whatever the locale says.
+
+    Textual writes to stderr in the locale's encoding. Under a non-UTF-8 locale (a Latin-1
+    `LANG` sent over SSH, say) every box glyph and ellipsis came out as a literal `\\u2595`
+    escape and the screen was unreadable. Terminals are UTF-8 nowadays; `LANG=C` is already
+    fine (Python's UTF-8 mode), this covers the real non-UTF-8 locales.
+    """
+    stream = sys.__stderr__
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    if stream is not None and encoding != "utf8" and hasattr(stream, "reconfigure"):
+        stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def run_app(args: argparse.Namespace) -> int:
     check_terminal()
+    ensure_utf8_output()
     deck = load_deck(deck_path_from(args.deck))
     options = AppOptions.from_args(animation=args.animation, theme=args.theme, no_mouse=args.no_mouse)
     if options.over_ssh:
