@@ -7,7 +7,8 @@ export DEBIAN_FRONTEND=noninteractive
 need=()
 [ -x /usr/sbin/sshd ] || need+=(openssh-server)
 command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
-command -v tmux >/dev/null 2>&1 || need+=(tmux)
+# A real non-UTF-8 locale (built with localedef into a temp LOCPATH) for tests/test_terminals.py.
+[ -d /usr/share/i18n/locales ] && [ -d /usr/share/i18n/charmaps ] || need+=(locales)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
