@@ -28,12 +28,16 @@ PRIVACY_REMINDER = (
     "learnt, without details that identify people."
 )
 NEW_ENTRY_ID = "new-entry"
+LABEL_CHARS = 200
 
 
 def entry_option_label(entry: Entry) -> str:
     """One line for an entry: date, open mark, and the start of its action."""
     mark = "○" if entry.is_open else "●"
-    return f"{entry.created[:10]} {mark} {entry.first_line() or '(no action written)'}"
+    # One line each: the list cuts it to its width (text-overflow in app.tcss); a 5,000-character
+    # line would otherwise wrap into a wall of text and push the other entries out of view.
+    first = entry.first_line()[:LABEL_CHARS] or "(no action written)"
+    return f"{entry.created[:10]} {mark} {first}"
 
 
 class EntryEditor(VerticalScroll, can_focus=False):
