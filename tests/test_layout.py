@@ -140,3 +140,21 @@ async def test_unknown_theme_falls_back_with_a_message(data_dir: Path) -> None:
         await pilot.pause()
         assert app.theme == "textual-dark"
         assert any("[/b]nope" in str(n.message) for n in app._notifications)
+
+
+async def test_footer_shows_quit_and_help_at_80_columns(data_dir: Path) -> None:
+    # Regression: at 80 columns the palette hint pushed "f1 Help" off the footer.
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        visible = set()
+        for x in range(80):
+            widget, _ = app.screen.get_widget_at(x, 23)
+            for node in widget.ancestors_with_self:
+                if isinstance(node, FooterKey):
+                    visible.add(node.description)
+        for description in ("Quit", "Help", "Write", "Save"):
+            key = next(key for key in deck_screen(app).query(FooterKey) if key.description == description)
+            assert description in visible and key.region.right <= 80, description

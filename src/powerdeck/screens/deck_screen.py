@@ -11,7 +11,7 @@ import asyncio
 import random
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal
@@ -109,7 +109,7 @@ class DeckScreen(Screen[None]):
                 yield CardView(id="card-view")
                 yield EntryEditor(cursor_blink=not self.power_app.options.over_ssh, id="editor")
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         deck = self.power_app.deck
@@ -299,6 +299,14 @@ class DeckScreen(Screen[None]):
         await self.settle_editor()
         self.keep_draft()
         self.set_focus(None)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Under 80 columns the palette hint would push Quit and Help off the footer (help lists ctrl+p).
+        footer = self.query_one(Footer)
+        wide = event.size.width >= 80
+        if footer.show_command_palette != wide:
+            footer.show_command_palette = wide
+            footer.refresh(recompose=True)
 
     def on_screen_suspend(self) -> None:
         # Help, the palette, the log or the too-small message covers the deck: keep the text now.
