@@ -1,0 +1,73 @@
+"""Snapshots of the deck screen: what a user sees at 80x24, 120x40, narrow, in help, too small.
+
+Animations off, no cursor blink, entries with fixed dates, no clocks on screen. Regenerate with
+`pytest tests/test_snapshots.py --snapshot-update`, then look at the SVGs before committing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from powerdeck.app import PowerDeckApp
+from powerdeck.deck import load_deck
+from powerdeck.entry import Entry
+from powerdeck.log import Log
+from powerdeck.options import AppOptions
+
+EXAMPLES = [
+    Entry(
+        "ex-1", "4.2", 4,
+        "Invite the youth group to plan the summer health day with us",
+        "Six young people came and chose the venue",
+        "Ask earlier, and let them run the first meeting",
+        "2026-02-10T10:00:00+00:00", "2026-03-02T16:30:00+00:00",
+    ),
+    Entry(
+        "ex-2", "4.2", 4, "Ask the tenants' association what [health] means to them", "", "",
+        "2026-03-05T09:15:00+00:00", "2026-03-05T09:15:00+00:00",
+    ),
+    Entry(
+        "ex-3", "1.1", 1, "Walk the estate with a community connector", "", "",
+        "2026-01-20T11:00:00+00:00", "2026-01-20T11:00:00+00:00",
+    ),
+]
+
+
+def make(tmp_path: Path, *, entries: bool = True, card: str = "4.2", over_ssh: bool = False) -> PowerDeckApp:
+    data = tmp_path / "data"
+    log = Log.open(data)
+    if entries:
+        log.import_entries(EXAMPLES)
+    log.set_state("last_card", card)
+    return PowerDeckApp(load_deck(), log, AppOptions(animation="none", theme="textual-dark", over_ssh=over_ssh))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_main_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(make(tmp_path), terminal_size=size)
+
+
+def test_main_screen_first_run(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(make(tmp_path, entries=False, card="1.1"), terminal_size=(80, 24))
+
+
+def test_narrow_layout(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(make(tmp_path), terminal_size=(64, 24))
+
+
+def test_writing_an_entry(snap_compare, tmp_path: Path) -> None:
+    # over_ssh: the cursor does not blink, so the picture is the same every time
+    app = make(tmp_path, over_ssh=True)
+    assert snap_compare(
+        app, terminal_size=(120, 40), press=["e", *"Ask", "space", *"the", "space", *"GP", "tab", *"Not", "space", *"yet"]
+    )
+
+
+def test_help_screen(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(make(tmp_path), terminal_size=(80, 24), press=["f1"])
+
+
+def test_too_small(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(make(tmp_path), terminal_size=(50, 15))
