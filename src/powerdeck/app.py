@@ -98,7 +98,7 @@ class PowerDeckApp(App[None]):
         width, height = size or self.size
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         if too_small and self._too_small is None:
-            self._too_small = TooSmallScreen()
+            self._too_small = TooSmallScreen((width, height))
             self.push_screen(self._too_small)
         elif too_small and self._too_small is not None:
             self._too_small.show_size(width, height)

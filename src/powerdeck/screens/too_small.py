@@ -32,11 +32,18 @@ class TooSmallScreen(Screen[None]):
     }
     """
 
+    def __init__(self, size: tuple[int, int] | None = None) -> None:
+        super().__init__()
+        self._terminal_size = size
+
     def compose(self) -> ComposeResult:
-        yield Static(too_small_message(*self.app.size), id="too-small-message", markup=False)
+        yield Static(too_small_message(*(self._terminal_size or self.app.size)), id="too-small-message", markup=False)
 
     def show_size(self, width: int, height: int) -> None:
-        self.query_one("#too-small-message", Static).update(too_small_message(width, height))
+        # The app may report a new size before this screen has composed its message.
+        self._terminal_size = (width, height)
+        for message in self.query("#too-small-message").results(Static):
+            message.update(too_small_message(width, height))
 
     def on_resize(self) -> None:
         self.show_size(*self.app.size)
