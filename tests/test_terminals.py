@@ -209,3 +209,10 @@ def test_escape_never_discards_text(name: str, tmp_path: Path) -> None:
         app.close()
     # ...and on disk as the card's draft after quitting.
     assert draft_actions(data)["1.1"].startswith(text)
+
+
+def test_no_mouse_never_turns_mouse_reporting_on(tmp_path: Path) -> None:
+    """`--no-mouse` leaves the mouse to the terminal (its own selection and copy keep working)."""
+    raw = readable_and_working(start(tmp_path / "data", base_env(), args=("--no-mouse",)))
+    modes_set = {m for m in ("1000", "1002", "1003", "1006", "1015") if f"\x1b[?{m}h".encode() in raw}
+    assert not modes_set, f"mouse reporting turned on: {sorted(modes_set)}"
