@@ -216,3 +216,27 @@ async def test_moving_card_slides_in_the_direction_of_travel_and_is_instant_with
         deck_screen(app).action_next_card()
         assert text.styles.offset.x.value == 0
         assert not app.animator.is_being_animated(text, "offset")
+
+
+async def test_text_typed_while_a_save_is_running_is_kept_as_a_draft(data_dir: Path) -> None:
+    # Regression: when the save finished it dropped the card's draft from memory, including one
+    # kept after the save began, so coming back to the card showed an empty editor.
+    import threading
+
+    gate = threading.Event()
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await type_text(pilot, "first")
+        app.store._executor.submit(gate.wait, 5)  # the writer is busy: the save waits its turn
+        await pilot.press("ctrl+s")
+        await type_text(pilot, " and more")
+        await pilot.press("escape", "l")
+        gate.set()
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert [entry["action"] for entry in entries_on_disk(data_dir)] == ["first"]
+        assert drafts_on_disk(data_dir)["1.1"]["action"] == "first and more"
+        assert field(app, "action").text == "first and more"
+        assert "draft kept" in card_text(app)

@@ -408,10 +408,16 @@ class DeckScreen(Screen[None]):
             return entry
 
         self.set_status(f"Saving entry for {card_id}…")
-        self.power_app.store.write(save, on_done=lambda entry: self._saved(entry, values), on_error=self._save_failed)
+        draft_before = self._drafts.get(card_id)
+        self.power_app.store.write(
+            save, on_done=lambda entry: self._saved(entry, values, draft_before), on_error=self._save_failed
+        )
 
-    def _saved(self, entry: Entry, values: dict[str, str]) -> None:
-        self._drafts.pop(entry.card, None)
+    def _saved(self, entry: Entry, values: dict[str, str], draft_before: Draft | None = None) -> None:
+        if self._drafts.get(entry.card) is draft_before:
+            # The save cleared this draft on disk; a draft kept after the save began (more text
+            # typed meanwhile) was written after it, so it stays.
+            self._drafts.pop(entry.card, None)
         if entry.card == self.card_id:
             editor = self.editor
             if editor.values() == values:
