@@ -101,8 +101,9 @@ def test_a_user_session_over_ssh_saves_an_entry_and_restores_the_terminal(sshd: 
     data = tmp_path / "data"
     app = connect(sshd, data)
     try:
-        screen = app.wait_for("1.1  Changing your perspective")
-        assert "Quit" in screen.splitlines()[-1], "the footer with the keys is on the last row"
+        app.wait_for("1.1  Changing your perspective")
+        # The footer with the keys, Quit included, on the last row of 24.
+        app.wait_for(lambda s: "Quit" in s.splitlines()[-1])
         # Navigate: capability 4, then the next card.
         app.send("4")
         app.wait_for("4.1 ")
