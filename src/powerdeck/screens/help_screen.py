@@ -1,97 +1,129 @@
 """Help: every key, the deck's own "Using the card deck" guidance, and the credit to its author.
 
-The key table is built from the bindings themselves, so it cannot drift from what the keys do.
+The key tables are built from the screens' bindings, so they cannot drift from what the keys do.
+Everything is plain text in Rich tables and Content: deck text is data (a team may write its own
+deck), so nothing in it is ever read as markup.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown
+from textual.widgets import Footer, Static
 
-from powerdeck.deck import Deck, Section
+from powerdeck.deck import Section
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
 
-EXTRA_KEYS: tuple[tuple[str, str], ...] = (
+KeyRows = list[tuple[str, str]]
+
+DECK_PAIRS: KeyRows = [
     ("1 … 9, 0", "Jump to capability 1 … 10"),
     ("up / down, k / j", "Previous / next capability"),
     ("left / right, h / l", "Previous / next card (crossing into the next capability)"),
     ("tab / shift+tab", "Next / previous field in the editor"),
     ("pagedown, space / pageup", "Scroll a long card"),
     ("ctrl+p", "Command palette: go to a card by id or title, random card, review log, export, theme"),
-)
+]
+LOG_PAIRS: KeyRows = [
+    ("up / down, k / j", "Move through the entries"),
+    ("pagedown, space / pageup", "A page at a time"),
+    ("tab / shift+tab", "Next / previous field of an open entry"),
+]
+KEY_NAMES = {"question_mark": "?", "slash": "/"}
+"""Keys are shown by name ("ctrl+s", "escape"), the way the guide and the footer read."""
 
 
-KEY_NAMES = {"question_mark": "?"}
-"""Keys are shown as their names ("ctrl+s", "escape"), the way the guide and the footer hint read."""
+def key_rows(bindings: Iterable[BindingType], pairs: KeyRows) -> KeyRows:
+    """`pairs` first, then one row per remaining action with all its keys, each key listed once."""
+    seen = {key.strip() for keys, _ in pairs for part in keys.split(",") for key in part.split("/")}
+    by_action: dict[str, tuple[list[str], str]] = {}
+    for binding in bindings:
+        assert isinstance(binding, Binding)
+        keys = [KEY_NAMES.get(key, key) for key in binding.key.split(",")]
+        keys = [key for key in keys if key not in seen]
+        if binding.action.startswith("capability(") or not keys:
+            continue
+        seen.update(keys)
+        known, _ = by_action.setdefault(binding.action, ([], binding.tooltip or binding.description))
+        known.extend(keys)
+    return [*pairs, *((" / ".join(keys), text) for keys, text in by_action.values())]
 
 
-def _md_escape(text: str) -> str:
-    """Deck text is data (a team may write its own deck): keep Markdown from reading it as syntax."""
-    for char in "\\`*_[]<>#|":
-        text = text.replace(char, "\\" + char)
-    return text
+def key_table(rows: KeyRows) -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+    table.add_column(style="bold", no_wrap=True, min_width=12, max_width=26)
+    table.add_column(ratio=1)
+    for keys, text in rows:
+        table.add_row(Text(keys), Text(text))
+    return table
 
 
-def _section(section: Section) -> str:
-    body = "\n\n".join(_md_escape(paragraph) for paragraph in section.paragraphs)
-    return f"## {_md_escape(section.heading)}\n\n{body}"
-
-
-def help_markdown(deck: Deck, bindings: list[tuple[str, str]], over_ssh_note: str) -> str:
-    rows = "\n".join(f"| {_md_escape(key)} | {_md_escape(text)} |" for key, text in bindings)
-    parts = [
-        f"# {_md_escape(deck.title)}: help",
-        "Press **escape** or **q** to go back.",
-        "## Keys\n\n| key | does |\n|---|---|\n" + rows,
-        "Escape never throws text away: what you typed is kept as a draft for its card, "
-        "and the card shows *draft kept*. Drafts are stored in your log file, so they survive "
-        "a dropped connection.",
-    ]
-    if over_ssh_note:
-        parts.append(over_ssh_note)
-    parts.extend(_section(section) for section in deck.guidance)
-    parts.append(_section(deck.credit))
-    parts.append(f"The card texts are by {_md_escape(deck.author)}.")
-    return "\n\n".join(parts)
+def section_widgets(section: Section) -> Iterable[Static]:
+    yield Static(Content(section.heading), classes="help-heading")
+    for paragraph in section.paragraphs:
+        yield Static(Content(paragraph), classes="help-paragraph")
 
 
 class HelpScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HelpScreen #help-scroll { padding: 0 2; }
+    HelpScreen .help-heading { margin-top: 1; text-style: bold; color: $accent; }
+    HelpScreen .help-paragraph { margin-top: 1; }
+    HelpScreen .help-table { margin-top: 1; }
+    """
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "app.pop_screen", "Back", id="close-help"),
         Binding("down,j", "scroll(1)", "Scroll", show=False),
         Binding("up,k", "scroll(-1)", "Scroll", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.sections: dict[str, KeyRows] = {}
+        """The key tables shown, by heading (tests read them)."""
+
     def compose(self) -> ComposeResult:
-        app: PowerDeckApp = self.app  # type: ignore[assignment]
-        with VerticalScroll(id="help-scroll"):
-            yield Markdown(help_markdown(app.deck, self._key_rows(app), self._ssh_note(app)), id="help-text")
-        yield Footer()
-
-    def _key_rows(self, app: PowerDeckApp) -> list[tuple[str, str]]:
         from powerdeck.screens.deck_screen import DeckScreen
+        from powerdeck.screens.log_screen import LogScreen
 
-        # Keys EXTRA_KEYS already describes in pairs; every other action gets one row, all its keys.
-        seen = {"up", "down", "k", "j", "left", "right", "h", "l", "tab", "shift+tab", "pagedown", "space", "pageup", "ctrl+p"}
-        by_action: dict[str, tuple[list[str], str]] = {}
-        for binding in [*DeckScreen.BINDINGS, *app.BINDINGS]:
-            assert isinstance(binding, Binding)
-            keys = [key for key in binding.key.split(",") if key not in seen]
-            if binding.action.startswith("capability(") or not keys:
-                continue
-            seen.update(keys)
-            known, text = by_action.setdefault(binding.action, ([], binding.tooltip or binding.description))
-            known.extend(keys)
-        rows = list(EXTRA_KEYS)
-        rows.extend((" / ".join(KEY_NAMES.get(key, key) for key in keys), text) for keys, text in by_action.values())
-        return rows
+        app: PowerDeckApp = self.app  # type: ignore[assignment]
+        deck = app.deck
+        self.sections = {
+            "Cards and writing": key_rows([*DeckScreen.BINDINGS, *app.BINDINGS], DECK_PAIRS),
+            "The review log (L)": key_rows(LogScreen.BINDINGS, LOG_PAIRS),
+        }
+        with VerticalScroll(id="help-scroll"):
+            yield Static(Content(f"{deck.title}: help"), classes="help-heading")
+            yield Static("Press escape or q to go back.", classes="help-paragraph", markup=False)
+            for heading, rows in self.sections.items():
+                yield Static(Content(heading), classes="help-heading")
+                yield Static(key_table(rows), classes="help-table")
+            yield Static(
+                "Escape never throws text away: what you typed is kept as a draft for its card, and "
+                "the card shows “draft kept”. Drafts are stored in your log file, so they survive a "
+                "dropped connection.",
+                classes="help-paragraph",
+                markup=False,
+            )
+            note = self._ssh_note(app)
+            if note:
+                yield Static(note, classes="help-paragraph", markup=False, id="help-ssh")
+            for section in deck.guidance:
+                yield from section_widgets(section)
+            yield from section_widgets(deck.credit)
+            yield Static(Content(f"The card texts are by {deck.author}."), classes="help-paragraph")
+        yield Footer()
 
     @staticmethod
     def _ssh_note(app: PowerDeckApp) -> str:
@@ -99,12 +131,24 @@ class HelpScreen(Screen[None]):
         if not options.over_ssh:
             return ""
         note = (
-            "**Over SSH:** powerdeck sends as little as it can over the link: the cursor does not "
+            "Over SSH: powerdeck sends as little as it can over the link: the cursor does not "
             "blink and nothing on screen ticks."
         )
         if not options.animation_chosen:
-            note += " Card animations are off; start with `powerdeck --animation full` to have them."
+            note += " Card animations are off; start with powerdeck --animation full to have them."
         return note
+
+    @property
+    def text(self) -> str:
+        """Everything the screen says, as plain text (for tests and a quick look)."""
+        parts = [str(static.content) for static in self.query(Static) if not isinstance(static.content, Table)]
+        for rows in self.sections.values():
+            parts.extend(f"{keys} {text}" for keys, text in rows)
+        return "\n".join(parts)
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#help-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        scroll = self.query_one("#help-scroll", VerticalScroll)
+        (scroll.scroll_page_down if pages > 0 else scroll.scroll_page_up)(animate=False)
