@@ -1,0 +1,280 @@
+"""One review log entry opened beside its card, to read or edit: save, escape that asks, drafts.
+
+The log screen mounts this pane the first time an entry is opened, not with the list: its three
+TextAreas and the card view cost more to build than the whole list, and most visits to the log
+only read it. The pane then stays, hidden while the list shows, for the next entry.
+
+The screen keeps the keys (priority bindings, see log_screen.py) and the list; the pane does what
+an open entry needs and tells its host (the screen) at once, by a method call rather than a
+message, when the list must show again: a key right behind escape ("escape c" in one burst over
+SSH) must already find the list, not the fields.
+
+Nothing typed is dropped: escape with unsaved changes asks; leaving the screen any other way (a
+palette command, quitting, a hang-up) keeps the text as the card's draft.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Protocol
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Container
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Static
+
+from powerdeck.entry import FIELDS, Entry, EntryFilter
+from powerdeck.errors import PowerdeckError
+from powerdeck.log import Log
+from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
+from powerdeck.widgets.card_view import CardView
+from powerdeck.widgets.entry_editor import EntryEditor
+
+if TYPE_CHECKING:
+    from powerdeck.app import PowerDeckApp
+
+Unsaved = tuple[Entry, dict[str, str]]
+
+
+class EntryHost(Protocol):
+    """What the pane needs from the screen it sits in."""
+
+    def set_status(self, text: str) -> None: ...
+
+    def entry_saved(self, entry: Entry) -> None:
+        """The entry was saved (perhaps as a new one): show it in the list."""
+
+    def entry_closed(self, entry_id: str | None) -> None:
+        """The entry was closed: show the list again, on this entry."""
+
+
+@dataclass
+class DraftKept(Message):
+    """Unsaved changes to an entry were kept for `card` as the review log was left.
+
+    Posted to every screen still on the stack once the write has landed: the deck screen reads
+    drafts into memory, and without this it would not see the new one until it is restarted.
+    """
+
+    bubble = False
+    card: str
+
+
+class EntryPane(Container):
+    """The card (beside the fields from 100 columns, above them below that) and the three fields."""
+
+    def __init__(self, host: EntryHost, *, cursor_blink: bool, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.host = host
+        self._cursor_blink = cursor_blink
+        self.editing: Entry | None = None
+        self._snapshot: Unsaved | None = None
+        self._kept = False
+
+    @property
+    def power_app(self) -> PowerDeckApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="entry-heading", markup=False)
+        with Container(id="entry-panes"):
+            yield CardView(id="entry-card")
+            yield EntryEditor(cursor_blink=self._cursor_blink, show_entries=False, id="log-editor")
+
+    @property
+    def editor(self) -> EntryEditor:
+        return self.query_one("#log-editor", EntryEditor)
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def show(self, entry: Entry) -> None:
+        """Put the entry (as stored now) in the fields and its card beside them."""
+        self.editing = entry
+        self.editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id)
+        deck = self.power_app.deck
+        card = deck.find_card(entry.card)
+        card_view = self.query_one("#entry-card", CardView)
+        card_view.display = card is not None
+        if card is not None:
+            count = self.power_app.store.read(lambda log: len(log.entries(EntryFilter(card=card.id))))
+            card_view.show(card, deck.capability(card.capability), entries=count)
+        self._show_heading(entry)
+
+    def focus_first_empty(self) -> None:
+        """An open entry is usually opened to write what came of it: start at the first empty field."""
+        entry = self.editing
+        if entry is None:
+            return
+        first_empty = next((name for name in FIELDS if not getattr(entry, name).strip()), "action")
+        area = self.editor.field(first_empty)
+        area.move_cursor(area.document.end)
+        # Screen.set_focus acts at once; Widget.focus() waits its turn in the queue, so the
+        # letters typed right after enter (a burst over SSH) would miss the field.
+        self.screen.set_focus(area)
+        # The pane was hidden until now: scroll the field into view once it is laid out.
+        self.call_after_refresh(area.scroll_visible, animate=False)
+
+    def opening_status(self) -> str:
+        entry = self.editing
+        if entry is None:
+            return ""
+        draft = self.power_app.store.read(lambda log: log.draft(entry.card))
+        if draft is not None and draft.entry_id == entry.id:
+            return f"Card {entry.card} also has a draft of changes to this entry, on the cards screen."
+        return "ctrl+s saves · escape goes back to the list · tab: next field"
+
+    def _show_heading(self, entry: Entry) -> None:
+        created = entry.created[:16].replace("T", " ")
+        updated = entry.updated[:16].replace("T", " ")
+        text = f"Entry for card {entry.card} · written {created}"
+        if updated != created:
+            text += f" · updated {updated}"
+        self.query_one("#entry-heading", Static).update(Content(text))
+
+    # -- saving and leaving ----------------------------------------------------------------
+
+    async def settle(self) -> None:
+        """Let the focused field take the keys already sent to it before its text is read.
+
+        A priority binding (ctrl+s, escape) runs as soon as the app reads its key, but the letters
+        before it were only queued for the field; in a burst ("text" + escape) escape would find
+        nothing unsaved and close, and the letters would land in a hidden field and be lost.
+        Waiting here also holds back the keys after it. (The deck screen's settle_editor, too.)
+        """
+        focused = self.screen.focused
+        if focused is None or self not in focused.ancestors:
+            return
+        typed = asyncio.Event()
+        if focused.call_later(typed.set):
+            await typed.wait()
+
+    def save(self, then_close: bool = False) -> None:
+        entry = self.editing
+        if entry is None:
+            return
+        values = self.editor.values()
+
+        def save(log: Log) -> tuple[Entry, bool]:
+            if log.get(entry.id) is None:
+                # Deleted elsewhere while being edited: keep the text as a new entry.
+                return log.add(entry.card, **values), True
+            return log.update(entry.id, **values), False
+
+        def saved(result: tuple[Entry, bool]) -> None:
+            new, added = result
+            if self.editing is not None and self.editing.id == entry.id:
+                self.editing = new
+                now = self.editor.values()
+                self.editor.load(now, entry_id=new.id, baseline=values)
+                self._show_heading(new)
+                self._snapshot = self._unsaved()
+            if then_close and self.editing is not None and not self.editor.is_dirty:
+                self.close()
+            self.host.entry_saved(new)
+            self.host.set_status(
+                "Saved as a new entry: the old one had been deleted in another session." if added
+                else f"Saved the entry for card {new.card}"
+            )
+
+        self.host.set_status("Saving…")
+        self.power_app.store.write(save, on_done=saved, on_error=self._save_failed)
+
+    def _save_failed(self, error: PowerdeckError) -> None:
+        self.host.set_status("Not saved: your text is still here. Fix the problem, then press ctrl+s again.")
+        self.power_app.report_error(error)
+
+    def leave(self) -> None:
+        """Escape: back to the list at once, or ask first when there are unsaved changes."""
+        if not self.editor.is_dirty:
+            self.close()
+            return
+        choices = (
+            Choice("s", "Save", "save", "primary"),
+            Choice("d", "Discard", "discard", "error"),
+            Choice("k", "Keep editing", "keep"),
+        )
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                self.save(then_close=True)
+            elif answer == "discard":
+                self.close()
+            else:
+                self.screen.set_focus(self.editor.field("action"))
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "Unsaved changes",
+                "This entry has changes that are not saved yet. Save them, or discard them?",
+                choices,
+            ),
+            answered,
+        )
+
+    def close(self) -> None:
+        keep = self.editing.id if self.editing else None
+        self.editing = None
+        self._snapshot = None
+        self.host.entry_closed(keep)
+
+    # -- drafts ----------------------------------------------------------------------------
+
+    def _unsaved(self) -> Unsaved | None:
+        if self.editing is None or not self.is_mounted or not self.editor.is_dirty:
+            return None
+        return self.editing, self.editor.values()
+
+    @staticmethod
+    def _keep_job(entry: Entry, values: dict[str, str]) -> Callable[[Log], None]:
+        def keep(log: Log) -> None:
+            existing = log.draft(entry.card)
+            if existing is None or existing.is_blank or existing.entry_id == entry.id:
+                log.save_draft(entry.card, entry_id=entry.id, **values)
+            elif log.get(entry.id) is not None:
+                # The card already holds another draft: saving beats losing either text.
+                log.update(entry.id, **values)
+            else:
+                log.add(entry.card, **values)
+
+        return keep
+
+    def keep_drafts_now(self) -> None:
+        """On quit or hang-up: keep unsaved changes, on this thread, after any queued writes."""
+        unsaved = self._unsaved()
+        if unsaved is None:
+            return
+        try:
+            self.power_app.store.write_now(self._keep_job(*unsaved))
+            self._kept = True
+        except PowerdeckError:
+            pass
+
+    def keep_unsaved(self) -> None:
+        """The screen is being left without escape (a palette command such as "Go to card")."""
+        self._keep_on_leaving(self._unsaved())
+
+    @on(EntryEditor.Changed)
+    def _typed(self) -> None:
+        # Kept up to date while typing: by the time the pane is unmounted its fields are gone.
+        self._snapshot = self._unsaved()
+
+    def on_unmount(self) -> None:
+        self._keep_on_leaving(self._snapshot)
+
+    def _keep_on_leaving(self, unsaved: Unsaved | None) -> None:
+        self._snapshot = None
+        if unsaved is None or self._kept:
+            return
+        self._kept = True
+        entry, _ = unsaved
+        app = self.power_app
+
+        def kept(_: None) -> None:
+            for screen in app.screen_stack:
+                screen.post_message(DraftKept(entry.card))
+
+        app.store.write(self._keep_job(*unsaved), on_done=kept, on_error=app.report_error)
+        app.notify(f"Unsaved changes to the entry for card {entry.card} were kept as its draft.", markup=False)

@@ -1,0 +1,68 @@
+"""The review log's filters in words: the line under the title, and a phrase for exports.
+
+Plain functions of an `EntryFilter`, so the log screen and the export dialog say the same thing.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from powerdeck.entry import EntryFilter
+from powerdeck.widgets.entry_list import one_line
+
+
+def plural(count: int, word: str = "entry", words: str = "entries") -> str:
+    return f"{count:,} {word if count == 1 else words}"
+
+
+def describe_filter(entry_filter: EntryFilter) -> list[str]:
+    """The active filters in words, in the order of their keys."""
+    parts = []
+    if entry_filter.capabilities:
+        numbers = ", ".join(str(n) for n in sorted(entry_filter.capabilities))
+        parts.append(f"capability {numbers}")
+    if entry_filter.card is not None:
+        parts.append(f"card {entry_filter.card}")
+    if entry_filter.text:
+        parts.append(f"“{one_line(entry_filter.text)}”")
+    if entry_filter.open_only:
+        parts.append("open only")
+    if entry_filter.since and entry_filter.until:
+        parts.append(f"{entry_filter.since} to {entry_filter.until}")
+    elif entry_filter.since:
+        parts.append(f"from {entry_filter.since}")
+    elif entry_filter.until:
+        parts.append(f"up to {entry_filter.until}")
+    return parts
+
+
+def filter_line(entry_filter: EntryFilter) -> Content:
+    """Each filter with its key: dim while unset, its value in bold once set."""
+    f = entry_filter
+    if f.since and f.until:
+        period = f"{f.since} to {f.until}"
+    elif f.since:
+        period = f"from {f.since}"
+    elif f.until:
+        period = f"to {f.until}"
+    else:
+        period = ""
+    items = [
+        ("c", "capability", ", ".join(str(n) for n in sorted(f.capabilities))),
+        ("a", "card", f.card or ""),
+        ("/", "search", f"“{one_line(f.text)}”" if f.text else ""),
+        ("o", "open only", "✓" if f.open_only else ""),
+        ("p", "dates", period),
+    ]
+    parts: list[str | tuple[str, str]] = []
+    for key, label, value in items:
+        if parts:
+            parts.append("  ")
+        parts.append((key, "bold $accent"))
+        if value:
+            parts += [(f" {label} ", ""), (value, "bold")]
+        else:
+            parts.append((f" {label}", "$text-muted"))
+    if not f.is_empty:
+        parts += ["  ", ("x", "bold $accent"), (" clear", "$text-muted")]
+    return Content.assemble(*parts)

@@ -1,0 +1,112 @@
+"""The review log's list panel: title and counts, the filter line, the search field, the entries.
+
+It reads the entries that match a filter (through `app.store`) and shows them with their counts;
+the log screen holds the filter and the keys.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import Container, Vertical
+from textual.content import Content
+from textual.widgets import Input, Static
+
+from powerdeck.entry import Entry, EntryFilter
+from powerdeck.log import Log
+from powerdeck.widgets.entry_list import EntryList, title_width
+from powerdeck.widgets.filter_bar import filter_line, plural
+
+if TYPE_CHECKING:
+    from powerdeck.app import PowerDeckApp
+
+OPEN_COUNT_LIMIT = 20000
+"""Above this many entries shown, the title leaves out how many are open (a pass over them all)."""
+
+
+class LogList(Vertical):
+    """Entries newest first, under a title that counts them and a line that shows the filters."""
+
+    def __init__(self, card_titles: dict[str, str], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._card_titles = card_titles
+        self.entry_filter = EntryFilter()
+        self.total = 0
+        self.open_count = 0
+
+    @property
+    def power_app(self) -> PowerDeckApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="log-title", markup=False)
+        yield Static("", id="log-filters", markup=False)
+        yield Input(placeholder="Search action, outcome and learning · enter: done", id="log-search-input")
+        yield Static("", id="log-header", markup=False)
+        with Container(id="log-body"):
+            yield EntryList(card_title=lambda card: self._card_titles.get(card, ""), id="log-entries")
+            yield Static("", id="log-empty", markup=False)
+
+    def on_mount(self) -> None:
+        self.search_input.display = False
+
+    @property
+    def entry_list(self) -> EntryList:
+        return self.query_one("#log-entries", EntryList)
+
+    @property
+    def search_input(self) -> Input:
+        return self.query_one("#log-search-input", Input)
+
+    def start_search(self, text: str) -> Input:
+        """Show the search field, holding the search in force (the screen focuses it)."""
+        search = self.search_input
+        search.display = True
+        if search.value != text:
+            search.value = text
+        return search
+
+    @property
+    def shown(self) -> list[Entry]:
+        return self.entry_list.entries
+
+    def show(self, entry_filter: EntryFilter, keep: str | None = None) -> None:
+        """Read the entries that match the filter and show them (the cursor stays on `keep`)."""
+        self.entry_filter = entry_filter
+        if keep is None and self.entry_list.current is not None:
+            keep = self.entry_list.current.id
+
+        def query(log: Log) -> tuple[list[Entry], int]:
+            everything = log.entries()
+            shown = everything if entry_filter.is_empty else entry_filter.apply(everything)
+            return shown, len(everything)
+
+        shown, self.total = self.power_app.store.read(query)
+        self.entry_list.set_entries(shown, keep=keep)
+        # Counted here, once per change of list, not again on every resize.
+        self.open_count = sum(1 for entry in shown if entry.is_open) if len(shown) <= OPEN_COUNT_LIMIT else 0
+        self.show_counts()
+
+    def show_counts(self) -> None:
+        """The title, the filter line, the column header (to the width) and the empty message."""
+        shown = len(self.shown)
+        title = f"Review log · {shown:,} of {plural(self.total)}"
+        if self.open_count:
+            title += f" · {self.open_count:,} open ○"
+        self.query_one("#log-title", Static).update(Content(title))
+        self.query_one("#log-filters", Static).update(filter_line(self.entry_filter))
+        width = self.entry_list.scrollable_content_region.width or self.screen.size.width
+        titles = title_width(width)
+        header = f"   {'Date':<10} {'Card':<5}" + (f"{'Title':<{titles}} " if titles else "") + "Action"
+        self.query_one("#log-header", Static).update(Content(header))
+        empty = self.query_one("#log-empty", Static)
+        empty.display = shown == 0
+        if shown == 0:
+            if self.total == 0:
+                empty.update(
+                    "Your review log is empty.\n\nPress escape to go back to the cards, choose one, "
+                    "and press e to write what you will do about it."
+                )
+            else:
+                empty.update(f"No entries match these filters (the log has {plural(self.total)}).\n\nPress x to clear them.")

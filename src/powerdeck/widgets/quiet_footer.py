@@ -1,0 +1,45 @@
+"""A Footer that rebuilds its keys only when they have changed.
+
+Textual's Footer removes and remounts every key each time its screen's bindings are refreshed,
+whether or not anything it shows changed. Opening the review log refreshes them five or six
+times (focus, the list, resume, resize), and each rebuild restyles a dozen widgets: together the
+largest part of opening the screen and of each filter key. This one compares what it would show
+with what it shows and skips the rebuild when they are the same, so it looks exactly like Footer.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Footer
+
+
+class QuietFooter(Footer):
+    """Footer, minus the rebuilds that would draw the same keys again."""
+
+    _shown: tuple[Any, ...] | None = None
+
+    def _keys(self) -> tuple[Any, ...]:
+        """Everything Footer.compose reads: the shown bindings, their state, the palette key."""
+        active = self.screen.active_bindings
+        keys: list[Any] = [
+            (binding.key, binding.key_display, binding.description, binding.action, binding.group,
+             enabled, tooltip)
+            for (_, binding, enabled, tooltip) in active.values()
+            if binding.show
+        ]
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        keys.append((self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE,
+                     None if palette is None else (palette.binding, palette.enabled, palette.tooltip)))
+        return tuple(keys)
+
+    def compose(self) -> ComposeResult:
+        # Noted in the same synchronous step as Footer.compose reads the bindings.
+        self._shown = self._keys() if self._bindings_ready else None
+        yield from super().compose()
+
+    async def recompose(self) -> None:
+        if self._shown is not None and self.is_attached and not self._pruning and self._keys() == self._shown:
+            return
+        await super().recompose()

@@ -1,0 +1,115 @@
+"""The review log opens cheaply: the entry's fields are built on first open, the footer only when
+its keys change; and keys typed in a burst right after the first open still reach the field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import TextArea
+from textual.widgets._footer import FooterKey
+
+from log_helpers import make_app, on_disk, seed, settle
+from powerdeck.screens.confirm_dialog import ChoiceDialog
+from powerdeck.screens.deck_screen import DeckScreen
+from powerdeck.screens.log_screen import LogScreen
+from powerdeck.widgets.card_view import CardView
+from powerdeck.widgets.entry_pane import DraftKept, EntryPane
+from ui_helpers import burst
+
+
+async def test_entry_widgets_are_built_only_when_an_entry_is_opened(data_dir: Path) -> None:
+    seed(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("L")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LogScreen)
+        assert not screen.query(TextArea) and not screen.query(CardView) and not screen.query(EntryPane)
+        # Filters, moving and deleting do not build them either.
+        await pilot.press("o", "x", "down", "up")
+        assert not screen.query(TextArea)
+        await pilot.press("enter")
+        assert screen.in_entry and len(screen.query(TextArea)) == 3
+        pane = screen.query_one(EntryPane)
+        await pilot.press("escape", "down", "enter")
+        assert screen.query_one(EntryPane) is pane  # built once, then reused
+
+
+async def test_keys_right_after_the_first_open_reach_the_field(data_dir: Path) -> None:
+    seed(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("L")
+        await pilot.pause()
+        # One burst, as a slow link delivers it: the fields do not exist yet when enter arrives.
+        burst(app, "enter", "n", "o", "t", "e", "d")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LogScreen) and screen.in_entry
+        # entry-007 has only its action: the cursor starts in Outcome.
+        assert screen.editor.values()["outcome"] == "noted"
+
+
+async def test_text_then_escape_or_save_in_one_burst_keeps_the_text(data_dir: Path) -> None:
+    seed(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("L", "enter")
+        # ctrl+s right behind the letters saves them too.
+        burst(app, "a", "b", "ctrl+s")
+        await settle(app, pilot)
+        assert on_disk(data_dir)["entry-007"]["outcome"] == "ab"
+        # Escape right behind the letters finds them in the field, so it asks.
+        burst(app, "c", "escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ChoiceDialog)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert on_disk(data_dir)["entry-007"]["outcome"] == "abc"
+
+
+async def test_a_kept_draft_is_announced_to_the_deck_screen(data_dir: Path) -> None:
+    seed(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        deck = app.screen
+        assert isinstance(deck, DeckScreen)
+        heard: list[str] = []
+        post = deck.post_message
+
+        def listen(message) -> bool:
+            if isinstance(message, DraftKept):
+                heard.append(message.card)
+            return post(message)
+
+        deck.post_message = listen  # type: ignore[method-assign]
+        await pilot.press("L", "enter", "k", "e", "p", "t")
+        app.action_go_to_card("2.1")
+        await settle(app, pilot)
+        assert heard == ["4.1"]
+
+
+def footer_keys(screen: LogScreen) -> dict[str, bool]:
+    return {key.action: not key._disabled for key in screen.query(FooterKey)}
+
+
+async def test_the_footer_follows_the_list_when_it_empties_and_fills(data_dir: Path) -> None:
+    seed(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("L")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LogScreen)
+        assert footer_keys(screen)["open_entry"] and footer_keys(screen)["delete"]
+        await pilot.press("slash", "z", "z", "z", "enter")
+        await pilot.pause()
+        assert screen.shown == []
+        assert not footer_keys(screen)["open_entry"] and not footer_keys(screen)["delete"]
+        await pilot.press("x")
+        await pilot.pause()
+        assert footer_keys(screen)["open_entry"] and footer_keys(screen)["delete"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "save" in footer_keys(screen) and "open_entry" not in footer_keys(screen)
