@@ -113,3 +113,18 @@ async def test_the_footer_follows_the_list_when_it_empties_and_fills(data_dir: P
         await pilot.press("enter")
         await pilot.pause()
         assert "save" in footer_keys(screen) and "open_entry" not in footer_keys(screen)
+
+
+async def test_the_deck_shows_a_draft_kept_by_the_review_log_at_once(data_dir: Path) -> None:
+    # Regression: the deck read drafts only at start, so a draft kept when an edited entry was
+    # left (here by going to a card from the palette) appeared only after a restart.
+    seed(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("L", "enter", "k", "e", "p", "t")
+        app.action_go_to_card("4.1")
+        await settle(app, pilot)
+        await settle(app, pilot)
+        deck = app.screen
+        assert isinstance(deck, DeckScreen) and deck.card_id == "4.1"
+        assert "kept" in deck.editor.values()["outcome"] + deck.editor.values()["action"]

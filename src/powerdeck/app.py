@@ -53,6 +53,11 @@ class PowerDeckApp(App[None]):
         self.store = LogWorker(log, self._deliver_store_result)
         self.animation_level = self.options.animation  # type: ignore[assignment]
         self._too_small: TooSmallScreen | None = None
+        self._theme_warning = ""
+        # The theme is set before the first frame: changing it after mount restyles and redraws
+        # the whole screen, a second full frame over the link.
+        theme = self.options.theme or self.store.read(lambda log: log.get_state("theme")) or DEFAULT_THEME
+        self._apply_theme(theme, remember=bool(self.options.theme))
 
     def _deliver_store_result(self, callback: Callable[[Any], None], value: Any) -> None:
         """Hand a finished write's result to the UI thread without waiting (post_message is thread-safe)."""
@@ -63,18 +68,14 @@ class PowerDeckApp(App[None]):
         message.callback(message.value)
 
     def on_mount(self) -> None:
-        theme = self.options.theme or self.store.read(lambda log: log.get_state("theme")) or DEFAULT_THEME
-        self._apply_theme(theme, remember=bool(self.options.theme))
+        if self._theme_warning:
+            self.notify(self._theme_warning, severity="warning", markup=False)
         self.push_screen(DeckScreen())
         self.call_after_refresh(self._check_size)
 
     def _apply_theme(self, name: str, *, remember: bool) -> None:
         if name not in self.available_themes:
-            self.notify(
-                f'No theme called "{name}"; using {DEFAULT_THEME}. Pick one with ctrl+p, "Theme".',
-                severity="warning",
-                markup=False,
-            )
+            self._theme_warning = f'No theme called "{name}"; using {DEFAULT_THEME}. Pick one with ctrl+p, "Theme".'
             name = DEFAULT_THEME
             remember = False
         self.theme = name

@@ -25,6 +25,7 @@ from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
 from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_editor import EntryEditor
+from powerdeck.widgets.entry_pane import DraftKept
 from powerdeck.widgets.sidebar import CapabilitySidebar
 
 if TYPE_CHECKING:
@@ -103,6 +104,13 @@ class DeckScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         deck = self.power_app.deck
+        # Set the layout classes for this terminal now, before the first frame: Textual sets them
+        # on the first resize, which restyled and redrew the whole screen a second time.
+        width = self.app.size.width
+        for _, name in self.HORIZONTAL_BREAKPOINTS:
+            self.set_class(False, name)
+        for name in self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS):
+            self.set_class(True, name)
         with Horizontal(id="deck-main"):
             yield CapabilitySidebar(deck.capabilities, id="sidebar")
             with Container(id="work"):
@@ -457,3 +465,13 @@ class DeckScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         if self.card_id:
             self.refresh_from_log()
+
+    @on(DraftKept)
+    def _draft_kept(self, message: DraftKept) -> None:
+        """The review log kept a draft (an edited entry left without saving): read drafts again."""
+        if not self.card_id:
+            return
+        self._drafts = self.power_app.store.read(lambda log: log.drafts())
+        if self.card_id in self._drafts and not self.editor.is_dirty and not self._editing():
+            self._load_editor()
+        self.refresh_from_log()

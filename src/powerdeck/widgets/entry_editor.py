@@ -40,6 +40,12 @@ def entry_option_label(entry: Entry) -> str:
     return f"{entry.created[:10]} {mark} {first}"
 
 
+def _set_label(label: Label, text: str) -> None:
+    """Update only on a change: every update lays out and redraws, bytes over a slow link."""
+    if str(label.content) != text:
+        label.update(text)
+
+
 class EntryEditor(VerticalScroll, can_focus=False):
     """Three multi-line fields and the list of this card's entries, newest first."""
 
@@ -105,9 +111,7 @@ class EntryEditor(VerticalScroll, can_focus=False):
             if area.text != values.get(name, ""):
                 area.load_text(values.get(name, ""))
         self._baseline = dict(baseline if baseline is not None else values)
-        self.query_one("#editor-title", Label).update(
-            "Editing an earlier entry" if entry_id else "New entry"
-        )
+        _set_label(self.query_one("#editor-title", Label), "Editing an earlier entry" if entry_id else "New entry")
 
     def mark_saved(self) -> None:
         self._baseline = self.values()
@@ -122,7 +126,7 @@ class EntryEditor(VerticalScroll, can_focus=False):
         entry_list.set_options(options)
         entry_list.display = bool(entries)
         title = self.query_one("#entries-title", Label)
-        title.update(f"Entries for this card ({len(entries)})" if entries else "No entries yet for this card")
+        _set_label(title, f"Entries for this card ({len(entries)})" if entries else "No entries yet for this card")
 
     @on(TextArea.Changed)
     def _text_changed(self, event: TextArea.Changed) -> None:

@@ -36,6 +36,7 @@ class CapabilitySidebar(OptionList, can_focus=False):
         self._capabilities = capabilities
         self._counts: dict[int, int] = {}
         self._drafts: set[int] = set()
+        self._current = 1
 
     def on_mount(self) -> None:
         self._rebuild()
@@ -50,7 +51,10 @@ class CapabilitySidebar(OptionList, can_focus=False):
             self._rebuild()
 
     def select_capability(self, number: int) -> None:
-        self.highlighted = number - 1
+        # Kept here too: options are built on the first resize, after the first card is chosen.
+        self._current = number
+        if self.option_count and self.highlighted != number - 1:  # the same again would repaint
+            self.highlighted = number - 1
 
     def _label(self, capability: Capability, width: int) -> str:
         count = self._counts.get(capability.number, 0)
@@ -64,12 +68,12 @@ class CapabilitySidebar(OptionList, can_focus=False):
         return f"{number}{shorten(capability.title, room):<{room}} {tail}"
 
     def _rebuild(self) -> None:
-        width = max(self.scrollable_content_region.width, 4)
-        highlighted = self.highlighted
+        width = self.scrollable_content_region.width
+        if not width:
+            return  # not laid out yet: the first resize builds the labels at their real width
         options = [
             Option(self._label(capability, width), id=f"cap-{capability.number}")
             for capability in self._capabilities
         ]
         self.set_options(options)
-        if highlighted is not None:
-            self.highlighted = highlighted
+        self.highlighted = self._current - 1

@@ -1,0 +1,27 @@
+"""What the first screen shows: the card from last time, its capability highlighted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from powerdeck.log import Log
+from ui_helpers import deck_screen, make_app, sidebar
+
+
+async def test_the_reopened_cards_capability_is_highlighted_from_the_start(data_dir: Path) -> None:
+    # Regression: the highlight was set before the sidebar had its options (they are built on
+    # the first resize), so nothing was highlighted until the user moved.
+    with Log.open(data_dir) as log:
+        log.set_state("last_card", "4.2")
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert deck_screen(app).card_id == "4.2"
+        assert sidebar(app).highlighted == 3
+
+
+async def test_layout_class_is_right_in_the_first_frame(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)):
+        screen = deck_screen(app)
+        assert screen.has_class("-stacked") and not screen.has_class("-wide")
