@@ -24,6 +24,7 @@ from textual.widgets import Input, Static
 
 from powerdeck.entry import Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
+from powerdeck.key_bursts import focus_field
 from powerdeck.screens.delete_entry import Deletions
 from powerdeck.screens.log_filters import ask_capabilities, ask_card, ask_period
 from powerdeck.widgets.entry_editor import EntryEditor
@@ -287,11 +288,7 @@ class LogScreen(Screen[None]):
         self.set_status(pane.opening_status())
 
     def action_focus_field(self, step: int) -> None:
-        # Screen.focus_next moves focus at once (see BINDINGS), unlike a queued app action.
-        if step > 0:
-            self.focus_next()
-        else:
-            self.focus_previous()
+        focus_field(self, step)  # at once, not queued: see key_bursts
 
     async def action_save(self) -> None:
         if self._pane is not None:

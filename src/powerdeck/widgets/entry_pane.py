@@ -15,20 +15,19 @@ palette command, quitting, a hang-up) keeps the text as the card's draft.
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Protocol
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.content import Content
-from textual.message import Message
 from textual.widgets import Static
 
 from powerdeck.entry import FIELDS, Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
+from powerdeck.key_bursts import settle_keys
 from powerdeck.log import Log
+from powerdeck.messages import DraftKept
 from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_editor import EntryEditor
@@ -49,18 +48,6 @@ class EntryHost(Protocol):
 
     def entry_closed(self, entry_id: str | None) -> None:
         """The entry was closed: show the list again, on this entry."""
-
-
-@dataclass
-class DraftKept(Message):
-    """Unsaved changes to an entry were kept for `card` as the review log was left.
-
-    Posted to every screen still on the stack once the write has landed: the deck screen reads
-    drafts into memory, and without this it would not see the new one until it is restarted.
-    """
-
-    bubble = False
-    card: str
 
 
 class EntryPane(Container):
@@ -137,19 +124,10 @@ class EntryPane(Container):
     # -- saving and leaving ----------------------------------------------------------------
 
     async def settle(self) -> None:
-        """Let the focused field take the keys already sent to it before its text is read.
-
-        A priority binding (ctrl+s, escape) runs as soon as the app reads its key, but the letters
-        before it were only queued for the field; in a burst ("text" + escape) escape would find
-        nothing unsaved and close, and the letters would land in a hidden field and be lost.
-        Waiting here also holds back the keys after it. (The deck screen's settle_editor, too.)
-        """
-        focused = self.screen.focused
-        if focused is None or self not in focused.ancestors:
-            return
-        typed = asyncio.Event()
-        if focused.call_later(typed.set):
-            await typed.wait()
+        """Let letters sent just before ctrl+s or escape land in the field before it is read: in a
+        burst ("text" + escape) escape would find nothing unsaved and close, and the letters would
+        land in a hidden field and be lost (see key_bursts.settle_keys)."""
+        await settle_keys(self.screen.focused, self)
 
     def save(self, then_close: bool = False) -> None:
         entry = self.editing
