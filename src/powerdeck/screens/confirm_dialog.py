@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from powerdeck.screens.dialog_style import dialog_css
+
 
 @dataclass(frozen=True)
 class Choice:
@@ -29,23 +31,7 @@ YES_NO = (Choice("y", "Yes", "yes", "primary"), Choice("n", "No", "no"))
 class ChoiceDialog(ModalScreen[str | None]):
     """Ask one question; dismiss with the chosen value, or None on escape."""
 
-    DEFAULT_CSS = """
-    ChoiceDialog {
-        align: center middle;
-    }
-    ChoiceDialog > Vertical {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $accent;
-        background: $panel;
-        padding: 0 1;
-    }
-    ChoiceDialog #choice-title {
-        text-style: bold;
-        color: $accent;
-    }
+    DEFAULT_CSS = dialog_css("ChoiceDialog", width=64) + """
     ChoiceDialog #choice-question {
         margin: 1 0;
     }
@@ -58,7 +44,6 @@ class ChoiceDialog(ModalScreen[str | None]):
         min-width: 10;
     }
     ChoiceDialog #choice-hint {
-        color: $text-muted;
         text-align: center;
     }
     """
@@ -81,7 +66,7 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self._title, id="choice-title", markup=False)
+            yield Static(self._title, id="choice-title", classes="dialog-title", markup=False)
             yield Static(self._question, id="choice-question", markup=False)
             with Horizontal():
                 for choice in self._choices:
@@ -90,7 +75,7 @@ class ChoiceDialog(ModalScreen[str | None]):
                         id=f"choice-{choice.value}",
                         variant=choice.variant,  # type: ignore[arg-type]
                     )
-            yield Static("escape: cancel", id="choice-hint", markup=False)
+            yield Static("escape: cancel", id="choice-hint", classes="dialog-hint", markup=False)
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one(Button))

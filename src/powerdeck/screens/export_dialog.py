@@ -22,6 +22,7 @@ from powerdeck.entry import Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
 from powerdeck.export import default_export_path
 from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
+from powerdeck.screens.dialog_style import dialog_css, plain_list_css
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -50,26 +51,8 @@ def export_entries(deck: object, fmt: str, entries: list[Entry], entry_filter: E
 class ExportDialog(ModalScreen["Path | None"]):
     """Choose format, scope and file; dismissed with the path written (None if cancelled)."""
 
-    DEFAULT_CSS = """
-    ExportDialog {
-        align: center middle;
-    }
-    ExportDialog > Vertical {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: thick $accent;
-        background: $panel;
-        padding: 0 1;
-    }
-    ExportDialog .dialog-title {
-        text-style: bold;
-        color: $accent;
-    }
+    DEFAULT_CSS = dialog_css("ExportDialog") + plain_list_css("ExportDialog", "RadioSet") + """
     ExportDialog RadioSet {
-        border: none;
-        padding: 0;
         width: 1fr;
         background: $panel;
     }
@@ -78,10 +61,6 @@ class ExportDialog(ModalScreen["Path | None"]):
     }
     ExportDialog #export-path {
         width: 1fr;
-    }
-    ExportDialog #export-message {
-        height: auto;
-        color: $error;
     }
     ExportDialog Horizontal {
         height: auto;
@@ -130,7 +109,7 @@ class ExportDialog(ModalScreen["Path | None"]):
                     )
             yield Label("File", classes="field-title")
             yield Input(str(default_export_path("markdown")), id="export-path", select_on_focus=False)
-            yield Static("", id="export-message", markup=False)
+            yield Static("", id="export-message", classes="dialog-error", markup=False)
             with Horizontal():
                 yield Button("Export (ctrl+s)", variant="primary", id="export-button")
                 yield Button("Cancel (escape)", id="cancel-button")

@@ -18,33 +18,8 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from powerdeck.deck import Deck
+from powerdeck.screens.dialog_style import dialog_css, plain_list_css
 from powerdeck.widgets.sidebar import shorten
-
-DIALOG_CSS = """
-{name} {{
-    align: center middle;
-}}
-{name} > Vertical {{
-    width: 76;
-    max-width: 100%;
-    height: auto;
-    max-height: 100%;
-    border: thick $accent;
-    background: $panel;
-    padding: 0 1;
-}}
-{name} .dialog-title {{
-    text-style: bold;
-    color: $accent;
-}}
-{name} .dialog-hint {{
-    color: $text-muted;
-}}
-{name} .dialog-error {{
-    color: $error;
-    height: auto;
-}}
-"""
 
 ANY_CARD = ""
 """What the card picker returns for "any card" (None means: cancelled, change nothing)."""
@@ -53,14 +28,7 @@ ANY_CARD = ""
 class CapabilityPicker(ModalScreen["frozenset[int] | None"]):
     """Tick one or several capabilities (space, or their number); enter applies."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="CapabilityPicker") + """
-    CapabilityPicker SelectionList {
-        height: auto;
-        max-height: 14;
-        border: none;
-        padding: 0;
-    }
-    """
+    DEFAULT_CSS = dialog_css("CapabilityPicker") + plain_list_css("CapabilityPicker", "SelectionList", max_height=14)
     BINDINGS = [
         Binding("enter", "apply", "Apply", id="capabilities-apply", priority=True),
         Binding("escape", "cancel", "Cancel", id="capabilities-cancel", priority=True),
@@ -119,14 +87,7 @@ class CapabilityPicker(ModalScreen["frozenset[int] | None"]):
 class CardPicker(ModalScreen["str | None"]):
     """One card (or any card); enter picks."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="CardPicker") + """
-    CardPicker OptionList {
-        height: auto;
-        max-height: 16;
-        border: none;
-        padding: 0;
-    }
-    """
+    DEFAULT_CSS = dialog_css("CardPicker") + plain_list_css("CardPicker", "OptionList", max_height=16)
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="card-cancel", priority=True),
     ]
@@ -188,12 +149,7 @@ def parse_day(text: str, which: str) -> date | None:
 class PeriodPicker(ModalScreen["Period | None"]):
     """Any date, the last 30 days, this year, or from/to dates typed as YYYY-MM-DD."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="PeriodPicker") + """
-    PeriodPicker OptionList {
-        height: auto;
-        border: none;
-        padding: 0;
-    }
+    DEFAULT_CSS = dialog_css("PeriodPicker") + plain_list_css("PeriodPicker", "OptionList") + """
     PeriodPicker Horizontal {
         height: auto;
         margin-top: 1;
