@@ -1,22 +1,21 @@
-"""Helpers for the review log screen's tests: fixed entries, an app on a temp folder, settling."""
+"""Helpers for the review log screen's tests: fixed entries, seeded into a log, read back by id.
+
+The app itself and settling come from ui_helpers.py, as for every screen."""
 
 from __future__ import annotations
 
-import asyncio
-import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from ui_helpers import on_disk
 
 from powerdeck.app import PowerDeckApp
-from powerdeck.deck import load_deck
 from powerdeck.entry import Entry, capability_of
 from powerdeck.log import Log
-from powerdeck.options import AppOptions
+from powerdeck.screens.log_screen import LogScreen
 
-DECK = load_deck()
 BASE = datetime(2025, 3, 3, 9, 30, tzinfo=timezone.utc)
 MARKUP = "[/b] [link=x]y[/link] [bold] 😀 中文 שלום עולם"
 
@@ -44,21 +43,19 @@ def seed(data_dir: Path, entries: list[Entry] | None = None) -> None:
         log.import_entries(SAMPLE if entries is None else entries)
 
 
-def make_app(data_dir: Path, **options: Any) -> PowerDeckApp:
-    options.setdefault("animation", "none")
-    return PowerDeckApp(DECK, Log.open(data_dir), AppOptions(**options))
-
-
-async def settle(app: PowerDeckApp, pilot: Pilot[None]) -> None:
-    """Let queued log writes and workers finish, then let the screen catch up."""
-    await pilot.pause()
-    await asyncio.to_thread(app.store.flush)
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.pause()
-
-
-def on_disk(data_dir: Path) -> dict[str, dict[str, Any]]:
+def entries_by_id(data_dir: Path) -> dict[str, dict[str, Any]]:
     """The entries in log.json, by entry id."""
-    data = json.loads((data_dir / "log.json").read_text(encoding="utf-8"))
-    return {doc["id"]: doc for doc in data.get("entries", {}).values()}
+    return {doc["id"]: doc for doc in on_disk(data_dir).get("entries", {}).values()}
+
+
+def log_screen(app: PowerDeckApp) -> LogScreen:
+    screen = app.screen
+    assert isinstance(screen, LogScreen), screen
+    return screen
+
+
+async def open_log(app: PowerDeckApp, pilot: Pilot[None]) -> LogScreen:
+    """L from the cards: the review log, once it has drawn."""
+    await pilot.press("L")
+    await pilot.pause()
+    return log_screen(app)

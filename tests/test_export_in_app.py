@@ -8,7 +8,9 @@ from pathlib import Path
 
 from textual.widgets import Input, RadioSet
 
-from log_helpers import SAMPLE, make_app, seed, settle
+from log_helpers import SAMPLE, seed
+from ui_helpers import make_app, settle
+
 from powerdeck.export import parse_json_export
 from powerdeck.screens.confirm_dialog import ChoiceDialog
 from powerdeck.screens.export_dialog import ExportDialog

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, SelectionList, Static
 
-from log_helpers import MARKUP, SAMPLE, entry, make_app, on_disk, seed, settle
+from log_helpers import MARKUP, SAMPLE, entries_by_id, entry, log_screen, open_log, seed
+from ui_helpers import make_app, settle
+
 from powerdeck.entry import EntryFilter
 from powerdeck.log import Log
 from powerdeck.screens.confirm_dialog import ChoiceDialog
@@ -19,24 +21,12 @@ from powerdeck.screens.log_screen import LogScreen
 SIZES = [(80, 24), (120, 40)]
 
 
-def log_screen(app) -> LogScreen:
-    screen = app.screen
-    assert isinstance(screen, LogScreen), screen
-    return screen
-
-
 def shown_ids(app) -> list[str]:
     return [e.id for e in log_screen(app).shown]
 
 
 def text_of(app, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
-
-
-async def open_log(app, pilot) -> LogScreen:
-    await pilot.press("L")
-    await pilot.pause()
-    return log_screen(app)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -217,7 +207,7 @@ async def test_open_edit_and_save_an_entry(data_dir: Path, size) -> None:
         assert screen.focused is screen.editor.field("outcome")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        saved = on_disk(data_dir)["entry-003"]
+        saved = entries_by_id(data_dir)["entry-003"]
         assert saved["learning"] == "noted"
         assert saved["outcome"] == "Lively meeting"
         assert saved["created"] == SAMPLE[2].created
@@ -243,13 +233,13 @@ async def test_escape_with_unsaved_changes_asks(data_dir: Path) -> None:
         assert screen.in_entry and screen.editor.values()["outcome"] == "xy"
         await pilot.press("escape", "s")  # save
         await settle(app, pilot)
-        assert on_disk(data_dir)["entry-007"]["outcome"] == "xy"
+        assert entries_by_id(data_dir)["entry-007"]["outcome"] == "xy"
         assert not screen.in_entry
         # Discard asks too, and then leaves the stored text alone.
         await pilot.press("enter", "z", "escape", "d")
         await settle(app, pilot)
         assert not screen.in_entry
-        assert on_disk(data_dir)["entry-007"]["outcome"] == "xy"
+        assert entries_by_id(data_dir)["entry-007"]["outcome"] == "xy"
 
 
 async def test_leaving_by_palette_keeps_unsaved_text_as_a_draft(data_dir: Path) -> None:
@@ -276,15 +266,15 @@ async def test_delete_asks_then_undo_restores(data_dir: Path) -> None:
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("n")
         await settle(app, pilot)
-        assert "entry-006" in on_disk(data_dir)
+        assert "entry-006" in entries_by_id(data_dir)
         await pilot.press("delete", "y")
         await settle(app, pilot)
-        assert "entry-006" not in on_disk(data_dir)
+        assert "entry-006" not in entries_by_id(data_dir)
         assert "entry-006" not in shown_ids(app)
         assert "6 of 6 entries" in text_of(app, "#log-title")
         await pilot.press("u")
         await settle(app, pilot)
-        restored = on_disk(data_dir)["entry-006"]
+        restored = entries_by_id(data_dir)["entry-006"]
         assert restored == SAMPLE[5].to_dict()
         assert shown_ids(app) == [e.id for e in reversed(SAMPLE)]
         assert log_screen(app).entry_list.current.id == "entry-006"
@@ -302,7 +292,7 @@ async def test_undo_is_gone_after_leaving_the_screen(data_dir: Path) -> None:
         assert log_screen(app).deleted == []
         await pilot.press("u")
         await settle(app, pilot)
-        assert "entry-007" not in on_disk(data_dir)
+        assert "entry-007" not in entries_by_id(data_dir)
 
 
 async def test_escape_returns_to_the_same_card(data_dir: Path) -> None:

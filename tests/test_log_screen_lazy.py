@@ -8,23 +8,22 @@ from pathlib import Path
 from textual.widgets import TextArea
 from textual.widgets._footer import FooterKey
 
-from log_helpers import make_app, on_disk, seed, settle
+from log_helpers import entries_by_id, open_log, seed
+from ui_helpers import burst, make_app, settle
+
+from powerdeck.messages import DraftKept
 from powerdeck.screens.confirm_dialog import ChoiceDialog
 from powerdeck.screens.deck_screen import DeckScreen
 from powerdeck.screens.log_screen import LogScreen
 from powerdeck.widgets.card_view import CardView
-from powerdeck.widgets.entry_pane import DraftKept, EntryPane
-from ui_helpers import burst
+from powerdeck.widgets.entry_pane import EntryPane
 
 
 async def test_entry_widgets_are_built_only_when_an_entry_is_opened(data_dir: Path) -> None:
     seed(data_dir)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("L")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, LogScreen)
+        screen = await open_log(app, pilot)
         assert not screen.query(TextArea) and not screen.query(CardView) and not screen.query(EntryPane)
         # Filters, moving and deleting do not build them either.
         await pilot.press("o", "x", "down", "up")
@@ -59,14 +58,14 @@ async def test_text_then_escape_or_save_in_one_burst_keeps_the_text(data_dir: Pa
         # ctrl+s right behind the letters saves them too.
         burst(app, "a", "b", "ctrl+s")
         await settle(app, pilot)
-        assert on_disk(data_dir)["entry-007"]["outcome"] == "ab"
+        assert entries_by_id(data_dir)["entry-007"]["outcome"] == "ab"
         # Escape right behind the letters finds them in the field, so it asks.
         burst(app, "c", "escape")
         await settle(app, pilot)
         assert isinstance(app.screen, ChoiceDialog)
         await pilot.press("s")
         await settle(app, pilot)
-        assert on_disk(data_dir)["entry-007"]["outcome"] == "abc"
+        assert entries_by_id(data_dir)["entry-007"]["outcome"] == "abc"
 
 
 async def test_a_kept_draft_is_announced_to_the_deck_screen(data_dir: Path) -> None:
@@ -98,10 +97,7 @@ async def test_the_footer_follows_the_list_when_it_empties_and_fills(data_dir: P
     seed(data_dir)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("L")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, LogScreen)
+        screen = await open_log(app, pilot)
         assert footer_keys(screen)["open_entry"] and footer_keys(screen)["delete"]
         await pilot.press("slash", "z", "z", "z", "enter")
         await pilot.pause()

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from log_helpers import make_app, seed
+from log_helpers import seed
+from ui_helpers import make_app
 
 
 @pytest.fixture

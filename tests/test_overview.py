@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from log_helpers import DECK, SAMPLE, make_app, seed, settle
+from log_helpers import SAMPLE, seed
+from ui_helpers import DECK, make_app, settle
+
 from powerdeck.log import Log
 from powerdeck.screens.log_screen import LogScreen
 from powerdeck.screens.overview_screen import DONE_BLOCK, OPEN_BLOCK, OverviewScreen, bar, overview_content

@@ -1,5 +1,7 @@
-"""Helpers for the deck screen's Pilot tests: build the app on a temp data folder, wait for the
-log's writer thread, send keys as a burst (the way a slow SSH link delivers them), read the file."""
+"""Helpers for the Pilot tests of every screen: build the app on a temp data folder, wait for the
+log's writer thread, send keys as a burst (the way a slow SSH link delivers them), read the file.
+
+The review log's tests add their fixed entries from log_helpers.py."""
 
 from __future__ import annotations
 
@@ -29,9 +31,11 @@ def make_app(data_dir: Path, **options: Any) -> PowerDeckApp:
 
 
 async def settle(app: PowerDeckApp, pilot: Pilot[None]) -> None:
-    """Let queued log writes finish (off the event loop, so their callbacks can run), then redraw."""
+    """Let queued log writes (off the event loop, so their callbacks can run) and workers (the
+    export's thread) finish, then let the screen catch up."""
     await pilot.pause()
     await asyncio.to_thread(app.store.flush)
+    await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
 
