@@ -17,22 +17,15 @@ from typing import Awaitable, Callable
 
 from textual.pilot import Pilot
 
-from powerdeck.app import PowerDeckApp
-from powerdeck.deck import load_deck
-from powerdeck.entry import Entry
-from powerdeck.log import Log
-from powerdeck.options import AppOptions
-
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
+sys.path.insert(0, str(OUT.parent / "tests"))  # the example entries, shared with the snapshot tests
+
+from example_log import YOUTH_GROUP, example_app, example_log  # noqa: E402
+
+from powerdeck.entry import Entry  # noqa: E402
 
 EXAMPLES = [
-    Entry(
-        "ex-1", "4.2", 4,
-        "Invite the youth group to plan the summer health day with us",
-        "Six young people came and chose the venue",
-        "Ask earlier, and let them run the first meeting",
-        "2026-02-10T10:00:00+00:00", "2026-03-02T16:30:00+00:00",
-    ),
+    YOUTH_GROUP,
     Entry(
         "ex-2", "4.2", 4, "Ask the tenants' association what health means to them", "", "",
         "2026-03-05T09:15:00+00:00", "2026-03-05T09:15:00+00:00",
@@ -77,11 +70,8 @@ async def review_log(pilot: Pilot[None]) -> None:
 
 async def shoot(name: str, size: tuple[int, int], steps: Steps) -> None:
     with tempfile.TemporaryDirectory() as folder:
-        log = Log.open(folder)
-        log.import_entries(EXAMPLES)
-        log.set_state("last_card", "4.2")
-        # over_ssh: no blinking cursor, so a picture does not depend on the moment it is taken.
-        app = PowerDeckApp(load_deck(), log, AppOptions(animation="none", theme="textual-dark", over_ssh=True))
+        log = example_log(folder, EXAMPLES, card="4.2")
+        app = example_app(log, over_ssh=True)
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await steps(pilot)

@@ -10,20 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from example_log import YOUTH_GROUP, example_app, example_log
+
 from powerdeck.app import PowerDeckApp
-from powerdeck.deck import load_deck
 from powerdeck.entry import Entry
-from powerdeck.log import Log
-from powerdeck.options import AppOptions
 
 EXAMPLES = [
-    Entry(
-        "ex-1", "4.2", 4,
-        "Invite the youth group to plan the summer health day with us",
-        "Six young people came and chose the venue",
-        "Ask earlier, and let them run the first meeting",
-        "2026-02-10T10:00:00+00:00", "2026-03-02T16:30:00+00:00",
-    ),
+    YOUTH_GROUP,
     Entry(
         "ex-2", "4.2", 4, "Ask the tenants' association what [health] means to them", "", "",
         "2026-03-05T09:15:00+00:00", "2026-03-05T09:15:00+00:00",
@@ -36,12 +29,8 @@ EXAMPLES = [
 
 
 def make(tmp_path: Path, *, entries: bool = True, card: str = "4.2", over_ssh: bool = False) -> PowerDeckApp:
-    data = tmp_path / "data"
-    log = Log.open(data)
-    if entries:
-        log.import_entries(EXAMPLES)
-    log.set_state("last_card", card)
-    return PowerDeckApp(load_deck(), log, AppOptions(animation="none", theme="textual-dark", over_ssh=over_ssh))
+    log = example_log(tmp_path / "data", EXAMPLES if entries else [], card=card)
+    return example_app(log, over_ssh=over_ssh)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
@@ -58,8 +47,7 @@ def test_narrow_layout(snap_compare, tmp_path: Path) -> None:
 
 
 def test_writing_an_entry(snap_compare, tmp_path: Path) -> None:
-    # over_ssh: the cursor does not blink, so the picture is the same every time
-    app = make(tmp_path, over_ssh=True)
+    app = make(tmp_path, over_ssh=True)  # the cursor does not blink: the same picture every time
     assert snap_compare(
         app, terminal_size=(120, 40), press=["e", *"Ask", "space", *"the", "space", *"GP", "tab", *"Not", "space", *"yet"]
     )
