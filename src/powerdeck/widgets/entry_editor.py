@@ -15,6 +15,7 @@ from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from powerdeck.entry import FIELDS, Entry
+from powerdeck.widgets.lean_text_area import LeanTextArea
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
     "action": ("Action", "what will you do?"),
@@ -73,7 +74,7 @@ class EntryEditor(VerticalScroll, can_focus=False):
         for name in FIELDS:
             label, hint = FIELD_LABELS[name]
             yield Label(f"{label} [dim]· {hint}[/]", classes="field-label")
-            area = TextArea(id=f"field-{name}", soft_wrap=True, tab_behavior="focus", compact=True)
+            area = LeanTextArea(id=f"field-{name}", soft_wrap=True, tab_behavior="focus", compact=True)
             # A blinking cursor writes to the terminal forever (about 330 bytes a second over SSH).
             area.cursor_blink = self._cursor_blink
             yield area
