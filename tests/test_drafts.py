@@ -8,6 +8,7 @@ import pytest
 from ui_helpers import (
     DECK,
     burst,
+    card_on_screen,
     card_text,
     card_view,
     deck_screen,
@@ -189,33 +190,49 @@ async def test_keys_during_an_animation_end_on_the_card_they_lead_to(data_dir: P
         await pilot.wait_for_animation()
         await pilot.pause()
         assert deck_screen(app).card_id == "2.3"
-        text = card_view(app).query_one("#card-text")
-        assert text.styles.offset.x.value == 0 and text.styles.offset.y.value == 0
-        assert text.styles.opacity == 1.0
+        view = card_view(app)
+        assert view.shift == 0 and view.fade == 1.0  # at rest, in its place
         assert f"2.3  {DECK.card('2.3').title}" in card_text(app)
+        assert f"2.3  {DECK.card('2.3').title}" in card_on_screen(app)
         assert sidebar(app).highlighted == 1
 
 
 async def test_moving_card_slides_in_the_direction_of_travel_and_is_instant_with_none(data_dir: Path) -> None:
     app = make_app(data_dir, animation="full")
     async with app.run_test(size=(120, 40)) as pilot:
-        text = card_view(app).query_one("#card-text")
+        view = card_view(app)
         deck_screen(app).action_next_card()
-        assert text.styles.offset.x.value > 0  # the next card comes in from the right
-        assert app.animator.is_being_animated(text, "offset")
+        assert view.shift > 0  # the next card comes in from the right
+        assert view.fade < 1.0  # and fades in ("full" only)
+        assert app.animator.is_being_animated(view, "shift")
+        assert "1.2  " in card_text(app)  # the content is replaced at once
         await pilot.wait_for_animation()
-        assert text.styles.offset.x.value == 0
+        assert view.shift == 0 and view.fade == 1.0
         deck_screen(app).action_previous_card()
-        assert text.styles.offset.x.value < 0  # the previous one from the left
+        assert view.shift < 0  # the previous one from the left
         await pilot.wait_for_animation()
-        assert text.styles.offset.x.value == 0
+        assert view.shift == 0
+
+    app = make_app(data_dir, animation="basic")
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = card_view(app)
+        deck_screen(app).action_next_card()
+        assert view.shift > 0  # a slide at "basic"
+        assert view.fade == 1.0  # but no fade
+        await pilot.wait_for_animation()
+        assert view.shift == 0
 
     app = make_app(data_dir, animation="none")
     async with app.run_test(size=(120, 40)) as pilot:
-        text = card_view(app).query_one("#card-text")
+        view = card_view(app)
+        shifts: list[float] = []
+        view.watch(view, "shift", shifts.append, init=False)
         deck_screen(app).action_next_card()
-        assert text.styles.offset.x.value == 0
-        assert not app.animator.is_being_animated(text, "offset")
+        assert view.shift == 0 and view.fade == 1.0
+        assert not app.animator.is_being_animated(view, "shift")
+        await pilot.pause()
+        assert shifts == []  # never drawn out of place, not even for a frame
+        assert "1.2  " in card_on_screen(app)
 
 
 async def test_text_typed_while_a_save_is_running_is_kept_as_a_draft(data_dir: Path) -> None:

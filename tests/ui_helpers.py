@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from textual import events
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
@@ -69,7 +70,14 @@ def card_view(app: PowerDeckApp) -> CardView:
 
 
 def card_text(app: PowerDeckApp) -> str:
-    return str(card_view(app).query_one("#card-text", Static).render())
+    return str(card_view(app).content)
+
+
+def card_on_screen(app: PowerDeckApp) -> str:
+    """The lines the card view draws now (what the terminal shows of the card)."""
+    view = card_view(app)
+    strips = view.render_lines(Region(0, 0, *view.size))
+    return "\n".join(strip.text.rstrip() for strip in strips)
 
 
 def status(app: PowerDeckApp) -> str:

@@ -4,20 +4,35 @@ A change of card slides the new card in from the side it comes from. Textual's a
 straight to the end when the app's animation level is "none" (or "basic" for the fade), and the
 content is always replaced at once, so keys pressed during an animation are never lost: the
 view ends on the card the last key led to.
+
+The view draws the card's lines itself (Textual's line API) rather than holding a Static: a
+Static repaints when its text changes and again when the layout gives it the new card's height,
+so every change of card crossed a slow link twice. Here the view keeps its size, only the
+scrollable height changes, and a change of card is one paint.
 """
 
 from __future__ import annotations
 
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.geometry import Offset
-from textual.widgets import Static
+from textual.geometry import Size
+from textual.reactive import var
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
+from textual.visual import Visual
 
 from powerdeck.deck import Capability, Card
+
+try:  # How Textual fades a widget with `opacity`; without it the fade is skipped.
+    from textual._opacity import _apply_opacity
+except ImportError:  # pragma: no cover - a Textual without it
+    _apply_opacity = None
 
 SLIDE_CELLS = 6
 """How far a new card starts from its place: a short slide costs few repaints over SSH."""
 SLIDE_SECONDS = 0.22
+FADE_FROM = 0.3
+"""The opacity a new card fades in from, at animation level "full"."""
 
 
 def render_card(card: Card, capability: Capability, *, entries: int, has_draft: bool) -> Content:
@@ -49,20 +64,36 @@ def render_card(card: Card, capability: Capability, *, entries: int, has_draft: 
     return Content("").join(parts)
 
 
-class CardView(VerticalScroll, can_focus=False):
+class CardView(ScrollView, can_focus=False):
     """Shows one card; `show` swaps it, animated in the direction of travel."""
 
     DEFAULT_CSS = """
     CardView {
         padding: 0 1;
-    }
-    CardView > #card-text {
-        width: 1fr;
+        overflow-x: hidden;
     }
     """
 
-    def compose(self):
-        yield Static(id="card-text")
+    shift: var[float] = var(0.0, init=False)
+    """Cells the card is drawn to the right (negative: left) of its place; animated to 0."""
+    fade: var[float] = var(1.0, init=False)
+    """Opacity of the card's text; animated to 1 at animation level "full"."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._content = Content("")
+        self._card_id: str | None = None
+        self._strips: list[Strip] = []
+        self._strips_key: tuple[object, ...] | None = None
+
+    @property
+    def card_id(self) -> str | None:
+        return self._card_id
+
+    @property
+    def content(self) -> Content:
+        """The card as shown (plain text with `str()`)."""
+        return self._content
 
     def show(
         self,
@@ -73,27 +104,84 @@ class CardView(VerticalScroll, can_focus=False):
         entries: int = 0,
         has_draft: bool = False,
     ) -> None:
-        text = self.query_one("#card-text", Static)
-        changed = getattr(self, "_card_id", None) != card.id
+        changed = self._card_id != card.id
         self._card_id = card.id
-        text.update(render_card(card, capability, entries=entries, has_draft=has_draft))
+        self._content = render_card(card, capability, entries=entries, has_draft=has_draft)
+        self._strips_key = None
+        self._fit()
+        self.refresh()
         if not changed:
             return
         self.scroll_home(animate=False)
         if direction and self.app.animation_level != "none":
-            # With no animation the offset is never set: a frame drawn out of place would cost a
+            # With no animation the shift is never set: a frame drawn out of place would cost a
             # second paint of the whole card over a slow link.
             # A new animation on the same attribute replaces one still running.
-            text.styles.offset = (SLIDE_CELLS * direction, 0)
-            text.animate(
-                "offset", Offset(0, 0), duration=SLIDE_SECONDS, easing="out_cubic", level="basic"
-            )
-            if self.app.animation_level == "full":
-                text.styles.opacity = 0.3
-                text.styles.animate(
-                    "opacity", 1.0, duration=SLIDE_SECONDS, easing="out_cubic", level="full"
-                )
+            self.shift = float(SLIDE_CELLS * direction)
+            self.animate("shift", 0.0, duration=SLIDE_SECONDS, easing="out_cubic", level="basic")
+            if self.app.animation_level == "full" and _apply_opacity is not None:
+                self.fade = FADE_FROM
+                self.animate("fade", 1.0, duration=SLIDE_SECONDS, easing="out_cubic", level="full")
 
-    @property
-    def card_id(self) -> str | None:
-        return getattr(self, "_card_id", None)
+    # -- layout ----------------------------------------------------------------------------
+
+    def _fit(self) -> None:
+        """Wrap the card to the view's width and make that the scrollable size.
+
+        The wrap width is the width left by the scrollbar if the card needs one: what a child
+        widget of width 1fr would get.
+        """
+        width, height = self.content_size
+        if width <= 0:
+            return
+        lines = len(self._wrapped(width))
+        scrollbar = self.styles.scrollbar_size_vertical
+        if lines > height and scrollbar and self.styles.overflow_y != "hidden":
+            width = max(1, width - scrollbar)
+            lines = len(self._wrapped(width))
+        self.virtual_size = Size(width, lines)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _wrapped(self, width: int) -> list[Strip]:
+        key = (width, self.text_selection, self.visual_style, self.app.theme)
+        if key != self._strips_key:
+            self._strips = Visual.to_strips(self, self._content, width, None, self.visual_style, pad=True)
+            self._strips_key = key
+        return self._strips
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def watch_shift(self, old: float, new: float) -> None:
+        if round(old) != round(new):
+            self.refresh()
+
+    def watch_fade(self) -> None:
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        style = self.visual_style.rich_style
+        strips = self._wrapped(width)
+        index = y + self.scroll_offset.y
+        strip = strips[index] if 0 <= index < len(strips) else Strip.blank(width, style)
+        shift = round(self.shift)
+        if shift > 0:
+            strip = Strip.join([Strip.blank(shift, style), strip.crop(0, width - shift)])
+        elif shift < 0:
+            strip = Strip.join([strip.crop(-shift, width), Strip.blank(-shift, style)])
+        if self.fade < 1.0 and _apply_opacity is not None:
+            background = self.visual_style.background
+            if background is not None:
+                strip = Strip(_apply_opacity(list(strip), background, self.fade), strip.cell_length)
+        return strip
+
+    # -- selecting text with the mouse -----------------------------------------------------
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        return selection.extract(str(self._content)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._strips_key = None
+        self.refresh()
