@@ -7,10 +7,12 @@ from typing import Any, Callable, Iterable
 
 from textual import events, on
 from textual.app import App, SystemCommand
+from textual._compositor import LayoutUpdate
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
+from textual.widgets import Footer
 
 from powerdeck.commands import DeckCommands
 from powerdeck.deck import Deck
@@ -23,6 +25,8 @@ from powerdeck.screens.help_screen import HelpScreen
 from powerdeck.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 
 DEFAULT_THEME = "textual-dark"
+FIRST_PAINT_LIMIT = 1.0
+"""Seconds after the app is ready that the first paint may wait for the screen to settle."""
 
 
 @dataclass
@@ -53,6 +57,8 @@ class PowerDeckApp(App[None]):
         self.store = LogWorker(log, self._deliver_store_result)
         self.animation_level = self.options.animation  # type: ignore[assignment]
         self._too_small: TooSmallScreen | None = None
+        self._holding_first_paint = True
+        self._first_paint_due = False
         self._theme_warning = ""
         # The theme is set before the first frame: changing it after mount restyles and redraws
         # the whole screen, a second full frame over the link.
@@ -66,6 +72,41 @@ class PowerDeckApp(App[None]):
     @on(StoreDone)
     def _store_done(self, message: StoreDone) -> None:
         message.callback(message.value)
+
+    # -- the first paint ------------------------------------------------------------------
+    # Textual draws the first screen in stages: the layout on resume, the whole screen again right
+    # after, the sidebar once it knows its width, the footer once its keys are composed. Over a
+    # slow link each stage is a frame of its own (14 KB in all at 80x24). Until the deck screen has
+    # settled nothing is written; then it is drawn once, whole.
+
+    def _display(self, screen: Screen, renderable: Any) -> None:
+        if self._holding_first_paint:
+            if not (self._first_paint_due and isinstance(renderable, LayoutUpdate)):
+                return  # a stage on the way, or a part of the screen the full frame will redraw
+            self._holding_first_paint = False
+        super()._display(screen, renderable)
+
+    def on_ready(self) -> None:
+        # Whatever happens, the screen is not held back longer than this.
+        self.set_timer(FIRST_PAINT_LIMIT, self._release_first_paint)
+        self.call_after_refresh(self._release_when_settled)
+
+    def _release_when_settled(self) -> None:
+        if not self._holding_first_paint:
+            return
+        footers = self.screen.query(Footer)
+        if any(not footer.children or not footer.children[0].size for footer in footers):
+            # The footer composes its keys a moment after the screen is ready, and they are laid
+            # out at the next refresh: a frame written before would be followed by the footer.
+            self.call_after_refresh(self._release_when_settled)
+        else:
+            self._release_first_paint()
+
+    def _release_first_paint(self) -> None:
+        if self._holding_first_paint and not self._first_paint_due:
+            # The next full frame is the first one written.
+            self._first_paint_due = True
+            self.screen.refresh()
 
     def on_mount(self) -> None:
         if self._theme_warning:

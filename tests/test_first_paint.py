@@ -1,0 +1,91 @@
+"""Bytes over a slow link: the first screen is written once, whole, and a change of card paints
+the card once (each frame here is what the app would write to the terminal)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.widgets import Footer
+from ui_helpers import card_on_screen, card_view, deck_screen, make_app, sidebar
+
+from powerdeck.screens.deck_screen import DeckScreen
+
+
+def covered(renderable: Any):
+    """A test of whether a frame writes a given cell (x, y)."""
+    region = getattr(renderable, "region", None)
+    if region is not None:  # a full frame
+        return lambda x, y: region.contains(x, y)
+    spans = getattr(renderable, "spans", [])
+    return lambda x, y: any(line == y and x1 <= x < x2 for line, x1, x2 in spans)
+
+
+@pytest.fixture
+def frames(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Every frame the app hands to Textual to write, with what the screen held at that moment."""
+    written: list[dict[str, Any]] = []
+    display = App._display
+
+    def record(app: App, screen: Any, renderable: Any) -> None:
+        if renderable is not None:
+            footer = screen.query(Footer)
+            written.append(
+                {
+                    "screen": screen,
+                    "kind": type(renderable).__name__,
+                    "footer_keys": bool(footer) and bool(footer.first().children),
+                    "sidebar_options": sidebar(app).option_count if isinstance(screen, DeckScreen) else 0,
+                    "covers": covered(renderable),
+                }
+            )
+        display(app, screen, renderable)
+
+    monkeypatch.setattr(App, "_display", record)
+    return written
+
+
+async def test_the_first_screen_is_written_once_and_whole(data_dir: Path, frames: list[dict[str, Any]]) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert frames, "the screen was never written"
+        first = frames[0]
+        # Nothing of Textual's blank default screen, nor the deck half built: the deck with its
+        # sidebar filled in and its footer keys, as one full frame.
+        assert isinstance(first["screen"], DeckScreen)
+        assert first["kind"] == "LayoutUpdate"
+        assert first["sidebar_options"] == 10
+        assert first["footer_keys"]
+
+
+async def test_the_first_paint_is_not_held_back_for_ever(data_dir: Path, frames: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+    # If the footer never composes its keys, the screen is still written after a second.
+    monkeypatch.setattr(Footer, "compose", lambda self: iter(()))
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(1.3)
+        assert not app._holding_first_paint
+        assert any(isinstance(frame["screen"], DeckScreen) for frame in frames)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_a_card_change_paints_the_card_once(data_dir: Path, size: tuple[int, int], frames: list[dict[str, Any]]) -> None:
+    app = make_app(data_dir)  # animation "none", as over SSH
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        frames.clear()
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.pause()
+        await pilot.pause()
+        assert deck_screen(app).card_id == "1.2"
+        # The cells of the card's text (its first and its last line): written in one frame only.
+        region = card_view(app).scrollable_content_region
+        for x, y in [(region.x, region.y), (region.x + 5, region.bottom - 1)]:
+            assert sum(1 for frame in frames if frame["covers"](x, y)) == 1, (x, y)
+        assert "1.2  " in card_on_screen(app)
