@@ -33,6 +33,12 @@ SLIDE_CELLS = 6
 SLIDE_SECONDS = 0.22
 FADE_FROM = 0.3
 """The opacity a new card fades in from, at animation level "full"."""
+FADE_STEPS = 4
+"""The fade is drawn in quarters: a repaint for each animation tick would double the bytes."""
+
+
+def _fade_step(fade: float) -> float:
+    return round(fade * FADE_STEPS) / FADE_STEPS
 
 
 def render_card(card: Card, capability: Capability, *, entries: int, has_draft: bool) -> Content:
@@ -157,8 +163,10 @@ class CardView(ScrollView, can_focus=False):
         if round(old) != round(new):
             self.refresh()
 
-    def watch_fade(self) -> None:
-        self.refresh()
+    def watch_fade(self, old: float, new: float) -> None:
+        # Only a visible step repaints; the slide's steps come in the same ticks.
+        if _fade_step(old) != _fade_step(new):
+            self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -171,10 +179,11 @@ class CardView(ScrollView, can_focus=False):
             strip = Strip.join([Strip.blank(shift, style), strip.crop(0, width - shift)])
         elif shift < 0:
             strip = Strip.join([strip.crop(-shift, width), Strip.blank(-shift, style)])
-        if self.fade < 1.0 and _apply_opacity is not None:
+        fade = _fade_step(self.fade)
+        if fade < 1.0 and _apply_opacity is not None:
             background = self.visual_style.background
             if background is not None:
-                strip = Strip(_apply_opacity(list(strip), background, self.fade), strip.cell_length)
+                strip = Strip(_apply_opacity(list(strip), background, fade), strip.cell_length)
         return strip
 
     # -- selecting text with the mouse -----------------------------------------------------
