@@ -7,12 +7,16 @@ from typing import Any, Callable, Iterable
 
 from textual import events, on
 from textual.app import App, SystemCommand
-from textual._compositor import LayoutUpdate
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer
+
+try:  # private: if a Textual release moves it, the app simply paints the way Textual does
+    from textual._compositor import LayoutUpdate
+except ImportError:  # pragma: no cover
+    LayoutUpdate = None  # type: ignore[assignment,misc]
 
 from powerdeck.commands import DeckCommands
 from powerdeck.deck import Deck
@@ -57,7 +61,7 @@ class PowerDeckApp(App[None]):
         self.store = LogWorker(log, self._deliver_store_result)
         self.animation_level = self.options.animation  # type: ignore[assignment]
         self._too_small: TooSmallScreen | None = None
-        self._holding_first_paint = True
+        self._holding_first_paint = LayoutUpdate is not None
         self._first_paint_due = False
         self._theme_warning = ""
         # The theme is set before the first frame: changing it after mount restyles and redraws
