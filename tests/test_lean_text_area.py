@@ -120,6 +120,11 @@ THREE = "first line\\nsecond line is here\\nthird"
 CASES: dict[str, tuple[list[str], list[str]]] = {
     "type": ([], chars("hello there")),
     "type_wraps_onto_new_row": (["--text", "abcdefghij " * 3 + "abcd"], [END] + chars("efgh ijklm nop")),
+    "wrap_in_middle_line_shifts_rows_below": (["--text", "one\\n" + "x" * 37 + "\\nthree"],
+                                              [DOWN, END, *chars("abcd"), BACKSPACE, BACKSPACE, BACKSPACE]),
+    "enter_up_to_the_field_height_and_past": (["--text", "a\\nb"], [DOWN, END, ENTER, "c", ENTER, "d", ENTER, "e",
+                                                                   BACKSPACE, BACKSPACE, BACKSPACE, BACKSPACE,
+                                                                   UP, END, DELETE, UNDO, REDO]),
     "type_in_middle_rewraps": (["--text", LONG + " " + LONG], [DOWN, HOME] + chars("XYZ ") + [BACKSPACE] * 3),
     "enter_and_backspace_join": (["--text", THREE], [DOWN, END, ENTER, "n", "e", "w", ENTER, BACKSPACE,
                                                      BACKSPACE, BACKSPACE, BACKSPACE, BACKSPACE, UP, HOME,

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from textual import events
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -38,6 +40,8 @@ _HOOKS = (
     (TextArea, "_undo_batch"),
     (TextArea, "_redo_batch"),
     (TextArea, "_set_document"),
+    (TextArea, "_replace_via_keyboard"),
+    (TextArea, "_refresh_size"),
 )
 LEAN = all(hasattr(owner, name) for owner, name in _HOOKS)
 """The private Textual methods this class hooks exist (Textual 8.2): else it stays a stock
@@ -94,8 +98,11 @@ class LeanTextArea(TextArea):
         render = TextArea.render_line  # not ours: a comparison is not a paint
         changed: list[int] = []
         for y in range(height):
+            old = painted.get(y)
+            if old is None:
+                continue  # never drawn: it will be rendered when it is (nothing cached to go stale)
             strip = render(self, y)
-            if painted.get(y) != strip:
+            if old != strip:
                 painted[y] = strip
                 changed.append(y)
         if not changed:
@@ -151,6 +158,43 @@ class LeanTextArea(TextArea):
     def _redo_batch(self, edits: Sequence[Edit]) -> None:
         self._schedule_rows_check()
         super()._redo_batch(edits)
+
+    def _refresh_size(self) -> None:
+        # An edit that adds or removes a wrapped row changes `virtual_size`, a layout reactive:
+        # a layout and a full repaint (enter, backspace joining lines, typing onto a new row).
+        # In a field of fixed height whose text fits in it before and after, the layout changes
+        # nothing (no scrolling, no scrollbar): set the size quietly and compare rows instead.
+        new_size = Size(0, self.wrapped_document.height)
+        old_size = self.virtual_size
+        height = self.styles.height
+        if (
+            LEAN
+            and self.soft_wrap
+            and new_size != old_size
+            and old_size.width == 0
+            and self.is_mounted
+            and height is not None
+            and not height.is_auto
+            and self.styles.overflow_y == "auto"
+            and not self.show_vertical_scrollbar
+            and self.scroll_offset.y == 0
+            and max(old_size.height, new_size.height) <= self.scrollable_content_region.height
+        ):
+            self.set_reactive(Widget.virtual_size, new_size)
+            self._schedule_rows_check()
+            return
+        super()._refresh_size()
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        # TextArea._on_paste ends with self.focus(), and Widget.focus() repaints the whole widget
+        # even when it has the focus already: do the same without it then.
+        if not (LEAN and self.has_focus):
+            return  # TextArea._on_paste runs next (handlers follow the class hierarchy)
+        event.prevent_default()  # ...but not this time
+        if self.read_only:
+            return
+        if result := self._replace_via_keyboard(event.text, *self.selection):
+            self.move_cursor(result.end_location)
 
     def _set_document(self, text: str, language: str | None) -> None:
         # load_text, the language: a new document, so repaint it all (rare, and simplest).
