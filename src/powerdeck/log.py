@@ -305,3 +305,12 @@ class Log:
     def changed_on_disk(self) -> bool:
         """Another session wrote since we last read; the next query shows its changes."""
         return self._storage.changed_on_disk()
+
+    def version(self) -> int:
+        """A number that changes whenever the log's contents as seen here change: our own saves,
+        and another session's once read (a stat per call; the file is parsed only if it changed).
+
+        changed_on_disk() alone misses another session's entry that our own next save read in
+        (the save re-reads the file under the lock): the disk then matches what we last wrote."""
+        self._storage.read()
+        return self._storage.generation

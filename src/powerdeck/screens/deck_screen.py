@@ -26,6 +26,7 @@ from powerdeck.screens.deck_keys import DECK_BINDINGS, NAVIGATION
 from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
+from powerdeck.log_watch import LogWatch
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -81,6 +82,7 @@ class DeckScreen(Screen[None]):
         last = self.power_app.store.read(lambda log: log.get_state(LAST_CARD))
         start = deck.find_card(last) if isinstance(last, str) else None
         self._show(start or deck.cards[0], direction=0)
+        self._log_watch = LogWatch(self.power_app.store)
         self.set_interval(POLL_SECONDS, self._poll_log)
         if self.draft_keeper.drafts:
             self.set_status(f"Drafts kept from last time: {', '.join(sorted(self.draft_keeper.drafts, key=deck.card_index))}")
@@ -305,7 +307,7 @@ class DeckScreen(Screen[None]):
     def _poll_log(self) -> None:
         """Another session (a second SSH login) may have written: show its entries."""
         store = self.power_app.store
-        if store.read(lambda log: log.changed_on_disk()):
+        if self._log_watch.changed():
             self.refresh_from_log()
             # Damaged by another program: say so once; reads keep showing the last good data.
             problem = store.read(lambda log: log.problem)

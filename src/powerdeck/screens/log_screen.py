@@ -33,6 +33,7 @@ from powerdeck.widgets.entry_pane import EntryPane
 from powerdeck.widgets.filter_bar import describe_filter, filter_line
 from powerdeck.widgets.log_list import LogList
 from powerdeck.widgets.quiet_footer import QuietFooter
+from powerdeck.log_watch import LogWatch
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -99,6 +100,7 @@ class LogScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_list()
         self.set_focus(self.entry_list)
+        self._log_watch = LogWatch(self.power_app.store)
         self.set_interval(POLL_SECONDS, self._poll_log)
 
     @property
@@ -152,7 +154,7 @@ class LogScreen(Screen[None]):
 
     def _poll_log(self) -> None:
         """Another session (a second SSH login) may have written: show its entries."""
-        if self.power_app.store.read(lambda log: log.changed_on_disk()):
+        if self._log_watch.changed():
             self.refresh_list()
 
     # -- modes and keys --------------------------------------------------------------------

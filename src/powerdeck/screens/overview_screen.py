@@ -17,6 +17,7 @@ from textual.widgets import Footer, Static
 
 from powerdeck.deck import Deck
 from powerdeck.widgets.sidebar import shorten
+from powerdeck.log_watch import LogWatch
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -118,6 +119,7 @@ class OverviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.show_chart()
+        self._log_watch = LogWatch(self.power_app.store)
         self.set_interval(POLL_SECONDS, self._poll_log)
 
     def on_resize(self) -> None:
@@ -134,7 +136,7 @@ class OverviewScreen(Screen[None]):
         self.query_one("#overview-chart", Static).update(content)
 
     def _poll_log(self) -> None:
-        if self.power_app.store.read(lambda log: log.changed_on_disk()):
+        if self._log_watch.changed():
             self.show_chart()
 
     def action_scroll(self, lines: int) -> None:

@@ -111,8 +111,11 @@ class CardView(ScrollView, can_focus=False):
         has_draft: bool = False,
     ) -> None:
         changed = self._card_id != card.id
+        content = render_card(card, capability, entries=entries, has_draft=has_draft)
+        if not changed and content == self._content:
+            return  # the same card, said the same way: nothing to send over the link
         self._card_id = card.id
-        self._content = render_card(card, capability, entries=entries, has_draft=has_draft)
+        self._content = content
         self._strips_key = None
         self._fit()
         self.refresh()

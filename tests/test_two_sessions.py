@@ -1,0 +1,40 @@
+"""A second session's entries reach the screen, however they were read in (no processes needed)."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from powerdeck.log import Log
+from ui_helpers import card_text, deck_screen, make_app, sidebar
+
+
+async def test_an_entry_read_in_by_our_own_save_still_shows(data_dir: Path) -> None:
+    # Regression (the real-ssh two-session test failed about 1 run in 8): our own save re-reads
+    # the file under the lock, taking in the other session's entry; the disk then matched what we
+    # had written, so the poll, which only looked at the disk, never redrew the list.
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        with Log.open(data_dir) as other:
+            other.add("1.1", "written in the other session")
+        await asyncio.to_thread(app.store.write_now, lambda log: log.set_state("probe", 1))
+        deck_screen(app)._poll_log()
+        await pilot.pause()
+        assert "1 log entry" in card_text(app)
+        assert "written in the other session" in str(deck_screen(app).editor.query_one("#card-entries").get_option_at_index(1).prompt)
+
+
+async def test_an_idle_poll_draws_nothing(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = deck_screen(app)
+        screen._poll_log()  # the first look may catch the start-up writes
+        await pilot.pause()
+        assert not screen._log_watch.changed()
+        refreshed: list[object] = []
+        screen.refresh_from_log = lambda: refreshed.append(1)  # type: ignore[method-assign]
+        screen._poll_log()
+        assert refreshed == []
+        assert sidebar(app).highlighted == 0
