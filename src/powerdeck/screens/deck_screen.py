@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from powerdeck.deck import Card
-from powerdeck.entry import FIELDS, Entry
+from powerdeck.entry import FIELDS, Entry, EntryFilter
 from powerdeck.key_bursts import focus_field, settle_keys
 from powerdeck.log import Log
 from powerdeck.messages import DraftKept
@@ -127,8 +127,6 @@ class DeckScreen(Screen[None]):
         self.editor.set_entries(entries)
 
     def _card_entries(self) -> list[Entry]:
-        from powerdeck.entry import EntryFilter
-
         card_filter = EntryFilter(card=self.card_id)
         return self.power_app.store.read(lambda log: log.entries(card_filter))
 
@@ -140,9 +138,14 @@ class DeckScreen(Screen[None]):
 
     # -- navigation ------------------------------------------------------------------------
 
-    def _go(self, card: Card, direction: int) -> None:
-        if card.id != self.card_id:
-            self._show(card, direction=direction)
+    def _go(self, card: Card, direction: int | None = None) -> None:
+        """Show a card; without a direction, it slides in from the side it lies on in the deck."""
+        if card.id == self.card_id:
+            return
+        if direction is None:
+            deck = self.power_app.deck
+            direction = 1 if deck.card_index(card.id) > deck.card_index(self.card_id) else -1
+        self._show(card, direction=direction)
 
     def action_previous_card(self) -> None:
         self._go(self.power_app.deck.step(self.card_id, -1), -1)
@@ -175,15 +178,11 @@ class DeckScreen(Screen[None]):
         if not others:
             return
         card = random.choice(others)
-        direction = 1 if deck.card_index(card.id) > deck.card_index(self.card_id) else -1
-        self._go(card, direction)
+        self._go(card)
         self.set_status(f"Drew card {card.id} at random")
 
     def go_to_card(self, card_id: str) -> None:
-        deck = self.power_app.deck
-        card = deck.card(card_id)
-        direction = 1 if deck.card_index(card.id) >= deck.card_index(self.card_id) else -1
-        self._go(card, direction)
+        self._go(self.power_app.deck.card(card_id))
 
     def action_scroll_card(self, pages: int) -> None:
         view = self.query_one(CardView)
