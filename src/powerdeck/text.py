@@ -1,0 +1,45 @@
+"""Text from a file or a person, made safe to show: shown, never obeyed.
+
+A log, an import or a deck can hold control characters (an escape sequence that leaves the
+alternate screen or sets the terminal title, a bell, a lone surrogate from a broken terminal).
+Stored text is never changed; every place that shows such text, in the app and on the command
+line, passes it through one of these first.
+
+No Textual import here: the command line uses it too.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
+_CONTROL_PICTURES[0x7F] = "\u2421"  # ␡
+
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f"  # C0 (but tab and newline), DEL, C1 (8-bit CSI, OSC, ...)
+    "\u2028\u2029"  # line and paragraph separators: a new line the terminal does not expect
+    "\u202a-\u202e\u2066-\u2069"  # bidi embeddings and overrides: they reorder what follows
+    "\ud800-\udfff"  # lone surrogates: not encodable, they would end the write
+    "]"
+)
+_UNSAFE_ONE_LINE = re.compile(_UNSAFE.pattern[:1] + "\t\n" + _UNSAFE.pattern[1:])
+
+
+def _picture(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code in (0x09, 0x0A):
+        return " "  # only visible_line replaces these
+    if code in _CONTROL_PICTURES:
+        return _CONTROL_PICTURES[code]
+    return "\ufffd"  # C1, separators, bidi controls, surrogates: the replacement character
+
+
+def visible(text: str) -> str:
+    """`text` with every control character made visible (ESC shows as ␛); tabs and newlines kept."""
+    return _UNSAFE.sub(_picture, text)
+
+
+def visible_line(text: str) -> str:
+    """`visible`, for one line: tabs and newlines become spaces too."""
+    return _UNSAFE_ONE_LINE.sub(_picture, text)
