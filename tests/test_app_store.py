@@ -3,16 +3,14 @@ of cards this deck lacks, and a start that changes nothing writing nothing."""
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
-from textual.widgets import Static
-
 from log_helpers import open_log
-from powerdeck.entry import Entry
-from powerdeck.log import Log
+from textual.widgets import Static
 from ui_helpers import make_app, settle
+
+from powerdeck.log import Log
 
 
 def log_files(data_dir: Path) -> dict[str, tuple[int, bytes]]:

@@ -13,11 +13,10 @@ import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from unittest import mock
 
 from powerdeck import cli_transfer
 from powerdeck.cli_transfer import run_import

@@ -11,7 +11,6 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -280,7 +279,7 @@ def test_a_5000_digit_doc_id_is_refused_in_one_line(path: Path) -> None:
 def cli(*args: str, home: Path, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("POWERDECK_DATA", "POWERDECK_DECK")}
     env.update(HOME=str(home), XDG_DATA_HOME=str(home / "share"), PYTHONUTF8="1")
-    return subprocess.run([sys.executable, "-m", "powerdeck", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "powerdeck", *args], capture_output=True, text=True, check=False,
                           env=env, timeout=timeout, stdin=subprocess.DEVNULL)
 
 

@@ -24,7 +24,6 @@ from pathlib import Path
 
 from powerdeck.entry import EntryFilter
 from powerdeck.errors import PowerdeckError
-from powerdeck.text import visible_line
 from powerdeck.export import (
     ImportFileError,
     default_export_path,
@@ -34,6 +33,7 @@ from powerdeck.export import (
     to_json,
     to_markdown,
 )
+from powerdeck.text import visible_line
 
 FILE_MODE = 0o600
 MAX_IMPORT_ENTRIES = 200_000
@@ -200,7 +200,6 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from powerdeck import locations
     from powerdeck.log import Log
-
     from powerdeck.storage import MAX_LOG_BYTES, SpecialFile, read_regular
 
     path = Path(args.file).expanduser()

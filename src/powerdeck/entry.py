@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 FIELDS: tuple[str, ...] = ("action", "outcome", "learning")
 """The three texts a user writes for a card, in the order the editor shows them."""
@@ -38,7 +39,7 @@ int() reads Arabic-Indic digits, so only [0-9] counts."""
 def check_card_id(card_id: object) -> int:
     """The capability of a well-formed card id; ValueError (short message) otherwise."""
     match = _CARD.fullmatch(card_id) if isinstance(card_id, str) else None
-    if match is None or not card_id.isprintable():  # type: ignore[union-attr]
+    if match is None or not match.group(0).isprintable():
         raise ValueError('field "card" must be a card id such as 4.2')
     return int(match.group(1))
 

@@ -9,20 +9,33 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from powerdeck.entry import (
+    Draft,
+    Entry,
+    EntryFilter,
+    capability_of,
+    new_entry_id,
+    now_iso,
+)
 from powerdeck.errors import PowerdeckError
-from powerdeck.entry import Draft, Entry, EntryFilter, capability_of, new_entry_id, now_iso
 from powerdeck.locations import log_path
-from powerdeck.storage import (Data, LogDamagedError, LogWriteError, SafeJSONStorage,
-                               SchemaProblem)
+from powerdeck.storage import (
+    Data,
+    LogDamagedError,
+    LogWriteError,
+    SafeJSONStorage,
+    SchemaProblem,
+)
 
 __all__ = ["SCHEMA_VERSION", "Draft", "Entry", "EntryFilter", "InvalidEntryError", "Log",
            "LogDamagedError", "LogWriteError"]
@@ -227,7 +240,7 @@ class Log:
                        if text is not None and text != getattr(old, name)}
             if not changes:
                 return old
-            new = checked(replace(old, **changes, updated=now_iso()))
+            new = checked(replace(old, **changes, updated=now_iso()))  # type: ignore[arg-type]
             self._db.table(ENTRIES).update(new.to_dict(), doc_ids=[doc_id])
             self._patch([(doc_id, new)])
         return new

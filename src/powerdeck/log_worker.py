@@ -13,8 +13,9 @@ a blocking hand-back (App.call_from_thread) would deadlock the two.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from powerdeck.errors import PowerdeckError, describe
 from powerdeck.log import Log, LogWriteError
@@ -79,7 +80,7 @@ class LogWorker:
         with self._lock:
             try:
                 return job(self.log)
-            except Exception as error:  # noqa: BLE001
+            except Exception as error:
                 raise as_user_error(error) from error
 
     def flush(self) -> None:

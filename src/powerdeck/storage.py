@@ -26,9 +26,10 @@ import secrets
 import stat
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from tinydb.storages import Storage
 
