@@ -301,18 +301,22 @@ def test_import_newer_schema(data: Path, home: Path, tmp_path: Path) -> None:
     assert _snapshot(data) == before
 
 
-def test_import_unknown_card_changes_nothing(data: Path, home: Path, tmp_path: Path) -> None:
+def test_import_card_not_in_this_deck_is_kept_and_flagged(data: Path, home: Path, tmp_path: Path) -> None:
+    # A team's --deck has cards the packaged deck lacks: their entries are kept, not refused,
+    # and exported again.
     document = _export_document()
     good = dict(document["entries"][0], id="good-one")
-    unknown = dict(document["entries"][0], id="bad-one", card="3.9")
+    unknown = dict(document["entries"][0], id="team-one", card="3.9")
     document["entries"] = [good, unknown]
-    bad = tmp_path / "unknown.json"
-    bad.write_text(json.dumps(document))
-    before = _snapshot(data)
-    result = run("import", "--data", str(data), str(bad), home=home)
-    assert result.returncode == 2
-    assert "entry 2 is for card 3.9, which is not in the deck" in result.stderr
-    assert _snapshot(data) == before
+    team = tmp_path / "team.json"
+    team.write_text(json.dumps(document))
+    result = run("import", "--data", str(data), str(team), home=home)
+    assert result.returncode == 0, result.stderr
+    assert "1 for cards not in this deck" in result.stdout
+    exported = run("export", "--data", str(data), "--format", "json", "-o", "-", home=home)
+    assert exported.returncode == 0 and "team-one" in exported.stdout
+    markdown = run("export", "--data", str(data), "-o", "-", home=home)
+    assert markdown.returncode == 0 and "3.9" in markdown.stdout
 
 
 def test_import_missing_file(data: Path, home: Path, tmp_path: Path) -> None:

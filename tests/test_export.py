@@ -299,10 +299,10 @@ def test_parse_json_export_errors(text, message) -> None:
         (lambda e: e.pop("learning"), 'entry 2 is missing field "learning"'),
         (lambda e: e.update(capability="1"), "entry 2: field 'capability'"),
         (lambda e: e.update(action=None), "entry 2: field 'action' must be text"),
-        (lambda e: e.update(created="yesterday"), "entry 2: \"created\""),
+        (lambda e: e.update(created="yesterday"), 'entry 2: field "created"'),
         (lambda e: e.update(id="id0001"), "entry 2 has the same id as entry 1"),
-        (lambda e: e.update(id=""), 'entry 2 has an empty "id"'),
-        (lambda e: e.update(card="3.1"), "entry 2: card '3.1' is not in capability 1"),
+        (lambda e: e.update(id=""), 'entry 2: field "id" must be'),
+        (lambda e: e.update(card="3.1"), 'entry 2: field "capability" must match the card'),
     ],
 )
 def test_parse_json_export_entry_errors(change, message) -> None:

@@ -128,8 +128,10 @@ class PowerDeckApp(App[None]):
             self.store.write(lambda log: log.set_state("theme", name))
 
     def watch_theme(self, old: str, new: str) -> None:
-        # A theme chosen in the palette is remembered for next time.
-        if self.is_mounted and old != new:
+        # A theme chosen in the palette is remembered for next time. (App.is_mounted is a method
+        # that takes a widget, so it was always true: the theme set in __init__ was written at
+        # every start.)
+        if self._is_mounted and old != new:
             self.store.write(lambda log: log.set_state("theme", new))
 
     def on_resize(self, event: events.Resize) -> None:

@@ -33,8 +33,10 @@ from powerdeck.export import (
     to_json,
     to_markdown,
 )
+from powerdeck.text import visible_line
 
 FILE_MODE = 0o600
+MAX_IMPORT_ENTRIES = 200_000
 
 
 def _load_deck(args: argparse.Namespace):
@@ -198,12 +200,19 @@ def run_export(args: argparse.Namespace) -> int:
 def run_import(args: argparse.Namespace) -> int:
     from powerdeck import locations
     from powerdeck.log import Log
+    from powerdeck.storage import MAX_LOG_BYTES, SpecialFile, read_regular
 
     path = Path(args.file).expanduser()
     try:
-        raw = path.read_bytes()
+        # A FIFO or a device given as the file would hang or never end; a symlink to one too.
+        read = read_regular(path.resolve(), MAX_LOG_BYTES)
+    except SpecialFile as error:
+        raise ImportFileError(f"cannot import {path}: {error}") from None
     except OSError as error:
         raise ImportFileError(f"cannot read {path}: {error.strerror or error}") from None
+    if read is None:
+        raise ImportFileError(f"cannot read {path}: no such file")
+    raw = read
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -213,14 +222,17 @@ def run_import(args: argparse.Namespace) -> int:
     except ImportFileError as error:
         raise ImportFileError(f"cannot import {path}: {error}") from None
 
+    if len(entries) > MAX_IMPORT_ENTRIES:
+        raise ImportFileError(f"cannot import {path}: more than {MAX_IMPORT_ENTRIES:,} entries "
+                              "(nothing was imported)")
     deck = _load_deck(args)
+    foreign = 0
     for number, entry in enumerate(entries, start=1):
         card = deck.find_card(entry.card)
         if card is None:
-            raise ImportFileError(
-                f"cannot import {path}: entry {number} is for card {entry.card}, "
-                "which is not in the deck (nothing was imported)"
-            )
+            # Written with another deck (a team's --deck): kept, and shown as "not in this deck".
+            foreign += 1
+            continue
         if card.capability != entry.capability:
             raise ImportFileError(
                 f"cannot import {path}: entry {number} puts card {entry.card} in capability "
@@ -230,5 +242,6 @@ def run_import(args: argparse.Namespace) -> int:
     with Log.open(locations.data_dir(getattr(args, "data", None))) as log:
         added = log.import_entries(entries)
     present = len(entries) - len(added)
-    print(f"Added {_plural(len(added))} ({present} already present) from {path}")
+    note = f"; {foreign} for cards not in this deck, kept and shown as such" if foreign else ""
+    print(f"Added {_plural(len(added))} ({present} already present{note}) from {visible_line(str(path))}")
     return 0

@@ -8,7 +8,10 @@ and what to do.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
@@ -25,6 +28,12 @@ FORMAT = 1
 ENV_VAR = "POWERDECK_DECK"
 _HELP = "see docs/deck-format.md"
 _TOP_FIELDS = ("format", "title", "author", "guidance", "credit", "capabilities")
+MAX_DECK_BYTES = 2 * 1024 * 1024
+"""The packaged deck is about 40 KB; a file fifty times that is not a deck."""
+MAX_NODES = 100_000
+MAX_VALUE_CHARS = 50_000
+MAX_NUMBER_DIGITS = 30
+_INT_TAG = "tag:yaml.org,2002:int"
 
 
 class DeckError(PowerdeckError):
@@ -110,7 +119,7 @@ def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
         reader = resource.read_bytes
     else:
         name = source = str(path)
-        reader = Path(path).read_bytes
+        reader = _reader(Path(path))
     problem = None
     try:
         text = reader().decode("utf-8-sig")
@@ -122,10 +131,12 @@ def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
         problem = f"cannot read the deck file ({error.strerror}); check its permissions"
     except UnicodeDecodeError as error:
         problem = f"not UTF-8 text (byte {error.start}); save the deck file as UTF-8"
+    except DeckError as error:
+        problem = str(error)
     if problem:
         raise DeckError(f"{name}: {problem}")
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = _parse(text, name)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         if error.context_mark and mark.line >= len(text.splitlines()):
@@ -138,6 +149,86 @@ def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
     except yaml.YAMLError as error:
         raise DeckError(f"{name}: YAML syntax error: {_one_line(str(error))}") from None
     return _Checker(name, text).deck(data, source)
+
+
+def _reader(path: Path) -> Callable[[], bytes]:
+    """Read a deck file without blocking on a FIFO or reading a device (or /dev/zero) for ever."""
+
+    def read() -> bytes:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+        try:
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(errno.EISDIR, "is a folder")
+            if not stat.S_ISREG(st.st_mode):
+                raise DeckError("is not a regular file (a pipe or a device); give a .yaml file")
+            data = os.read(fd, MAX_DECK_BYTES + 1)
+            while data and len(data) <= MAX_DECK_BYTES:
+                more = os.read(fd, MAX_DECK_BYTES + 1 - len(data))
+                if not more:
+                    break
+                data += more
+            if len(data) > MAX_DECK_BYTES:
+                raise DeckError(f"is larger than {MAX_DECK_BYTES // (1024 * 1024)} MB, too big for a deck")
+            return data
+        finally:
+            os.close(fd)
+
+    return read
+
+
+def _parse(text: str, name: str) -> Any:
+    """YAML to Python, refusing what a deck never needs and a hostile file uses to explode.
+
+    The node tree is checked before anything is built: an alias (`*name`) is refused, since a few
+    hundred bytes of nested aliases expand to gigabytes (and an error message's repr() of them
+    too); so are duplicate keys (YAML keeps the last one silently), huge values, and numbers too
+    long for Python's int-digit limit (which raises ValueError even in str())."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_nodes(node, name)
+        try:
+            return loader.construct_document(node)
+        except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise IndexError, ValueError ...
+            raise DeckError(f"{name}: a value cannot be read ({type(error).__name__}); "
+                            "check dates, numbers and keys") from None
+    finally:
+        loader.dispose()
+
+
+def _check_nodes(root: yaml.Node, name: str) -> None:
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        line = node.start_mark.line + 1
+        if id(node) in seen:
+            raise DeckError(f"{name}, line {line}: YAML aliases (*name) are not allowed in a deck; "
+                            "write the text out in full")
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise DeckError(f"{name}: more than {MAX_NODES:,} values, too big for a deck")
+        if isinstance(node, yaml.ScalarNode):
+            if len(node.value) > MAX_VALUE_CHARS:
+                raise DeckError(f"{name}, line {line}: a value is longer than "
+                                f"{MAX_VALUE_CHARS:,} characters; shorten it")
+            if node.tag == _INT_TAG and len(node.value) > MAX_NUMBER_DIGITS:
+                raise DeckError(f"{name}, line {line}: a number with {len(node.value):,} digits; "
+                                "use a short number, or quotes for text")
+        elif isinstance(node, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in node.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in keys:
+                        raise DeckError(f"{name}, line {key.start_mark.line + 1}: the field "
+                                        f'"{_one_line(key.value)[:40]}" appears twice here; keep one')
+                    keys.add(key.value)
+                stack.extend((value, key))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
 
 
 def _one_line(text: str) -> str:

@@ -5,10 +5,12 @@ Plain data with no I/O, so the store, the screens and the exporters share one de
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
-from typing import Any, Iterable
+from typing import Any
 
 FIELDS: tuple[str, ...] = ("action", "outcome", "learning")
 """The three texts a user writes for a card, in the order the editor shows them."""
@@ -22,6 +24,45 @@ def now_iso() -> str:
 def new_entry_id() -> str:
     """A stable id that survives edits, exports and re-imports."""
     return uuid.uuid4().hex
+
+
+MAX_TEXT = 1_000_000
+"""Characters in one field: far beyond anything typed (a 50 KB paste is a long one), small enough
+that a hostile import cannot fill the disk or the screen."""
+MIN_YEAR, MAX_YEAR = 1900, 9999
+_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+_CARD = re.compile(r"([0-9]{1,3})\.([^\s]{1,32})", re.ASCII)
+"""A card id: ASCII digits, a dot, a short rest ("4.2"). `str.isdigit()` is true for "²" and
+int() reads Arabic-Indic digits, so only [0-9] counts."""
+
+
+def check_card_id(card_id: object) -> int:
+    """The capability of a well-formed card id; ValueError (short message) otherwise."""
+    match = _CARD.fullmatch(card_id) if isinstance(card_id, str) else None
+    if match is None or not match.group(0).isprintable():
+        raise ValueError('field "card" must be a card id such as 4.2')
+    return int(match.group(1))
+
+
+def check_timestamp(name: str, value: object) -> datetime:
+    """An ISO 8601 date and time with a time zone, in a year a calendar can show."""
+    problem = f'field "{name}" must be a date and time with a time zone, e.g. 2026-01-31T09:00:00+00:00'
+    if not isinstance(value, str) or len(value) > 40:
+        raise ValueError(problem)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(problem) from None
+    try:
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            raise ValueError(problem)
+        if not MIN_YEAR <= moment.year <= MAX_YEAR:
+            raise ValueError(f'field "{name}" has the year {moment.year}: '
+                             f"only {MIN_YEAR} to {MAX_YEAR} are accepted")
+        moment.timestamp()  # sorting needs it; out-of-range offsets overflow here
+    except (OverflowError, OSError):
+        raise ValueError(problem) from None
+    return moment
 
 
 def capability_of(card_id: str) -> int:
@@ -56,15 +97,28 @@ class Entry:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
-        """Build an entry from stored or imported data; raises KeyError/TypeError/ValueError."""
+        """Build an entry from stored or imported data; raises KeyError/TypeError/ValueError with a
+        short message that never quotes the (possibly huge) value.
+
+        Everything the log later relies on is checked here, once: a bad entry is refused at the
+        door rather than crashing every later start or export."""
         values = {name: data[name] for name in _ENTRY_FIELDS}
         for name in ("id", "card", *FIELDS, "created", "updated"):
             if not isinstance(values[name], str):
                 raise TypeError(f"field {name!r} must be text")
-        if not isinstance(values["capability"], int) or isinstance(values["capability"], bool):
+        if not _ID.fullmatch(values["id"]):
+            raise ValueError('field "id" must be 1 to 64 letters, digits, ".", "_", ":" or "-"')
+        capability = values["capability"]
+        if not isinstance(capability, int) or isinstance(capability, bool):
             raise TypeError("field 'capability' must be a whole number")
-        datetime.fromisoformat(values["created"])
-        datetime.fromisoformat(values["updated"])
+        if check_card_id(values["card"]) != capability:
+            raise ValueError(f'field "capability" must match the card: card {values["card"]} '
+                             f"is in capability {check_card_id(values['card'])}")
+        for name in FIELDS:
+            if len(values[name]) > MAX_TEXT:
+                raise ValueError(f'field "{name}" is longer than {MAX_TEXT:,} characters')
+        check_timestamp("created", values["created"])
+        check_timestamp("updated", values["updated"])
         return cls(**values)
 
     def first_line(self, name: str = "action") -> str:

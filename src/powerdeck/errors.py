@@ -7,3 +7,19 @@ status 2, never as a traceback: the message must say what is wrong and what to d
 
 class PowerdeckError(Exception):
     """An error whose message is fit to show a user as it is."""
+
+
+def describe(error: BaseException, limit: int = 200) -> str:
+    """Any exception as a short single line, for a message about something unexpected.
+
+    Never raises: str() of some exceptions fails (a value past Python's int-digit limit), and a
+    message may hold newlines or be huge."""
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001
+        text = ""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    name = type(error).__name__
+    return f"{name}: {text}" if text else name

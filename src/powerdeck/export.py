@@ -307,10 +307,8 @@ def parse_json_export(text: str) -> list[Entry]:
             entry = Entry.from_dict(raw)
         except TypeError as error:
             raise ImportFileError(f"entry {number}: {error}") from None
-        except ValueError:
-            raise ImportFileError(
-                f'entry {number}: "created" and "updated" must be ISO dates and times'
-            ) from None
+        except ValueError as error:  # Entry.from_dict's messages are short and name the field
+            raise ImportFileError(f"entry {number}: {error}") from None
         if not entry.id.strip():
             raise ImportFileError(f'entry {number} has an empty "id"')
         if entry.id in seen:

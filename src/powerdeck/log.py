@@ -9,26 +9,42 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Document
 
+from powerdeck.entry import (
+    Draft,
+    Entry,
+    EntryFilter,
+    capability_of,
+    new_entry_id,
+    now_iso,
+)
 from powerdeck.errors import PowerdeckError
-from powerdeck.entry import Draft, Entry, EntryFilter, capability_of, new_entry_id, now_iso
 from powerdeck.locations import log_path
-from powerdeck.storage import (Data, LogDamagedError, LogWriteError, SafeJSONStorage,
-                               SchemaProblem)
+from powerdeck.storage import (
+    Data,
+    LogDamagedError,
+    LogWriteError,
+    SafeJSONStorage,
+    SchemaProblem,
+)
 
-__all__ = ["SCHEMA_VERSION", "Draft", "Entry", "EntryFilter", "Log", "LogDamagedError",
-           "LogWriteError"]
+__all__ = ["SCHEMA_VERSION", "Draft", "Entry", "EntryFilter", "InvalidEntryError", "Log",
+           "LogDamagedError", "LogWriteError"]
 
 SCHEMA_VERSION = 1
 ENTRIES, DRAFTS, STATE, META = "entries", "drafts", "state", "meta"
+STATE_TYPES: dict[str, type] = {"theme": str, "last_card": str}
+"""The type each known state value must have: a value of another type (a hand-edited or hostile
+file) reads as absent rather than reaching code that expects text."""
 
 
 def validate(data: Data) -> dict[str, Entry]:
@@ -54,7 +70,9 @@ def validate(data: Data) -> dict[str, Entry]:
         except (KeyError, TypeError, ValueError) as exc:
             raise SchemaProblem(f"entry {doc_id} is not valid ({type(exc).__name__}: {exc})") from None
     for doc_id, doc in data.get(DRAFTS, {}).items():
-        if not all(isinstance(doc.get(name), str) for name in ("card", "action", "outcome", "learning")):
+        if not all(isinstance(doc.get(name), str) for name in ("card", "action", "outcome", "learning")) \
+                or not isinstance(doc.get("entry_id"), (str, type(None))) \
+                or not isinstance(doc.get("updated", ""), str):
             raise SchemaProblem(f"draft {doc_id} is not valid")
     for doc_id, doc in data.get(STATE, {}).items():
         if not isinstance(doc.get("key"), str):
@@ -62,9 +80,23 @@ def validate(data: Data) -> dict[str, Entry]:
     return entries
 
 
+class InvalidEntryError(PowerdeckError, ValueError):
+    """An entry this log would refuse to read back (bad date, card, size): it is never written."""
+
+
+def checked(entry: Entry) -> Entry:
+    """The entry itself if the file could hold it; InvalidEntryError otherwise. Every entry is
+    checked before it is written, so the log never holds one that would make it unreadable."""
+    try:
+        Entry.from_dict(entry.to_dict())
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidEntryError(f"Entry {entry.id[:64]!r} was not saved: {exc}") from None
+    return entry
+
+
 def _created_key(doc_id: int, entry: Entry) -> tuple[float, int]:
-    # timestamp() copes with imported entries without a time zone (taken as local time);
-    # the doc id breaks ties between entries created in the same second.
+    # Entry.from_dict guarantees a time zone and a year timestamp() can take (a log holding
+    # anything else is refused as damaged); the doc id breaks ties within one second.
     return (datetime.fromisoformat(entry.created).timestamp(), doc_id)
 
 
@@ -166,11 +198,17 @@ class Log:
             [Document(doc, doc_id=first + n) for n, doc in enumerate(docs)])
         return first
 
-    def _put(self, table: str, key: str, value: str, doc: dict[str, Any]) -> None:
-        """Insert or replace the one document whose `key` field equals `value`."""
-        matches = [int(i) for i, d in self._raw(table).items() if d.get(key) == value]
+    def _put(self, table: str, key: str, value: str, doc: dict[str, Any],
+             same: Callable[[dict[str, Any]], bool] | None = None) -> None:
+        """Insert or replace the one document whose `key` field equals `value`; nothing is written
+        when the one stored already is the `same` (by default: equal)."""
+        raw = self._raw(table)
+        matches = [int(i) for i, d in raw.items() if d.get(key) == value]
+        if len(matches) == 1 and (same or doc.__eq__)(raw[str(matches[0])]):
+            return
         if matches:
-            self._db.table(table).remove(doc_ids=matches[1:])  # duplicates: keep one
+            if matches[1:]:  # duplicates: keep one (TinyDB writes even for an empty list)
+                self._db.table(table).remove(doc_ids=matches[1:])
             self._db.table(table).update(doc, doc_ids=matches[:1])
         else:
             self._insert(table, [doc])
@@ -186,6 +224,7 @@ class Log:
         stamp = now_iso()
         entry = Entry(id=new_entry_id(), card=card, capability=capability_of(card), action=action,
                       outcome=outcome, learning=learning, created=stamp, updated=stamp)
+        checked(entry)
         with self._changing():
             doc_id = self._insert(ENTRIES, [entry.to_dict()])
             self._patch([(doc_id, entry)])
@@ -201,7 +240,7 @@ class Log:
                        if text is not None and text != getattr(old, name)}
             if not changes:
                 return old
-            new = replace(old, **changes, updated=now_iso())
+            new = checked(replace(old, **changes, updated=now_iso()))  # type: ignore[arg-type]
             self._db.table(ENTRIES).update(new.to_dict(), doc_ids=[doc_id])
             self._patch([(doc_id, new)])
         return new
@@ -216,6 +255,7 @@ class Log:
 
     def restore(self, entry: Entry) -> Entry:
         """Undo: put the entry back exactly as it was (replacing a later edit of it)."""
+        checked(entry)
         with self._changing() as index:
             found = index.get(entry.id)
             if found is None:
@@ -246,8 +286,25 @@ class Log:
     def count_by_card(self) -> dict[str, int]:
         return dict(Counter(entry.card for entry in self.entries()))
 
+    def save_entry(self, card: str, action: str, outcome: str = "", learning: str = "",
+                   entry_id: str | None = None, *, clear_draft: bool = True) -> Entry:
+        """ctrl+s: update the entry `entry_id` (or add a new one when it is None or gone) and, with
+        `clear_draft`, drop the card's draft: one transaction, one atomic write, so a crash
+        leaves either the draft or the entry, never both nor neither."""
+        with self._changing():
+            if entry_id is not None and entry_id in self._index():
+                entry = self.update(entry_id, action=action, outcome=outcome, learning=learning)
+            else:
+                entry = self.add(card, action, outcome, learning)
+            if clear_draft:
+                self.clear_draft(card)
+        return entry
+
     def import_entries(self, entries: Iterable[Entry]) -> list[Entry]:
-        """Add the entries whose id is not in the log yet (nor earlier in `entries`)."""
+        """Add the entries whose id is not in the log yet (nor earlier in `entries`).
+
+        All or nothing: one entry the log could not read back refuses the lot, before any write."""
+        entries = [checked(entry) for entry in entries]
         with self._changing() as index:
             seen = set(index)
             new = []
@@ -271,8 +328,12 @@ class Log:
     def save_draft(self, card: str, action: str, outcome: str, learning: str,
                    entry_id: str | None = None) -> Draft:
         draft = Draft(card, action, outcome, learning, entry_id, now_iso())
+        texts = ("card", "action", "outcome", "learning", "entry_id")
+        new = draft.to_dict()
         with self._changing():
-            self._put(DRAFTS, "card", card, draft.to_dict())
+            # The same text kept again (autosave after an undo, a second quit) is not written again.
+            self._put(DRAFTS, "card", card, new,
+                      same=lambda old: all(old.get(name) == new[name] for name in texts))
             self._patch()
         return draft
 
@@ -287,11 +348,13 @@ class Log:
     def get_state(self, key: str, default: Any = None) -> Any:
         for doc in self._raw(STATE).values():
             if doc.get("key") == key:
-                return doc.get("value", default)
+                value = doc.get("value", default)
+                wanted = STATE_TYPES.get(key)
+                return value if wanted is None or isinstance(value, wanted) else default
         return default
 
     def set_state(self, key: str, value: Any) -> None:
-        """Small JSON values only (last card, theme)."""
+        """Small JSON values only (last card, theme). An unchanged value writes nothing."""
         with self._changing():
             self._put(STATE, "key", key, {"key": key, "value": value})
             self._patch()

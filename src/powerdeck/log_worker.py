@@ -13,13 +13,22 @@ a blocking hand-back (App.call_from_thread) would deadlock the two.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
-from powerdeck.errors import PowerdeckError
-from powerdeck.log import Log
+from powerdeck.errors import PowerdeckError, describe
+from powerdeck.log import Log, LogWriteError
 
 T = TypeVar("T")
+
+
+def as_user_error(error: Exception) -> PowerdeckError:
+    """Any failure of a write as a one-line PowerdeckError (an OSError from flock, a bug ...)."""
+    if isinstance(error, PowerdeckError):
+        return error
+    return LogWriteError(f"Could not save the review log ({describe(error)}). Your text is still "
+                         "here; check the disk and the data folder, then save again.")
 
 
 class LogWorker:
@@ -49,9 +58,9 @@ class LogWorker:
             try:
                 with self._lock:
                     result = job(self.log)
-            except PowerdeckError as error:
+            except Exception as error:  # noqa: BLE001 - every failure reaches the user, none vanishes
                 if on_error is not None:
-                    self._call_back(on_error, error)
+                    self._call_back(on_error, as_user_error(error))
                 return
             if on_done is not None:
                 self._call_back(on_done, result)
@@ -69,7 +78,10 @@ class LogWorker:
         """Write on the caller's thread, after every queued write (for quitting and hang-ups)."""
         self.flush()
         with self._lock:
-            return job(self.log)
+            try:
+                return job(self.log)
+            except Exception as error:
+                raise as_user_error(error) from error
 
     def flush(self) -> None:
         """Wait for queued writes to finish."""

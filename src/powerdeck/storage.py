@@ -5,6 +5,14 @@ TinyDB's JSONStorage rewrites the file in place (a crash mid-write leaves torn J
 locking (two sessions of one user lose each other's entries). Here every write goes to a private
 temp file that replaces the log atomically, under an flock held by `transaction()` for the whole
 read-modify-write; reads re-parse only when (mtime_ns, size, inode) changed on disk.
+
+Every change made inside one `transaction()` is staged in memory and written once, when the
+outermost transaction ends: a save that adds an entry and clears its draft is one atomic write.
+
+Nothing is followed through a symlink or read without bound: the log and its backups are opened
+O_NOFOLLOW|O_NONBLOCK and must be regular files of at most MAX_LOG_BYTES; the lock and temp files
+are opened O_NOFOLLOW (temps O_EXCL too); the data folder must be the user's own and not
+writable by anyone else.
 """
 
 from __future__ import annotations
@@ -15,11 +23,13 @@ import json
 import os
 import re
 import secrets
+import stat
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from tinydb.storages import Storage
 
@@ -29,6 +39,9 @@ BACKUPS = 5
 ROTATE_EVERY = 600.0
 """Seconds between backup rotations within one session (the first write of a session rotates)."""
 LOCK_TIMEOUT = 10.0
+MAX_LOG_BYTES = 64 * 1024 * 1024
+"""Larger than any real review log (10,000 entries are about 4 MB): a bigger file is refused, not read."""
+MAX_DOC_ID_DIGITS = 15
 
 Data = dict[str, dict[str, Any]]
 Stamp = tuple[int, int, int]
@@ -47,17 +60,53 @@ class SchemaProblem(ValueError):
 
 
 def private_dir(directory: Path) -> None:
-    """Create the data folder 0700; a folder the user already has is left as they made it."""
-    if directory.is_dir():
-        return
+    """Create the data folder and every missing parent 0700, then insist that it is private.
+
+    A folder someone else owns, or one others can write to, is refused (one line, with the fix):
+    another user could delete the log, plant a FIFO or a symlink where powerdeck writes.
+    """
+    directory = Path(os.path.abspath(directory))
+    missing: list[Path] = []
+    here = directory
+    while not os.path.lexists(here) and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for folder in reversed(missing):
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise LogWriteError(f"Could not create the data folder {folder}: {exc.strerror}; "
+                                "choose another with --data DIR") from exc
+        # mkdir's mode is filtered by the umask (a umask of 0700 would leave it 0000); set it
+        # through a descriptor that refuses a symlink swapped in meanwhile.
+        with suppress(OSError):
+            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+            try:
+                os.fchmod(fd, 0o700)
+            finally:
+                os.close(fd)
+    check_private_dir(directory)
+
+
+def check_private_dir(directory: Path) -> None:
+    """Refuse a data folder that is not a folder, not the user's, or writable by others."""
     try:
-        os.makedirs(directory, mode=0o700)
-    except FileExistsError:
-        return
+        st = os.stat(directory)
     except OSError as exc:
-        raise LogWriteError(f"Could not create the data folder {directory}: {exc.strerror}; "
+        raise LogWriteError(f"Could not use the data folder {directory}: {exc.strerror}; "
                             "choose another with --data DIR") from exc
-    os.chmod(directory, 0o700)  # makedirs' mode is filtered by the umask; be explicit anyway
+    if not stat.S_ISDIR(st.st_mode):
+        raise LogWriteError(f"The data folder {directory} is not a folder; "
+                            "choose another with --data DIR")
+    if st.st_uid != os.geteuid():
+        raise LogWriteError(f"The data folder {directory} belongs to another user (uid {st.st_uid}), "
+                            "who could read or replace your log; use a folder of your own with --data DIR")
+    if st.st_mode & 0o022:
+        raise LogWriteError(f"The data folder {directory} can be changed by other users "
+                            f"(mode {stat.S_IMODE(st.st_mode):o}), who could delete or replace your log; "
+                            f"make it private with: chmod 700 {directory}")
 
 
 def check_tables(data: Any) -> None:
@@ -68,8 +117,87 @@ def check_tables(data: Any) -> None:
         if not isinstance(table, dict):
             raise SchemaProblem(f"table {name!r} is not a JSON object")
         for doc_id, doc in table.items():
-            if not (doc_id.isascii() and doc_id.isdigit()) or not isinstance(doc, dict):
-                raise SchemaProblem(f"table {name!r} has a malformed document {doc_id!r}")
+            if not (doc_id.isascii() and doc_id.isdigit() and len(doc_id) <= MAX_DOC_ID_DIGITS) \
+                    or not isinstance(doc, dict):
+                raise SchemaProblem(f"table {short(name)} has a malformed document {short(doc_id)}")
+
+
+def short(text: str, limit: int = 40) -> str:
+    """A value quoted for a one-line message, cut if long (a hostile file's key can be huge)."""
+    text = repr(text)
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+def has_content(data: Data | None) -> bool:
+    """`{}` or empty tables hold nothing: never a good backup, never a replacement for one."""
+    return bool(data) and any(data.values())  # type: ignore[union-attr]
+
+
+class SpecialFile(ValueError):
+    """The path is not a regular file we may read: a folder, FIFO, device, symlink, or too big."""
+
+
+def _describe(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def open_regular(path: Path) -> tuple[int, os.stat_result] | None:
+    """Open a file to read without following a symlink or blocking on a FIFO; None if missing.
+
+    Raises SpecialFile for anything that is not a regular file of at most MAX_LOG_BYTES."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise SpecialFile("it is a symbolic link, which powerdeck never follows") from None
+        raise
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise SpecialFile(f"it is {_describe(st.st_mode)}, not a file")
+        if st.st_size > MAX_LOG_BYTES:
+            raise SpecialFile(f"it is {st.st_size // (1024 * 1024)} MB, larger than any review log "
+                              f"({MAX_LOG_BYTES // (1024 * 1024)} MB)")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, st
+
+
+def read_bounded(fd: int, limit: int = MAX_LOG_BYTES) -> bytes:
+    """Read to the end, but never more than `limit` bytes (the file may grow while we read)."""
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = os.read(fd, min(1024 * 1024, limit + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > limit:
+            raise SpecialFile(f"it grew past {limit // (1024 * 1024)} MB while being read")
+
+
+def read_regular(path: Path, limit: int = MAX_LOG_BYTES) -> bytes | None:
+    """The bytes of a regular file (None if missing); SpecialFile for anything else."""
+    opened = open_regular(path)
+    if opened is None:
+        return None
+    fd = opened[0]
+    try:
+        return read_bounded(fd, limit)
+    finally:
+        os.close(fd)
 
 
 def encode(data: Data) -> bytes:
@@ -97,9 +225,17 @@ def _stamp(st: os.stat_result) -> Stamp:
 
 
 def _open_private(path: Path, flags: int) -> int:
-    fd = os.open(path, flags | os.O_CLOEXEC, 0o600)
-    with suppress(PermissionError):  # not ours (someone else's lock file): leave its mode
-        os.fchmod(fd, 0o600)  # a file that existed before may be wider than 0600
+    """Open (or create) a file of ours 0600, never through a symlink and never blocking."""
+    fd = os.open(path, flags | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, f"{path.name} is {_describe(st.st_mode)}, not a file")
+        if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != 0o600:
+            os.fchmod(fd, 0o600)  # a file of ours from before may be wider than 0600
+    except BaseException:
+        os.close(fd)
+        raise
     return fd
 
 
@@ -126,6 +262,11 @@ class SafeJSONStorage(Storage):
         self._tmp_name = re.compile(rf"^\.{re.escape(self.path.name)}\.[0-9a-f]{{16}}\.tmp$")
         self._data: Data | None = None
         self._stamp: Stamp | None = None
+        self._good: tuple[bytes, Stamp] | None = None
+        """The bytes of the file as we last read or wrote it: what a failed transaction goes back to."""
+        self._good_has_content = False
+        self._opened = False
+        self._pending = False
         self.generation = 0
         """Bumped whenever the cached data changes, so callers can key derived caches on it."""
         self._lock_fd: int | None = None
@@ -137,6 +278,7 @@ class SafeJSONStorage(Storage):
         """Why the file on disk could not be read again mid-session (reads then serve the last good data)."""
         private_dir(self.path.parent)
         self.read()  # refuse a damaged log now, before anything could write over it
+        self._opened = True
         with suppress(LogWriteError):  # a read-only folder can still be read
             with self.transaction():
                 self._remove_stray_temps()
@@ -145,13 +287,16 @@ class SafeJSONStorage(Storage):
 
     def read(self) -> Data | None:
         with self.thread_lock:
+            if self._pending:
+                return self._data  # inside a transaction: the changes staged so far
             try:
                 data = self._refresh()
             except PowerdeckError as exc:
-                if self._depth or self._stamp is None:
+                if self._depth or not self._opened:
                     raise  # opening, or inside a read-modify-write: never build on a bad file
-                # Mid-session, someone else damaged the file: keep showing what we last read
-                # (the UI must not crash on a read) and let every write refuse until it is mended.
+                # Mid-session the file went bad (damaged from outside, or unreadable): keep
+                # showing what we last read (the UI must not crash on a read) and let every
+                # write refuse until it is mended.
                 self.problem = exc
                 return self._data
             self.problem = None
@@ -159,27 +304,40 @@ class SafeJSONStorage(Storage):
 
     def _refresh(self) -> Data | None:
         try:
-            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
-        except FileNotFoundError:
-            if self._good_backup(any_file=True):
-                raise self._damaged("the log is missing but backups exist") from None
-            self._set(None, None)
-            return None
+            opened = open_regular(self.path)
+        except SpecialFile as exc:
+            raise self._special(str(exc)) from None
         except OSError as exc:
             raise PowerdeckError(f"Could not read {self.path}: {exc.strerror}; "
                                  "check the file's owner and permissions") from exc
-        with os.fdopen(fd, "rb") as file:
-            stamp = _stamp(os.fstat(file.fileno()))  # of the very file we read, not a successor
+        if opened is None:
+            if self._good_backup(any_file=True):
+                raise self._damaged("the log is missing but backups exist")
+            self._set(None, None)
+            return None
+        fd, st = opened
+        try:
+            stamp = _stamp(st)  # of the very file we read, not a successor
             if stamp == self._stamp:
                 return self._data
-            raw = file.read()
+            raw = read_bounded(fd)
+        except SpecialFile as exc:
+            raise self._special(str(exc)) from None
+        except OSError as exc:
+            raise PowerdeckError(f"Could not read {self.path}: {exc.strerror}; "
+                                 "check the disk") from exc
+        finally:
+            os.close(fd)
         if not raw and self._good_backup(any_file=True):
             raise self._damaged("the file is empty")
         try:
             data = self._decode(raw)
         except (SchemaProblem, ValueError) as exc:
             raise self._damaged(str(exc)) from None
+        if raw and not has_content(data) and self._good_backup():
+            raise self._damaged("it holds nothing (no entries, no schema version) but good backups exist")
         self._set(data, stamp)
+        self._good, self._good_has_content = (raw, stamp), has_content(data)
         return data
 
     def _decode(self, raw: bytes) -> Data | None:
@@ -188,19 +346,30 @@ class SafeJSONStorage(Storage):
         try:
             data = json.loads(raw.decode("utf-8"))
         except (ValueError, RecursionError) as exc:  # bad UTF-8, bad JSON, absurd nesting
-            raise SchemaProblem(f"it is not valid JSON ({exc})") from None
+            raise SchemaProblem(f"it is not valid JSON ({str(exc)[:200]})") from None
         check_tables(data)
         self._validate(data)
-        return data
+        return data  # type: ignore[no-any-return]
 
     def _set(self, data: Data | None, stamp: Stamp | None) -> None:
         self._data, self._stamp = data, stamp
         self.generation += 1
 
     def invalidate(self) -> None:
-        """Forget the cache: the next read() parses the disk's truth again."""
+        """Forget what we read: the next read() parses the disk again. Until it succeeds, reads
+        serve the file as we last read or wrote it (never None mid-session, never a raise)."""
         with self.thread_lock:
-            self._set(None, None)
+            self._pending = False
+            if self._good is None:
+                self._set(None, None)
+                return
+            raw, stamp = self._good
+            try:
+                data = self._decode(raw)  # TinyDB edits the cached dicts in place: parse afresh
+            except (SchemaProblem, ValueError):  # pragma: no cover - it parsed before
+                data = None
+            self._set(data, None)
+            self._good = (raw, stamp)
 
     def changed_on_disk(self) -> bool:
         """True when someone else replaced the log since we last read or wrote it."""
@@ -212,8 +381,10 @@ class SafeJSONStorage(Storage):
     def _good_backup(self, any_file: bool = False) -> Path | None:
         for backup in self.backups:
             try:
-                raw = backup.read_bytes()
-                if any_file or self._decode(raw) is not None:
+                raw = read_regular(backup)
+                if raw is None:
+                    continue
+                if any_file or has_content(self._decode(raw)):
                     return backup
             except (OSError, ValueError):
                 continue
@@ -228,24 +399,36 @@ class SafeJSONStorage(Storage):
         reason = " ".join(reason.split())
         return LogDamagedError(f"{self.path} cannot be opened: {reason}. It was left untouched; {hint}")
 
+    def _special(self, reason: str) -> LogDamagedError:
+        good = self._good_backup()
+        hint = f", then go back to the newest good backup: cp {good} {self.path}" if good else ""
+        return LogDamagedError(f"{self.path} cannot be opened: {reason}. It was left untouched; "
+                               f"move it aside: mv {self.path} {self.path}.moved{hint}")
+
     # -- locking ---------------------------------------------------------------------------
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Hold the exclusive lock for a whole read-modify-write (re-entrant, thread-safe)."""
+        """Hold the exclusive lock for a whole read-modify-write (re-entrant, thread-safe).
+
+        Writes inside it are staged; the outermost transaction writes them once, atomically."""
         with self.thread_lock:
             if self._depth == 0:
                 self._acquire()
             self._depth += 1
             try:
                 yield
+                if self._depth == 1 and self._pending:
+                    self._commit()
             except BaseException:
-                self.invalidate()  # TinyDB edits our cached dicts before writing: drop them
+                if self._depth == 1:
+                    self.invalidate()  # TinyDB edits our cached dicts before writing: drop them
                 raise
             finally:
                 self._depth -= 1
                 if self._depth == 0 and self._lock_fd is not None:
-                    fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
+                    with suppress(OSError):
+                        fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
 
     def _acquire(self) -> None:
         if self._lock_fd is None:
@@ -264,6 +447,8 @@ class SafeJSONStorage(Storage):
                         f"Could not save {self.path}: another powerdeck session has held "
                         f"{self.lock_path} for {LOCK_TIMEOUT:.0f}s; close it, then save again.") from None
                 time.sleep(0.002)
+            except OSError as exc:  # ENOLCK (NFS without locks), EINTR, EBADF ...
+                raise LogWriteError(write_message(self.lock_path, exc)) from exc
 
     def _remove_stray_temps(self) -> None:
         # Only under the lock: a live writer's temp file exists only while it holds the lock.
@@ -276,27 +461,39 @@ class SafeJSONStorage(Storage):
 
     def write(self, data: Data) -> None:
         with self.transaction():
-            tmp: Path | None = None
-            try:
-                payload = encode(data)
-                self._rotate_backups()
-                tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
-                fd = _open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-                with os.fdopen(fd, "wb") as file:
-                    file.write(payload)
-                    file.flush()
-                    os.fsync(file.fileno())
-                os.replace(tmp, self.path)
-                tmp = None
-                _fsync_dir(self.path.parent)
-                self._set(data, _stamp(os.stat(self.path)))
-            except OSError as exc:
-                self.invalidate()
-                raise LogWriteError(write_message(self.path, exc)) from exc
-            finally:
-                if tmp is not None:
-                    with suppress(OSError):
-                        os.unlink(tmp)
+            if self.problem is not None and self._depth == 1:
+                # Mid-session the file went bad: never write our older copy over it.
+                raise self.problem
+            # Staged: the outermost transaction writes once (see transaction()).
+            self._data = data
+            self._pending = True
+            self.generation += 1
+
+    def _commit(self) -> None:
+        data = self._data
+        assert data is not None
+        tmp: Path | None = None
+        try:
+            payload = encode(data)
+            self._rotate_backups()
+            tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
+            fd = _open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+            with os.fdopen(fd, "wb") as file:
+                file.write(payload)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(tmp, self.path)
+            tmp = None
+            _fsync_dir(self.path.parent)
+            self._stamp = _stamp(os.stat(self.path))
+            self._good, self._good_has_content = (payload, self._stamp), has_content(data)
+            self._pending = False
+        except OSError as exc:
+            raise LogWriteError(write_message(self.path, exc)) from exc
+        finally:
+            if tmp is not None:
+                with suppress(OSError):
+                    os.unlink(tmp)
 
     def _rotate_backups(self) -> None:
         """Keep the last good file as bak1 (older ones shift up to bak5).
@@ -304,32 +501,36 @@ class SafeJSONStorage(Storage):
         Cost: a hard link, not a copy, so a 10,000-entry log pays nothing per save. That is safe
         because we never modify a file in place, only replace it, so bak1's inode stays as it was.
         Frequency: on the first save of a session, then at most every ROTATE_EVERY seconds, so
-        five backups span several sessions rather than the last five keystrokes.
+        five backups span several sessions rather than the last five keystrokes. A session that
+        saves nothing rotates nothing.
         """
         now = time.monotonic()
         if self._rotated_at is not None and now - self._rotated_at < ROTATE_EVERY:
             return
         try:
-            current = os.stat(self.path)
+            current = os.lstat(self.path)
         except FileNotFoundError:
             self._rotated_at = now  # a new log: nothing good to keep yet
             return
-        if _stamp(current) != self._stamp or self._data is None:
-            return  # only a file we parsed and validated is worth keeping as "good"
+        if self._good is None or _stamp(current) != self._good[1] or not self._good_has_content:
+            return  # only a file we parsed and validated, holding something, is worth keeping
         newest = self.backups[0]
-        if newest.exists() and os.path.samestat(os.stat(newest), current):
-            self._rotated_at = now
-            return
+        with suppress(FileNotFoundError):
+            if os.path.samestat(os.lstat(newest), current):
+                self._rotated_at = now
+                return
         for older, newer in zip(reversed(self.backups[1:]), reversed(self.backups[:-1])):
-            if newer.exists():
+            if os.path.lexists(newer):
                 os.replace(newer, older)
         try:
-            os.link(self.path, newest)
+            os.link(self.path, newest, follow_symlinks=False)
         except OSError as exc:
             if exc.errno not in (errno.EPERM, errno.EXDEV, errno.EOPNOTSUPP, errno.EMLINK):
                 raise
             self._copy_private(newest)  # filesystems without hard links
-        os.chmod(newest, 0o600)
+        # The log of an older version may be wider than 0600, and bak1 is the same inode.
+        with suppress(OSError):
+            os.close(_open_private(newest, os.O_RDONLY))
         self._rotated_at = now
 
     def _copy_private(self, target: Path) -> None:
@@ -337,7 +538,7 @@ class SafeJSONStorage(Storage):
         try:
             fd = _open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
             with os.fdopen(fd, "wb") as file:
-                file.write(self.path.read_bytes())
+                file.write(read_regular(self.path) or b"")
                 file.flush()
                 os.fsync(file.fileno())
             os.replace(tmp, target)

@@ -123,12 +123,8 @@ class DraftKeeper:
         card_id, values, entry_id = screen.card_id, editor.values(), editor.entry_id
 
         def save(log: Log) -> Entry:
-            if entry_id is not None and log.get(entry_id) is not None:
-                entry = log.update(entry_id, **values)
-            else:
-                entry = log.add(card_id, **values)
-            log.clear_draft(card_id)
-            return entry
+            # The entry and the draft's removal are one write: a crash keeps one or the other.
+            return log.save_entry(card_id, entry_id=entry_id, **values)
 
         screen.set_status(f"Saving entry for {card_id}…")
         draft_before = self.drafts.get(card_id)

@@ -21,6 +21,7 @@ from powerdeck.entry import FIELDS, Entry, EntryFilter
 from powerdeck.key_bursts import focus_field, settle_keys
 from powerdeck.log import Log
 from powerdeck.messages import DraftKept
+from powerdeck.text import visible_line
 from powerdeck.screens.deck_drafts import DraftKeeper
 from powerdeck.screens.deck_keys import DECK_BINDINGS, NAVIGATION
 from powerdeck.widgets.card_view import CardView
@@ -85,7 +86,10 @@ class DeckScreen(Screen[None]):
         self._log_watch = LogWatch(self.power_app.store)
         self.set_interval(POLL_SECONDS, self._poll_log)
         if self.draft_keeper.drafts:
-            self.set_status(f"Drafts kept from last time: {', '.join(sorted(self.draft_keeper.drafts, key=deck.card_index))}")
+            # A draft of a card this deck lacks (another --deck) is listed last, never a KeyError.
+            order = {card.id: n for n, card in enumerate(deck.cards)}
+            kept = sorted(self.draft_keeper.drafts, key=lambda card_id: (order.get(card_id, len(order)), card_id))
+            self.set_status(f"Drafts kept from last time: {', '.join(visible_line(card_id) for card_id in kept)}")
 
     # -- what is showing -------------------------------------------------------------------
 

@@ -117,6 +117,8 @@ class EntryPane(Container):
         created = entry.created[:16].replace("T", " ")
         updated = entry.updated[:16].replace("T", " ")
         text = f"Entry for card {entry.card} · written {created}"
+        if self.power_app.deck.find_card(entry.card) is None:
+            text += " · not in this deck"
         if updated != created:
             text += f" · updated {updated}"
         self.query_one("#entry-heading", Static).update(Content(text))
@@ -136,10 +138,9 @@ class EntryPane(Container):
         values = self.editor.values()
 
         def save(log: Log) -> tuple[Entry, bool]:
-            if log.get(entry.id) is None:
-                # Deleted elsewhere while being edited: keep the text as a new entry.
-                return log.add(entry.card, **values), True
-            return log.update(entry.id, **values), False
+            # Deleted elsewhere while being edited: save_entry keeps the text as a new entry.
+            new = log.save_entry(entry.card, entry_id=entry.id, clear_draft=False, **values)
+            return new, new.id != entry.id
 
         def saved(result: tuple[Entry, bool]) -> None:
             new, added = result

@@ -45,7 +45,8 @@ class LogList(Vertical):
         yield Input(placeholder="Search action, outcome and learning · enter: done", id="log-search-input")
         yield Static("", id="log-header", markup=False)
         with Container(id="log-body"):
-            yield EntryList(card_title=lambda card: self._card_titles.get(card, ""), id="log-entries")
+            # An entry of a card this deck lacks (written with another --deck) is kept and shown.
+            yield EntryList(card_title=lambda card: self._card_titles.get(card, "(not in this deck)"), id="log-entries")
             yield Static("", id="log-empty", markup=False)
 
     def on_mount(self) -> None:
