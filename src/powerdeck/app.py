@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from textual import events, on
@@ -10,6 +11,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
+from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -20,13 +22,18 @@ except ImportError:  # pragma: no cover
 
 from powerdeck.commands import DeckCommands
 from powerdeck.deck import Deck
+from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
 from powerdeck.log_worker import LogWorker
 from powerdeck.options import AppOptions
 from powerdeck.screens.deck_screen import DeckScreen
+from powerdeck.rescue import write_rescue
 from powerdeck.screens.help_screen import HelpScreen
+from powerdeck.screens.quit_dialog import QuitDialog
 from powerdeck.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from powerdeck.storage import LogDamagedError
+from powerdeck.text import visible_line
 
 DEFAULT_THEME = "textual-dark"
 FIRST_PAINT_LIMIT = 1.0
@@ -72,6 +79,13 @@ class PowerDeckApp(App[None]):
     def _deliver_store_result(self, callback: Callable[[Any], None], value: Any) -> None:
         """Hand a finished write's result to the UI thread without waiting (post_message is thread-safe)."""
         self.post_message(StoreDone(callback, value))
+
+    def deliver_from_thread(self, callback: Callable[[Any], None], value: Any) -> None:
+        """`callback(value)` on the UI thread, from any thread; nothing if the app has stopped."""
+        try:
+            self._deliver_store_result(callback, value)
+        except RuntimeError:
+            pass
 
     @on(StoreDone)
     def _store_done(self, message: StoreDone) -> None:
@@ -181,8 +195,8 @@ class PowerDeckApp(App[None]):
         open_export_dialog(self)
 
     def report_error(self, error: PowerdeckError) -> None:
-        """Tell the user about a failed read or write in one line, without markup."""
-        self.notify(str(error), title="Not saved", severity="error", timeout=10, markup=False)
+        """Tell the user about a failed read or write in one line, without markup or control characters."""
+        self.notify(visible_line(problem_line(error)), title="Not saved", severity="error", timeout=15, markup=False)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -190,20 +204,74 @@ class PowerDeckApp(App[None]):
         yield SystemCommand("Review log", "Browse, filter and edit your entries", self.action_open_log)
         yield SystemCommand("Review overview", "Entries per capability as a chart; cards not used yet", self.action_open_overview)
 
-    def keep_drafts_now(self) -> None:
-        """Write whatever is in an editor as a draft, on this thread (quitting, hanging up)."""
+    def keep_drafts_now(self) -> PowerdeckError | None:
+        """Write whatever is in an editor as a draft, on this thread (quitting, hanging up).
+
+        Returns why a draft could not be written (its text is then in `unsaved_drafts()`)."""
+        problem: PowerdeckError | None = None
         for screen in self.screen_stack:
             keep = getattr(screen, "keep_drafts_now", None)
             if keep is not None:
-                keep()
+                problem = keep() or problem
+        return problem
+
+    def unsaved_drafts(self) -> list[Draft]:
+        """Drafts held only in memory: their writes were refused (or have not landed)."""
+        drafts: list[Draft] = []
+        for screen in self.screen_stack:
+            keeper = getattr(screen, "draft_keeper", None)
+            if keeper is not None:
+                drafts.extend(keeper.unwritten.values())
+        return drafts
+
+    def save_unsaved_to(self, folder: str) -> Path:
+        """Write the unsaved drafts as a private file in `folder` (the quit dialog's "save elsewhere")."""
+        return write_rescue(folder, self.unsaved_drafts())
 
     async def action_quit(self) -> None:
+        if isinstance(self.screen, QuitDialog):
+            return  # the dialog asks; a second ctrl+q must not drop the text it is about
         # Letters sent just before ctrl+q may still be queued for a field: let them land first.
         settle = getattr(self.screen, "settle_editor", None)
         if settle is not None:
             await settle()
-        self.keep_drafts_now()
-        self.exit()
+        problem = self.keep_drafts_now()
+        if problem is None and not self.unsaved_drafts():
+            self.exit()
+            return
+        # Never "quit, text dropped" in silence: say why and let the user put it somewhere.
+        reason = problem_line(problem) if problem is not None else "a draft write did not finish."
+        self.push_screen(QuitDialog(reason, self.save_unsaved_to), callback=self._quit_answer)
+
+    def _quit_answer(self, answer: str | None) -> None:
+        if answer in ("saved", "quit"):
+            self.exit()
+
+    # -- signals (launch.py installs the handlers) ------------------------------------------
+
+    def quit_on_signal(self, signum: int) -> None:
+        """SIGTERM (kill, logind, a reboot): keep the drafts as ctrl+q does, then exit 128+signum.
+
+        Called from a signal handler on the event loop's thread: only schedules the work, so the
+        keys already read land in their field first, and Textual restores the terminal as it stops."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("the app is not running")
+        loop.call_soon_threadsafe(self.call_later, self._quit_for_signal, signum)
+
+    async def _quit_for_signal(self, signum: int) -> None:
+        settle = getattr(self.screen, "settle_editor", None)
+        if settle is not None:
+            await settle()
+        message = None
+        if self.keep_drafts_now() is not None and self.unsaved_drafts():
+            # No one to ask: the text goes to the home folder rather than nowhere.
+            try:
+                path = write_rescue(Path.home(), self.unsaved_drafts())
+                message = f"powerdeck: the log could not be written; your unsaved text is in {path}"
+            except PowerdeckError as error:
+                message = f"powerdeck: your unsaved text could not be written anywhere: {error}"
+        self.exit(return_code=128 + signum, message=Text(visible_line(message)) if message else None)
 
     def _deck_screen(self) -> DeckScreen:
         return next(screen for screen in self.screen_stack if isinstance(screen, DeckScreen))
@@ -222,3 +290,13 @@ class PowerDeckApp(App[None]):
 
     def on_unmount(self) -> None:
         self.store.close()
+
+
+def problem_line(error: PowerdeckError) -> str:
+    """One line for a failed read or write mid-session, saying where the text can still go."""
+    if isinstance(error, LogDamagedError):
+        return (
+            f"Your log file was changed by another program: {error} "
+            "Or quit and start with --data DIR; your text is kept until then."
+        )
+    return str(error)
