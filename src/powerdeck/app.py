@@ -13,7 +13,7 @@ from textual.geometry import Size
 from textual.message import Message
 from rich.text import Text
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input, TextArea
 
 try:  # private: if a Textual release moves it, the app simply paints the way Textual does
     from textual._compositor import LayoutUpdate
@@ -163,9 +163,20 @@ class PowerDeckApp(App[None]):
         elif too_small and self._too_small is not None:
             self._too_small.show_size(width, height)
         elif not too_small and self._too_small is not None:
+            held = self._too_small.held_keys
             if self.screen is self._too_small:
                 self.pop_screen()
             self._too_small = None
+            self._hand_back_keys(held)
+
+    def _hand_back_keys(self, keys: list[events.Key]) -> None:
+        """Keys typed under the too-small message go to the field that was focused (else nowhere:
+        with no field focused they would have been commands nobody saw the screen for)."""
+        focused = self.screen.focused
+        if not keys or focused is None or not isinstance(focused, (TextArea, Input)):
+            return
+        for key in keys:
+            self.post_message(events.Key(key.key, key.character))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing may open over the too-small message: it would hide it and stay behind it.
