@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover
     LayoutUpdate = None  # type: ignore[assignment,misc]
 
 from powerdeck.commands import DeckCommands
-from powerdeck.deck import Deck
+from powerdeck.deck import Deck, Section
 from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
@@ -33,7 +33,7 @@ from powerdeck.screens.help_screen import HelpScreen
 from powerdeck.screens.quit_dialog import QuitDialog
 from powerdeck.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from powerdeck.storage import LogDamagedError
-from powerdeck.text import visible_line
+from powerdeck.text import visible, visible_line
 
 DEFAULT_THEME = "textual-dark"
 FIRST_PAINT_LIMIT = 1.0
@@ -63,7 +63,7 @@ class PowerDeckApp(App[None]):
 
     def __init__(self, deck: Deck, log: Log, options: AppOptions | None = None) -> None:
         super().__init__()
-        self.deck = deck
+        self.deck = shown_deck(deck)
         self.options = options or AppOptions()
         self.store = LogWorker(log, self._deliver_store_result)
         self.animation_level = self.options.animation  # type: ignore[assignment]
@@ -301,6 +301,35 @@ class PowerDeckApp(App[None]):
 
     def on_unmount(self) -> None:
         self.store.close()
+
+
+def shown_deck(deck: Deck) -> Deck:
+    """The deck as the app shows it: every title and paragraph passed through visible(), so a
+    deck file's control characters are shown, never obeyed, wherever a screen draws deck text
+    (card view, sidebar, help, palette, review log). Card ids stay as they are (they are keys)."""
+
+    def section(s: Section) -> Section:
+        return replace(s, heading=visible_line(s.heading), paragraphs=tuple(visible(p) for p in s.paragraphs))
+
+    capabilities = tuple(
+        replace(
+            capability,
+            title=visible_line(capability.title),
+            cards=tuple(
+                replace(card, title=visible_line(card.title), paragraphs=tuple(visible(p) for p in card.paragraphs))
+                for card in capability.cards
+            ),
+        )
+        for capability in deck.capabilities
+    )
+    return replace(
+        deck,
+        title=visible_line(deck.title),
+        author=visible_line(deck.author),
+        guidance=tuple(section(s) for s in deck.guidance),
+        credit=section(deck.credit),
+        capabilities=capabilities,
+    )
 
 
 def problem_line(error: PowerdeckError) -> str:

@@ -24,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from powerdeck.entry import Entry
+from powerdeck.text import visible_line
 from powerdeck.widgets.sidebar import shorten
 
 OPEN_MARK = "○"
@@ -31,12 +32,9 @@ DONE_MARK = "●"
 DATE_WIDTH = 10
 CARD_WIDTH = 5
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 def one_line(text: str) -> str:
-    """Text safe to draw on one line: control characters (tabs, escapes) become spaces."""
-    return _CONTROL.sub(" ", text)
+    """Text safe to draw on one line: control characters shown visibly (powerdeck.text)."""
+    return visible_line(text)
 
 
 def title_width(width: int) -> int:
