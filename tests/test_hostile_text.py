@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from pty_harness import PtyApp, base_env, powerdeck_command
 
 from powerdeck.log import Log
@@ -77,7 +76,7 @@ def test_cards_output_has_no_control_characters(tmp_path: Path) -> None:
     deck = hostile_deck(tmp_path)
     for args in (["cards"], ["cards", "1.1"]):
         result = subprocess.run(powerdeck_command() + ["--deck", str(deck), *args],
-                                capture_output=True, env=base_env(), timeout=30)
+                                check=False, capture_output=True, env=base_env(), timeout=30)
         out = result.stdout
         assert result.returncode == 0, result.stderr
         assert b"\x1b" not in out and "\x9b".encode() not in out and "\u202e".encode() not in out and b"\x07" not in out
@@ -85,7 +84,7 @@ def test_cards_output_has_no_control_characters(tmp_path: Path) -> None:
 
 
 def test_an_unknown_card_id_is_echoed_visibly(tmp_path: Path) -> None:
-    result = subprocess.run(powerdeck_command() + ["cards", "\x1b]0;pwned\x07"], capture_output=True,
+    result = subprocess.run(powerdeck_command() + ["cards", "\x1b]0;pwned\x07"], check=False, capture_output=True,
                             env=base_env(), timeout=30)
     assert result.returncode == 2
     assert b"\x1b" not in result.stderr and b"\x07" not in result.stderr

@@ -10,7 +10,15 @@ import stat
 from pathlib import Path
 
 import pytest
-from ui_helpers import card_text, deck_screen, drafts_on_disk, field, make_app, settle, type_text
+from ui_helpers import (
+    card_text,
+    deck_screen,
+    drafts_on_disk,
+    field,
+    make_app,
+    settle,
+    type_text,
+)
 
 from powerdeck.errors import PowerdeckError
 from powerdeck.screens.quit_dialog import QuitDialog

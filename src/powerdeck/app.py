@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
+from rich.text import Text
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from rich.text import Text
 from textual.screen import Screen
 from textual.widgets import Footer, Input, TextArea
 
@@ -27,8 +28,8 @@ from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
 from powerdeck.log_worker import LogWorker
 from powerdeck.options import AppOptions
-from powerdeck.screens.deck_screen import DeckScreen
 from powerdeck.rescue import write_rescue
+from powerdeck.screens.deck_screen import DeckScreen
 from powerdeck.screens.help_screen import HelpScreen
 from powerdeck.screens.quit_dialog import QuitDialog
 from powerdeck.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
@@ -97,7 +98,7 @@ class PowerDeckApp(App[None]):
     # slow link each stage is a frame of its own (14 KB in all at 80x24). Until the deck screen has
     # settled nothing is written; then it is drawn once, whole.
 
-    def _display(self, screen: Screen, renderable: Any) -> None:
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
         if self._holding_first_paint:
             if not (self._first_paint_due and isinstance(renderable, LayoutUpdate)):
                 return  # a stage on the way, or a part of the screen the full frame will redraw
@@ -143,7 +144,7 @@ class PowerDeckApp(App[None]):
 
     def watch_theme(self, old: str, new: str) -> None:
         # A theme chosen in the palette is remembered for next time.
-        if self.is_mounted and old != new:
+        if self.is_running and old != new:  # App.is_mounted is a method (always truthy)
             self.store.write(lambda log: log.set_state("theme", new))
 
     def on_resize(self, event: events.Resize) -> None:
@@ -209,7 +210,7 @@ class PowerDeckApp(App[None]):
         """Tell the user about a failed read or write in one line, without markup or control characters."""
         self.notify(visible_line(problem_line(error)), title="Not saved", severity="error", timeout=15, markup=False)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys, how to use the cards, about the deck", self.action_help)
         yield SystemCommand("Review log", "Browse, filter and edit your entries", self.action_open_log)

@@ -9,8 +9,9 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from types import FrameType
-from typing import Any, Callable
+from typing import Any
 
 from powerdeck import locations
 from powerdeck.deck import deck_path_from, load_deck
@@ -92,7 +93,7 @@ def restore_terminal(attrs: list[Any] | None) -> None:
             import termios
 
             termios.tcsetattr(fileno, termios.TCSANOW, attrs)
-    except Exception:  # noqa: BLE001 (termios.error is no OSError)
+    except Exception:  # noqa: BLE001, S110 (termios.error is no OSError)
         pass  # the terminal is gone: nothing to restore
 
 
@@ -106,7 +107,9 @@ def run_app(args: argparse.Namespace) -> int:
         # Fewer frames per second: nothing we draw needs 60 over a slow link.
         os.environ.setdefault("TEXTUAL_FPS", "30")
     log = Log.open(locations.data_dir(args.data))
-    from powerdeck.app import PowerDeckApp  # Textual loads only once the checks have passed.
+    from powerdeck.app import (
+        PowerDeckApp,  # Textual loads only once the checks have passed.
+    )
 
     app = PowerDeckApp(deck, log, options)
 

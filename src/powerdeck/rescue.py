@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError

@@ -7,8 +7,9 @@ watches the job's future too and turns such a failure into the same one-line rep
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from powerdeck.errors import PowerdeckError
 

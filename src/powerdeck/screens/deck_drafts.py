@@ -13,7 +13,8 @@ to redraw when a draft comes or goes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 

@@ -21,13 +21,13 @@ from powerdeck.entry import FIELDS, Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
 from powerdeck.key_bursts import focus_field, settle_keys
 from powerdeck.log import Log
+from powerdeck.log_watch import LogWatch
 from powerdeck.messages import DraftKept
 from powerdeck.screens.deck_drafts import DraftKeeper
 from powerdeck.screens.deck_keys import DECK_BINDINGS, NAVIGATION
 from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
-from powerdeck.log_watch import LogWatch
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp

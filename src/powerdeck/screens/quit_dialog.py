@@ -7,12 +7,13 @@ folder of their choice (a private JSON file, rescue.py), keeps editing, or quits
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
@@ -42,7 +43,7 @@ class QuitDialog(ModalScreen[str]):
     }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "keep_editing", "Keep editing", id="quit-keep", priority=True),
     ]
 

@@ -10,12 +10,10 @@ burst of keys over SSH ("down down enter") acts in the order it was typed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
