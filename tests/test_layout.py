@@ -76,7 +76,7 @@ async def test_too_small_message_and_recovery_on_resize(data_dir: Path) -> None:
         assert deck_screen(app).card_id == "1.2"
 
 
-async def test_keys_do_nothing_under_the_too_small_message(data_dir: Path) -> None:
+async def test_keys_typed_under_the_too_small_message_reach_the_field(data_dir: Path) -> None:
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("e")
@@ -84,13 +84,26 @@ async def test_keys_do_nothing_under_the_too_small_message(data_dir: Path) -> No
         await pilot.resize_terminal(40, 10)
         await pilot.pause()
         assert isinstance(app.screen, TooSmallScreen)
-        await pilot.press("l", "x", "f1", "ctrl+p")
+        await pilot.press("space", "a", "n", "d", "x", "backspace", "f1", "ctrl+p")
         assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen is deck_screen(app)
+        assert deck_screen(app).card_id == "1.1"
+        assert field(app, "action").text == "kept and"  # typing kept, commands (f1, ctrl+p) not
+
+
+async def test_keys_under_the_too_small_message_are_not_commands_when_reading(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.resize_terminal(40, 10)
+        await pilot.pause()
+        await pilot.press("l", "x")
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert app.screen is deck_screen(app)
         assert deck_screen(app).card_id == "1.1"
-        assert field(app, "action").text == "kept"
 
 
 async def test_resizing_relays_out_at_once(data_dir: Path) -> None:

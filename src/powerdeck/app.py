@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
 
+from rich.text import Text
 from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Input, TextArea
 
 try:  # private: if a Textual release moves it, the app simply paints the way Textual does
     from textual._compositor import LayoutUpdate
@@ -19,14 +22,19 @@ except ImportError:  # pragma: no cover
     LayoutUpdate = None  # type: ignore[assignment,misc]
 
 from powerdeck.commands import DeckCommands
-from powerdeck.deck import Deck
+from powerdeck.deck import Deck, Section
+from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
 from powerdeck.log_worker import LogWorker
 from powerdeck.options import AppOptions
+from powerdeck.rescue import write_rescue
 from powerdeck.screens.deck_screen import DeckScreen
 from powerdeck.screens.help_screen import HelpScreen
+from powerdeck.screens.quit_dialog import QuitDialog
 from powerdeck.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from powerdeck.storage import LogDamagedError
+from powerdeck.text import visible, visible_line
 
 DEFAULT_THEME = "textual-dark"
 FIRST_PAINT_LIMIT = 1.0
@@ -56,7 +64,7 @@ class PowerDeckApp(App[None]):
 
     def __init__(self, deck: Deck, log: Log, options: AppOptions | None = None) -> None:
         super().__init__()
-        self.deck = deck
+        self.deck = shown_deck(deck)
         self.options = options or AppOptions()
         self.store = LogWorker(log, self._deliver_store_result)
         self.animation_level = self.options.animation  # type: ignore[assignment]
@@ -73,6 +81,13 @@ class PowerDeckApp(App[None]):
         """Hand a finished write's result to the UI thread without waiting (post_message is thread-safe)."""
         self.post_message(StoreDone(callback, value))
 
+    def deliver_from_thread(self, callback: Callable[[Any], None], value: Any) -> None:
+        """`callback(value)` on the UI thread, from any thread; nothing if the app has stopped."""
+        try:
+            self._deliver_store_result(callback, value)
+        except RuntimeError:
+            pass
+
     @on(StoreDone)
     def _store_done(self, message: StoreDone) -> None:
         message.callback(message.value)
@@ -83,7 +98,7 @@ class PowerDeckApp(App[None]):
     # slow link each stage is a frame of its own (14 KB in all at 80x24). Until the deck screen has
     # settled nothing is written; then it is drawn once, whole.
 
-    def _display(self, screen: Screen, renderable: Any) -> None:
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
         if self._holding_first_paint:
             if not (self._first_paint_due and isinstance(renderable, LayoutUpdate)):
                 return  # a stage on the way, or a part of the screen the full frame will redraw
@@ -128,10 +143,8 @@ class PowerDeckApp(App[None]):
             self.store.write(lambda log: log.set_state("theme", name))
 
     def watch_theme(self, old: str, new: str) -> None:
-        # A theme chosen in the palette is remembered for next time. (App.is_mounted is a method
-        # that takes a widget, so it was always true: the theme set in __init__ was written at
-        # every start.)
-        if self._is_mounted and old != new:
+        # A theme chosen in the palette is remembered for next time.
+        if self.is_running and old != new:  # App.is_mounted is a method (always truthy)
             self.store.write(lambda log: log.set_state("theme", new))
 
     def on_resize(self, event: events.Resize) -> None:
@@ -151,9 +164,20 @@ class PowerDeckApp(App[None]):
         elif too_small and self._too_small is not None:
             self._too_small.show_size(width, height)
         elif not too_small and self._too_small is not None:
+            held = self._too_small.held_keys
             if self.screen is self._too_small:
                 self.pop_screen()
             self._too_small = None
+            self._hand_back_keys(held)
+
+    def _hand_back_keys(self, keys: list[events.Key]) -> None:
+        """Keys typed under the too-small message go to the field that was focused (else nowhere:
+        with no field focused they would have been commands nobody saw the screen for)."""
+        focused = self.screen.focused
+        if not keys or focused is None or not isinstance(focused, (TextArea, Input)):
+            return
+        for key in keys:
+            self.post_message(events.Key(key.key, key.character))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing may open over the too-small message: it would hide it and stay behind it.
@@ -183,29 +207,83 @@ class PowerDeckApp(App[None]):
         open_export_dialog(self)
 
     def report_error(self, error: PowerdeckError) -> None:
-        """Tell the user about a failed read or write in one line, without markup."""
-        self.notify(str(error), title="Not saved", severity="error", timeout=10, markup=False)
+        """Tell the user about a failed read or write in one line, without markup or control characters."""
+        self.notify(visible_line(problem_line(error)), title="Not saved", severity="error", timeout=15, markup=False)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys, how to use the cards, about the deck", self.action_help)
         yield SystemCommand("Review log", "Browse, filter and edit your entries", self.action_open_log)
         yield SystemCommand("Review overview", "Entries per capability as a chart; cards not used yet", self.action_open_overview)
 
-    def keep_drafts_now(self) -> None:
-        """Write whatever is in an editor as a draft, on this thread (quitting, hanging up)."""
+    def keep_drafts_now(self) -> PowerdeckError | None:
+        """Write whatever is in an editor as a draft, on this thread (quitting, hanging up).
+
+        Returns why a draft could not be written (its text is then in `unsaved_drafts()`)."""
+        problem: PowerdeckError | None = None
         for screen in self.screen_stack:
             keep = getattr(screen, "keep_drafts_now", None)
             if keep is not None:
-                keep()
+                problem = keep() or problem
+        return problem
+
+    def unsaved_drafts(self) -> list[Draft]:
+        """Drafts held only in memory: their writes were refused (or have not landed)."""
+        drafts: list[Draft] = []
+        for screen in self.screen_stack:
+            keeper = getattr(screen, "draft_keeper", None)
+            if keeper is not None:
+                drafts.extend(keeper.unwritten.values())
+        return drafts
+
+    def save_unsaved_to(self, folder: str) -> Path:
+        """Write the unsaved drafts as a private file in `folder` (the quit dialog's "save elsewhere")."""
+        return write_rescue(folder, self.unsaved_drafts())
 
     async def action_quit(self) -> None:
+        if isinstance(self.screen, QuitDialog):
+            return  # the dialog asks; a second ctrl+q must not drop the text it is about
         # Letters sent just before ctrl+q may still be queued for a field: let them land first.
         settle = getattr(self.screen, "settle_editor", None)
         if settle is not None:
             await settle()
-        self.keep_drafts_now()
-        self.exit()
+        problem = self.keep_drafts_now()
+        if problem is None and not self.unsaved_drafts():
+            self.exit()
+            return
+        # Never "quit, text dropped" in silence: say why and let the user put it somewhere.
+        reason = problem_line(problem) if problem is not None else "a draft write did not finish."
+        self.push_screen(QuitDialog(reason, self.save_unsaved_to), callback=self._quit_answer)
+
+    def _quit_answer(self, answer: str | None) -> None:
+        if answer in ("saved", "quit"):
+            self.exit()
+
+    # -- signals (launch.py installs the handlers) ------------------------------------------
+
+    def quit_on_signal(self, signum: int) -> None:
+        """SIGTERM (kill, logind, a reboot): keep the drafts as ctrl+q does, then exit 128+signum.
+
+        Called from a signal handler on the event loop's thread: only schedules the work, so the
+        keys already read land in their field first, and Textual restores the terminal as it stops."""
+        loop = self._loop
+        if loop is None:
+            raise RuntimeError("the app is not running")
+        loop.call_soon_threadsafe(self.call_later, self._quit_for_signal, signum)
+
+    async def _quit_for_signal(self, signum: int) -> None:
+        settle = getattr(self.screen, "settle_editor", None)
+        if settle is not None:
+            await settle()
+        message = None
+        if self.keep_drafts_now() is not None and self.unsaved_drafts():
+            # No one to ask: the text goes to the home folder rather than nowhere.
+            try:
+                path = write_rescue(Path.home(), self.unsaved_drafts())
+                message = f"powerdeck: the log could not be written; your unsaved text is in {path}"
+            except PowerdeckError as error:
+                message = f"powerdeck: your unsaved text could not be written anywhere: {error}"
+        self.exit(return_code=128 + signum, message=Text(visible_line(message)) if message else None)
 
     def _deck_screen(self) -> DeckScreen:
         return next(screen for screen in self.screen_stack if isinstance(screen, DeckScreen))
@@ -224,3 +302,42 @@ class PowerDeckApp(App[None]):
 
     def on_unmount(self) -> None:
         self.store.close()
+
+
+def shown_deck(deck: Deck) -> Deck:
+    """The deck as the app shows it: every title and paragraph passed through visible(), so a
+    deck file's control characters are shown, never obeyed, wherever a screen draws deck text
+    (card view, sidebar, help, palette, review log). Card ids stay as they are (they are keys)."""
+
+    def section(s: Section) -> Section:
+        return replace(s, heading=visible_line(s.heading), paragraphs=tuple(visible(p) for p in s.paragraphs))
+
+    capabilities = tuple(
+        replace(
+            capability,
+            title=visible_line(capability.title),
+            cards=tuple(
+                replace(card, title=visible_line(card.title), paragraphs=tuple(visible(p) for p in card.paragraphs))
+                for card in capability.cards
+            ),
+        )
+        for capability in deck.capabilities
+    )
+    return replace(
+        deck,
+        title=visible_line(deck.title),
+        author=visible_line(deck.author),
+        guidance=tuple(section(s) for s in deck.guidance),
+        credit=section(deck.credit),
+        capabilities=capabilities,
+    )
+
+
+def problem_line(error: PowerdeckError) -> str:
+    """One line for a failed read or write mid-session, saying where the text can still go."""
+    if isinstance(error, LogDamagedError):
+        return (
+            f"Your log file was changed by another program: {error} "
+            "Or quit and start with --data DIR; your text is kept until then."
+        )
+    return str(error)

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from powerdeck import __version__
 from powerdeck.errors import PowerdeckError
+from powerdeck.text import visible_line
 
 ANIMATION_LEVELS = ("none", "basic", "full")
 EXPORT_FORMATS = ("markdown", "csv", "json")
@@ -107,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(args)
     except PowerdeckError as error:
-        print(f"powerdeck: {error}", file=sys.stderr)
+        print(f"powerdeck: {visible_line(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -9,6 +9,7 @@ from typing import Any
 
 from powerdeck.deck import Card, Deck, deck_path_from, load_deck
 from powerdeck.errors import PowerdeckError
+from powerdeck.text import visible, visible_line
 
 MAX_WIDTH = 100
 MIN_WIDTH = 30
@@ -28,7 +29,7 @@ def run_cards(args: Any) -> int:
         if card is None:
             first, last = deck.cards[0].id, deck.cards[-1].id
             raise UnknownCardError(
-                f'no card "{card_id}"; card ids look like {first} … {last} '
+                f'no card "{visible_line(card_id)}"; card ids look like {visible_line(first)} … {visible_line(last)} '
                 '(run "powerdeck cards" to list them)'
             )
         text = card_text(deck, card, _width())
@@ -68,11 +69,12 @@ def _width() -> int:
 
 
 def _write(text: str) -> None:
-    """Print, never failing on a terminal that cannot show ’ or …."""
+    """Print, never failing on a terminal that cannot show ’ or …, never obeying a deck's control
+    characters (an escape sequence in a title is shown as ␛[…, not run by the terminal)."""
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is not None:
         try:
             reconfigure(errors="replace")
         except (ValueError, OSError):
             pass
-    sys.stdout.write(text)
+    sys.stdout.write(visible(text))

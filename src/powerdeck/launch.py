@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import codecs
+import functools
 import os
 import signal
 import sys
+import threading
+from collections.abc import Callable
 from types import FrameType
+from typing import Any
 
 from powerdeck import locations
 from powerdeck.deck import deck_path_from, load_deck
@@ -44,16 +49,67 @@ def ensure_utf8_output() -> None:
         stream.reconfigure(encoding="utf-8", errors="replace")
 
 
+def lenient_terminal_input() -> bool:
+    """Read a byte that is not UTF-8 from the terminal as U+FFFD instead of ending the app.
+
+    PuTTY set to Latin-1 sends `é` as the single byte 0xe9; Textual's Linux driver decodes stdin
+    with a strict incremental UTF-8 decoder, whose error killed the input thread (a traceback,
+    exit 0). The driver looks the decoder up through its module's `getincrementaldecoder` name:
+    that one name is given `errors="replace"`. Returns False if Textual no longer has it (then
+    tests/test_terminal_input.py fails, so the change is seen).
+    """
+    from textual.drivers import linux_driver
+
+    original: Callable[[str], Any] | None = getattr(linux_driver, "getincrementaldecoder", None)
+    if original is None:
+        return False
+    if getattr(original, "powerdeck_lenient", False):
+        return True
+
+    def lenient(encoding: str) -> Any:
+        decoder = codecs.getincrementaldecoder(encoding)
+        if codecs.lookup(encoding).name == "utf-8":
+            return functools.partial(decoder, errors="replace")
+        return decoder
+
+    lenient.powerdeck_lenient = True  # type: ignore[attr-defined]
+    linux_driver.getincrementaldecoder = lenient  # type: ignore[attr-defined]
+    return True
+
+
+SIGNAL_GRACE = 5.0
+"""Seconds SIGTERM gives the app to keep the drafts and restore the terminal before it is forced."""
+
+RESTORE_TERMINAL = "\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?7h"
+"""Mouse, bracketed paste, kitty keys off; leave the alternate screen; cursor and line wrap back."""
+
+
+def restore_terminal(attrs: list[Any] | None) -> None:
+    """Put the terminal back as the shell had it, without Textual (which is not answering)."""
+    try:
+        fileno = sys.__stderr__.fileno()  # type: ignore[union-attr]
+        os.write(fileno, RESTORE_TERMINAL.encode())
+        if attrs is not None:
+            import termios
+
+            termios.tcsetattr(fileno, termios.TCSANOW, attrs)
+    except Exception:  # noqa: BLE001, S110 (termios.error is no OSError)
+        pass  # the terminal is gone: nothing to restore
+
+
 def run_app(args: argparse.Namespace) -> int:
     check_terminal()
     ensure_utf8_output()
+    lenient_terminal_input()
     deck = load_deck(deck_path_from(args.deck))
     options = AppOptions.from_args(animation=args.animation, theme=args.theme, no_mouse=args.no_mouse)
     if options.over_ssh:
         # Fewer frames per second: nothing we draw needs 60 over a slow link.
         os.environ.setdefault("TEXTUAL_FPS", "30")
     log = Log.open(locations.data_dir(args.data))
-    from powerdeck.app import PowerDeckApp  # Textual loads only once the checks have passed.
+    from powerdeck.app import (
+        PowerDeckApp,  # Textual loads only once the checks have passed.
+    )
 
     app = PowerDeckApp(deck, log, options)
 
@@ -64,7 +120,27 @@ def run_app(args: argparse.Namespace) -> int:
         finally:
             os._exit(128 + signum)
 
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        # kill, logind, a reboot: quit as ctrl+q would (drafts kept, terminal restored). If the app
+        # cannot get there in time, keep what it has and restore the terminal by hand.
+        try:
+            app.quit_on_signal(signum)
+        except RuntimeError:
+            force(signum)
+            return
+        timer = threading.Timer(SIGNAL_GRACE, force, args=(signum,))
+        timer.daemon = True
+        timer.start()
+
+    def force(signum: int) -> None:
+        try:
+            app.keep_drafts_now()
+        finally:
+            restore_terminal(getattr(app._driver, "attrs_before", None))
+            os._exit(128 + signum)
+
     signal.signal(signal.SIGHUP, hang_up)
+    signal.signal(signal.SIGTERM, terminate)
     try:
         app.run(mouse=options.mouse)
     finally:

@@ -43,3 +43,8 @@ def visible(text: str) -> str:
 def visible_line(text: str) -> str:
     """`visible`, for one line: tabs and newlines become spaces too."""
     return _UNSAFE_ONE_LINE.sub(_picture, text)
+
+
+def is_visible(text: str) -> bool:
+    """True when `visible_line(text) == text` (nothing to replace): a fast check for hot paths."""
+    return _UNSAFE_ONE_LINE.search(text) is None

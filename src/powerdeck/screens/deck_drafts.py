@@ -2,7 +2,10 @@
 
 Text in the editor is kept per card as a draft in the log file: a moment after typing stops, on
 moving to another card, on leaving the screen and on quitting. The keeper holds every card's draft
-in memory too (the card view and the sidebar mark the cards that have one) and runs ctrl+s.
+in memory too, and runs ctrl+s. A draft whose write has not landed (queued, or refused: disk full,
+read-only folder, log damaged by another program) stays in memory in `unwritten`; only a draft on
+disk earns the "draft kept" marks, and quitting with unwritten drafts asks where to put them
+(app.py, screens/quit_dialog.py).
 
 The screen keeps the keys and what is showing; the keeper reads the editor through it and asks it
 to redraw when a draft comes or goes.
@@ -10,13 +13,15 @@ to redraw when a draft comes or goes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
 from powerdeck.entry import FIELDS, Draft, Entry, now_iso
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
+from powerdeck.write_watch import watch_unexpected
 
 if TYPE_CHECKING:
     from powerdeck.screens.deck_screen import DeckScreen
@@ -30,10 +35,23 @@ class DraftKeeper:
         self._delay = delay
         self._timer: Timer | None = None
         self.drafts: dict[str, Draft] = {}
+        """Every card's draft as the editor last left it: on disk, or in `unwritten`."""
+        self.unwritten: dict[str, Draft] = {}
+        """Drafts not (yet) on disk: a write queued, or refused. Never dropped until written or saved."""
+        self.problem: PowerdeckError | None = None
+        """Why the last draft write was refused (None once one lands)."""
 
     def read(self) -> None:
         """Read every draft from the log again (at start, or after another screen kept one)."""
-        self.drafts = self._screen.power_app.store.read(lambda log: log.drafts())
+        on_disk = self._screen.power_app.store.read(lambda log: log.drafts())
+        self.drafts = {**on_disk, **self.unwritten}  # what failed to write beats the disk's older copy
+
+    def is_kept(self, card_id: str) -> bool:
+        """True when `card_id`'s draft is on disk: only then may a mark say "draft kept"."""
+        return card_id in self.drafts and card_id not in self.unwritten
+
+    def kept_cards(self) -> list[str]:
+        return [card_id for card_id in self.drafts if card_id not in self.unwritten]
 
     def _stop_timer(self) -> None:
         if self._timer is not None:
@@ -77,38 +95,73 @@ class DraftKeeper:
             if self.drafts.get(card_id) == draft:
                 return
             self.drafts[card_id] = draft
-            store.write(
+            self.unwritten[card_id] = draft
+            future = store.write(
                 lambda log: log.save_draft(card_id, draft.action, draft.outcome, draft.learning, entry_id=draft.entry_id),
-                on_done=lambda _: screen.set_status(f"Draft kept for {card_id}"),
-                on_error=self._draft_failed,
+                on_done=lambda _: self._draft_written(draft),
+                on_error=lambda error: self._draft_failed(error),
             )
+            watch_unexpected(future, self._screen.power_app, self._draft_failed)
         elif card_id in self.drafts:
             del self.drafts[card_id]
-            store.write(lambda log: log.clear_draft(card_id), on_error=self._draft_failed)
+            self.unwritten.pop(card_id, None)
+            future = store.write(lambda log: log.clear_draft(card_id), on_error=self._draft_failed)
+            watch_unexpected(future, self._screen.power_app, self._draft_failed)
         else:
             return
-        screen.refresh_counts()
-        if screen.is_mounted:
-            screen.refresh_card()
+        self._refresh_marks()
+
+    def _draft_written(self, draft: Draft) -> None:
+        if self.unwritten.get(draft.card) is draft:
+            del self.unwritten[draft.card]
+        self.problem = None
+        self._screen.set_status(f"Draft kept for {draft.card}")
+        self._refresh_marks()
 
     def _draft_failed(self, error: PowerdeckError) -> None:
-        self._screen.set_status("Could not write the draft to disk; your text is still in the editor.")
+        self.problem = error
+        self._screen.set_status("Draft NOT written to disk: your text is kept in memory until it can be (see the message).")
         self._screen.power_app.report_error(error)
+        self._refresh_marks()
 
-    def keep_now(self, also: Callable[[Log], None]) -> None:
-        """On quit or hang-up: write the draft, and `also`, on this thread after any queued writes."""
+    def _refresh_marks(self) -> None:
+        """Redraw the "draft kept" marks; a log that cannot be read now keeps the old ones."""
+        screen = self._screen
+        try:
+            screen.refresh_counts()
+            if screen.is_mounted:
+                screen.refresh_card()
+        except PowerdeckError:
+            pass  # already reported by the write that failed, or by the next poll
+
+    def keep_now(self, also: Callable[[Log], None]) -> PowerdeckError | None:
+        """On quit or hang-up: write the draft, and `also`, on this thread after any queued writes.
+
+        Returns why it could not be written (the text then stays in `unwritten`), or None."""
         editor = self._screen.editor
         card_id, values, entry_id, dirty = self._screen.card_id, editor.values(), editor.entry_id, editor.is_dirty
+        if dirty and card_id:
+            draft = Draft(card=card_id, entry_id=entry_id, updated=now_iso(), **values)
+            self.drafts[card_id] = draft
+            self.unwritten[card_id] = draft
 
         def keep(log: Log) -> None:
-            if dirty:
-                log.save_draft(card_id, entry_id=entry_id, **values)
+            # Every draft still unwritten (an earlier card's refused write too), then `also`.
+            for draft in list(self.unwritten.values()):
+                log.save_draft(draft.card, draft.action, draft.outcome, draft.learning, entry_id=draft.entry_id)
             also(log)
 
         try:
             self._screen.power_app.store.write_now(keep)
-        except PowerdeckError:
-            pass  # Nothing more can be done while quitting; the queued draft write may have landed.
+        except PowerdeckError as error:
+            self.problem = error
+            return error
+        except OSError as error:  # the store should have made it a PowerdeckError; never lose the text
+            self.problem = PowerdeckError(f"Could not write the drafts: {error}")
+            return self.problem
+        self.unwritten.clear()
+        self.problem = None
+        return None
 
     # -- saving ----------------------------------------------------------------------------
 
@@ -128,9 +181,10 @@ class DraftKeeper:
 
         screen.set_status(f"Saving entry for {card_id}…")
         draft_before = self.drafts.get(card_id)
-        screen.power_app.store.write(
+        future = screen.power_app.store.write(
             save, on_done=lambda entry: self._saved(entry, values, draft_before), on_error=self._save_failed
         )
+        watch_unexpected(future, screen.power_app, self._save_failed)
 
     def _saved(self, entry: Entry, values: dict[str, str], draft_before: Draft | None = None) -> None:
         screen = self._screen
@@ -138,6 +192,7 @@ class DraftKeeper:
             # The save cleared this draft on disk; a draft kept after the save began (more text
             # typed meanwhile) was written after it, so it stays.
             self.drafts.pop(entry.card, None)
+            self.unwritten.pop(entry.card, None)
         if entry.card == screen.card_id:
             editor = screen.editor
             if editor.values() == values:

@@ -18,8 +18,10 @@ from textual.widgets import Footer, Static
 
 from powerdeck.deck import Card
 from powerdeck.entry import FIELDS, Entry, EntryFilter
+from powerdeck.errors import PowerdeckError
 from powerdeck.key_bursts import focus_field, settle_keys
 from powerdeck.log import Log
+from powerdeck.log_watch import LogWatch
 from powerdeck.messages import DraftKept
 from powerdeck.text import visible_line
 from powerdeck.screens.deck_drafts import DraftKeeper
@@ -27,7 +29,6 @@ from powerdeck.screens.deck_keys import DECK_BINDINGS, NAVIGATION
 from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
-from powerdeck.log_watch import LogWatch
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -126,7 +127,7 @@ class DeckScreen(Screen[None]):
             deck.capability(card.capability),
             direction=direction,
             entries=len(entries),
-            has_draft=card.id in self.draft_keeper.drafts,
+            has_draft=self.draft_keeper.is_kept(card.id),
         )
         self.editor.set_entries(entries)
 
@@ -137,7 +138,7 @@ class DeckScreen(Screen[None]):
     def refresh_counts(self) -> None:
         counts = self.power_app.store.read(lambda log: log.count_by_capability())
         deck = self.power_app.deck
-        drafted = {deck.card(card_id).capability for card_id in self.draft_keeper.drafts if deck.find_card(card_id)}
+        drafted = {deck.card(card_id).capability for card_id in self.draft_keeper.kept_cards() if deck.find_card(card_id)}
         self.query_one(CapabilitySidebar).set_counts(counts, drafted)
 
     # -- navigation ------------------------------------------------------------------------
@@ -282,11 +283,11 @@ class DeckScreen(Screen[None]):
         """Store the editor's unsaved text as this card's draft (or drop a draft no longer needed)."""
         self.draft_keeper.keep()
 
-    def keep_drafts_now(self) -> None:
+    def keep_drafts_now(self) -> PowerdeckError | None:
         """On quit or hang-up: write the draft and the card to reopen, on this thread, after any
-        queued writes (the timer that remembers the card may not have fired yet)."""
+        queued writes (the timer that remembers the card may not have fired yet); say why not."""
         if not self.card_id:
-            return
+            return None
         if self._state_timer is not None:
             self._state_timer.stop()
         card_id = self.card_id
@@ -295,7 +296,7 @@ class DeckScreen(Screen[None]):
             if log.get_state(LAST_CARD) != card_id:
                 log.set_state(LAST_CARD, card_id)
 
-        self.draft_keeper.keep_now(also=remember_card)
+        return self.draft_keeper.keep_now(also=remember_card)
 
     async def action_save(self) -> None:
         await self.settle_editor()
@@ -310,13 +311,18 @@ class DeckScreen(Screen[None]):
     def _poll_log(self) -> None:
         """Another session (a second SSH login) may have written: show its entries."""
         store = self.power_app.store
-        if self._log_watch.changed():
+        problem: PowerdeckError | None
+        try:
+            if not self._log_watch.changed():
+                return
             self.refresh_from_log()
-            # Damaged by another program: say so once; reads keep showing the last good data.
+            # Damaged by another program: reads keep showing the last good data.
             problem = store.read(lambda log: log.problem)
-            if problem is not None and str(problem) != self._reported_problem:
-                self._reported_problem = str(problem)
-                self.power_app.report_error(problem)
+        except PowerdeckError as error:  # a poll never ends the app: the text stays in the editor
+            problem = error
+        if problem is not None and str(problem) != self._reported_problem:
+            self._reported_problem = str(problem)  # say so once
+            self.power_app.report_error(problem)
 
     def refresh_from_log(self) -> None:
         self.refresh_counts()

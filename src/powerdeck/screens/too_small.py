@@ -1,13 +1,21 @@
-"""Shown instead of a broken layout while the terminal is smaller than the app can use."""
+"""Shown instead of a broken layout while the terminal is smaller than the app can use.
+
+Keys typed meanwhile are held, not dropped: the app hands the typing ones (characters, backspace,
+enter, tab) back to the field that was focused once the terminal is big enough (App._check_size).
+"""
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 18
+TYPING_KEYS = frozenset({"backspace", "delete", "enter", "tab", "shift+tab", "left", "right", "up", "down"})
+HELD_LIMIT = 100_000
+"""At most this many keys are held (a paste into a tiny terminal still fits)."""
 
 
 def too_small_message(width: int, height: int) -> str:
@@ -35,6 +43,13 @@ class TooSmallScreen(Screen[None]):
     def __init__(self, size: tuple[int, int] | None = None) -> None:
         super().__init__()
         self._terminal_size = size
+        self.held_keys: list[events.Key] = []
+        """Typing keys pressed while this screen showed, in order, for the field underneath."""
+
+    def on_key(self, event: events.Key) -> None:
+        event.stop()
+        if (event.is_printable or event.key in TYPING_KEYS) and len(self.held_keys) < HELD_LIMIT:
+            self.held_keys.append(events.Key(event.key, event.character))
 
     def compose(self) -> ComposeResult:
         yield Static(too_small_message(*(self._terminal_size or self.app.size)), id="too-small-message", markup=False)

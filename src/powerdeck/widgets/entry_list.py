@@ -10,12 +10,10 @@ burst of keys over SSH ("down down enter") acts in the order it was typed.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Callable, ClassVar
 
 from rich.segment import Segment
-from rich.style import Style
 from textual import events
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -24,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from powerdeck.entry import Entry
+from powerdeck.text import visible_line
 from powerdeck.widgets.sidebar import shorten
 
 OPEN_MARK = "○"
@@ -31,12 +30,9 @@ DONE_MARK = "●"
 DATE_WIDTH = 10
 CARD_WIDTH = 5
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-
-
 def one_line(text: str) -> str:
-    """Text safe to draw on one line: control characters (tabs, escapes) become spaces."""
-    return _CONTROL.sub(" ", text)
+    """Text safe to draw on one line: control characters shown visibly (powerdeck.text)."""
+    return visible_line(text)
 
 
 def title_width(width: int) -> int:

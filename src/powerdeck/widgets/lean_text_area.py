@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from rich.segment import Segment
 from textual import events
 from textual.geometry import Size
 from textual.reactive import reactive
@@ -30,6 +31,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult, Selection
+
+from powerdeck.text import is_visible, visible_line
 
 _HOOKS = (
     (Widget, "_check_refresh"),
@@ -46,6 +49,17 @@ _HOOKS = (
 LEAN = all(hasattr(owner, name) for owner, name in _HOOKS)
 """The private Textual methods this class hooks exist (Textual 8.2): else it stays a stock
 TextArea (full repaints), never one that forgets to draw."""
+
+
+def shown_strip(strip: Strip) -> Strip:
+    """The row as the terminal gets it: a control character typed or pasted into the field (an
+    escape sequence, a bidi override) is drawn as its visible picture, never sent raw. The text
+    in the field stays exactly as typed; only the drawing changes."""
+    segments = list(strip)
+    if all(is_visible(segment.text) for segment in segments):
+        return strip
+    shown = [Segment(visible_line(s.text), s.style, s.control) if not s.control else s for s in segments]
+    return Strip(shown).crop(0, strip.cell_length)
 
 
 class LeanTextArea(TextArea):
@@ -67,7 +81,7 @@ class LeanTextArea(TextArea):
 
     def render_line(self, y: int) -> Strip:
         """Called by the compositor (through the styles cache) to draw a row: remember it."""
-        strip = super().render_line(y)
+        strip = shown_strip(super().render_line(y))
         self._painted[y] = strip
         return strip
 
@@ -101,7 +115,7 @@ class LeanTextArea(TextArea):
             old = painted.get(y)
             if old is None:
                 continue  # never drawn: it will be rendered when it is (nothing cached to go stale)
-            strip = render(self, y)
+            strip = shown_strip(render(self, y))
             if old != strip:
                 painted[y] = strip
                 changed.append(y)

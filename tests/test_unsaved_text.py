@@ -1,0 +1,148 @@
+"""Text that cannot be written (log damaged by another program, read-only folder, disk full) is
+never dropped: the app keeps running, keeps it in memory, says in one line where it can go, and
+quitting asks instead of exiting with it lost. The "draft kept" marks claim only written drafts."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from ui_helpers import (
+    card_text,
+    deck_screen,
+    drafts_on_disk,
+    field,
+    make_app,
+    settle,
+    type_text,
+)
+
+from powerdeck.errors import PowerdeckError
+from powerdeck.screens.quit_dialog import QuitDialog
+from powerdeck.storage import LogWriteError, SafeJSONStorage
+
+
+def damage(data_dir: Path) -> None:
+    garbage = data_dir / "garbage"
+    garbage.write_bytes(b"not json at all")
+    os.replace(garbage, data_dir / "log.json")
+
+
+async def test_a_log_damaged_while_typing_keeps_the_app_and_the_text(data_dir: Path) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("e")
+        await type_text(pilot, "first words")
+        await settle(app, pilot)
+        deck_screen(app).keep_draft()
+        await settle(app, pilot)
+        damage(data_dir)
+        await type_text(pilot, " and more")
+        deck_screen(app).keep_draft()  # the autosave: its write is refused
+        await settle(app, pilot)
+        deck_screen(app)._poll_log()
+        await settle(app, pilot)
+        await type_text(pilot, "!")
+        await settle(app, pilot)
+        assert app.is_running
+        assert field(app, "action").text == "first words and more!"
+        assert "NOT written" in str(deck_screen(app).query_one("#status").render())
+        messages = [str(n.message) for n in app._notifications]
+        assert any("changed by another program" in m and "--data DIR" in m for m in messages), messages
+    assert (data_dir / "log.json").read_bytes() == b"not json at all"
+
+
+def refuse_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refused(self: SafeJSONStorage, data: object) -> None:
+        raise LogWriteError(f"Could not save {self.path}: its folder is read-only or not writable.")
+
+    monkeypatch.setattr(SafeJSONStorage, "write", refused)
+
+
+async def test_quit_with_writes_refused_asks_and_saves_elsewhere(data_dir: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        refuse_writes(monkeypatch)
+        await pilot.press("e")
+        await type_text(pilot, "do not lose me")
+        deck_screen(app).keep_draft()
+        await settle(app, pilot)
+        assert "draft kept" not in card_text(app)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running
+        dialog = app.screen
+        assert isinstance(dialog, QuitDialog)
+        rescue = tmp_path / "rescue"
+        rescue.mkdir()
+        folder = dialog.query_one("#quit-folder")
+        folder.value = str(rescue)  # type: ignore[attr-defined]
+        await pilot.click("#quit-save")
+        await settle(app, pilot)
+    files = list(rescue.iterdir())
+    assert len(files) == 1
+    assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
+    saved = json.loads(files[0].read_text())
+    assert [d["action"] for d in saved["drafts"]] == ["do not lose me"]
+    assert drafts_on_disk(data_dir) == {}
+
+
+async def test_quit_dialog_keep_editing_and_a_second_ctrl_q_keep_the_text(data_dir: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        refuse_writes(monkeypatch)
+        await pilot.press("e")
+        await type_text(pilot, "still here")
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QuitDialog)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running and isinstance(app.screen, QuitDialog)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.is_running and not isinstance(app.screen, QuitDialog)
+        assert field(app, "action").text == "still here"
+
+
+async def test_a_write_failing_with_an_unexpected_error_is_reported(data_dir: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """An OSError the store did not turn into a PowerdeckError (flock, say): "Saving…" must end."""
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        def broken(self: SafeJSONStorage, data: object) -> None:
+            raise OSError(5, "Input/output error")
+
+        monkeypatch.setattr(SafeJSONStorage, "write", broken)
+        await pilot.press("e")
+        await type_text(pilot, "an entry")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        status = str(deck_screen(app).query_one("#status").render())
+        assert "Saving" not in status and "Not saved" in status
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Input/output error" in m for m in messages), messages
+        assert field(app, "action").text == "an entry"
+
+
+def test_rescue_file_is_private_and_never_overwrites(tmp_path: Path) -> None:
+    from powerdeck.entry import Draft
+    from powerdeck.rescue import write_rescue
+
+    drafts = [Draft(card="1.1", action="a\ud800", outcome="", learning="", entry_id=None, updated="x")]
+    first = write_rescue(tmp_path, drafts)
+    second = write_rescue(tmp_path, drafts)
+    assert first != second
+    assert json.loads(first.read_text())["drafts"][0]["action"] == "a\ud800"
+    os.chmod(tmp_path, 0o500)
+    try:
+        if os.geteuid() != 0:
+            with pytest.raises(PowerdeckError):
+                write_rescue(tmp_path, drafts)
+    finally:
+        os.chmod(tmp_path, 0o700)
