@@ -43,9 +43,9 @@ def main() -> None:
     for count in (100, 1_000, 10_000):
         with tempfile.TemporaryDirectory() as folder:
             log = seeded(Path(folder) / "log.json", count)
-            entry = median_ms(lambda n: log.add("1.1", f"new {n}"), repeat)
-            draft = median_ms(lambda n: log.save_draft("2.1", f"draft {n}", "", ""), repeat)
-            card = median_ms(lambda n: log.set_state("last_card", f"{1 + n % 10}.1"), repeat)
+            entry = median_ms(lambda n, log=log: log.add("1.1", f"new {n}"), repeat)
+            draft = median_ms(lambda n, log=log: log.save_draft("2.1", f"draft {n}", "", ""), repeat)
+            card = median_ms(lambda n, log=log: log.set_state("last_card", f"{1 + n % 10}.1"), repeat)
             size = (Path(folder) / "log.json").stat().st_size // 1024
             print(f"{count:>8} {entry:>9.1f} {draft:>9.1f} {card:>13.1f} {size:>8}")
             log.close()
