@@ -1,0 +1,55 @@
+"""What one save costs as the log grows: an entry, a draft and the last card, at 100, 1,000 and
+10,000 entries (median of N saves, on a real file in a temp folder, fsync included).
+
+    .venv/bin/python bench/save_cost.py [--repeat N]
+
+The whole log is one JSON file, so today every save rewrites all of it; issue 10 asks for a
+layout where a draft or the last card does not grow with the log (goal < 10 ms at 10,000)."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from powerdeck.entry import Entry, new_entry_id
+from powerdeck.log import Log
+
+
+def seeded(path: Path, count: int) -> Log:
+    log = Log(path)
+    stamp = "2026-01-01T09:00:00+00:00"
+    log.import_entries(Entry(new_entry_id(), f"{1 + n % 10}.1", 1 + n % 10, "action " * 20, "outcome " * 10,
+                             "learning " * 10, stamp, stamp) for n in range(count))
+    return log
+
+
+def median_ms(action, repeat: int) -> float:
+    times = []
+    for n in range(repeat):
+        start = time.perf_counter()
+        action(n)
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=15)
+    repeat = parser.parse_args().repeat
+    print(f"{'entries':>8} {'entry ms':>9} {'draft ms':>9} {'last card ms':>13} {'file KB':>8}")
+    for count in (100, 1_000, 10_000):
+        with tempfile.TemporaryDirectory() as folder:
+            log = seeded(Path(folder) / "log.json", count)
+            entry = median_ms(lambda n, log=log: log.add("1.1", f"new {n}"), repeat)
+            draft = median_ms(lambda n, log=log: log.save_draft("2.1", f"draft {n}", "", ""), repeat)
+            card = median_ms(lambda n, log=log: log.set_state("last_card", f"{1 + n % 10}.1"), repeat)
+            size = (Path(folder) / "log.json").stat().st_size // 1024
+            print(f"{count:>8} {entry:>9.1f} {draft:>9.1f} {card:>13.1f} {size:>8}")
+            log.close()
+
+
+if __name__ == "__main__":
+    main()
