@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from powerdeck import __version__
 from powerdeck.errors import PowerdeckError

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+from collections.abc import Sequence
 from datetime import timezone
 from pathlib import Path
-from typing import Sequence
 
 import platformdirs
 

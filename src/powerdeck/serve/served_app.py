@@ -10,8 +10,9 @@ computer with `ssh ... export`.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
-from typing import Any, Iterable
+from collections.abc import Iterable
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
 
 from textual.app import SystemCommand
 from textual.screen import Screen
@@ -30,14 +31,16 @@ class ServedApp(PowerDeckApp):
     """One person's app in a served session."""
 
     # Textual finds a relative CSS_PATH beside the subclass: point at the app's own files.
-    CSS_PATH = [str(Path(powerdeck.app.__file__).parent / str(name)) for name in PowerDeckApp.CSS_PATH]  # type: ignore[union-attr]
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(powerdeck.app.__file__).parent / str(name) for name in PowerDeckApp.CSS_PATH or ()
+    ]
     loop: asyncio.AbstractEventLoop | None = None
 
     def on_mount(self) -> None:
         self.loop = asyncio.get_running_loop()
         super().on_mount()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if command.title not in SERVER_ONLY:
                 yield command

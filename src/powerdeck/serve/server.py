@@ -45,6 +45,20 @@ INVITE_PROMPT_TIMEOUT = 120.0
 log = logging.getLogger("powerdeck.serve")
 
 
+def _refuse_env(channel: Any, packet: Any) -> bool:
+    packet.get_string()
+    packet.get_string()
+    packet.check_end()
+    return False
+
+
+# asyncssh accepts every "env" request and keeps the values. Refuse them at the protocol level,
+# so a client is told they did not apply (they could never reach an app anyway: its environment
+# is built from nothing). asyncssh looks the handler up by name on the channel class.
+if hasattr(asyncssh.SSHServerChannel, "_process_env_request"):
+    setattr(asyncssh.SSHServerChannel, "_process_env_request", _refuse_env)  # noqa: B010
+
+
 @dataclass(frozen=True)
 class ServeConfig:
     state: Path
@@ -441,9 +455,8 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self._say("powerdeck needs a terminal: connect with ssh -t -p PORT HOST "
                       f"(exports: ssh -T -p PORT HOST {USAGE})")
             return 2
-        if server.person is None:
-            if not await self._redeem_invite():
-                return 2
+        if server.person is None and not await self._redeem_invite():
+            return 2
         return await self._run_app()
 
     async def _export(self, command: str) -> int:

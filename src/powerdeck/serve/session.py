@@ -208,7 +208,7 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
             os.close(wakeup[0])
             os.close(wakeup[1])
             status = run_child(request, fds[0], deck)
-        except BaseException as error:  # one line on the person's screen, never a traceback
+        except BaseException as error:  # noqa: BLE001 - one line on the person's screen, never a traceback
             try:
                 os.write(2, f"\r\npowerdeck: the session failed ({type(error).__name__}); "
                             "your entries are safe, please reconnect\r\n".encode())
@@ -225,11 +225,11 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
     os.environ["LANG"] = "C.UTF-8"
     sock = socket.socket(fileno=sock_fd)
     # Everything a session needs, imported and parsed once, before the first fork.
-    import textual.app  # noqa: F401
+    import textual.app
     import textual.widgets  # noqa: F401
 
-    import powerdeck.app  # noqa: F401
-    import powerdeck.log  # noqa: F401
+    import powerdeck.app
+    import powerdeck.log
     import powerdeck.serve.served_app  # noqa: F401
     from powerdeck.deck import deck_path_from, load_deck
     from powerdeck.errors import PowerdeckError
@@ -257,7 +257,11 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
 
     open_socket = True
     while True:
-        _reap(sock) if open_socket else None
+        if open_socket:
+            try:
+                _reap(sock)
+            except OSError:
+                open_socket = False
         if not open_socket:
             # The server is gone: the sessions end by their hang-up; wait for the last one.
             try:
@@ -265,13 +269,13 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
                 continue
             except ChildProcessError:
                 return 0
-        readable, _, _ = select.select([sock, wake_read], [], [], 5.0)
+        readable, _, _ = select.select([sock.fileno(), wake_read], [], [], 5.0)
         if wake_read in readable:
             try:
                 os.read(wake_read, 512)
             except BlockingIOError:
                 pass
-        if sock in readable:
+        if sock.fileno() in readable:
             try:
                 message, fds = receive_message(sock)
             except OSError:
