@@ -339,7 +339,8 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self._flush_input()
 
     def eof_received(self) -> bool:
-        return False
+        # `ssh -T host export ... < /dev/null` sends EOF at once: stay half open to send the export.
+        return True
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         self.size = (width or 80, height or 24)
@@ -439,12 +440,23 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self._say("powerdeck: the session failed; your entries are safe: please reconnect")
         finally:
             if self.chan is not None and not self.closed:
-                self.chan.exit(status)
+                try:
+                    self.chan.exit(status)
+                except BrokenPipeError:
+                    pass
 
     def _say(self, line: str) -> None:
-        if self.chan is not None and not self.closed:
-            end = "\r\n" if self.term else "\n"
-            self.chan.write_stderr((line + end).encode("utf-8"))
+        """One line for the person: on their terminal when there is one (as sshd merges a pty's
+        output), else on standard error so that `ssh host export ... > file` stays clean."""
+        if self.chan is None or self.closed:
+            return
+        try:
+            if self.term:
+                self.chan.write((line + "\r\n").encode("utf-8"))
+            else:
+                self.chan.write_stderr((line + "\n").encode("utf-8"))
+        except BrokenPipeError:
+            pass
 
     async def _serve(self) -> int:
         server = self.server
