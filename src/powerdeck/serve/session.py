@@ -20,6 +20,7 @@ person's log (and its lock) itself, runs the app and `_exit`s.
 from __future__ import annotations
 
 import array
+import contextlib
 import fcntl
 import gc
 import json
@@ -239,8 +240,15 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
     except PowerdeckError as error:
         send_message(sock, {"op": "broken", "error": str(error)})
         return 2
-    for module in ("powerdeck.screens.log_screen", "powerdeck.screens.help_screen"):
-        __import__(module)
+    # What a running app loads on its first screen: loaded here once, shared by every session.
+    for module in ("powerdeck.screens.log_screen", "powerdeck.screens.help_screen", "textual.layouts.factory",
+                   "textual.layouts.horizontal", "textual.layouts.stream", "textual.scrollbar",
+                   "textual.drivers.linux_driver", "textual.widgets._footer", "textual.widgets._text_area"):
+        with contextlib.suppress(ImportError):
+            __import__(module)
+    from rich.cells import cell_len
+
+    cell_len("é漢字")  # loads rich's Unicode width table (some MiB) before the fork, not in each session
     gc.collect()
     gc.freeze()  # the objects built so far stay shared with every child, page for page
 
