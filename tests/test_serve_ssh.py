@@ -311,37 +311,44 @@ async def test_a_removed_person_is_refused_at_once_without_a_restart(server: Ser
     assert drafts == ["Half a thought"]
 
 
-async def test_offering_the_admins_key_then_signing_with_your_own_is_refused(
-        server: ServeServer, keys: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    """GHSA-pchf-49fh-w34r: the client offers alice's public key (the server answers PK_OK) and then
-    sends a signed request with mallory's own key. Identity must come from the signing key."""
+def offer_one_key_then_sign_with_another(monkeypatch: pytest.MonkeyPatch, offered: Path) -> dict[str, int]:
+    """Make asyncssh's client do the GHSA-pchf-49fh-w34r attack: offer `offered`'s public key (no
+    signature), and when the server answers PK_OK, send a signed request with the client's own key."""
     from asyncssh.auth import MSG_USERAUTH_PK_OK, _ClientPublicKeyAuth
 
-    alice = asyncssh.read_public_key(str(keys["alice"]) + ".pub")
-    seen: dict[str, int] = {"pk_ok": 0, "signed": 0}
+    public = asyncssh.read_public_key(str(offered) + ".pub")
+    seen = {"pk_ok": 0}
 
-    async def offer_alice(self: Any) -> None:
-        self._keypair = await self._conn.public_key_auth_requested()  # mallory's own key pair
+    async def offer(self: Any) -> None:
+        self._keypair = await self._conn.public_key_auth_requested()  # the attacker's own key pair
         if self._keypair is None:
             self._conn.try_next_auth(next_method=True)
             return
-        await self.send_request(Boolean(False), String(b"ssh-ed25519"), String(alice.public_data))
+        await self.send_request(Boolean(False), String(b"ssh-ed25519"), String(public.public_data))
 
-    def then_sign_with_mallory(self: Any, pkttype: int, pktid: int, packet: Any) -> None:
+    def then_sign_with_own_key(self: Any, pkttype: int, pktid: int, packet: Any) -> None:
         packet.get_string()
         packet.get_string()
         packet.check_end()
         seen["pk_ok"] += 1
-        seen["signed"] += 1
         self.create_task(self._send_signed_request())
 
-    monkeypatch.setattr(_ClientPublicKeyAuth, "_start", offer_alice)
-    monkeypatch.setitem(_ClientPublicKeyAuth._packet_handlers, MSG_USERAUTH_PK_OK, then_sign_with_mallory)
+    monkeypatch.setattr(_ClientPublicKeyAuth, "_start", offer)
+    monkeypatch.setitem(_ClientPublicKeyAuth._packet_handlers, MSG_USERAUTH_PK_OK, then_sign_with_own_key)
+    return seen
+
+
+async def test_offering_the_admins_key_then_signing_with_your_own_is_refused(
+        server: ServeServer, keys: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """GHSA-pchf-49fh-w34r: offer alice's public key (the server answers PK_OK), then sign with
+    mallory's own key. Identity must come from the key that signed."""
+    seen = offer_one_key_then_sign_with_another(monkeypatch, keys["alice"])
+    logins_before = server.log_text().count("alice logged in")
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(server, keys["mallory"])
     assert seen["pk_ok"] == 1, "the server said yes to the offer of alice's key: the attack was really tried"
-    assert seen["signed"] == 1
-    assert "alice logged in from 127.0.0.1" not in server.log_text().split("no registered key")[-1]
+    assert server.wait_log("refused login from 127.0.0.1: no registered key (2 keys tried").count(
+        "alice logged in") == logins_before
 
 
 async def test_exec_exports_give_only_that_persons_data(server: ServeServer, keys: dict[str, Path],
@@ -477,7 +484,8 @@ async def test_a_second_session_takes_over_and_the_first_keeps_its_draft(server:
 # ----------------------------------------------------------------------------- invites
 
 
-async def test_invites_wrong_right_reused_and_expired(keys: dict[str, Path], aclose: list[Any]) -> None:
+async def test_invites_wrong_right_reused_and_expired(keys: dict[str, Path], aclose: list[Any],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     with ServeServer(keys["alice"].parent) as server:
         server.add("alice", keys["alice"])
         printed = server.users("invite", "carol").stdout
@@ -497,6 +505,20 @@ async def test_invites_wrong_right_reused_and_expired(keys: dict[str, Path], acl
         # without a terminal an unregistered key gets nothing
         result = await conn.run("export --format json", encoding=None)
         assert result.exit_status == 2 and result.stdout == b""
+        # the offered-key attack while an invite is open: the attacker is an unregistered key at
+        # the invite prompt, never alice
+        with monkeypatch.context() as patch:
+            seen = offer_one_key_then_sign_with_another(patch, keys["alice"])
+            conn = await connect(server, keys["mallory"])
+            aclose.append(conn)
+        assert seen["pk_ok"] == 1
+        result = await conn.run("export --format json", encoding=None)
+        assert result.exit_status == 2 and result.stdout == b"" and b"not registered" in result.stderr
+        screen = await open_screen(conn)
+        await screen.wait_for("invite code")
+        assert b"Capability" not in screen.raw
+        screen.send("\x03")
+        await asyncio.wait_for(screen.process.wait_closed(), 15)
         # right code: the key that signed is bound to carol, and the deck opens
         conn = await connect(server, keys["carol"])
         aclose.append(conn)

@@ -268,3 +268,37 @@ async def test_the_served_palette_offers_nothing_that_touches_the_servers_files(
         with pytest.raises(PermissionError):
             app.save_screenshot()
     log.close()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["add", "alice", "--key", "/nonexistent.pub"], "cannot read the key file /nonexistent.pub"),
+    (["add", "Alice!", "--key", PUB_A], "cannot be a name here"),
+    (["add", "alice", "--key", "ssh-ed25519 AAAAbroken"], "damaged"),
+    (["remove", "nobody"], "nobody called 'nobody' is registered"),
+])
+def test_users_commands_fail_in_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    env = dict(os.environ, POWERDECK_SERVE_TESTS_ALLOW_ROOT="1")
+    state = tmp_path / "state"
+    done = subprocess.run([sys.executable, "-m", "powerdeck", "serve", "users", *args, "--state", str(state)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr, done.stderr
+    assert not (state / "users.json").exists(), "a refused command changes nothing"
+
+
+def test_users_add_list_invite_from_the_command_line(tmp_path: Path) -> None:
+    env = dict(os.environ, POWERDECK_SERVE_TESTS_ALLOW_ROOT="1")
+
+    def run(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "powerdeck", "serve", "users", *args, "--state",
+                               str(tmp_path / "s")], capture_output=True, text=True, env=env, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert "Nobody is registered yet" in run("list")
+    key_file = tmp_path / "alice.pub"
+    key_file.write_text(PUB_A + " alice@laptop\n")
+    assert "Added alice (SHA256:" in run("add", "alice", "--key", str(key_file))
+    assert run("invite", "bob").startswith("Invite code for bob: ")
+    listing = run("list")
+    assert "alice  SHA256:" in listing and "bob  (invited, until" in listing
