@@ -15,6 +15,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
@@ -603,3 +604,27 @@ async def test_a_server_stop_ends_every_app_and_keeps_drafts(keys: dict[str, Pat
         assert not [pid for pid in pids if Path(f"/proc/{pid}").exists() and b"zombie" not in _status(pid)]
         drafts = [draft["action"] for draft in read_log(server.folder("alice")).get("drafts", {}).values()]
         assert drafts == ["Half-written when the server stopped"]
+
+
+async def test_a_changed_deck_is_served_from_a_fresh_prepared_process(keys: dict[str, Path], aclose: list[Any]) -> None:
+    from importlib import resources
+
+    folder = Path(tempfile.mkdtemp(prefix="pdserve-deck-"))
+    folder.chmod(0o755)
+    deck = folder / "deck.yaml"
+    deck.write_bytes(resources.files("powerdeck").joinpath("deck.yaml").read_bytes())
+    deck.chmod(0o644)
+    try:
+        with ServeServer(keys["alice"].parent, "--deck", str(deck)) as server:
+            server.add("alice", keys["alice"])
+            for title in ("Changing your perspective", "Seeing it from the street"):
+                if title != "Changing your perspective":
+                    deck.write_text(deck.read_text().replace("Changing your perspective", title))
+                conn = await connect(server, keys["alice"])
+                aclose.append(conn)
+                screen = await open_screen(conn)
+                await screen.wait_for(f"1.1  {title}")
+                screen.send("\x11")
+                await asyncio.wait_for(screen.process.wait_closed(), 15)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
