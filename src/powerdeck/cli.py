@@ -98,6 +98,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _serve(arguments[1:])
     args = build_parser().parse_args(arguments)
     try:
+        if args.command == "serve":
+            raise PowerdeckError('write "serve" first, with its own options: powerdeck serve --help')
         if args.command == "cards":
             from powerdeck.cli_cards import run_cards
 

@@ -464,8 +464,9 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             return await self._export(self.command)
         if self.term is None:
             log.info("refused a session without a terminal for %s from %s", server.person, server.address)
-            self._say("powerdeck needs a terminal: connect with ssh -t -p PORT HOST "
-                      f"(exports: ssh -T -p PORT HOST {USAGE})")
+            port = self.state.config.port
+            self._say(f"powerdeck needs a terminal: connect with ssh -t -p {port} HOST "
+                      f"(exports: ssh -T -p {port} HOST {USAGE})")
             return 2
         if server.person is None and not await self._redeem_invite():
             return 2
