@@ -18,7 +18,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from pty_harness import ROOT
 from sshd_harness import free_port
 
 SERVE_USER = "pdserve-test"
@@ -26,8 +25,8 @@ ALLOW_ROOT = "POWERDECK_SERVE_TESTS_ALLOW_ROOT"
 
 
 def _python() -> str:
-    venv = ROOT / ".venv" / "bin" / "python"
-    return str(venv) if venv.exists() else sys.executable
+    """The interpreter running the tests: the one that has this checkout installed."""
+    return sys.executable
 
 
 def throwaway_user() -> pwd.struct_passwd | None:

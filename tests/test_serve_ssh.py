@@ -211,6 +211,15 @@ def test_real_ssh_paints_resizes_saves_an_entry_in_that_persons_log_only(server:
     assert "Walked the ward" not in log, "the server log never holds what anyone wrote"
 
 
+def test_the_server_does_not_run_as_root(server: ServeServer) -> None:
+    assert server.proc is not None
+    uid = int(Path(f"/proc/{server.proc.pid}/status").read_text().split("Uid:")[1].split()[0])
+    if server.as_user:
+        assert uid == server.user.pw_uid != 0  # type: ignore[union-attr]
+    else:
+        assert uid == os.geteuid(), "only the documented test escape hatch lets it run as root"
+
+
 def test_real_ssh_without_a_terminal_gets_one_line_and_exit_2(server: ServeServer, keys: dict[str, Path]) -> None:
     done = run_ssh(server, keys["alice"], None)
     assert done.returncode == 2
