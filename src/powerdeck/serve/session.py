@@ -130,7 +130,8 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
     settings = SessionSettings(**request["settings"])
     apply_textual_settings(settings)
     random.seed()  # every fork inherits the zygote's state: without this, everyone draws the same card
-    gc.unfreeze()
+    # The prepared process's objects stay frozen: a collection walking them would write to (and so
+    # copy) every page this session shares with the others.
 
     from powerdeck.errors import PowerdeckError
     from powerdeck.launch import ensure_utf8_output
