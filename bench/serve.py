@@ -74,6 +74,16 @@ async def open_session(port: int, key: asyncssh.SSHKey, conn: Any = None) -> tup
     return conn, process, done - opened, done - start
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used: what it cost, whatever the machine's load."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return 0.0
+    fields = raw[raw.rfind(b")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def pss_kib(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
@@ -125,6 +135,9 @@ async def measure(server: ServeServer, keys: list[asyncssh.SSHKey], runs: int) -
     apps = [pss_kib(pid) for pid in live]
     zygotes = [int(p) for p in os.listdir("/proc") if p.isdigit() and server.proc
                and _parent(int(p)) == server.proc.pid]
+    cpu = [cpu_seconds(pid) for pid in live]
+    figures["cpu_per_session_to_idle_ms"] = statistics.mean(cpu) * 1000 if cpu else 0
+    figures["30_sessions_cpu_over_all_cores_ms"] = sum(cpu) / (os.cpu_count() or 1) * 1000
     figures["pss_30_idle_sessions_mib"] = sum(apps) / 1024
     figures["pss_per_session_mib"] = statistics.mean(apps) / 1024 if apps else 0
     figures["pss_server_and_prepared_mib"] = (pss_kib(server.proc.pid if server.proc else 0)
@@ -192,6 +205,10 @@ def main() -> int:
     print(f"| 30 sessions opened at once (logged in): all painted | {figures['30_sessions_at_once_all_painted_ms']:.0f} ms |")
     print(f"| 30 people connecting at once (incl. key exchange, login): all painted | "
           f"{figures['30_connecting_at_once_all_painted_ms']:.0f} ms |")
+    print(f"| CPU per session, session start to idle (less load-dependent than wall time) | "
+          f"{figures['cpu_per_session_to_idle_ms']:.0f} ms |")
+    print(f"| 30 sessions' CPU spread over {figures['cpus']} cores (floor for 'all painted', idle machine) | "
+          f"{figures['30_sessions_cpu_over_all_cores_ms']:.0f} ms |")
     print(f"| PSS of 30 idle sessions ({figures['sessions_measured']} measured) | "
           f"{figures['pss_30_idle_sessions_mib']:.0f} MiB ({figures['pss_per_session_mib']:.1f} MiB each) |")
     print(f"| PSS of the server and the prepared process | {figures['pss_server_and_prepared_mib']:.0f} MiB |")
