@@ -637,3 +637,27 @@ async def test_a_changed_deck_is_served_from_a_fresh_prepared_process(keys: dict
                 await asyncio.wait_for(screen.process.wait_closed(), 15)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+async def test_a_damaged_users_file_refuses_logins_but_keeps_running_sessions(
+        server: ServeServer, keys: dict[str, Path], aclose: list[Any]) -> None:
+    conn = await connect(server, keys["bob"])
+    aclose.append(conn)
+    screen = await open_screen(conn)
+    await screen.wait_for("Capability ")
+    path = server.state / "users.json"
+    original = path.read_bytes()
+    try:
+        with open(path, "r+b") as stream:  # a hand edit gone wrong, in place (the owner stays)
+            stream.write(b"X")
+        with pytest.raises(asyncssh.PermissionDenied):
+            await connect(server, keys["alice"])
+        assert "users.json is damaged" in server.log_text()
+        await asyncio.sleep(1.5)  # the users watcher has looked at least once
+        assert not screen.reader.done(), "a damaged file removes nobody"
+    finally:
+        with open(path, "r+b") as stream:
+            stream.write(original)
+    screen.send("\x11")
+    await asyncio.wait_for(screen.process.wait_closed(), 15)
+    assert screen.process.exit_status == 0

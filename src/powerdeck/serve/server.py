@@ -163,7 +163,9 @@ class ServerState:
         try:
             return name is not None and self.users.current().owner_of(key) == name
         except UsersFileError:
-            return False
+            # A damaged file (a hand edit gone wrong) refuses every new login, but says nobody was
+            # removed: running sessions go on until it is fixed.
+            return True
 
 
 class DeckServer(asyncssh.SSHServer):
@@ -204,13 +206,13 @@ class DeckServer(asyncssh.SSHServer):
         assert conn is not None
         asyncio.get_running_loop().call_soon(conn.disconnect, code, "powerdeck: " + reason)
 
-    def _stop_waiting(self) -> None:
+    def stop_waiting(self) -> None:
         if self.waiting_counted:
             self.waiting_counted = False
             self.state.unauthenticated -= 1
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._stop_waiting()
+        self.stop_waiting()
         if self.refused:
             return
         seconds = time.monotonic() - self.opened
@@ -258,8 +260,8 @@ class DeckServer(asyncssh.SSHServer):
         assert self.candidate is not None, "asyncssh completes public key auth only after validate_public_key"
         self.person, self.key = self.candidate
         self.authenticated = True
-        self._stop_waiting()
         if self.person:
+            self.stop_waiting()  # an invited key still counts as logging in until its code is right
             log.info("%s logged in from %s", self.person, self.address)
         else:
             log.info("an unregistered key logged in from %s to redeem an invite", self.address)
@@ -527,6 +529,7 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self._say("powerdeck: that invite code is not right, or it was used or has expired: ask for a new one")
             return False
         server.person = name
+        server.stop_waiting()
         log.info("%s redeemed an invite from %s: key bound", name, server.address)
         self.chan.write(f"Your key is now registered as {name}.\r\n".encode())
         return True
