@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from powerdeck import __version__
 from powerdeck.errors import PowerdeckError
@@ -86,12 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="add the entries of a JSON export to your log")
     _add_common_options(importer, suppress=True)
     importer.add_argument("file", metavar="FILE")
+
+    # Parsed by powerdeck.serve.cli (see main); listed here for --help.
+    commands.add_parser("serve", help="host the deck for a team over SSH (pip install 'powerdeck[serve]')",
+                        add_help=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["serve"]:
+        return _serve(arguments[1:])
+    args = build_parser().parse_args(arguments)
     try:
+        if args.command == "serve":
+            raise PowerdeckError('write "serve" first, with its own options: powerdeck serve --help')
         if args.command == "cards":
             from powerdeck.cli_cards import run_cards
 
@@ -109,6 +118,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(args)
     except PowerdeckError as error:
         print(f"powerdeck: {visible_line(str(error))}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _serve(arguments: list[str]) -> int:
+    """`powerdeck serve ...`: its own parser, loaded only when asked for (asyncssh is an extra)."""
+    try:
+        from powerdeck.serve.cli import main as serve_main
+
+        return serve_main(arguments)
+    except PowerdeckError as error:
+        print(f"powerdeck serve: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

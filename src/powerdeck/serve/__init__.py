@@ -1,0 +1,1 @@
+"""`powerdeck serve`: host the deck for a team over SSH (the optional `serve` extra, on asyncssh)."""

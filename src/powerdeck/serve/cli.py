@@ -1,0 +1,144 @@
+"""The `serve` subcommand's arguments: run the server, or manage its people and invites."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from datetime import timezone
+from pathlib import Path
+
+import platformdirs
+
+from powerdeck.errors import PowerdeckError
+
+ENV_STATE = "POWERDECK_SERVE_STATE"
+
+
+def default_state() -> Path:
+    env = os.environ.get(ENV_STATE)
+    return Path(env).expanduser() if env else Path(platformdirs.user_state_dir("powerdeck-serve", appauthor=False))
+
+
+def _state_option(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    parser.add_argument(
+        "--state", metavar="DIR", type=Path, default=argparse.SUPPRESS if suppress else None,
+        help=f"the server's folder: host key, people, their logs (env {ENV_STATE})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="powerdeck serve",
+        description="Host powerdeck for a team over SSH: each person's key opens their own deck and log.",
+    )
+    _state_option(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; 0.0.0.0 for all)")
+    parser.add_argument("--port", type=int, default=2222, help="port to listen on (default 2222)")
+    parser.add_argument("--deck", metavar="FILE", help="use another deck file of the same format")
+    parser.add_argument("--max-sessions", type=int, default=50, metavar="N", help="apps running at once (default 50)")
+    parser.add_argument("--max-logins", type=int, default=10, metavar="N",
+                        help="connections still logging in at once (default 10)")
+    parser.add_argument("--max-failures", type=int, default=10, metavar="N",
+                        help="failed logins per address per minute before it is turned away (default 10)")
+    parser.add_argument("--keepalive", type=float, default=10.0, metavar="SECONDS",
+                        help="check a silent client every SECONDS; 3 missed answers end its session (default 10)")
+    parser.add_argument("--login-timeout", type=float, default=30.0, metavar="SECONDS",
+                        help="time allowed to log in (default 30)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    users = commands.add_parser("users", help="the people who may connect, their keys and invites")
+    _state_option(users, suppress=True)
+    actions = users.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="register a person's public key")
+    _state_option(add, suppress=True)
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--key", required=True, metavar="FILE|KEY",
+                     help="their .pub file, or the key itself: 'ssh-ed25519 AAAA...'")
+    listing = actions.add_parser("list", help="who is registered, and open invites")
+    _state_option(listing, suppress=True)
+    remove = actions.add_parser("remove", help="remove a person (their sessions end at once; their log is kept)")
+    _state_option(remove, suppress=True)
+    remove.add_argument("name", metavar="NAME")
+    invite = actions.add_parser("invite", help="a one-time code that lets NAME register their own key (a day)")
+    _state_option(invite, suppress=True)
+    invite.add_argument("name", metavar="NAME")
+    return parser
+
+
+def _read_key(value: str) -> str:
+    from powerdeck.serve.users import KEY_TYPES, UsersFileError, normalise_key
+
+    if value.split(" ", 1)[0] in KEY_TYPES:
+        return normalise_key(value)
+    path = Path(value).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else "not text"
+        raise UsersFileError(f"cannot read the key file {path}: {reason or error}") from None
+    return normalise_key(text)
+
+
+def _fingerprint(key: str) -> str:
+    import asyncssh
+
+    return str(asyncssh.import_public_key(key).get_fingerprint())
+
+
+def run_users(args: argparse.Namespace, state: Path) -> int:
+    from powerdeck.serve.server import private_state
+    from powerdeck.serve.users import UsersFile
+
+    users = UsersFile(private_state(state))
+    if args.action == "add":
+        key = _read_key(args.key)
+        users.add(args.name, key)
+        print(f"Added {args.name} ({_fingerprint(key)}). They connect with: ssh -t -p PORT HOST")
+    elif args.action == "remove":
+        users.remove(args.name)
+        print(f"Removed {args.name}: they can no longer connect (their log stays in {state / 'people'}).")
+    elif args.action == "invite":
+        code, expires = users.invite(args.name)
+        print(f"Invite code for {args.name}: {code}")
+        print(f"It works once, until {expires.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC. "
+              "They connect with ssh -t -p PORT HOST and type it when asked.")
+    else:
+        current = users.current()
+        if not current.people:
+            print(f"Nobody is registered yet. Add someone: powerdeck serve users add NAME --key FILE --state {state}")
+        for name, keys in sorted(current.people.items()):
+            print(f"{name}  " + ", ".join(_fingerprint(key) for key in keys))
+        for invite in current.live_invites():
+            print(f"{invite.name}  (invited, until {invite.expires:%Y-%m-%d %H:%M} UTC)")
+    return 0
+
+
+def main(argv: Sequence[str]) -> int:
+    args = build_parser().parse_args(list(argv))
+    try:
+        import asyncssh  # noqa: F401
+    except ImportError:
+        raise PowerdeckError("powerdeck serve needs the serve extra: pip install 'powerdeck[serve]'") from None
+    from powerdeck.serve.server import refuse_root
+
+    refuse_root()
+    state = args.state or default_state()
+    if args.command == "users":
+        return run_users(args, state)
+    from powerdeck.deck import deck_path_from
+    from powerdeck.serve.limits import Limits
+    from powerdeck.serve.server import ServeConfig, run_server
+
+    for option, value in (("--max-sessions", args.max_sessions), ("--max-logins", args.max_logins),
+                          ("--max-failures", args.max_failures)):
+        if value < 1:
+            raise PowerdeckError(f"{option} must be 1 or more")
+    if args.keepalive <= 0 or args.login_timeout <= 0:
+        raise PowerdeckError("--keepalive and --login-timeout must be more than 0 seconds")
+    limits = Limits(
+        max_unauthenticated=args.max_logins, max_failures_per_minute=args.max_failures,
+        max_sessions=args.max_sessions, login_timeout=args.login_timeout, keepalive_interval=args.keepalive,
+    )
+    deck_path = deck_path_from(args.deck)
+    deck_file = str(deck_path.resolve()) if deck_path else None
+    return run_server(ServeConfig(state=state, host=args.host, port=args.port, deck=deck_file, limits=limits))

@@ -1,0 +1,72 @@
+"""The app as a served session runs it: the same app, minus whatever touches the server's files.
+
+Textual's palette offers "Screenshot" (an SVG in the server's Downloads folder); `open_url` may
+start a browser on the server; `deliver_*` save files there; the export dialog writes a file on
+the server; ctrl+z would stop a process nobody can resume. In a served session each of these is
+either hidden or answered with a one-line note, and exporting is done from the person's own
+computer with `ssh ... export`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from pathlib import Path, PurePath
+from typing import Any, ClassVar
+
+from textual.app import SystemCommand
+from textual.screen import Screen
+
+import powerdeck.app
+from powerdeck.app import PowerDeckApp
+
+SERVER_ONLY = frozenset({"Screenshot"})
+EXPORT_HINT = (
+    "Export from your own computer: ssh -T -p PORT HOST export --format docx > review.docx "
+    "(or markdown, csv, json)"
+)
+
+
+class ServedApp(PowerDeckApp):
+    """One person's app in a served session."""
+
+    # Textual finds a relative CSS_PATH beside the subclass: point at the app's own files.
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(powerdeck.app.__file__).parent / str(name) for name in PowerDeckApp.CSS_PATH or ()
+    ]
+    loop: asyncio.AbstractEventLoop | None = None
+
+    def on_mount(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        super().on_mount()
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title not in SERVER_ONLY:
+                yield command
+
+    def action_export_log(self) -> None:
+        self.notify(EXPORT_HINT, title="Export", timeout=15, markup=False)
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        return None
+
+    def deliver_screenshot(self, *args: Any, **kwargs: Any) -> str | None:
+        return None
+
+    def save_screenshot(self, *args: Any, **kwargs: Any) -> str:
+        raise PermissionError("screenshots are not saved on a served deck")
+
+    def deliver_text(self, *args: Any, **kwargs: Any) -> str | None:
+        self.action_export_log()
+        return None
+
+    def deliver_binary(self, *args: Any, **kwargs: Any) -> str | None:
+        self.action_export_log()
+        return None
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        self.notify("Links open on your own computer: copy it from the screen.", markup=False)
+
+    def action_suspend_process(self) -> None:
+        return None

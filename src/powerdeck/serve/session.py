@@ -1,0 +1,303 @@
+"""One app per session, each on its own pseudo-terminal, forked from a prepared process.
+
+The prepared process ("zygote") is started by the server with `python -m powerdeck.serve.session`
+before anyone connects. It imports Textual and powerdeck, parses the deck, freezes the garbage
+collector and then only waits: it holds no thread, no event loop and no open log, so a fork of it
+is safe and starts in a fraction of a cold start (the server's own process runs asyncssh's loop
+and is never forked).
+
+The server speaks to it over a SOCK_SEQPACKET socket, one JSON message per packet:
+  server -> zygote  {"op": "start", "id": N, "name", "folder", "term", "settings", "ssh"} + the pty's
+                    terminal side as SCM_RIGHTS
+  zygote -> server  {"op": "ready"} once, {"op": "started", "id", "pid"}, {"op": "exited", "pid", "status"}
+
+A child makes the pty its controlling terminal (setsid + TIOCSCTTY, so the kernel delivers
+SIGWINCH on resize and SIGHUP when the server closes the other side), gets an environment built
+from nothing, Textual's import-time settings for this session, a fresh `random` seed, opens the
+person's log (and its lock) itself, runs the app and `_exit`s.
+"""
+
+from __future__ import annotations
+
+import array
+import contextlib
+import fcntl
+import gc
+import json
+import os
+import random
+import signal
+import socket
+import sys
+import termios
+import threading
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+TERM_DEFAULT = "xterm-256color"
+MAX_MESSAGE = 65536
+HANGUP_STATUS = 128 + signal.SIGHUP
+
+
+@dataclass(frozen=True)
+class SessionSettings:
+    """Textual reads these from the environment once, at import: set per session in the child."""
+
+    fps: int = 30
+    escape_delay_ms: int = 100
+    color_system: str = "auto"
+    animation: str = "none"
+
+
+def send_message(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
+    data = json.dumps(message).encode("utf-8")
+    if fds:
+        sock.sendmsg([data], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", fds))])
+    else:
+        sock.send(data)
+
+
+def receive_message(sock: socket.socket) -> tuple[dict[str, Any] | None, list[int]]:
+    """One message and the descriptors that came with it; (None, []) at end of file."""
+    fds = array.array("i")
+    data, ancillary, _flags, _address = sock.recvmsg(MAX_MESSAGE, socket.CMSG_SPACE(4 * fds.itemsize))
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(payload[: len(payload) - (len(payload) % fds.itemsize)])
+    if not data:
+        for fd in fds:
+            os.close(fd)
+        return None, []
+    return json.loads(data.decode("utf-8")), list(fds)
+
+
+def scrub_environment() -> None:
+    """Nothing from the admin's shell may steer Textual (TEXTUAL_LOG, TEXTUAL_PRESS, a driver...)."""
+    for name in list(os.environ):
+        if name.startswith("TEXTUAL") or name in ("ESCDELAY", "COLORTERM", "NO_COLOR", "FORCE_COLOR"):
+            del os.environ[name]
+
+
+# ------------------------------------------------------------------------- in the child
+
+
+def child_environment(request: dict[str, Any]) -> dict[str, str]:
+    """The whole environment of a session's app: built here, nothing taken from the client."""
+    settings = SessionSettings(**request["settings"])
+    return {
+        "TERM": request["term"],
+        "LANG": "C.UTF-8",
+        "PATH": "/usr/bin:/bin",
+        "HOME": request["folder"],
+        "USER": request["name"],
+        "LOGNAME": request["name"],
+        "SSH_CONNECTION": request["ssh"],
+        "POWERDECK_SERVED": "1",
+        "TEXTUAL_FPS": str(settings.fps),
+        "ESCDELAY": str(settings.escape_delay_ms),
+        "TEXTUAL_COLOR_SYSTEM": settings.color_system,
+        "TEXTUAL_ANIMATIONS": settings.animation,
+    }
+
+
+def apply_textual_settings(settings: SessionSettings) -> None:
+    """What Textual computed from the environment at import, recomputed for this session."""
+    import textual.constants
+    import textual.screen
+
+    values: dict[str, Any] = {
+        "MAX_FPS": settings.fps,
+        "ESCAPE_DELAY": settings.escape_delay_ms / 1000.0,
+        "COLOR_SYSTEM": settings.color_system,
+        "TEXTUAL_ANIMATIONS": settings.animation,
+    }
+    for name, value in values.items():
+        setattr(textual.constants, name, value)
+    textual.screen.UPDATE_PERIOD = 1 / settings.fps  # type: ignore[misc]
+
+
+def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
+    """In the forked child: become the session on `tty_fd`, run the app, return its status."""
+    os.setsid()
+    fcntl.ioctl(tty_fd, termios.TIOCSCTTY, 0)
+    for target in (0, 1, 2):
+        os.dup2(tty_fd, target)
+    if tty_fd > 2:
+        os.close(tty_fd)
+    os.environ.clear()
+    os.environ.update(child_environment(request))
+    settings = SessionSettings(**request["settings"])
+    apply_textual_settings(settings)
+    random.seed()  # every fork inherits the zygote's state: without this, everyone draws the same card
+    # The prepared process's objects stay frozen: a collection walking them would write to (and so
+    # copy) every page this session shares with the others.
+
+    from powerdeck.errors import PowerdeckError
+    from powerdeck.launch import ensure_utf8_output
+    from powerdeck.log import Log
+    from powerdeck.options import AppOptions
+    from powerdeck.serve.served_app import ServedApp
+
+    ensure_utf8_output()
+    try:
+        log = Log.open(request["folder"])
+    except PowerdeckError as error:
+        from powerdeck.text import visible_line
+
+        sys.stderr.write(f"powerdeck: {visible_line(str(error))}\r\n")
+        sys.stderr.flush()
+        return 2
+    options = AppOptions(animation=settings.animation, over_ssh=True, animation_chosen=True)
+    app = ServedApp(deck, log, options)
+
+    def hang_up(signum: int, frame: FrameType | None) -> None:
+        # The link dropped (the server closed the pty): keep what was typed; the terminal is gone.
+        try:
+            app.keep_drafts_now()
+        finally:
+            os._exit(HANGUP_STATUS)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # Taken over, the server stopping, or the person removed: keep the draft, leave the screen
+        # cleanly so the message the server writes next is readable; never linger.
+        threading.Timer(5.0, os._exit, (128 + signum,)).start()
+        app.keep_drafts_now()
+        if app.loop is not None:
+            app.loop.call_soon_threadsafe(app.exit, None, 128 + signum)
+        else:
+            os._exit(128 + signum)
+
+    signal.signal(signal.SIGHUP, hang_up)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        app.run(mouse=options.mouse)
+    finally:
+        app.keep_drafts_now()
+        log.close()
+    return int(app.return_code or 0)
+
+
+# --------------------------------------------------------------------------- the zygote
+
+
+def _reap(sock: socket.socket) -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        code = os.waitstatus_to_exitcode(status)
+        send_message(sock, {"op": "exited", "pid": pid, "status": code if code >= 0 else 128 - code})
+
+
+def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[str, Any], fds: list[int],
+                  deck: Any) -> None:
+    if len(fds) != 1:
+        for fd in fds:
+            os.close(fd)
+        send_message(sock, {"op": "failed", "id": request.get("id"), "error": "no terminal passed"})
+        return
+    pid = os.fork()
+    if pid == 0:
+        status = 70
+        try:
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            sock.close()
+            os.close(wakeup[0])
+            os.close(wakeup[1])
+            status = run_child(request, fds[0], deck)
+        except BaseException as error:  # noqa: BLE001 - one line on the person's screen, never a traceback
+            try:
+                os.write(2, f"\r\npowerdeck: the session failed ({type(error).__name__}); "
+                            "your entries are safe, please reconnect\r\n".encode())
+            except OSError:
+                pass
+        finally:
+            os._exit(status)
+    os.close(fds[0])
+    send_message(sock, {"op": "started", "id": request["id"], "pid": pid})
+
+
+def zygote_main(sock_fd: int, deck_file: str | None) -> int:
+    scrub_environment()
+    os.environ["LANG"] = "C.UTF-8"
+    sock = socket.socket(fileno=sock_fd)
+    # Everything a session needs, imported and parsed once, before the first fork.
+    import textual.app
+    import textual.widgets  # noqa: F401
+
+    import powerdeck.app
+    import powerdeck.log
+    import powerdeck.serve.served_app  # noqa: F401
+    from powerdeck.deck import deck_path_from, load_deck
+    from powerdeck.errors import PowerdeckError
+
+    try:
+        deck = load_deck(deck_path_from(deck_file))
+    except PowerdeckError as error:
+        send_message(sock, {"op": "broken", "error": str(error)})
+        return 2
+    # What a running app loads on its first screen: loaded here once, shared by every session.
+    for module in ("powerdeck.screens.log_screen", "powerdeck.screens.help_screen", "textual.layouts.factory",
+                   "textual.layouts.horizontal", "textual.layouts.stream", "textual.scrollbar",
+                   "textual.drivers.linux_driver", "textual.widgets._footer", "textual.widgets._text_area"):
+        with contextlib.suppress(ImportError):
+            __import__(module)
+    from rich.cells import cell_len
+
+    cell_len("é漢字")  # loads rich's Unicode width table (some MiB) before the fork, not in each session
+    gc.collect()
+    gc.freeze()  # the objects built so far stay shared with every child, page for page
+
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    os.set_blocking(wake_read, False)
+    signal.set_wakeup_fd(wake_write)
+    signal.signal(signal.SIGCHLD, lambda signum, frame: None)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # ctrl+c on the server's terminal is the server's
+    send_message(sock, {"op": "ready"})
+
+    import select
+
+    open_socket = True
+    while True:
+        if open_socket:
+            try:
+                _reap(sock)
+            except OSError:
+                open_socket = False
+        if not open_socket:
+            # The server is gone: the sessions end by their hang-up; wait for the last one.
+            try:
+                os.waitpid(-1, 0)
+                continue
+            except ChildProcessError:
+                return 0
+        readable, _, _ = select.select([sock.fileno(), wake_read], [], [], 5.0)
+        if wake_read in readable:
+            try:
+                os.read(wake_read, 512)
+            except BlockingIOError:
+                pass
+        if sock.fileno() in readable:
+            try:
+                message, fds = receive_message(sock)
+            except OSError:
+                message, fds = None, []
+            if message is None:
+                open_socket = False
+                continue
+            if message.get("op") == "start":
+                _fork_session(sock, (wake_read, wake_write), message, fds, deck)
+            else:
+                for fd in fds:
+                    os.close(fd)
+
+
+if __name__ == "__main__":
+    sys.exit(zygote_main(int(sys.argv[1]), sys.argv[2] or None))

@@ -1,0 +1,272 @@
+"""The people who may connect: `users.json` in the state folder, their keys and their invites.
+
+One key belongs to one person. An invite is a one-time code for a name, stored only as a hash,
+valid for a day and for a few wrong tries; redeeming it binds the key that proved itself at login.
+Every change is made under an flock on `users.lock`, written to a private temporary file and
+renamed into place, so the running server (which re-reads the file when its stamp changes) never
+sees half a file. A damaged file is refused and never overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from powerdeck.errors import PowerdeckError
+
+USERS_NAME = "users.json"
+LOCK_NAME = "users.lock"
+NAME_PATTERN = re.compile(r"[a-z][a-z0-9._-]{0,31}")
+INVITE_LIFETIME = timedelta(days=1)
+INVITE_TRIES = 5
+"""Wrong codes an invite survives; then it is void (a new `users invite` makes another)."""
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or off a screen
+_CODE_GROUPS = 4
+KEY_TYPES = (
+    "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
+    "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+)  # fmt: skip
+
+
+class UsersFileError(PowerdeckError):
+    """The users file cannot be read or written; it is left as it was."""
+
+
+@dataclass(frozen=True)
+class Invite:
+    name: str
+    code_hash: str
+    expires: datetime
+    tries_left: int
+
+
+@dataclass
+class Users:
+    """The parsed users file: name -> keys (OpenSSH "type base64" strings), and invites."""
+
+    people: dict[str, list[str]] = field(default_factory=dict)
+    invites: list[Invite] = field(default_factory=list)
+
+    def owner_of(self, key: str) -> str | None:
+        for name, keys in self.people.items():
+            if key in keys:
+                return name
+        return None
+
+    def live_invites(self, now: datetime | None = None) -> list[Invite]:
+        moment = now or datetime.now(timezone.utc)
+        return [invite for invite in self.invites if invite.expires > moment and invite.tries_left > 0]
+
+
+def check_name(name: str) -> str:
+    if not NAME_PATTERN.fullmatch(name):
+        raise UsersFileError(
+            f"{name!r} cannot be a name here: use 1 to 32 lower-case letters, digits, '.', '_' "
+            "or '-', starting with a letter (it is also the name of the person's folder)"
+        )
+    return name
+
+
+def normalise_key(text: str) -> str:
+    """One public key line (or a file's content) as "type base64", comment dropped; or an error."""
+    import asyncssh  # the serve extra; only the commands that need it import it
+
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    if len(lines) != 1:
+        raise UsersFileError("give exactly one public key (a line such as 'ssh-ed25519 AAAA... you@laptop')")
+    line = lines[0]
+    if line.startswith("-----BEGIN") or "PRIVATE KEY" in line:
+        raise UsersFileError("that is a private key: give the .pub file (never share the private one)")
+    if line.split(" ", 1)[0] not in KEY_TYPES:
+        raise UsersFileError(
+            "that is not an SSH public key: it should start with ssh-ed25519 (or ssh-rsa, ecdsa-...)"
+        )
+    try:
+        key = asyncssh.import_public_key(line)
+    except (asyncssh.KeyImportError, ValueError):
+        raise UsersFileError("that SSH public key is damaged: copy the whole line of the .pub file") from None
+    return key_string(key)
+
+
+def key_string(key: Any) -> str:
+    """An asyncssh SSHKey as "type base64", the form stored and compared."""
+    exported: bytes = key.export_public_key("openssh")
+    parts = exported.decode("ascii").split()
+    return f"{parts[0]} {parts[1]}"
+
+
+def new_code() -> str:
+    return "-".join(
+        "".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(_CODE_GROUPS)
+    )
+
+
+def hash_code(code: str) -> str:
+    cleaned = re.sub(r"[\s-]", "", code).upper()
+    return hashlib.sha256(cleaned.encode("utf-8")).hexdigest()
+
+
+def _parse(raw: bytes, path: Path) -> Users:
+    def damaged(why: str) -> UsersFileError:
+        return UsersFileError(f"{path} is damaged ({why}); it was left untouched: fix it or restore a copy")
+
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise damaged("not JSON") from None
+    if not isinstance(data, dict) or data.get("format") != "powerdeck-serve-users":
+        raise damaged("not a powerdeck users file")
+    people: dict[str, list[str]] = {}
+    for name, record in (data.get("people") or {}).items():
+        if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name) or not isinstance(record, dict):
+            raise damaged(f"bad person {name!r}")
+        keys = record.get("keys")
+        if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
+            raise damaged(f"bad keys for {name}")
+        people[name] = list(keys)
+    invites = []
+    for record in data.get("invites") or []:
+        try:
+            invites.append(Invite(
+                name=check_name(record["name"]),
+                code_hash=str(record["code_hash"]),
+                expires=datetime.fromisoformat(record["expires"]),
+                tries_left=int(record["tries_left"]),
+            ))
+        except (KeyError, TypeError, ValueError, PowerdeckError):
+            raise damaged("bad invite") from None
+    return Users(people, invites)
+
+
+def _encode(users: Users) -> bytes:
+    data = {
+        "format": "powerdeck-serve-users",
+        "version": 1,
+        "people": {name: {"keys": keys} for name, keys in sorted(users.people.items())},
+        "invites": [
+            {"name": i.name, "code_hash": i.code_hash, "expires": i.expires.isoformat(), "tries_left": i.tries_left}
+            for i in users.invites
+        ],
+    }
+    return (json.dumps(data, indent=2) + "\n").encode("utf-8")
+
+
+class UsersFile:
+    """The users file of one state folder; `current()` re-reads it only when it changed."""
+
+    def __init__(self, state: Path) -> None:
+        self.state = state
+        self.path = state / USERS_NAME
+        self._stamp: tuple[int, int, int] | None = None
+        self._users = Users()
+
+    def _read_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            info = os.lstat(self.path)
+        except FileNotFoundError:
+            return None
+        return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+    def current(self) -> Users:
+        """The file as it is now (a cheap stat when nothing changed). A missing file is nobody."""
+        stamp = self._read_stamp()
+        if stamp != self._stamp:
+            self._users = self._load()
+            self._stamp = stamp
+        return self._users
+
+    def _load(self) -> Users:
+        try:
+            descriptor = os.open(self.path, os.O_RDONLY | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            return Users()
+        except OSError as error:
+            raise UsersFileError(f"cannot read {self.path}: {error.strerror} (is it a symlink?)") from None
+        with os.fdopen(descriptor, "rb") as stream:
+            return _parse(stream.read(), self.path)
+
+    @contextlib.contextmanager
+    def changing(self) -> Iterator[Users]:
+        """Read, let the caller change, write back atomically: all under the lock."""
+        lock_path = self.state / LOCK_NAME
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            users = self._load()
+            yield users
+            self._write(users)
+        finally:
+            os.close(descriptor)
+
+    def _write(self, users: Users) -> None:
+        handle, temporary = tempfile.mkstemp(dir=self.state, prefix=".users.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(_encode(users))
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(temporary, 0o600)
+            os.replace(temporary, self.path)
+        except OSError as error:
+            raise UsersFileError(f"cannot write {self.path}: {error.strerror or error}") from None
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+    # -- the commands -----------------------------------------------------------------------
+
+    def add(self, name: str, key: str) -> None:
+        check_name(name)
+        with self.changing() as users:
+            owner = users.owner_of(key)
+            if owner is not None:
+                raise UsersFileError(f"that key already belongs to {owner}: one key is one person")
+            users.people.setdefault(name, []).append(key)
+
+    def remove(self, name: str) -> None:
+        with self.changing() as users:
+            known = users.people.pop(name, None) is not None
+            before = len(users.invites)
+            users.invites = [invite for invite in users.invites if invite.name != name]
+            if not known and before == len(users.invites):
+                raise UsersFileError(f"nobody called {name!r} is registered (see: powerdeck serve users list)")
+
+    def invite(self, name: str, now: datetime | None = None) -> tuple[str, datetime]:
+        check_name(name)
+        code = new_code()
+        expires = (now or datetime.now(timezone.utc)) + INVITE_LIFETIME
+        with self.changing() as users:
+            users.invites = [invite for invite in users.invites if invite.name != name]
+            users.invites.append(Invite(name, hash_code(code), expires, INVITE_TRIES))
+        return code, expires
+
+    def redeem(self, code: str, key: str) -> str | None:
+        """Bind `key` to the invite whose code this is (used up), or None (a wrong try is counted)."""
+        wanted = hash_code(code)
+        now = datetime.now(timezone.utc)
+        with self.changing() as users:
+            if users.owner_of(key) is not None:
+                return None
+            for invite in users.live_invites(now):
+                if hmac.compare_digest(invite.code_hash, wanted):
+                    users.invites.remove(invite)
+                    users.people.setdefault(invite.name, []).append(key)
+                    return invite.name
+            # No match: every live invite loses a try, so guessing cannot go on for ever.
+            users.invites = [
+                Invite(i.name, i.code_hash, i.expires, i.tries_left - 1) if i in users.live_invites(now) else i
+                for i in users.invites
+            ]
+            return None
