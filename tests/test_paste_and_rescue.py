@@ -81,3 +81,40 @@ async def test_text_refused_in_the_review_log_editor_is_offered_by_the_quit_dial
     (draft,) = saved["drafts"]
     assert draft["card"] == "2.1" and draft["outcome"] == "it went well"
     assert draft["action"] == "an action written before" and draft["entry_id"]
+
+
+def damage(data: Path) -> None:
+    garbage = data / "garbage"
+    garbage.write_bytes(b"not json at all")
+    os.replace(garbage, data / "log.json")
+
+
+@pytest.mark.slow
+def test_sighup_with_a_damaged_log_writes_the_rescue_file_and_the_next_start_names_it(tmp_path: Path) -> None:
+    data, home = tmp_path / "data", tmp_path / "home"
+    home.mkdir(mode=0o700)
+    env = base_env(HOME=str(home))
+    with PtyApp(powerdeck_command() + ["--data", str(data)], env) as app:
+        app.wait_for(FIRST, timeout=30)
+        app.send("e")
+        app.wait_for("Done", timeout=15)
+        damage(data)  # another program wrote garbage: every write is now refused
+        app.type("words for the rescue", gap=0.01)
+        app.wait_for("words for the rescue", timeout=15)
+        app.proc.send_signal(signal.SIGHUP)
+        assert app.wait_exit(timeout=15) == 128 + signal.SIGHUP
+    (rescue,) = home.glob("powerdeck-unsaved-*.json")
+    assert oct(rescue.stat().st_mode & 0o777) == "0o600"
+    assert [d["action"] for d in json.loads(rescue.read_text())["drafts"]] == ["words for the rescue"]
+    (data / "log.json").unlink()  # mended (say, restored): the next start can run
+    for _ in range(2):
+        with PtyApp(powerdeck_command() + ["--data", str(data)], env, cols=120, rows=30) as app:
+            app.wait_for(FIRST, timeout=30)
+            app.wait_quiet(0.5)
+            shown = app.text().replace("\n", "")
+            app.send("ctrl+q")
+            app.wait_exit(timeout=15)
+        if _ == 0:
+            assert "could not be saved" in shown
+        else:
+            assert "could not be saved" not in shown  # once

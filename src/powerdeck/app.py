@@ -28,7 +28,7 @@ from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
 from powerdeck.log_worker import LogWorker
 from powerdeck.options import AppOptions
-from powerdeck.rescue import write_rescue
+from powerdeck.rescue import take_notices, write_rescue
 from powerdeck.screens.deck_screen import DeckScreen
 from powerdeck.screens.help_screen import HelpScreen
 from powerdeck.screens.quit_dialog import QuitDialog
@@ -134,6 +134,8 @@ class PowerDeckApp(App[None]):
     def on_mount(self) -> None:
         if self._theme_warning:
             self.notify(self._theme_warning, severity="warning", markup=False)
+        for line in take_notices():  # a hang-up's rescue file, named once (launch.py)
+            self.notify(visible_line(line), title="Unsaved text", severity="warning", timeout=60, markup=False)
         self.push_screen(DeckScreen())
         self.call_after_refresh(self._check_size)
 

@@ -56,3 +56,45 @@ def write_rescue(folder: str | os.PathLike[str], drafts: Iterable[Draft]) -> Pat
             raise PowerdeckError(f"Could not write {path}: {exc.strerror or exc}; type another folder.") from exc
         return path
     raise PowerdeckError(f"Too many unsaved-text files in {directory} already; type another folder.")
+
+
+NOTICE_NAME = ".powerdeck-unsaved-notice"
+"""In the home folder: the rescue files a hang-up wrote (stderr was gone), one path a line, for the
+next start to name once. The home folder, because the data folder is what failed."""
+NOTICE_LIMIT = 64 * 1024
+
+
+def note_for_next_start(path: Path, home: Path | None = None) -> None:
+    """Add `path` to the notice the next start shows (private, appended, never through a symlink)."""
+    notice = (home or Path.home()) / NOTICE_NAME
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
+    fd = os.open(notice, flags, 0o600)
+    try:
+        os.write(fd, os.fsencode(str(path)) + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def take_notices(home: Path | None = None) -> list[str]:
+    """The lines for this start, once: "Text from your last session ... is in FILE" per rescue
+    file still there; the notice is removed. A notice that is not a small regular file of ours is
+    left alone and says nothing."""
+    from powerdeck.storage import SpecialFile, read_regular
+
+    notice = (home or Path.home()) / NOTICE_NAME
+    try:
+        raw = read_regular(notice, NOTICE_LIMIT)
+    except (SpecialFile, OSError, PowerdeckError):
+        return []
+    if raw is None:
+        return []
+    try:
+        os.unlink(notice)
+    except OSError:
+        return []  # could not remove it: saying it at every start would be worse than once here
+    paths = [line for line in raw.decode("utf-8", "replace").splitlines() if line.strip()]
+    return [
+        f"Text from your last session that could not be saved is in {p} (powerdeck import {p} brings it back)."
+        for p in paths if os.path.isfile(p)
+    ]
