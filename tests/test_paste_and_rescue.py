@@ -118,3 +118,26 @@ def test_sighup_with_a_damaged_log_writes_the_rescue_file_and_the_next_start_nam
             assert "could not be saved" in shown
         else:
             assert "could not be saved" not in shown  # once
+
+
+def test_a_rescue_file_imports_back_as_drafts_and_a_damaged_one_is_refused(tmp_path: Path) -> None:
+    from powerdeck.cli import main
+    from powerdeck.entry import Draft
+    from powerdeck.rescue import write_rescue
+
+    data = tmp_path / "data"
+    with Log.open(data) as log:
+        log.save_draft("3.1", "another draft already here", "", "")
+    rescued = [Draft("1.1", "typed \x1b[31m text", "", "", None, "2026-01-01T00:00:00+00:00"),
+               Draft("3.1", "rescued for 3.1", "", "", None, "")]
+    path = write_rescue(tmp_path, rescued)
+    assert main(["import", str(path), "--data", str(data)]) == 0
+    with Log.open(data) as log:
+        assert log.draft("1.1").action == "typed \x1b[31m text"  # exactly as typed
+        assert log.draft("3.1").action == "another draft already here"
+        assert [e.action for e in log.entries() if e.card == "3.1"] == ["rescued for 3.1"]
+    before = (data / "log.json").read_bytes()
+    damaged = tmp_path / "damaged.json"
+    damaged.write_text(json.dumps({"format": "powerdeck-unsaved-drafts", "version": 1, "drafts": [{"card": 5}]}))
+    assert main(["import", str(damaged), "--data", str(data)]) == 2
+    assert (data / "log.json").read_bytes() == before

@@ -98,3 +98,41 @@ def take_notices(home: Path | None = None) -> list[str]:
         f"Text from your last session that could not be saved is in {p} (powerdeck import {p} brings it back)."
         for p in paths if os.path.isfile(p)
     ]
+
+
+MAX_RESCUED = 10_000
+MAX_TEXT = 1_000_000
+
+
+def parse_rescue(text: str) -> list[Draft] | None:
+    """The drafts of a rescue file, or None when `text` is not one (an export, say). A damaged
+    rescue file is refused whole, in one line (`ValueError`), never half read."""
+    import json
+    import re
+
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != RESCUE_FORMAT:
+        return None
+    items = data.get("drafts")
+    if data.get("version") != 1 or not isinstance(items, list) or len(items) > MAX_RESCUED:
+        raise ValueError("a damaged unsaved-text file (no list of drafts, or an unknown version)")
+    card_re = re.compile(r"[0-9]{1,3}\.[^\s]{1,32}", re.ASCII)
+    id_re = re.compile(r"[A-Za-z0-9._:-]{1,64}", re.ASCII)
+    drafts: list[Draft] = []
+    for number, item in enumerate(items, start=1):
+        bad = f"draft {number} of the unsaved-text file is damaged"
+        if not isinstance(item, dict):
+            raise ValueError(bad)
+        card, entry_id, updated = item.get("card"), item.get("entry_id"), item.get("updated", "")
+        texts = [item.get(name, "") for name in ("action", "outcome", "learning")]
+        if not isinstance(card, str) or not card_re.fullmatch(card):
+            raise ValueError(f"{bad} (its card)")
+        if entry_id is not None and (not isinstance(entry_id, str) or not id_re.fullmatch(entry_id)):
+            raise ValueError(f"{bad} (its entry id)")
+        if not all(isinstance(t, str) and len(t) <= MAX_TEXT for t in texts) or not isinstance(updated, str):
+            raise ValueError(f"{bad} (its text)")
+        drafts.append(Draft(card, texts[0], texts[1], texts[2], entry_id, updated[:64]))
+    return drafts
