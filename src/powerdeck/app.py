@@ -28,13 +28,14 @@ from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
 from powerdeck.log_worker import LogWorker
 from powerdeck.options import AppOptions
-from powerdeck.rescue import write_rescue
+from powerdeck.rescue import take_notices, write_rescue
 from powerdeck.screens.deck_screen import DeckScreen
 from powerdeck.screens.help_screen import HelpScreen
 from powerdeck.screens.quit_dialog import QuitDialog
 from powerdeck.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
 from powerdeck.storage import LogDamagedError
 from powerdeck.text import visible, visible_line
+from powerdeck.typed_runs import insert_typed_run
 
 DEFAULT_THEME = "textual-dark"
 FIRST_PAINT_LIMIT = 1.0
@@ -72,6 +73,9 @@ class PowerDeckApp(App[None]):
         self._holding_first_paint = LayoutUpdate is not None
         self._first_paint_due = False
         self._theme_warning = ""
+        self.log_unsaved: dict[str, Draft] = {}
+        """Entry id -> changes made to it in the review log whose write was refused: offered by the
+        quit dialog with the cards' unwritten drafts, and tried again on quit (entry_pane.py)."""
         # The theme is set before the first frame: changing it after mount restyles and redraws
         # the whole screen, a second full frame over the link.
         theme = self.options.theme or self.store.read(lambda log: log.get_state("theme")) or DEFAULT_THEME
@@ -130,6 +134,8 @@ class PowerDeckApp(App[None]):
     def on_mount(self) -> None:
         if self._theme_warning:
             self.notify(self._theme_warning, severity="warning", markup=False)
+        for line in take_notices():  # a hang-up's rescue file, named once (launch.py)
+            self.notify(visible_line(line), title="Unsaved text", severity="warning", timeout=60, markup=False)
         self.push_screen(DeckScreen())
         self.call_after_refresh(self._check_size)
 
@@ -169,6 +175,12 @@ class PowerDeckApp(App[None]):
                 self.pop_screen()
             self._too_small = None
             self._hand_back_keys(held)
+
+    async def on_event(self, event: events.Event) -> None:
+        # A paste arriving as typed keys (no bracketed paste) goes in as one insert: typed_runs.
+        if isinstance(event, events.Key) and not event.is_forwarded and await insert_typed_run(self, event):
+            return
+        await super().on_event(event)
 
     def _hand_back_keys(self, keys: list[events.Key]) -> None:
         """Keys typed under the too-small message go to the field that was focused (else nowhere:
@@ -225,6 +237,20 @@ class PowerDeckApp(App[None]):
             keep = getattr(screen, "keep_drafts_now", None)
             if keep is not None:
                 problem = keep() or problem
+        return self._keep_log_unsaved() or problem
+
+    def _keep_log_unsaved(self) -> PowerdeckError | None:
+        """Try again the review log's refused changes whose pane is gone (the log screen was left)."""
+        from powerdeck.widgets.entry_pane import keep_job
+
+        problem: PowerdeckError | None = None
+        for entry_id, draft in list(self.log_unsaved.items()):
+            try:
+                self.store.write_now(keep_job(draft))
+            except PowerdeckError as error:
+                problem = error
+                continue
+            self.log_unsaved.pop(entry_id, None)
         return problem
 
     def unsaved_drafts(self) -> list[Draft]:
@@ -234,6 +260,7 @@ class PowerDeckApp(App[None]):
             keeper = getattr(screen, "draft_keeper", None)
             if keeper is not None:
                 drafts.extend(keeper.unwritten.values())
+        drafts.extend(self.log_unsaved.values())
         return drafts
 
     def save_unsaved_to(self, folder: str) -> Path:

@@ -22,7 +22,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from powerdeck.entry import EntryFilter
+from powerdeck.entry import Draft, EntryFilter
 from powerdeck.errors import PowerdeckError
 from powerdeck.export import (
     ImportFileError,
@@ -33,6 +33,7 @@ from powerdeck.export import (
     to_json,
     to_markdown,
 )
+from powerdeck.rescue import parse_rescue
 from powerdeck.text import visible_line
 
 FILE_MODE = 0o600
@@ -197,6 +198,33 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_rescued(args: argparse.Namespace, path: Path, drafts: list[Draft]) -> int:
+    """A rescue file (rescue.py) comes back as drafts: it was text being written, not saved, so it
+    reopens in the editor of its card, as it was left. A card that holds another draft by now
+    gets the rescued text as an open entry instead: neither text is dropped."""
+    from powerdeck import locations
+    from powerdeck.log import Log
+
+    as_drafts = as_entries = 0
+    with Log.open(locations.data_dir(getattr(args, "data", None))) as log:
+        for draft in drafts:
+            if draft.is_blank:
+                continue
+            existing = log.draft(draft.card)
+            entry_id = draft.entry_id if draft.entry_id and log.get(draft.entry_id) else None
+            if existing is None or existing.is_blank or (
+                (existing.action, existing.outcome, existing.learning) == (draft.action, draft.outcome, draft.learning)
+            ):
+                log.save_draft(draft.card, draft.action, draft.outcome, draft.learning, entry_id=entry_id)
+                as_drafts += 1
+            else:
+                log.add(draft.card, draft.action, draft.outcome, draft.learning)
+                as_entries += 1
+    note = f", {_plural(as_entries)} (their cards had another draft)" if as_entries else ""
+    print(f"Brought back {_plural(as_drafts, 'draft', 'drafts')}{note} from {visible_line(str(path))}")
+    return 0
+
+
 def run_import(args: argparse.Namespace) -> int:
     from powerdeck import locations
     from powerdeck.log import Log
@@ -217,6 +245,12 @@ def run_import(args: argparse.Namespace) -> int:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportFileError(f"cannot import {path}: not a JSON file (not UTF-8 text)") from None
+    try:
+        rescued = parse_rescue(text)
+    except ValueError as error:
+        raise ImportFileError(f"cannot import {path}: {error} (nothing was imported)") from None
+    if rescued is not None:
+        return import_rescued(args, path, rescued)
     try:
         entries = parse_json_export(text)
     except ImportFileError as error:

@@ -10,14 +10,17 @@ import signal
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
 from powerdeck import locations
 from powerdeck.deck import deck_path_from, load_deck
+from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
 from powerdeck.options import AppOptions
+from powerdeck.rescue import note_for_next_start, write_rescue
 
 
 def check_terminal() -> None:
@@ -97,6 +100,16 @@ def restore_terminal(attrs: list[Any] | None) -> None:
         pass  # the terminal is gone: nothing to restore
 
 
+def rescue_on_hang_up(drafts: list[Draft]) -> None:
+    """The log refused the drafts and the terminal is gone: write them to the home folder (as
+    SIGTERM does) and leave a notice that the next start shows once (rescue.take_notices)."""
+    try:
+        path = write_rescue(Path.home(), drafts)
+        note_for_next_start(path)
+    except (PowerdeckError, OSError):
+        pass  # nowhere left to write, and no one to tell: the process is ending either way
+
+
 def run_app(args: argparse.Namespace) -> int:
     check_terminal()
     ensure_utf8_output()
@@ -116,7 +129,8 @@ def run_app(args: argparse.Namespace) -> int:
     def hang_up(signum: int, frame: FrameType | None) -> None:
         # The SSH connection dropped: keep what was typed, then go (the terminal is gone).
         try:
-            app.keep_drafts_now()
+            if app.keep_drafts_now() is not None and app.unsaved_drafts():
+                rescue_on_hang_up(app.unsaved_drafts())
         finally:
             os._exit(128 + signum)
 

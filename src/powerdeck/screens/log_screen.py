@@ -306,10 +306,11 @@ class LogScreen(Screen[None]):
         self.refresh_list(keep=entry_id)
         self.set_status("")
 
-    def keep_drafts_now(self) -> None:
-        """On quit or hang-up (App.keep_drafts_now): keep unsaved changes, on this thread."""
+    def keep_drafts_now(self) -> PowerdeckError | None:
+        """On quit or hang-up (App.keep_drafts_now): keep unsaved changes, on this thread; say why not."""
         if self._pane is not None:
-            self._pane.keep_drafts_now()
+            return self._pane.keep_drafts_now()
+        return None
 
     def on_screen_suspend(self) -> None:
         # Popped without escape (a palette command such as "Go to card"): keep what was typed.

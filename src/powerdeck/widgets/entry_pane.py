@@ -23,7 +23,7 @@ from textual.containers import Container
 from textual.content import Content
 from textual.widgets import Static
 
-from powerdeck.entry import FIELDS, Entry, EntryFilter
+from powerdeck.entry import FIELDS, Draft, Entry, EntryFilter, now_iso
 from powerdeck.errors import PowerdeckError
 from powerdeck.key_bursts import settle_keys
 from powerdeck.log import Log
@@ -31,11 +31,30 @@ from powerdeck.messages import DraftKept
 from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_editor import EntryEditor
+from powerdeck.write_watch import watch_unexpected
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
 
 Unsaved = tuple[Entry, dict[str, str]]
+
+
+def keep_job(draft: Draft) -> Callable[[Log], None]:
+    """A write that keeps changes made to entry `draft.entry_id` in the review log: as the card's
+    draft, or, when the card already holds another draft, in the entry itself (saving beats
+    losing either text), or as a new entry when that one was deleted meanwhile."""
+    texts = {name: getattr(draft, name) for name in FIELDS}
+
+    def keep(log: Log) -> None:
+        existing = log.draft(draft.card)
+        if existing is None or existing.is_blank or existing.entry_id == draft.entry_id:
+            log.save_draft(draft.card, entry_id=draft.entry_id, **texts)
+        elif draft.entry_id is not None and log.get(draft.entry_id) is not None:
+            log.update(draft.entry_id, **texts)
+        else:
+            log.add(draft.card, **texts)
+
+    return keep
 
 
 class EntryHost(Protocol):
@@ -144,6 +163,9 @@ class EntryPane(Container):
 
         def saved(result: tuple[Entry, bool]) -> None:
             new, added = result
+            held = self.power_app.log_unsaved.get(entry.id)
+            if held is not None and {name: getattr(held, name) for name in FIELDS} == values:
+                del self.power_app.log_unsaved[entry.id]  # the refused text is in the log now
             if self.editing is not None and self.editing.id == entry.id:
                 self.editing = new
                 now = self.editor.values()
@@ -159,7 +181,8 @@ class EntryPane(Container):
             )
 
         self.host.set_status("Saving…")
-        self.power_app.store.write(save, on_done=saved, on_error=self._save_failed)
+        future = self.power_app.store.write(save, on_done=saved, on_error=self._save_failed)
+        watch_unexpected(future, self.power_app, self._save_failed)
 
     def _save_failed(self, error: PowerdeckError) -> None:
         self.host.set_status("Not saved: your text is still here. Fix the problem, then press ctrl+s again.")
@@ -206,30 +229,28 @@ class EntryPane(Container):
             return None
         return self.editing, self.editor.values()
 
-    @staticmethod
-    def _keep_job(entry: Entry, values: dict[str, str]) -> Callable[[Log], None]:
-        def keep(log: Log) -> None:
-            existing = log.draft(entry.card)
-            if existing is None or existing.is_blank or existing.entry_id == entry.id:
-                log.save_draft(entry.card, entry_id=entry.id, **values)
-            elif log.get(entry.id) is not None:
-                # The card already holds another draft: saving beats losing either text.
-                log.update(entry.id, **values)
-            else:
-                log.add(entry.card, **values)
+    def _as_draft(self, unsaved: Unsaved) -> Draft:
+        entry, values = unsaved
+        return Draft(card=entry.card, entry_id=entry.id, updated=now_iso(), **values)
 
-        return keep
+    def _refused(self, unsaved: Unsaved, error: PowerdeckError) -> PowerdeckError:
+        """The changes could not be written: the app holds them for the quit dialog (and retries)."""
+        self.power_app.log_unsaved[unsaved[0].id] = self._as_draft(unsaved)
+        return error
 
-    def keep_drafts_now(self) -> None:
-        """On quit or hang-up: keep unsaved changes, on this thread, after any queued writes."""
+    def keep_drafts_now(self) -> PowerdeckError | None:
+        """On quit or hang-up: keep unsaved changes, on this thread, after any queued writes; say
+        why not (the text is then in `app.log_unsaved`, which the quit dialog offers)."""
         unsaved = self._unsaved()
         if unsaved is None:
-            return
+            return None
         try:
-            self.power_app.store.write_now(self._keep_job(*unsaved))
-            self._kept = True
-        except PowerdeckError:
-            pass
+            self.power_app.store.write_now(keep_job(self._as_draft(unsaved)))
+        except PowerdeckError as error:
+            return self._refused(unsaved, error)
+        self._kept = True
+        self.power_app.log_unsaved.pop(unsaved[0].id, None)
+        return None
 
     def keep_unsaved(self) -> None:
         """The screen is being left without escape (a palette command such as "Go to card")."""
@@ -252,8 +273,14 @@ class EntryPane(Container):
         app = self.power_app
 
         def kept(_: None) -> None:
+            app.log_unsaved.pop(entry.id, None)
             for screen in app.screen_stack:
                 screen.post_message(DraftKept(entry.card))
 
-        app.store.write(self._keep_job(*unsaved), on_done=kept, on_error=app.report_error)
+        def refused(error: PowerdeckError) -> None:
+            self._refused(unsaved, error)
+            app.report_error(error)
+
+        future = app.store.write(keep_job(self._as_draft(unsaved)), on_done=kept, on_error=refused)
+        watch_unexpected(future, app, refused)
         app.notify(f"Unsaved changes to the entry for card {entry.card} were kept as its draft.", markup=False)
