@@ -60,8 +60,8 @@ async def insert_typed_run(app: App[object], first: events.Key) -> bool:
         active = bound.get(key.key)
         return active is not None and active.binding.priority
 
-    if acts(first):
-        return False
+    if acts(first) or area.screen is not app.screen or not area.has_focus:
+        return False  # checked before any key is taken from the queue: none can be lost
     pieces = [first_text]
     size = len(first_text)
     while size < RUN_LIMIT:
@@ -75,8 +75,6 @@ async def insert_typed_run(app: App[object], first: events.Key) -> bool:
         app._pending_message = None  # taken from the queue
         pieces.append(text)
         size += len(text)
-    if area.screen is not app.screen or not area.has_focus:
-        return False  # cannot happen between two awaits-free steps, but never insert blind
     app.app_focus = True
     if result := area._replace_via_keyboard("".join(pieces), *area.selection):
         area.move_cursor(result.end_location)
