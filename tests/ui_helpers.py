@@ -80,6 +80,13 @@ def card_on_screen(app: PowerDeckApp) -> str:
     return "\n".join(strip.text.rstrip() for strip in strips)
 
 
+def notes_text(app: PowerDeckApp) -> str:
+    """What the reading screen says beside or under the card (its draft, its entries), lower case."""
+    from powerdeck.widgets.card_notes import CardNotes
+
+    return deck_screen(app).query_one(CardNotes).text.lower()
+
+
 def status(app: PowerDeckApp) -> str:
     return str(deck_screen(app).query_one("#status", Static).render())
 

@@ -43,7 +43,8 @@ def render_notes(entries: list[Entry], draft: Draft | None, *, compact: bool) ->
     if not entries:
         parts.append(Content.from_markup("[dim]No entries yet for this card.[/]"))
     else:
-        parts.append(Content.from_markup("[b]Entries for this card ($count)[/]", count=str(len(entries))))
+        count = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}"
+        parts.append(Content.from_markup("[b]$count for this card[/]", count=count))
         for entry in entries[:SHOWN_ENTRIES]:
             mark = "○" if entry.is_open else "●"
             words = _first_line(entry.action) or "(no action written)"
