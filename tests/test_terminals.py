@@ -55,10 +55,10 @@ def start(data: Path, env: dict[str, str], *, cols: int = 80, rows: int = 24, ar
 
 
 def readable_and_working(app: PtyApp) -> bytes:
-    """The card title shows, `l` moves to the next card, ctrl+q leaves a clean terminal."""
+    """The card title shows, right moves to the next card, ctrl+q leaves a clean terminal."""
     try:
         app.wait_for(FIRST, timeout=20)
-        app.send("l")
+        app.send("right")
         app.wait_for(SECOND)
         app.send("ctrl+q")
         assert app.wait_exit(timeout=10) == 0
@@ -163,7 +163,7 @@ def test_a_small_terminal_says_what_size_it_needs_then_recovers(tmp_path: Path) 
                      timeout=20)
         app.resize(80, 24)
         app.wait_for(FIRST)
-        app.send("l")
+        app.send("right")
         app.wait_for(SECOND)
         app.send("ctrl+q")
         assert app.wait_exit(timeout=10) == 0
@@ -194,7 +194,7 @@ def test_escape_never_discards_text(name: str, tmp_path: Path) -> None:
     app = start(data, base_env())
     try:
         app.wait_for(FIRST, timeout=20)
-        app.send("e")
+        app.send("enter")
         app.type(text)
         app.wait_for("▌ " + text)
         app.send(ESCAPES[name])

@@ -44,7 +44,7 @@ STATUS_SECONDS = 5.0
 """A status line ("Draft kept for 9.2") clears after this long, or at the next move."""
 ROOMY = 120
 """From this width the sidebar shows every capability's title whole."""
-TYPING_HINT = "Typing does nothing while reading: press enter or e to write."
+TYPING_HINT = "Typing does nothing here: press enter or e to write."
 LETTERS = {
     "edit": "action_edit",
     "random_card": "action_random_card",
