@@ -10,9 +10,9 @@ once, the person is typing, not choosing, and nothing happens but a hint saying 
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widget import Widget
 
@@ -22,7 +22,7 @@ from textual.widget import Widget
 # would act out of order and letters meant for a field would be lost. Priority bindings act at
 # once, in order; check_action turns the reading keys off while the editor has focus, so there
 # they type text as usual.
-DECK_BINDINGS: list[Binding] = [
+DECK_BINDINGS: list[BindingType] = [
     Binding("up", "previous_capability", "Capability", id="previous-capability", key_display="↑↓", priority=True),
     Binding("down", "next_capability", "Next capability", id="next-capability", show=False, priority=True),
     Binding("left", "previous_card", "Card", id="previous-card", key_display="←→", priority=True),

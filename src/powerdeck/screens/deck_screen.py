@@ -7,10 +7,11 @@
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.screen import Screen
@@ -21,6 +22,7 @@ from powerdeck.deck import Card
 from powerdeck.entry import FIELDS, Entry, EntryFilter
 from powerdeck.key_bursts import focus_field, settle_keys
 from powerdeck.log import Log
+from powerdeck.log_watch import LogWatch
 from powerdeck.messages import DraftKept
 from powerdeck.screens.deck_drafts import DraftKeeper
 from powerdeck.screens.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
@@ -28,7 +30,6 @@ from powerdeck.widgets.card_notes import CardNotes
 from powerdeck.widgets.card_view import MORE, CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
-from powerdeck.log_watch import LogWatch
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -58,9 +59,9 @@ class DeckScreen(Screen[None]):
     """Pick a card, read it, write what you will do about it, beside it."""
 
     AUTO_FOCUS = ""  # nothing: letters are keys here until the user chooses to write
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]  # noqa: RUF012 (Textual declares it)
     # All priority bindings, so that a burst of keys acts in the order it was typed: see deck_keys.
-    BINDINGS = DECK_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = DECK_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
@@ -289,9 +290,7 @@ class DeckScreen(Screen[None]):
         if action in READING and self._editing():
             # Inside the editor these keys type text; keep the footer to the editor's keys.
             return False
-        if action in WRITING and not self._editing():
-            return False
-        return True
+        return not (action in WRITING and not self._editing())
 
     def _set_writing(self, writing: bool) -> None:
         """Switch between the two states: reading (card and notes) and writing (card and form)."""
@@ -384,7 +383,8 @@ class DeckScreen(Screen[None]):
         if event.entry_id is None:
             editor.load(dict.fromkeys(FIELDS, ""), entry_id=None)
         else:
-            entry = self.power_app.store.read(lambda log: log.get(event.entry_id))
+            entry_id = event.entry_id
+            entry = self.power_app.store.read(lambda log: log.get(entry_id))
             if entry is None:
                 self.set_status("That entry is no longer in the log.")
                 return
