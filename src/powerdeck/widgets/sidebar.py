@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from rich.cells import cell_len
 from textual import events, on
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
@@ -124,8 +125,38 @@ class CapabilitySidebar(OptionList, can_focus=False):
         """Show where the person is: this capability open, this card highlighted."""
         if (capability, card) == (self._current, self._card):
             return
+        old_card = self._card
         self._current, self._card = capability, card
+        if self._built is not None and self._built[2] == capability and self._move_mark(old_card, card):
+            self._built = (*self._built[:3], card, *self._built[4:])
+            return
         self._rebuild()
+
+    def _move_mark(self, old: str | None, new: str) -> bool:
+        """Within a capability, redraw only the two card rows whose mark moves.
+
+        Rebuilding the options (or moving the highlight the usual way) repaints the whole sidebar,
+        and every change of card crossed a slow link with it: twice the bytes of the card alone.
+        This reaches into OptionList's render cache and line map; if a Textual release moves them
+        it returns False and the sidebar is simply rebuilt.
+        """
+        rows = {row.card: index for index, row in enumerate(self._rows) if row.card is not None}
+        if old not in rows or new not in rows:
+            return False
+        width = self.scrollable_content_region.width
+        try:
+            lines = self._index_to_line
+            for card_id, here in ((old, False), (new, True)):
+                option = self.get_option_at_index(rows[card_id])
+                title = next(c.title for cap in self._capabilities for c in cap.cards if c.id == card_id)
+                option._set_prompt(self._card_label(card_id, title, width, here))
+            self._option_render_cache.clear()
+            self.set_reactive(OptionList.highlighted, rows[new])
+            top = int(self.scroll_offset.y)
+            self.refresh(*(Region(0, lines[rows[card_id]] - top, self.size.width, 1) for card_id in (old, new)))
+        except (AttributeError, KeyError):  # pragma: no cover - a Textual without them
+            return False
+        return True
 
     def select_capability(self, number: int) -> None:
         self.select_card(number, self._card or "")
