@@ -26,6 +26,7 @@ from powerdeck.log_watch import LogWatch
 from powerdeck.messages import DraftKept
 from powerdeck.screens.deck_drafts import DraftKeeper
 from powerdeck.screens.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
+from powerdeck.text import visible_line
 from powerdeck.widgets.card_notes import CardNotes
 from powerdeck.widgets.card_view import MORE, CardView
 from powerdeck.widgets.entry_editor import EntryEditor
@@ -130,6 +131,7 @@ class DeckScreen(Screen[None]):
     def set_status(self, text: str) -> None:
         """A message for a moment: it clears after STATUS_SECONDS or at the next move of card."""
         status = self.query_one("#status", Static)
+        text = visible_line(text)  # it may hold a date or an id read from the log file
         if str(status.content) != text:
             status.update(Content(text))
         if self._status_timer is not None:
@@ -297,6 +299,8 @@ class DeckScreen(Screen[None]):
         if writing != self._writing:
             self._writing = writing
             self.gate.reset()
+            if str(self.query_one("#status", Static).content) == TYPING_HINT:
+                self.set_status("")  # the hint has been followed
             self.query_one("#work").set_class(writing, "-editing")
             self.set_class(writing, "-writing")
             self.editor.display = writing
