@@ -13,6 +13,7 @@ import pytest
 from example_log import YOUTH_GROUP, example_app, example_log
 
 from powerdeck.app import PowerDeckApp
+from powerdeck.screens import deck_screen as deck_screen_module
 from powerdeck.entry import Entry
 
 EXAMPLES = [
@@ -52,8 +53,10 @@ def test_narrow_layout(snap_compare, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_writing_an_entry(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+def test_writing_an_entry(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]) -> None:
     """Writing: the card keeps its first lines, the field taking the typing is named."""
+    # No autosave while the keys are typed: on a busy machine it landed before the picture or not.
+    monkeypatch.setattr(deck_screen_module, "DRAFT_DELAY", 600.0)
     app = make(tmp_path, over_ssh=True)  # the cursor does not blink: the same picture every time
     assert snap_compare(app, terminal_size=size, press=WRITING)
 
@@ -66,6 +69,7 @@ def test_typing_while_reading_shows_the_hint(snap_compare, tmp_path: Path) -> No
 def test_no_color(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: str) -> None:
     """Without colour the state and the field taking the typing still read, in words and reverse."""
     monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(deck_screen_module, "DRAFT_DELAY", 600.0)
     app = make(tmp_path, over_ssh=True)
     assert snap_compare(app, terminal_size=(80, 24), press=WRITING if state == "writing" else [])
 
