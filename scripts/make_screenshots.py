@@ -49,7 +49,7 @@ async def nothing(pilot: Pilot[None]) -> None:
 
 
 async def writing(pilot: Pilot[None]) -> None:
-    await pilot.press("e")
+    await pilot.press("enter")
     for field, text in (("action", "Ask the GP practice to host a listening session"), ("outcome", "Booked for May")):
         area = pilot.app.screen.query_one(f"#field-{field}")
         area.insert(text)  # type: ignore[attr-defined]
@@ -86,6 +86,7 @@ async def main() -> int:
     await shoot("main-80x24", (80, 24), nothing)
     await shoot("main-120x40", (120, 40), nothing)
     await shoot("editor", (120, 40), writing)
+    await shoot("editor-80x24", (80, 24), writing)
     await shoot("help", (100, 40), help_screen)
     if importlib.util.find_spec("powerdeck.screens.log_screen") is not None:
         await shoot("review-log", (120, 40), review_log)

@@ -31,3 +31,20 @@ def deck() -> Deck:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     return tmp_path / "powerdeck-data"
+
+
+@pytest.fixture(autouse=True)
+def letters_act_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Command letters act at once in Pilot tests (Pilot sends keys faster than anyone types);
+    the tests of the typing gate itself put the real wait back with `real_letter_settle`."""
+    from powerdeck.screens import deck_keys
+
+    monkeypatch.setattr(deck_keys, "LETTER_SETTLE", 0.0)
+
+
+@pytest.fixture
+def real_letter_settle(monkeypatch: pytest.MonkeyPatch) -> float:
+    from powerdeck.screens import deck_keys
+
+    monkeypatch.setattr(deck_keys, "LETTER_SETTLE", 0.4)  # the value in deck_keys
+    return 0.4

@@ -27,6 +27,6 @@ async def test_the_poll_reports_a_damaged_log_and_the_app_keeps_running(deck: De
         assert app.is_running
         messages = [str(n.message) for n in app._notifications]
         assert any("cannot be opened" in message for message in messages)
-        await pilot.press("l")
+        await pilot.press("right")
         assert screen.card_id == "1.2"
     assert (data_dir / "log.json").read_bytes() == b"not json at all"

@@ -37,7 +37,7 @@ def frames(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
                     "screen": screen,
                     "kind": type(renderable).__name__,
                     "footer_keys": bool(footer) and bool(footer.first().children),
-                    "sidebar_options": sidebar(app).option_count if isinstance(screen, DeckScreen) else 0,
+                    "sidebar_options": len(sidebar(app).labels) if isinstance(screen, DeckScreen) else 0,
                     "covers": covered(renderable),
                 }
             )
@@ -79,7 +79,7 @@ async def test_a_card_change_paints_the_card_once(data_dir: Path, size: tuple[in
         await pilot.pause()
         await pilot.pause()
         frames.clear()
-        await pilot.press("l")
+        await pilot.press("right")
         await pilot.pause()
         await pilot.pause()
         await pilot.pause()

@@ -36,7 +36,7 @@ async def test_a_stored_entry_shows_as_typed_in_the_list_and_the_editor(data_dir
     seeded(data_dir, text)
     app = make_app(data_dir)
     async with app.run_test(size=size) as pilot:
-        await pilot.press("4", "l")
+        await pilot.press("4", "right")
         await pilot.pause()
         entries = deck_screen(app).editor.query_one("#card-entries", OptionList)
         label = str(entries.get_option_at_index(1).prompt)
@@ -64,7 +64,7 @@ async def test_typed_text_is_stored_and_reloaded_exactly(data_dir: Path, name: s
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("e")
         field(app, "action").insert(text)  # as a paste would put it
-        await pilot.press("escape", "l", "h")
+        await pilot.press("escape", "right", "left")
         await settle(app, pilot)
         assert field(app, "action").text == text
         await pilot.press("e", "ctrl+s")
@@ -89,7 +89,7 @@ async def test_a_long_entry_takes_one_line_in_the_entries_list(data_dir: Path, n
     seeded(data_dir, CASES[name])
     app = make_app(data_dir)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("4", "l")
+        await pilot.press("4", "right", "enter")
         await pilot.pause()
         entries = deck_screen(app).editor.query_one("#card-entries", OptionList)
         assert entries.option_count == 2

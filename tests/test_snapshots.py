@@ -13,6 +13,7 @@ import pytest
 from example_log import YOUTH_GROUP, example_app, example_log
 
 from powerdeck.app import PowerDeckApp
+from powerdeck.screens import deck_screen as deck_screen_module
 from powerdeck.entry import Entry
 
 EXAMPLES = [
@@ -33,8 +34,13 @@ def make(tmp_path: Path, *, entries: bool = True, card: str = "4.2", over_ssh: b
     return example_app(log, over_ssh=over_ssh)
 
 
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+SIZES = [(80, 24), (120, 40), (60, 18)]
+WRITING = ["enter", *"Ask", "space", *"the", "space", *"GP", "tab", *"Not", "space", *"yet"]
+
+
+@pytest.mark.parametrize("size", SIZES)
 def test_main_screen(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    """Reading: the card, its notes (draft, entries, the way in), the sidebar with the suit's cards."""
     assert snap_compare(make(tmp_path), terminal_size=size)
 
 
@@ -46,11 +52,26 @@ def test_narrow_layout(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(make(tmp_path), terminal_size=(64, 24))
 
 
-def test_writing_an_entry(snap_compare, tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_writing_an_entry(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: tuple[int, int]) -> None:
+    """Writing: the card keeps its first lines, the field taking the typing is named."""
+    # No autosave while the keys are typed: on a busy machine it landed before the picture or not.
+    monkeypatch.setattr(deck_screen_module, "DRAFT_DELAY", 600.0)
     app = make(tmp_path, over_ssh=True)  # the cursor does not blink: the same picture every time
-    assert snap_compare(
-        app, terminal_size=(120, 40), press=["e", *"Ask", "space", *"the", "space", *"GP", "tab", *"Not", "space", *"yet"]
-    )
+    assert snap_compare(app, terminal_size=size, press=WRITING)
+
+
+def test_typing_while_reading_shows_the_hint(snap_compare, tmp_path: Path) -> None:
+    assert snap_compare(make(tmp_path), terminal_size=(80, 24), press=[*"Talk", "space", *"to"])
+
+
+@pytest.mark.parametrize("state", ["reading", "writing"])
+def test_no_color(snap_compare, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, state: str) -> None:
+    """Without colour the state and the field taking the typing still read, in words and reverse."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setattr(deck_screen_module, "DRAFT_DELAY", 600.0)
+    app = make(tmp_path, over_ssh=True)
+    assert snap_compare(app, terminal_size=(80, 24), press=WRITING if state == "writing" else [])
 
 
 def test_help_screen(snap_compare, tmp_path: Path) -> None:

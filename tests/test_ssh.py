@@ -90,7 +90,7 @@ def leave_editor(app: PtyApp) -> None:
 
 
 def write_entry(app: PtyApp, text: str) -> None:
-    app.send("e")
+    app.send("enter")
     app.type(text)
     app.wait_for(text)
     app.send("ctrl+s")
@@ -107,7 +107,7 @@ def test_a_user_session_over_ssh_saves_an_entry_and_restores_the_terminal(sshd: 
         # Navigate: capability 4, then the next card.
         app.send("4")
         app.wait_for("4.1 ")
-        app.send("l")
+        app.send("right")
         app.wait_for("4.2 ")
         write_entry(app, "Walked the ward with a carer")
         leave_editor(app)
@@ -160,9 +160,9 @@ def test_a_dropped_connection_keeps_the_typed_text_as_a_draft(sshd: SshServer, t
         leave_editor(first)
         first.send("3")
         first.wait_for("3.1 ")
-        first.send("l")
+        first.send("right")
         first.wait_for("3.2 ")
-        first.send("e")
+        first.send("enter")
         text = "Typed just before the link dropped"
         first.type(text, gap=0.01)
         first.wait_for(text)
@@ -190,7 +190,9 @@ def test_a_dropped_connection_keeps_the_typed_text_as_a_draft(sshd: SshServer, t
         second.wait_for(lambda s: "1.1 " in s and text not in s)
         second.send("3")
         second.wait_for("3.1 ")
-        second.send("l")
+        second.send("right")
+        second.wait_for(lambda s: "3.2 " in s and "draft kept" in s)
+        second.send("enter")  # reading shows that a draft is kept; writing shows its text
         screen = second.wait_for(lambda s: "3.2 " in s and text in s)
         assert "▌ " + text in screen, "the text is back in the Action field"
         second.send("ctrl+q")
@@ -209,8 +211,8 @@ def test_two_sessions_of_one_user_lose_nothing_and_see_each_other(sshd: SshServe
         for app in (one, two):
             app.send("2")
             app.wait_for("2.1 ")
-        one.send("e")
-        two.send("e")
+        one.send("enter")
+        two.send("enter")
         one.type("Session one: shadowed a link worker")
         two.type("Session two: met the tenants' forum")
         one.wait_for("Session one: shadowed")
@@ -225,11 +227,11 @@ def test_two_sessions_of_one_user_lose_nothing_and_see_each_other(sshd: SshServe
                          and "Session two: met the" in s, timeout=10)
         # A third entry from session one reaches session two too.
         leave_editor(one)
-        one.send("l")
+        one.send("right")
         one.wait_for("2.2 ")
         write_entry(one, "Session one again, card 2.2")
         leave_editor(two)
-        two.send("l")
+        two.send("right")
         two.wait_for(lambda s: "2.2 " in s and "Session one again, card 2.2" in s, timeout=10)
         for app in (one, two):
             app.send("ctrl+q")

@@ -17,7 +17,9 @@ async def test_the_reopened_cards_capability_is_highlighted_from_the_start(data_
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert deck_screen(app).card_id == "4.2"
-        assert sidebar(app).highlighted == 3
+        assert sidebar(app).current_capability == 4
+        highlighted = sidebar(app).highlighted
+        assert highlighted is not None and sidebar(app).get_option_at_index(highlighted).id == "card-4.2"
 
 
 async def test_layout_class_is_right_in_the_first_frame(data_dir: Path) -> None:

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from powerdeck.log import Log
-from ui_helpers import card_text, deck_screen, make_app, sidebar
+from ui_helpers import notes_text, card_text, deck_screen, make_app, sidebar
 
 
 async def test_an_entry_read_in_by_our_own_save_still_shows(data_dir: Path) -> None:
@@ -21,7 +21,7 @@ async def test_an_entry_read_in_by_our_own_save_still_shows(data_dir: Path) -> N
         await asyncio.to_thread(app.store.write_now, lambda log: log.set_state("probe", 1))
         deck_screen(app)._poll_log()
         await pilot.pause()
-        assert "1 log entry" in card_text(app)
+        assert "1 entry" in notes_text(app)
         assert "written in the other session" in str(deck_screen(app).editor.query_one("#card-entries").get_option_at_index(1).prompt)
 
 
@@ -37,4 +37,4 @@ async def test_an_idle_poll_draws_nothing(data_dir: Path) -> None:
         screen.refresh_from_log = lambda: refreshed.append(1)  # type: ignore[method-assign]
         screen._poll_log()
         assert refreshed == []
-        assert sidebar(app).highlighted == 0
+        assert sidebar(app).current_capability == 1

@@ -76,8 +76,15 @@ def card_text(app: PowerDeckApp) -> str:
 def card_on_screen(app: PowerDeckApp) -> str:
     """The lines the card view draws now (what the terminal shows of the card)."""
     view = card_view(app)
-    strips = view.render_lines(Region(0, 0, *view.size))
+    strips = view.render_lines(Region(0, 0, *view.outer_size))
     return "\n".join(strip.text.rstrip() for strip in strips)
+
+
+def notes_text(app: PowerDeckApp) -> str:
+    """What the reading screen says beside or under the card (its draft, its entries), lower case."""
+    from powerdeck.widgets.card_notes import CardNotes
+
+    return deck_screen(app).query_one(CardNotes).text.lower()
 
 
 def status(app: PowerDeckApp) -> str:

@@ -223,10 +223,16 @@ class PowerDeckApp(App[None]):
         self.notify(visible_line(problem_line(error)), title="Not saved", severity="error", timeout=15, markup=False)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        # Only powerdeck's own commands and the theme. Textual's others do not belong here:
+        # "Keys" squashes the layout and does not close on escape, "Screenshot" writes files on
+        # the server when served over SSH, "Maximize" and "Quit as soon as possible" surprise.
+        # The review log and the cards come from DeckCommands (commands.py).
+        for command in super().get_system_commands(screen):
+            if command.title == "Theme":
+                yield command
         yield SystemCommand("Help", "Keys, how to use the cards, about the deck", self.action_help)
-        yield SystemCommand("Review log", "Browse, filter and edit your entries", self.action_open_log)
         yield SystemCommand("Review overview", "Entries per capability as a chart; cards not used yet", self.action_open_overview)
+        yield SystemCommand("Quit", "Quit (drafts are kept) · ctrl+q", self.action_quit)
 
     def keep_drafts_now(self) -> PowerdeckError | None:
         """Write whatever is in an editor as a draft, on this thread (quitting, hanging up).

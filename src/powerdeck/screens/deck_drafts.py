@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from powerdeck.screens.deck_screen import DeckScreen
 
 
+def _same_text(one: Draft, other: Draft) -> bool:
+    return (one.action, one.outcome, one.learning, one.entry_id) == (other.action, other.outcome, other.learning, other.entry_id)
+
+
 class DraftKeeper:
     """Every card's draft, in memory and on disk, for one deck screen."""
 
@@ -92,8 +96,9 @@ class DraftKeeper:
         store = screen.power_app.store
         if editor.is_dirty:
             draft = Draft(card=card_id, entry_id=editor.entry_id, updated=now_iso(), **editor.values())
-            if self.drafts.get(card_id) == draft:
-                return
+            kept = self.drafts.get(card_id)
+            if kept is not None and _same_text(kept, draft):
+                return  # already on disk as it is (only the time would differ): no write
             self.drafts[card_id] = draft
             self.unwritten[card_id] = draft
             future = store.write(

@@ -7,11 +7,13 @@
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Container, Horizontal
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
@@ -23,10 +25,11 @@ from powerdeck.key_bursts import focus_field, settle_keys
 from powerdeck.log import Log
 from powerdeck.log_watch import LogWatch
 from powerdeck.messages import DraftKept
-from powerdeck.text import visible_line
 from powerdeck.screens.deck_drafts import DraftKeeper
-from powerdeck.screens.deck_keys import DECK_BINDINGS, NAVIGATION
-from powerdeck.widgets.card_view import CardView
+from powerdeck.screens.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
+from powerdeck.text import visible_line
+from powerdeck.widgets.card_notes import CardNotes
+from powerdeck.widgets.card_view import MORE, CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
 
@@ -40,22 +43,37 @@ STATE_DELAY = 3.0
 POLL_SECONDS = 2.0
 """How often to look whether another session changed the log (a stat call; draws nothing)."""
 LAST_CARD = "last_card"
+STATUS_SECONDS = 5.0
+"""A status line ("Draft kept for 9.2") clears after this long, or at the next move."""
+ROOMY = 120
+"""From this width the sidebar shows every capability's title whole."""
+TYPING_HINT = "Typing does nothing here: press enter or e to write."
+LETTERS = {
+    "edit": "action_edit",
+    "random_card": "action_random_card",
+    "open_log": "action_open_log",
+    "help": "action_help",
+    "scroll_card_down": "action_scroll_card_down",
+}
 
 
 class DeckScreen(Screen[None]):
     """Pick a card, read it, write what you will do about it, beside it."""
 
     AUTO_FOCUS = ""  # nothing: letters are keys here until the user chooses to write
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]  # noqa: RUF012 (Textual declares it)
     # All priority bindings, so that a burst of keys acts in the order it was typed: see deck_keys.
-    BINDINGS = DECK_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = DECK_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
         self.card_id = ""
         self.draft_keeper = DraftKeeper(self, delay=DRAFT_DELAY)
         self._state_timer: Timer | None = None
+        self._status_timer: Timer | None = None
         self._reported_problem = ""
+        self._writing = False
+        self.gate = TypingGate(self, self._typing_while_reading)
 
     @property
     def power_app(self) -> PowerDeckApp:
@@ -70,12 +88,20 @@ class DeckScreen(Screen[None]):
             self.set_class(False, name)
         for name in self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS):
             self.set_class(True, name)
+        self.set_class(width >= ROOMY, "-roomy")
+        sidebar = CapabilitySidebar(deck.capabilities, id="sidebar")
+        sidebar.wrap = width >= ROOMY
         with Horizontal(id="deck-main"):
-            yield CapabilitySidebar(deck.capabilities, id="sidebar")
+            yield sidebar
             with Container(id="work"):
-                yield CardView(id="card-view")
-                yield EntryEditor(cursor_blink=not self.power_app.options.over_ssh, id="editor")
-        yield Static("", id="status", markup=False)
+                yield CardView(id="card-view", one_line_heading=True)
+                yield CardNotes(id="card-notes")
+                editor = EntryEditor(cursor_blink=not self.power_app.options.over_ssh, id="editor")
+                editor.display = False  # reading first: the form shows only when writing
+                yield editor
+        with Horizontal(id="status-bar"):
+            yield Static(self._mode_text(), id="mode", markup=False)
+            yield Static("", id="status", markup=False)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -102,17 +128,57 @@ class DeckScreen(Screen[None]):
     def editor(self) -> EntryEditor:
         return self.query_one(EntryEditor)
 
+    @property
+    def writing(self) -> bool:
+        return self._writing
+
     def set_status(self, text: str) -> None:
-        self.query_one("#status", Static).update(text)
+        """A message for a moment: it clears after STATUS_SECONDS or at the next move of card."""
+        status = self.query_one("#status", Static)
+        text = visible_line(text)  # it may hold a date or an id read from the log file
+        if str(status.content) != text:
+            status.update(Content(text))
+        if self._status_timer is not None:
+            self._status_timer.stop()
+            self._status_timer = None
+        if text:
+            self._status_timer = self.set_timer(STATUS_SECONDS, lambda: self.set_status(""))
+
+    def _mode_text(self) -> Content:
+        """The state, always in view and in words: reading or writing, which card, which field."""
+        card = self.card_id
+        if not self._writing:
+            return Content.from_markup("[b reverse] READING [/] $card", card=f"card {card}" if card else "")
+        name = self.editor.active_field if self.is_mounted else None
+        where = f"WRITING: {name.capitalize()}" if name else "WRITING"
+        return Content.from_markup("[b reverse] $where [/] card $card", where=where, card=card)
+
+    def _show_mode(self) -> None:
+        mode = self.query_one("#mode", Static)
+        text = self._mode_text()
+        if mode.content != text:
+            mode.update(text)
+
+    def _typing_while_reading(self) -> None:
+        self.set_status(TYPING_HINT)
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys no binding took reach the screen only while nothing has focus: reading. A printable
+        # one is someone typing a sentence: tell them how to write, and keep letters inert a while.
+        if not self._writing and event.is_printable:
+            event.stop()
+            self.gate.typed()
 
     def _show(self, card: Card, *, direction: int) -> None:
         """Move to a card: keep the old card's text as a draft, then load the new card's."""
         if self.card_id and card.id != self.card_id:
             self.keep_draft()
         self.card_id = card.id
-        self.query_one(CapabilitySidebar).select_capability(card.capability)
+        self.query_one(CapabilitySidebar).select_card(card.capability, card.id)
         self.draft_keeper.load_editor()
         self.refresh_card(direction=direction)
+        self.set_status("")
+        self._show_mode()
         self.refresh_counts()
         if self._state_timer is not None:
             self._state_timer.stop()
@@ -122,12 +188,12 @@ class DeckScreen(Screen[None]):
         deck = self.power_app.deck
         card = self.card
         entries = self._card_entries()
-        self.query_one(CardView).show(
-            card,
-            deck.capability(card.capability),
-            direction=direction,
-            entries=len(entries),
-            has_draft=self.draft_keeper.is_kept(card.id),
+        self.query_one(CardView).show(card, deck.capability(card.capability), direction=direction)
+        self.query_one(CardNotes).show(
+            entries,
+            self.draft_keeper.drafts.get(card.id),
+            kept=self.draft_keeper.is_kept(card.id),
+            compact=not self.has_class("-wide"),
         )
         self.editor.set_entries(entries)
 
@@ -153,10 +219,27 @@ class DeckScreen(Screen[None]):
         self._show(card, direction=direction)
 
     def action_previous_card(self) -> None:
+        self.gate.flush()
         self._go(self.power_app.deck.step(self.card_id, -1), -1)
 
     def action_next_card(self) -> None:
+        self.gate.flush()
         self._go(self.power_app.deck.step(self.card_id, 1), 1)
+
+    def action_letter(self, name: str) -> None:
+        """A command letter or digit while reading: it acts unless it turns out to be typing."""
+        if name.startswith("capability_"):
+            number = int(name.removeprefix("capability_"))
+            self.gate.command(name, lambda: self.action_capability(number))
+            return
+        action = getattr(self, LETTERS[name])
+        self.gate.command(name, action)
+
+    def action_help(self) -> None:
+        self.power_app.action_help()
+
+    def action_scroll_card_down(self) -> None:
+        self.action_scroll_card(1)
 
     def action_capability(self, number: int) -> None:
         deck = self.power_app.deck
@@ -172,9 +255,11 @@ class DeckScreen(Screen[None]):
         self._go(deck.capability(numbers[index]).cards[0], delta)
 
     def action_previous_capability(self) -> None:
+        self.gate.flush()
         self._step_capability(-1)
 
     def action_next_capability(self) -> None:
+        self.gate.flush()
         self._step_capability(1)
 
     def action_random_card(self) -> None:
@@ -190,11 +275,17 @@ class DeckScreen(Screen[None]):
         self._go(self.power_app.deck.card(card_id))
 
     def action_scroll_card(self, pages: int) -> None:
+        self.gate.flush()
         view = self.query_one(CardView)
         if pages > 0:
             view.scroll_page_down(animate=False)
         else:
             view.scroll_page_up(animate=False)
+
+    def action_scroll_card_lines(self, direction: int) -> None:
+        """While writing: scroll the card beside or above the field, without leaving the field."""
+        view = self.query_one(CardView)
+        view.scroll_relative(y=direction * max(1, view.scrollable_content_region.height - 1), animate=False)
 
     def action_open_log(self) -> None:
         self.keep_draft()
@@ -207,28 +298,55 @@ class DeckScreen(Screen[None]):
         return focused is not None and self.editor in focused.ancestors_with_self
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in NAVIGATION and self._editing():
+        if action in READING and self._editing():
             # Inside the editor these keys type text; keep the footer to the editor's keys.
             return False
-        if action == "leave_editor" and not self._editing():
-            return False
-        return True
+        return not (action in WRITING and not self._editing())
+
+    def _set_writing(self, writing: bool) -> None:
+        """Switch between the two states: reading (card and notes) and writing (card and form)."""
+        if writing != self._writing:
+            self._writing = writing
+            self.gate.reset()
+            if str(self.query_one("#status", Static).content) == TYPING_HINT:
+                self.set_status("")  # the hint has been followed
+            self.query_one("#work").set_class(writing, "-editing")
+            self.set_class(writing, "-writing")
+            self.editor.display = writing
+            self.query_one(CardNotes).display = not writing
+            view = self.query_one(CardView)
+            view.more_label = " ↓ more: ctrl+↓ or f3 " if writing else MORE
+            view.refresh()
+        self._show_mode()
+        self.refresh_bindings()
 
     def on_descendant_focus(self, event: object) -> None:
-        self.query_one("#work").set_class(self._editing(), "-editing")
-        self.refresh_bindings()
+        self._set_writing(self._editing())
+        self.call_after_refresh(self._show_mode)  # the editor marks its field after this
 
     def on_descendant_blur(self, event: object) -> None:
         self.call_after_refresh(self._after_blur)
 
     def _after_blur(self) -> None:
-        self.query_one("#work").set_class(self._editing(), "-editing")
-        self.refresh_bindings()
+        self._set_writing(self._editing())
 
     def action_edit(self) -> None:
+        self.gate.reset()
+        self._set_writing(True)  # shown first: a hidden field cannot take focus
         # Screen.set_focus acts at once; Widget.focus() waits its turn in the queue, so the
-        # letters typed right after "e" (a burst over SSH) would be taken as keys, not text.
+        # letters typed right after enter (a burst over SSH) would be taken as keys, not text.
         self.set_focus(self.editor.field("action"))
+
+    @on(CardNotes.WriteRequested)
+    def _notes_clicked(self) -> None:
+        self.action_edit()
+
+    @on(CapabilitySidebar.Chosen)
+    async def _sidebar_clicked(self, message: CapabilitySidebar.Chosen) -> None:
+        if self._editing():
+            await self.action_leave_editor()  # the text stays with its card as a draft
+        deck = self.power_app.deck
+        self._go(deck.card(message.card) if message.card else deck.capability(message.capability).cards[0])
 
     def action_focus_field(self, step: int) -> None:
         focus_field(self, step)  # at once, not queued (see BINDINGS and key_bursts)
@@ -245,6 +363,14 @@ class DeckScreen(Screen[None]):
         self.set_focus(None)
 
     def on_resize(self, event: events.Resize) -> None:
+        roomy = event.size.width >= ROOMY
+        self.set_class(roomy, "-roomy")
+        sidebar = self.query_one(CapabilitySidebar)
+        if sidebar.wrap != roomy:
+            sidebar.wrap = roomy
+            sidebar.call_after_refresh(sidebar.refresh_labels)
+        if self.card_id:
+            self.call_after_refresh(self.refresh_card)  # the notes are one line or a panel
         # Under 80 columns the palette hint would push Quit and Help off the footer (help lists ctrl+p).
         footer = self.query_one(Footer)
         wide = event.size.width >= 80
@@ -254,6 +380,7 @@ class DeckScreen(Screen[None]):
 
     def on_screen_suspend(self) -> None:
         # Help, the palette, the log or the too-small message covers the deck: keep the text now.
+        self.gate.reset()
         self.keep_draft()
 
     @on(EntryEditor.Changed)
@@ -269,7 +396,8 @@ class DeckScreen(Screen[None]):
         if event.entry_id is None:
             editor.load(dict.fromkeys(FIELDS, ""), entry_id=None)
         else:
-            entry = self.power_app.store.read(lambda log: log.get(event.entry_id))
+            entry_id = event.entry_id
+            entry = self.power_app.store.read(lambda log: log.get(entry_id))
             if entry is None:
                 self.set_status("That entry is no longer in the log.")
                 return

@@ -19,6 +19,7 @@ from textual.widgets.selection_list import Selection
 
 from powerdeck.deck import Deck
 from powerdeck.screens.dialog_style import dialog_css, plain_list_css
+from powerdeck.text import visible_line
 from powerdeck.widgets.sidebar import shorten
 
 ANY_CARD = ""
@@ -87,7 +88,9 @@ class CapabilityPicker(ModalScreen["frozenset[int] | None"]):
 class CardPicker(ModalScreen["str | None"]):
     """One card (or any card); enter picks."""
 
-    DEFAULT_CSS = dialog_css("CardPicker") + plain_list_css("CardPicker", "OptionList", max_height=16)
+    DEFAULT_CSS = dialog_css("CardPicker") + plain_list_css("CardPicker", "OptionList", max_height=16) + """
+    CardPicker OptionList { text-wrap: nowrap; text-overflow: ellipsis; }
+    """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="card-cancel", priority=True),
     ]
@@ -98,15 +101,34 @@ class CardPicker(ModalScreen["str | None"]):
         self._current = current
         self._counts = counts
 
+    def card_label(self, card_id: str, title: str, width: int) -> str:
+        """One line per card: id, title cut to fit, and its count at the right edge."""
+        count = self._counts.get(card_id, 0)
+        room = max(8, width - 5 - 1 - 1 - 5)
+        return f"{card_id:<5} {shorten(visible_line(title), room):<{room}} {count:>5}"
+
     def compose(self) -> ComposeResult:
         options = [Option("Any card", id="any")]
         for card in self._deck.cards:
-            count = self._counts.get(card.id, 0)
-            options.append(Option(f"{card.id:<5} {shorten(card.title, 58):<58} {count:>5}", id=f"card-{card.id}"))
+            options.append(Option(self.card_label(card.id, card.title, 58 + 12), id=f"card-{card.id}"))
         with Vertical():
             yield Label("Show entries of one card", classes="dialog-title")
             yield OptionList(*options, id="card-choices", markup=False)
             yield Static("up/down chooses · enter picks · escape cancels", classes="dialog-hint", markup=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit_labels)
+
+    def _fit_labels(self) -> None:
+        """Labels as wide as the list really is (less its scrollbar), so no count wraps."""
+        options = self.query_one(OptionList)
+        width = options.scrollable_content_region.width - options.styles.scrollbar_size_vertical
+        if width <= 0:
+            return
+        for index, card in enumerate(self._deck.cards, start=1):
+            label = self.card_label(card.id, card.title, width)
+            if str(options.get_option_at_index(index).prompt) != label:
+                options.replace_option_prompt_at_index(index, label)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

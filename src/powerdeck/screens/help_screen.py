@@ -7,7 +7,8 @@ deck), so nothing in it is ever read as markup.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -27,11 +28,31 @@ KeyRows = list[tuple[str, str]]
 
 DECK_PAIRS: KeyRows = [
     ("1 … 9, 0", "Jump to capability 1 … 10"),
-    ("up / down, k / j", "Previous / next capability"),
-    ("left / right, h / l", "Previous / next card (crossing into the next capability)"),
-    ("tab / shift+tab", "Next / previous field in the editor"),
-    ("pagedown, space / pageup", "Scroll a long card"),
+    ("up / down", "Previous / next capability"),
+    ("left / right", "Previous / next card (crossing into the next capability)"),
+    ("enter / e", "Start writing about this card (a click on the notes beside it works too)"),
+    ("tab / shift+tab", "Next / previous field while writing (the field taking your typing is named at the bottom)"),
+    ("ctrl+up / ctrl+down, f2 / f3", "Scroll the card while writing, without leaving the field"),
+    ("pagedown, space / pageup", "Scroll a long card while reading"),
     ("ctrl+p", "Command palette: go to a card by id or title, random card, review log, export, theme"),
+]
+READING_NOTE = (
+    "Reading and writing are two states, named at the bottom left. While reading, only the keys "
+    "listed here act, and a letter waits a moment to see whether you are typing: a sentence typed "
+    "while reading does nothing but remind you to press enter to write. h, j, k and l no longer "
+    "move: sentences are full of them; use the arrow keys."
+)
+EDITING_PAIRS: KeyRows = [
+    ("ctrl+z", "Undo"),
+    ("ctrl+y", "Redo"),
+    ("f7", "Select all the text of the field"),
+    ("f6", "Select the line"),
+    ("ctrl+a / home", "Start of the line (home may not arrive over SSH; ctrl+a does)"),
+    ("ctrl+e / end", "End of the line (end may not arrive over SSH; ctrl+e does)"),
+    ("ctrl+left / ctrl+right", "A word left / right"),
+    ("ctrl+w", "Delete the word before the cursor"),
+    ("ctrl+u / ctrl+k", "Delete to the start / end of the line"),
+    ("ctrl+x / ctrl+c / ctrl+v", "Cut / copy / paste (within powerdeck; your terminal's paste works too)"),
 ]
 LOG_PAIRS: KeyRows = [
     ("up / down, k / j", "Move through the entries"),
@@ -102,10 +123,12 @@ class HelpScreen(Screen[None]):
         self.sections = {
             "Cards and writing": key_rows([*DeckScreen.BINDINGS, *app.BINDINGS], DECK_PAIRS),
             "The review log (L)": key_rows(LogScreen.BINDINGS, LOG_PAIRS),
+            "Editing text in a field": EDITING_PAIRS,
         }
         with VerticalScroll(id="help-scroll"):
             yield Static(Content(f"{deck.title}: help"), classes="help-heading")
             yield Static("Press escape or q to go back.", classes="help-paragraph", markup=False)
+            yield Static(READING_NOTE, classes="help-paragraph", markup=False)
             for heading, rows in self.sections.items():
                 yield Static(Content(heading), classes="help-heading")
                 yield Static(key_table(rows), classes="help-table")

@@ -13,6 +13,8 @@ scrollable height changes, and a change of card is one paint.
 
 from __future__ import annotations
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import var
@@ -28,6 +30,8 @@ try:  # How Textual fades a widget with `opacity`; without it the fade is skippe
 except ImportError:  # pragma: no cover - a Textual without it
     _apply_opacity = None
 
+MORE = " ↓ more: pagedown "
+"""Drawn over the last line while the card continues below (the key is the reading one)."""
 SLIDE_CELLS = 6
 """How far a new card starts from its place: a short slide costs few repaints over SSH."""
 SLIDE_SECONDS = 0.22
@@ -85,12 +89,15 @@ class CardView(ScrollView, can_focus=False):
     fade: var[float] = var(1.0, init=False)
     """Opacity of the card's text; animated to 1 at animation level "full"."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None, one_line_heading: bool = False) -> None:
         super().__init__(id=id, classes=classes)
+        self.one_line_heading = one_line_heading
         self._content = Content("")
         self._card_id: str | None = None
         self._strips: list[Strip] = []
         self._strips_key: tuple[object, ...] | None = None
+        self.more_label = MORE
+        """Said over the last line while the card continues (the screen names the key of the moment)."""
 
     @property
     def card_id(self) -> str | None:
@@ -156,7 +163,15 @@ class CardView(ScrollView, can_focus=False):
     def _wrapped(self, width: int) -> list[Strip]:
         key = (width, self.text_selection, self.visual_style, self.app.theme)
         if key != self._strips_key:
-            self._strips = Visual.to_strips(self, self._content, width, None, self.visual_style, pad=True)
+            content = self._content
+            heading: list[Strip] = []
+            if self.one_line_heading:
+                # The capability's name on one line, cut: the sidebar names it too, and its second
+                # and third lines would push the card's own words off a small screen.
+                first, *rest = content.split("\n", allow_blank=True)
+                heading = Visual.to_strips(self, first.truncate(width, ellipsis=True), width, None, self.visual_style, pad=True)
+                content = Content("\n").join(rest)
+            self._strips = heading + Visual.to_strips(self, content, width, None, self.visual_style, pad=True)
             self._strips_key = key
         return self._strips
 
@@ -182,6 +197,11 @@ class CardView(ScrollView, can_focus=False):
             strip = Strip.join([Strip.blank(shift, style), strip.crop(0, width - shift)])
         elif shift < 0:
             strip = Strip.join([strip.crop(-shift, width), Strip.blank(-shift, style)])
+        if y == self.scrollable_content_region.height - 1 and self.scroll_offset.y < self.max_scroll_y:
+            # The card goes on below: say so in words (a scrollbar alone is easy to miss, and
+            # without colour it may not show at all).
+            more = Strip([Segment(self.more_label, style + Style(reverse=True, bold=True))])
+            strip = Strip.join([strip.crop(0, max(0, width - more.cell_length)), more])
         fade = _fade_step(self.fade)
         if fade < 1.0 and _apply_opacity is not None:
             background = self.visual_style.background

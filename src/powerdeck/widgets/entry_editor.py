@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -39,6 +40,14 @@ def entry_option_label(entry: Entry) -> str:
     # line would otherwise wrap into a wall of text and push the other entries out of view.
     first = entry.first_line()[:LABEL_CHARS] or "(no action written)"
     return f"{entry.created[:10]} {mark} {first}"
+
+
+def field_label(name: str, *, active: bool) -> Content:
+    """A field's label; the one taking the typing says so in words (it must show without colour)."""
+    label, hint = FIELD_LABELS[name]
+    if active:
+        return Content.from_markup("[b reverse] ▶ $label · $hint [/] [b]◀ typing here[/]", label=label, hint=hint)
+    return Content.from_markup("   $label [dim]· $hint[/]", label=label, hint=hint)
 
 
 def _set_label(label: Label, text: str) -> None:
@@ -72,8 +81,7 @@ class EntryEditor(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Label("New entry", id="editor-title")
         for name in FIELDS:
-            label, hint = FIELD_LABELS[name]
-            yield Label(f"{label} [dim]· {hint}[/]", classes="field-label")
+            yield Label(field_label(name, active=False), classes="field-label", id=f"label-{name}")
             area = LeanTextArea(id=f"field-{name}", soft_wrap=True, tab_behavior="focus", compact=True)
             # A blinking cursor writes to the terminal forever (about 330 bytes a second over SSH).
             area.cursor_blink = self._cursor_blink
@@ -82,6 +90,32 @@ class EntryEditor(VerticalScroll, can_focus=False):
         if self._show_entries:
             yield Label("Entries for this card", id="entries-title")
             yield OptionList(id="card-entries", markup=False)
+
+    @property
+    def active_field(self) -> str | None:
+        """The name of the field that takes the typing, if one has focus."""
+        focused = self.screen.focused if self.is_attached else None
+        for name in FIELDS:
+            if focused is self.field(name):
+                return name
+        return None
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._mark_active()
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self.call_after_refresh(self._mark_active)
+
+    def _mark_active(self) -> None:
+        if not self.is_attached:
+            return
+        active = self.active_field
+        for name in FIELDS:
+            label = self.query_one(f"#label-{name}", Label)
+            on = name == active
+            if label.has_class("-active") != on:
+                label.set_class(on, "-active")
+                label.update(field_label(name, active=on))
 
     def field(self, name: str) -> TextArea:
         return self.query_one(f"#field-{name}", TextArea)

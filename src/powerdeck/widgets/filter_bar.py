@@ -36,8 +36,14 @@ def describe_filter(entry_filter: EntryFilter) -> list[str]:
     return parts
 
 
+SEARCH_CELLS = 24
+"""A long search is cut in the bar (the whole search is in the search field)."""
+
+
 def filter_line(entry_filter: EntryFilter) -> Content:
-    """Each filter with its key: dim while unset, its value in bold once set."""
+    """The filters that are on first, each with its key and value in bold, then "x clear", then
+    the keys of the filters that are off, dim: at 80 columns what is on and the way to clear it
+    always show (the bar wraps to a second line rather than cut them off)."""
     f = entry_filter
     if f.since and f.until:
         period = f"{f.since} to {f.until}"
@@ -47,22 +53,27 @@ def filter_line(entry_filter: EntryFilter) -> Content:
         period = f"to {f.until}"
     else:
         period = ""
+    search = one_line(f.text)
+    if len(search) > SEARCH_CELLS:
+        search = search[: SEARCH_CELLS - 1] + "…"
     items = [
         ("c", "capability", ", ".join(str(n) for n in sorted(f.capabilities))),
         ("a", "card", f.card or ""),
-        ("/", "search", f"“{one_line(f.text)}”" if f.text else ""),
+        ("/", "search", f"“{search}”" if f.text else ""),
         ("o", "open only", "✓" if f.open_only else ""),
         ("p", "dates", period),
     ]
     parts: list[str | tuple[str, str]] = []
-    for key, label, value in items:
+    on = [item for item in items if item[2]]
+    off = [item for item in items if not item[2]]
+    for key, label, value in on:
         if parts:
             parts.append("  ")
-        parts.append((key, "bold $accent"))
-        if value:
-            parts += [(f" {label} ", ""), (value, "bold")]
-        else:
-            parts.append((f" {label}", "$text-muted"))
-    if not f.is_empty:
+        parts += [(key, "bold $accent"), (f" {label} ", ""), (value, "bold")]
+    if on:
         parts += ["  ", ("x", "bold $accent"), (" clear", "$text-muted")]
+    for key, label, _ in off:
+        if parts:
+            parts.append("  ")
+        parts += [(key, "bold $accent"), (f" {label}", "$text-muted")]
     return Content.assemble(*parts)
