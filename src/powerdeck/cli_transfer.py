@@ -28,6 +28,7 @@ from powerdeck.export import (
     ImportFileError,
     default_export_path,
     parse_json_export,
+    parse_json_worksheets,
     period_label,
     to_csv,
     to_json,
@@ -82,11 +83,11 @@ def build_filter(args: argparse.Namespace, deck) -> EntryFilter:
     )
 
 
-def render(fmt: str, entries, deck, entry_filter: EntryFilter) -> str:
+def render(fmt: str, entries, deck, entry_filter: EntryFilter, worksheets=()) -> str:
     if fmt == "csv":
         return to_csv(entries, deck)
     if fmt == "json":
-        return to_json(entries)
+        return to_json(entries, worksheets=worksheets)
     label = period_label(entry_filter.since, entry_filter.until)
     if entry_filter.open_only:
         label += " (open entries only)"
@@ -170,7 +171,8 @@ def run_export(args: argparse.Namespace) -> int:
         )
     with Log(log_file) as log:
         entries = log.entries(entry_filter)
-    text = render(fmt, entries, deck, entry_filter)
+        worksheets = log.worksheets().values() if entry_filter.is_empty else ()
+    text = render(fmt, entries, deck, entry_filter, worksheets)
 
     output = getattr(args, "output", None)
     if output == "-":
@@ -210,6 +212,7 @@ def run_import(args: argparse.Namespace) -> int:
         raise ImportFileError(f"cannot import {path}: not a JSON file (not UTF-8 text)") from None
     try:
         entries = parse_json_export(text)
+        worksheets = parse_json_worksheets(text)
     except ImportFileError as error:
         raise ImportFileError(f"cannot import {path}: {error}") from None
 
@@ -229,6 +232,9 @@ def run_import(args: argparse.Namespace) -> int:
 
     with Log.open(locations.data_dir(getattr(args, "data", None))) as log:
         added = log.import_entries(entries)
+        sheets = log.import_worksheets(worksheets)
     present = len(entries) - len(added)
     print(f"Added {_plural(len(added))} ({present} already present) from {path}")
+    if worksheets:
+        print(f"Added {len(sheets)} of {len(worksheets)} worksheets (a card's own worksheet is kept)")
     return 0
