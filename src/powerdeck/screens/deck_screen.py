@@ -27,6 +27,7 @@ from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
 from powerdeck.log_watch import LogWatch
+from powerdeck.widgets.worksheet_peek import WORKBOOK_ACTIONS, WORKBOOK_BINDINGS, WorksheetPeek, open_workbook, refresh_peek
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -46,7 +47,7 @@ class DeckScreen(Screen[None]):
     AUTO_FOCUS = ""  # nothing: letters are keys here until the user chooses to write
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]
     # All priority bindings, so that a burst of keys acts in the order it was typed: see deck_keys.
-    BINDINGS = DECK_BINDINGS
+    BINDINGS = DECK_BINDINGS + WORKBOOK_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,6 +73,7 @@ class DeckScreen(Screen[None]):
             yield CapabilitySidebar(deck.capabilities, id="sidebar")
             with Container(id="work"):
                 yield CardView(id="card-view")
+                yield WorksheetPeek(id="worksheet-peek")
                 yield EntryEditor(cursor_blink=not self.power_app.options.over_ssh, id="editor")
         yield Static("", id="status", markup=False)
         yield Footer(compact=True)
@@ -125,6 +127,7 @@ class DeckScreen(Screen[None]):
             has_draft=card.id in self.draft_keeper.drafts,
         )
         self.editor.set_entries(entries)
+        refresh_peek(self, card)
 
     def _card_entries(self) -> list[Entry]:
         card_filter = EntryFilter(card=self.card_id)
@@ -191,6 +194,9 @@ class DeckScreen(Screen[None]):
         else:
             view.scroll_page_up(animate=False)
 
+    def action_workbook(self) -> None:
+        open_workbook(self, self.card)
+
     def action_open_log(self) -> None:
         self.keep_draft()
         self.power_app.action_open_log()
@@ -202,7 +208,7 @@ class DeckScreen(Screen[None]):
         return focused is not None and self.editor in focused.ancestors_with_self
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in NAVIGATION and self._editing():
+        if action in NAVIGATION | WORKBOOK_ACTIONS and self._editing():
             # Inside the editor these keys type text; keep the footer to the editor's keys.
             return False
         if action == "leave_editor" and not self._editing():

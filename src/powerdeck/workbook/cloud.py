@@ -45,7 +45,7 @@ def tier_of(phrase: Phrase, least: int, most: int, small: bool) -> int:
     if small:
         return 1
     if most == least:
-        return 2
+        return 2 if least == 1 else TIERS  # above the small voices, all equally large
     return 2 + round((TIERS - 2) * (phrase.count - least) / (most - least))
 
 
