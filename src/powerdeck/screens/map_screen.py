@@ -55,7 +55,8 @@ class MapScreen(WorksheetScreen):
                 yield Static("", id="map-missing", markup=False)
                 yield Static("", id="map-breadth", markup=False)
                 yield Static("", id="map-nudge", markup=False)
-                yield Input(self.sheet.draft, placeholder="Name: initials or a role", id="map-name")
+                yield Input(self.sheet.draft, placeholder="Name: initials or a role", id="map-name",
+                            select_on_focus=False)
         yield Static("", id="ws-status", markup=False)
         yield Footer(compact=True)
 
@@ -157,6 +158,7 @@ class MapScreen(WorksheetScreen):
         self.editing = person.id
         box = self._name_box()
         box.value = person.name
+        box.cursor_position = len(person.name)
         self.set_focus(box)
 
     def action_move(self, step: int) -> None:

@@ -80,7 +80,9 @@ class VoicesScreen(WorksheetScreen):
         # Tab goes between the text and the patterns; page keys scroll the cloud from either.
         self.query_one("#voices-cloud-box").can_focus = False
         self._redraw()
-        self.set_focus(self.query_one("#voices-input", TextArea))
+        area = self.query_one("#voices-input", TextArea)
+        area.move_cursor(area.document.end)  # the next voice goes after the last
+        self.set_focus(area)
 
     def current(self) -> Worksheet:
         return self.sheet

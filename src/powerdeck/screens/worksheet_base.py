@@ -55,8 +55,14 @@ class WorksheetScreen(Screen[None]):
             return
         self._kept = sheet
         self.power_app.store.write(lambda log: log.save_worksheet(sheet),
-                                   on_done=lambda _: self.set_status("Kept"),
-                                   on_error=self._failed)
+                                   on_done=self._kept_on_disk, on_error=self._failed)
+
+    def _kept_on_disk(self, _: Worksheet) -> None:
+        from powerdeck.widgets.worksheet_peek import refresh_all_peeks
+
+        if self.is_mounted:
+            self.set_status("Kept")
+        refresh_all_peeks(self.power_app)
 
     def _failed(self, error: PowerdeckError) -> None:
         self._kept = Worksheet("", "")  # not on disk: try again next time

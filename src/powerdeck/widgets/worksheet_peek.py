@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 WORKBOOK_BINDINGS = [
     Binding("w", "workbook", "Workbook", id="workbook",
-            tooltip="Open this card's worksheet, or the ones it looks back to", priority=True),
+            tooltip="Open this card's worksheet, or the ones it looks back to", show=False, priority=True),
 ]
 WORKBOOK_ACTIONS = {"workbook"}
 """Letters that type text instead while the editor has focus."""
@@ -74,7 +74,10 @@ class WorksheetPeek(Static):
     def __init__(self, **kwargs: object) -> None:
         super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
 
+    card: Card | None = None
+
     def show_for(self, card: Card, deck: Deck, sheets: dict[str, Worksheet]) -> None:
+        self.card = card
         text = peek_text(card, deck, sheets)
         self.display = bool(text)
         self.update(Text(visible_line(text)))
@@ -88,6 +91,15 @@ def refresh_peek(screen: Screen[object], card: Card) -> None:
         sheets = {}
     for peek in screen.query(WorksheetPeek):
         peek.show_for(card, app.deck, sheets)
+
+
+def refresh_all_peeks(app: PowerDeckApp) -> None:
+    """A worksheet was written: every peek on the stack shows it (its screen may have resumed
+    before the write landed)."""
+    for screen in app.screen_stack:
+        for peek in screen.query(WorksheetPeek):
+            if peek.card is not None:
+                refresh_peek(screen, peek.card)
 
 
 def worksheet_screen(card: Card, *, breadth: bool = False) -> Screen[None] | None:
