@@ -16,6 +16,7 @@ from powerdeck.deck import Card
 from powerdeck.screens.worksheet_base import WorksheetScreen
 from powerdeck.text import visible_line
 from powerdeck.widgets.lean_text_area import LeanTextArea
+from powerdeck.workbook.model import Worksheet
 from powerdeck.workbook.notes import list_items, word_count
 
 HINTS = {
@@ -49,6 +50,12 @@ class NotesScreen(WorksheetScreen):
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#notes-text", TextArea))
         self._count()
+
+    def current(self) -> Worksheet:
+        # The field itself, not the last Changed message: a hang-up can come before it is handled.
+        if not self.is_mounted:
+            return self.sheet
+        return self.sheet.with_changes(text=self.query_one("#notes-text", TextArea).text)
 
     def _count(self) -> None:
         text = self.sheet.text

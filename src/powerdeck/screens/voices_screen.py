@@ -85,7 +85,10 @@ class VoicesScreen(WorksheetScreen):
         self.set_focus(area)
 
     def current(self) -> Worksheet:
-        return self.sheet
+        # The field itself, not the last Changed message: a hang-up can come before it is handled.
+        if not self.is_mounted:
+            return self.sheet
+        return self.sheet.with_changes(text=self.query_one("#voices-input", TextArea).text)
 
     @on(TextArea.Changed, "#voices-input")
     def _typed(self, event: TextArea.Changed) -> None:
