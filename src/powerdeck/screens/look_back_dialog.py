@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -21,7 +23,7 @@ class LookBackDialog(ModalScreen[str | None]):
     LookBackDialog > Vertical { width: 60; max-width: 100%; height: auto; border: round $primary; background: $surface; padding: 0 1; }
     LookBackDialog OptionList { height: auto; max-height: 8; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="look-back-cancel", tooltip="Close without opening", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="look-back-cancel", tooltip="Close without opening", priority=True)]
 
     def __init__(self, cards: list[Card]) -> None:
         super().__init__()

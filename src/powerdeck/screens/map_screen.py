@@ -7,10 +7,12 @@ typed in the name box is kept with the map as a draft, so a dropped connection k
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -26,7 +28,7 @@ LIST_ACTIONS = {"add", "rename", "move", "cycle", "toggle_missing", "delete", "u
 
 class MapScreen(WorksheetScreen):
     CSS_PATH = "map_screen.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="map-back", tooltip="Back to the list, then to the card (kept as you go)", priority=True),
         Binding("a", "add", "Add", id="map-add", tooltip="Add a person or group", priority=True),
         Binding("e,enter", "rename", "Rename", id="map-rename", tooltip="Change the name", priority=True),
@@ -115,9 +117,8 @@ class MapScreen(WorksheetScreen):
         return self.query_one("#map-name", Input)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in LIST_ACTIONS and self.focused is self._name_box():
-            return False  # typing a name: these letters are text
-        return True
+        # Typing a name: these letters are text.
+        return not (action in LIST_ACTIONS and self.focused is self._name_box())
 
     def current(self) -> Worksheet:
         return self.sheet.with_changes(draft=self._name_box().value if self.is_mounted else self.sheet.draft)

@@ -6,10 +6,12 @@ typed, and escape goes back to the card.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static, TextArea
 
 from powerdeck.deck import Card
@@ -33,7 +35,7 @@ class NotesScreen(WorksheetScreen):
     NotesScreen #notes-text { height: 1fr; }
     NotesScreen #ws-status { height: 1; padding: 0 1; color: $text-muted; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="notes-back", tooltip="Back to the card (kept as you type)", priority=True),
     ]
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -29,8 +30,8 @@ from powerdeck.widgets.cloud_view import CloudView
 from powerdeck.widgets.lean_text_area import LeanTextArea
 from powerdeck.workbook.cloud_svg import to_svg
 from powerdeck.workbook.files import free_path, write_new_private
-from powerdeck.workbook.voices import Phrase, small_voices, weights
 from powerdeck.workbook.model import Worksheet
+from powerdeck.workbook.voices import Phrase, small_voices, weights
 
 HINT = "One a line, in their words. Add | and a role for who said it: safer streets | young carer"
 # Letter keys act only in the patterns list; in the text box they type (check_action).
@@ -44,7 +45,7 @@ def action_text(large: str, small: str) -> str:
 
 class VoicesScreen(WorksheetScreen):
     CSS_PATH = "voices_screen.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="voices-back", tooltip="Back to the card (kept as you type)", priority=True),
         Binding("f2", "toggle_apart", "Small voices apart", id="voices-apart", tooltip="Show the small voices apart from the cloud", priority=True),
         Binding("f3", "export_svg", "SVG", id="voices-svg", tooltip="Save the cloud as an SVG picture in your home folder", priority=True),
@@ -116,9 +117,7 @@ class VoicesScreen(WorksheetScreen):
             Text(visible_line(f"{total} said, {len(self.phrases)} different · {picks}")))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in PATTERN_ACTIONS and self.focused is not self.query_one("#voices-patterns"):
-            return False
-        return True
+        return not (action in PATTERN_ACTIONS and self.focused is not self.query_one("#voices-patterns"))
 
     def _highlighted(self) -> Phrase | None:
         index = self.query_one("#voices-patterns", OptionList).highlighted

@@ -39,7 +39,7 @@ def to_svg(phrases: list[Phrase], title: str = "") -> str:
     height = y + 30
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
             f'viewBox="0 0 {width} {height}" font-family="sans-serif">')
-    parts = [head, f'  <rect width="100%" height="100%" fill="#ffffff"/>']
+    parts = [head, '  <rect width="100%" height="100%" fill="#ffffff"/>']
     if title:
         parts.append(f'  <text x="20" y="30" font-size="18" fill="#333333" aria-label={quoteattr(visible_line(title))}>'
                      f"{escape(visible_line(title))}</text>")

@@ -37,7 +37,7 @@ class Person:
             raise TypeError("a person should be an object")
         unknown = set(raw) - {"id", "name", "ring", "quality", "sector", "missing"}
         if unknown:
-            raise ValueError(f"unknown field {sorted(unknown)[0]!r}")
+            raise ValueError(f"unknown field {min(unknown)!r}")
         person = cls(
             id=_text(raw, "id"), name=_text(raw, "name"), ring=_choice(raw, "ring", RINGS),
             quality=_choice(raw, "quality", QUALITIES), sector=_choice(raw, "sector", SECTORS),
@@ -79,7 +79,7 @@ class Worksheet:
             raise TypeError("a worksheet should be an object")
         unknown = set(raw) - {"card", "kind", "text", "people", "draft", "updated"}
         if unknown:
-            raise ValueError(f"unknown field {sorted(unknown)[0]!r}")
+            raise ValueError(f"unknown field {min(unknown)!r}")
         people = raw.get("people", [])
         if not isinstance(people, list):
             raise TypeError('"people" should be a list')

@@ -67,8 +67,9 @@ def cycle(people: tuple[Person, ...], person_id: str, field: str) -> tuple[Perso
     choices = {"quality": QUALITIES, "sector": SECTORS}[field]
 
     def cycled(person: Person) -> Person:
-        value = getattr(person, field)
-        return replace(person, **{field: choices[(choices.index(value) + 1) % len(choices)]})
+        value: str = getattr(person, field)
+        changes: dict[str, object] = {field: choices[(choices.index(value) + 1) % len(choices)]}
+        return replace(person, **changes)  # type: ignore[arg-type]
     return tuple(cycled(p) if p.id == person_id else p for p in people)
 
 
