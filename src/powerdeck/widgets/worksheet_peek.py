@@ -73,14 +73,19 @@ class WorksheetPeek(Static):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
+        self._shown = ""
+        self.display = False
 
     card: Card | None = None
 
     def show_for(self, card: Card, deck: Deck, sheets: dict[str, Worksheet]) -> None:
         self.card = card
         text = peek_text(card, deck, sheets)
-        self.display = bool(text)
-        self.update(Text(visible_line(text)))
+        if self.display != bool(text):
+            self.display = bool(text)
+        if text != self._shown:
+            self._shown = text
+            self.update(Text(visible_line(text)))
 
 
 def refresh_peek(screen: Screen[object], card: Card) -> None:
