@@ -85,7 +85,7 @@ DAMAGED = {
     "truncated": b'{"meta":{"1":{"schema_version":1}},"entries":{"1":{"id":"ab',
     "list": b'[{"id": "x"}]',
     "wrong_version": b'{"meta":{"1":{"schema_version":"one"}},"entries":{}}',
-    "newer_version": b'{"meta":{"1":{"schema_version":2}},"entries":{}}',
+    "newer_version": b'{"meta":{"1":{"schema_version":3}},"entries":{}}',
     "no_version": b'{"entries":{"1":{"id":"x"}}}',
     "deep_nesting": b"[" * 100_000,
     "table_not_dict": b'{"meta":{"1":{"schema_version":1}},"entries":[1,2]}',

@@ -28,6 +28,7 @@ from powerdeck.export import (
     ImportFileError,
     default_export_path,
     parse_json_export,
+    parse_json_worksheets,
     period_label,
     to_csv,
     to_json,
@@ -85,11 +86,11 @@ def build_filter(args: argparse.Namespace, deck) -> EntryFilter:
     )
 
 
-def render(fmt: str, entries, deck, entry_filter: EntryFilter) -> str:
+def render(fmt: str, entries, deck, entry_filter: EntryFilter, worksheets=()) -> str:
     if fmt == "csv":
         return to_csv(entries, deck)
     if fmt == "json":
-        return to_json(entries)
+        return to_json(entries, worksheets=worksheets)
     label = period_label(entry_filter.since, entry_filter.until)
     if entry_filter.open_only:
         label += " (open entries only)"
@@ -173,7 +174,8 @@ def run_export(args: argparse.Namespace) -> int:
         )
     with Log(log_file) as log:
         entries = log.entries(entry_filter)
-    text = render(fmt, entries, deck, entry_filter)
+        worksheets = log.worksheets().values() if entry_filter.is_empty else ()
+    text = render(fmt, entries, deck, entry_filter, worksheets)
 
     output = getattr(args, "output", None)
     if output == "-":
@@ -253,6 +255,7 @@ def run_import(args: argparse.Namespace) -> int:
         return import_rescued(args, path, rescued)
     try:
         entries = parse_json_export(text)
+        worksheets = parse_json_worksheets(text)
     except ImportFileError as error:
         raise ImportFileError(f"cannot import {path}: {error}") from None
 
@@ -275,7 +278,10 @@ def run_import(args: argparse.Namespace) -> int:
 
     with Log.open(locations.data_dir(getattr(args, "data", None))) as log:
         added = log.import_entries(entries)
+        sheets = log.import_worksheets(worksheets)
     present = len(entries) - len(added)
     note = f"; {foreign} for cards not in this deck, kept and shown as such" if foreign else ""
     print(f"Added {_plural(len(added))} ({present} already present{note}) from {visible_line(str(path))}")
+    if worksheets:
+        print(f"Added {len(sheets)} of {len(worksheets)} worksheets (a card's own worksheet is kept)")
     return 0

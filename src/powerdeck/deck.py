@@ -21,12 +21,14 @@ from typing import Any
 import yaml
 
 from powerdeck.errors import PowerdeckError
+from powerdeck.workbook.model import KINDS as WORKSHEET_KINDS
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 FORMAT = 1
 ENV_VAR = "POWERDECK_DECK"
 _HELP = "see docs/deck-format.md"
+_CARD_FIELDS = ("id", "title", "paragraphs", "worksheet", "looks_back")
 _TOP_FIELDS = ("format", "title", "author", "guidance", "credit", "capabilities")
 MAX_DECK_BYTES = 2 * 1024 * 1024
 """The packaged deck is about 40 KB; a file fifty times that is not a deck."""
@@ -52,6 +54,10 @@ class Card:
     title: str
     paragraphs: tuple[str, ...]
     capability: int
+    worksheet: str | None = None
+    """What the card asks the person to make in the app (voices, map, notes, list, memo)."""
+    looks_back: tuple[str, ...] = ()
+    """Cards whose worksheets this card goes back to (2.3 looks back to 1.2 and 1.3)."""
 
 
 @dataclass(frozen=True)
@@ -248,6 +254,7 @@ class _Checker:
 
     def __init__(self, name: str, source_text: str) -> None:
         self.name, self.source_text = name, source_text
+        self._looks_back: list[tuple[list[Any], str, str]] = []
 
     def fail(self, path: list[Any], message: str) -> None:
         line = self._line(path)
@@ -338,6 +345,7 @@ class _Checker:
         listed = self.items(top, "capabilities", [], "the deck")
         capabilities = tuple(self.capability(value, ["capabilities", i], i, numbers, ids)
                              for i, value in enumerate(listed))
+        self.check_looks_back(ids)
         return Deck(title, author, guidance, credit, capabilities, source)
 
     def capability(self, value: Any, path: list, index: int, numbers: set, ids: set) -> Capability:
@@ -361,7 +369,7 @@ class _Checker:
 
     def card(self, value: Any, path: list, number: int, index: int, ids: set) -> Card:
         where = f"card {index + 1} of capability {number}"
-        mapping = self.fields(value, path, where, ("id", "title", "paragraphs"))
+        mapping = self.fields(value, path, where, _CARD_FIELDS)
         card_id = mapping.get("id")
         if isinstance(card_id, (int, float)) and not isinstance(card_id, bool):
             self.fail(path + ["id"], f"{where}: id {card_id} was read as a number; "
@@ -376,4 +384,38 @@ class _Checker:
         ids.add(card_id)
         where = f'card "{card_id}"'
         return Card(card_id, self.text(mapping, "title", path, where),
-                    self.paragraphs(mapping, path, where), number)
+                    self.paragraphs(mapping, path, where), number,
+                    *self.workbook_fields(mapping, path, where, card_id))
+
+    # -- the workbook's fields (docs/deck-format.md, "Worksheets") ---------------------------
+
+    def workbook_fields(self, mapping: dict, path: list, where: str,
+                        card_id: str) -> tuple[str | None, tuple[str, ...]]:
+        worksheet = mapping.get("worksheet")
+        if "worksheet" in mapping and worksheet not in WORKSHEET_KINDS:
+            self.fail(path + ["worksheet"], f"{where}: worksheet should be one of "
+                                            f"{', '.join(WORKSHEET_KINDS)}, not {_kind(worksheet)}")
+        looks_back = mapping.get("looks_back", [])
+        if not isinstance(looks_back, list):
+            self.fail(path + ["looks_back"], f'{where}: "looks_back" should be a list of card ids, '
+                                             f'e.g. ["1.2", "1.3"], not {_kind(looks_back)}')
+        refs = []
+        for k, ref in enumerate(looks_back):
+            at = path + ["looks_back", k]
+            if isinstance(ref, (int, float)) and not isinstance(ref, bool):
+                self.fail(at, f"{where}: looks_back {ref} was read as a number; "
+                              f'quote card ids, e.g. "{ref}"')
+            if not isinstance(ref, str) or not ref.strip():
+                self.fail(at, f"{where}: looks_back should list card ids, not {_kind(ref)}")
+            ref = ref.strip()
+            if ref == card_id:
+                self.fail(at, f"{where} cannot look back to itself; remove \"{ref}\" from looks_back")
+            refs.append(ref)
+            self._looks_back.append((at, where, ref))
+        return worksheet, tuple(refs)
+
+    def check_looks_back(self, ids: set[str]) -> None:
+        for at, where, ref in self._looks_back:
+            if ref not in ids:
+                self.fail(at, f'{where} looks back to card "{ref}", which is not in the deck; '
+                              "fix the id or remove it")

@@ -29,11 +29,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from powerdeck.workbook.model import Worksheet
 from powerdeck.entry import FIELDS, Entry, now_iso
 from powerdeck.errors import PowerdeckError
 
 FORMAT_NAME = "powerdeck-log"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: entries. 2: and the workbook's worksheets (written as 1 when there are none)."""
 EXTENSIONS = {"markdown": "md", "md": "md", "csv": "csv", "json": "json"}
 CSV_HEADER = (
     "id",
@@ -252,14 +254,20 @@ def to_csv(entries: Iterable[Entry], deck: Any) -> str:
 # ------------------------------------------------------------------------------------- JSON
 
 
-def to_json(entries: Iterable[Entry], exported: str | None = None) -> str:
-    """Every field of every entry, oldest first, in a file `parse_json_export` reads back."""
-    document = {
+def to_json(entries: Iterable[Entry], exported: str | None = None,
+            worksheets: Iterable[Worksheet] = ()) -> str:
+    """Every field of every entry, oldest first, in a file `parse_json_export` reads back; the
+    worksheets too (in card order), read back by `parse_json_worksheets`."""
+    sheets = sorted(worksheets, key=lambda sheet: _card_order(sheet.card))
+    document: dict[str, Any] = {
         "format": FORMAT_NAME,
-        "schema_version": SCHEMA_VERSION,
+        # Without worksheets, schema 1: the file stays readable by a powerdeck without the workbook.
+        "schema_version": SCHEMA_VERSION if sheets else 1,
         "exported": exported or now_iso(),
         "entries": [entry.to_dict() for entry in _chronological(entries)],
     }
+    if sheets:
+        document["worksheets"] = [sheet.to_dict() for sheet in sheets]
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -325,3 +333,33 @@ def parse_json_export(text: str) -> list[Entry]:
 def _card_matches_capability(entry: Entry) -> bool:
     head, dot, tail = entry.card.partition(".")
     return bool(dot) and head.isdigit() and tail != "" and int(head) == entry.capability
+
+
+# -- the workbook's worksheets in the JSON export ------------------------------------------------
+
+def _card_order(card: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in card.split("."))
+
+
+def parse_json_worksheets(text: str) -> list[Worksheet]:
+    """The worksheets of a JSON export (none in a schema 1 file); ImportFileError if damaged.
+
+    Call after `parse_json_export`, which checks the file as a whole."""
+    parse_json_export(text)
+    raw_sheets = json.loads(text).get("worksheets", [])
+    if not isinstance(raw_sheets, list):
+        raise ImportFileError('not a powerdeck export ("worksheets" is not a list)')
+    sheets: list[Worksheet] = []
+    seen: dict[str, int] = {}
+    for number, raw in enumerate(raw_sheets, start=1):
+        try:
+            sheet = Worksheet.from_dict(raw)
+        except KeyError as error:
+            raise ImportFileError(f"worksheet {number} is missing field {error}") from None
+        except (TypeError, ValueError) as error:
+            raise ImportFileError(f"worksheet {number}: {error}") from None
+        if sheet.card in seen:
+            raise ImportFileError(f"worksheet {number} is for the same card as worksheet {seen[sheet.card]}")
+        seen[sheet.card] = number
+        sheets.append(sheet)
+    return sheets

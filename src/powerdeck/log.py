@@ -36,11 +36,15 @@ from powerdeck.storage import (
     SafeJSONStorage,
     SchemaProblem,
 )
+from powerdeck.workbook.model import Worksheet
+from powerdeck.workbook.store import WORKSHEETS, validate_worksheets
 
 __all__ = ["SCHEMA_VERSION", "Draft", "Entry", "EntryFilter", "InvalidEntryError", "Log",
            "LogDamagedError", "LogWriteError"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (1, 2)
+"""1: entries, drafts, state. 2: and worksheets (a 1 is migrated on open: see workbook/store.py)."""
 ENTRIES, DRAFTS, STATE, META = "entries", "drafts", "state", "meta"
 STATE_TYPES: dict[str, type] = {"theme": str, "last_card": str}
 """The type each known state value must have: a value of another type (a hand-edited or hostile
@@ -61,7 +65,7 @@ def validate(data: Data) -> dict[str, Entry]:
     if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
         raise SchemaProblem(f"it was written by a newer powerdeck (schema {version}; this one "
                             f"reads {SCHEMA_VERSION}), so upgrade powerdeck")
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS or isinstance(version, bool):
         raise SchemaProblem(f"unknown schema version {version!r}")
     entries = {}
     for doc_id, doc in data.get(ENTRIES, {}).items():
@@ -77,6 +81,10 @@ def validate(data: Data) -> dict[str, Entry]:
     for doc_id, doc in data.get(STATE, {}).items():
         if not isinstance(doc.get("key"), str):
             raise SchemaProblem(f"state {doc_id} is not valid")
+    try:
+        validate_worksheets(data.get(WORKSHEETS, {}))
+    except ValueError as exc:
+        raise SchemaProblem(str(exc)) from None
     return entries
 
 
@@ -117,6 +125,7 @@ class Log:
                 if not self._raw(META):
                     self._db.table(META).insert(Document({"schema_version": SCHEMA_VERSION}, doc_id=1))
                     self._patch()
+        self._migrate()
 
     @classmethod
     def open(cls, directory: str | os.PathLike[str]) -> Log:
@@ -377,3 +386,59 @@ class Log:
         (the save re-reads the file under the lock): the disk then matches what we last wrote."""
         self._storage.read()
         return self._storage.generation
+
+    # -- worksheets (the workbook: powerdeck/workbook/) ------------------------------------
+
+    def _migrate(self) -> None:
+        """Schema 1 -> 2: the worksheets table is new; nothing else changes. Where the file
+        cannot be written (a read-only folder) it is read as it is, and migrated next time."""
+        meta = self._raw(META)
+        if all(doc.get("schema_version") == SCHEMA_VERSION for doc in meta.values()):
+            return
+        try:
+            with self._changing():
+                ids = [int(i) for i, doc in self._raw(META).items()
+                       if doc.get("schema_version") != SCHEMA_VERSION]
+                if ids:
+                    self._db.table(META).update({"schema_version": SCHEMA_VERSION}, doc_ids=ids)
+                    self._patch()
+        except LogWriteError:
+            pass
+
+    def schema_version(self) -> int:
+        version = next(iter(self._raw(META).values()), {}).get("schema_version", SCHEMA_VERSION)
+        return int(version)
+
+    def worksheets(self) -> dict[str, Worksheet]:
+        """Every worksheet, by card."""
+        return validate_worksheets(self._raw(WORKSHEETS))
+
+    def worksheet(self, card: str) -> Worksheet | None:
+        return self.worksheets().get(card)
+
+    def save_worksheet(self, sheet: Worksheet) -> Worksheet:
+        """Keep a card's worksheet (replacing the one before); `updated` is set now."""
+        saved = sheet.with_changes(updated=now_iso())
+        with self._changing():
+            self._put(WORKSHEETS, "card", sheet.card, saved.to_dict())
+            self._patch()
+        return saved
+
+    def delete_worksheet(self, card: str) -> None:
+        with self._changing():
+            self._drop(WORKSHEETS, "card", card)
+            self._patch()
+
+    def import_worksheets(self, sheets: Iterable[Worksheet]) -> list[Worksheet]:
+        """Add the worksheets of cards that have none yet (a card's own work is never replaced)."""
+        with self._changing():
+            have = {doc.get("card") for doc in self._raw(WORKSHEETS).values()}
+            new = []
+            for sheet in sheets:
+                if sheet.card not in have:
+                    have.add(sheet.card)
+                    new.append(sheet)
+            if new:
+                self._insert(WORKSHEETS, [sheet.to_dict() for sheet in new])
+                self._patch()
+        return new

@@ -32,6 +32,7 @@ from powerdeck.widgets.card_notes import CardNotes
 from powerdeck.widgets.card_view import MORE, CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
+from powerdeck.widgets.worksheet_peek import WORKBOOK_BINDINGS, open_workbook, peek_for
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -54,6 +55,7 @@ LETTERS = {
     "open_log": "action_open_log",
     "help": "action_help",
     "scroll_card_down": "action_scroll_card_down",
+    "workbook": "action_workbook",
 }
 
 
@@ -63,7 +65,7 @@ class DeckScreen(Screen[None]):
     AUTO_FOCUS = ""  # nothing: letters are keys here until the user chooses to write
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]  # noqa: RUF012 (Textual declares it)
     # All priority bindings, so that a burst of keys acts in the order it was typed: see deck_keys.
-    BINDINGS: ClassVar[list[BindingType]] = DECK_BINDINGS
+    BINDINGS: ClassVar[list[BindingType]] = DECK_BINDINGS + WORKBOOK_BINDINGS
 
     def __init__(self) -> None:
         super().__init__()
@@ -189,13 +191,19 @@ class DeckScreen(Screen[None]):
         card = self.card
         entries = self._card_entries()
         self.query_one(CardView).show(card, deck.capability(card.capability), direction=direction)
+        self.show_notes(entries)
+        self.editor.set_entries(entries)
+
+    def show_notes(self, entries: list[Entry] | None = None) -> None:
+        """The notes under or beside the card: its draft, its entries, its workbook line."""
+        card = self.card
         self.query_one(CardNotes).show(
-            entries,
+            self._card_entries() if entries is None else entries,
             self.draft_keeper.drafts.get(card.id),
             kept=self.draft_keeper.is_kept(card.id),
             compact=not self.has_class("-wide"),
+            peek=peek_for(self.power_app, card),
         )
-        self.editor.set_entries(entries)
 
     def _card_entries(self) -> list[Entry]:
         card_filter = EntryFilter(card=self.card_id)
@@ -286,6 +294,9 @@ class DeckScreen(Screen[None]):
         """While writing: scroll the card beside or above the field, without leaving the field."""
         view = self.query_one(CardView)
         view.scroll_relative(y=direction * max(1, view.scrollable_content_region.height - 1), animate=False)
+
+    def action_workbook(self) -> None:
+        open_workbook(self, self.card)
 
     def action_open_log(self) -> None:
         self.keep_draft()

@@ -24,7 +24,9 @@ def _first_line(text: str) -> str:
     return visible_line(stripped.splitlines()[0]) if stripped else ""
 
 
-def render_notes(entries: list[Entry], draft: Draft | None, *, compact: bool, kept: bool = True) -> Content:
+def render_notes(
+    entries: list[Entry], draft: Draft | None, *, compact: bool, kept: bool = True, peek: str = ""
+) -> Content:
     """One line when compact (under the card on a small screen), else the draft and the entries.
 
     `kept` is False for a draft whose write was refused: it is held in memory only, and saying
@@ -36,6 +38,8 @@ def render_notes(entries: list[Entry], draft: Draft | None, *, compact: bool, ke
     if entries:
         summary.append(f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}")
     if compact:
+        if peek:  # one line: what the workbook holds, in brief, cut by the line's ellipsis
+            summary.append("w: " + visible_line(peek.removesuffix("  (w opens)")))
         tail = f" · {' · '.join(summary)}" if summary else ""
         return Content.from_markup("[b reverse] ▶ [/] [b]$way[/][dim]$tail[/]", way=WAY_IN, tail=tail)
     parts = [Content.from_markup("[b reverse] ▶ [/] [b]$way[/]", way=WAY_IN), Content.from_markup("\n[dim]   (a click here works too)[/]")]
@@ -43,6 +47,9 @@ def render_notes(entries: list[Entry], draft: Draft | None, *, compact: bool, ke
         words = next((_first_line(text) for text in (draft.action, draft.outcome, draft.learning) if text.strip()), "")
         parts.append(Content("\n\n"))
         parts.append(Content.from_markup("[b]$label[/] $words", label=draft_label, words=f"· {words}" if words else ""))
+    if peek:
+        parts.append(Content("\n\n"))
+        parts.append(Content.from_markup("[b]Workbook[/] · $peek", peek=visible_line(peek)))
     parts.append(Content("\n\n"))
     if not entries:
         parts.append(Content.from_markup("[dim]No entries yet for this card.[/]"))
@@ -70,12 +77,14 @@ class CardNotes(Static, can_focus=False):
         super().__init__("", id=id, markup=False)
         self._shown: tuple[object, ...] | None = None
 
-    def show(self, entries: list[Entry], draft: Draft | None, *, compact: bool, kept: bool = True) -> None:
-        key = (tuple(entries), draft, compact, kept)
+    def show(
+        self, entries: list[Entry], draft: Draft | None, *, compact: bool, kept: bool = True, peek: str = ""
+    ) -> None:
+        key = (tuple(entries), draft, compact, kept, peek)
         if key == self._shown:
             return  # the same again would lay out and repaint: bytes over a slow link
         self._shown = key
-        self.update(render_notes(entries, draft, compact=compact, kept=kept))
+        self.update(render_notes(entries, draft, compact=compact, kept=kept, peek=peek))
 
     @property
     def text(self) -> str:

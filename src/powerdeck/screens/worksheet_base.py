@@ -1,0 +1,92 @@
+"""What every worksheet screen shares: the card's worksheet, kept as it is typed.
+
+A worksheet has no separate "save": it is written a moment after typing stops, on leaving, and on
+quitting or a dropped connection (the app calls `keep_drafts_now` on every screen on the stack),
+always through the store's one writer thread, so nothing typed is lost and the event loop never
+waits on the disk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+from textual.timer import Timer
+
+from powerdeck.deck import Card
+from powerdeck.errors import PowerdeckError
+from powerdeck.workbook.model import Worksheet
+
+if TYPE_CHECKING:
+    from powerdeck.app import PowerDeckApp
+
+KEEP_DELAY = 1.0
+"""Seconds after typing stops before the worksheet is written."""
+
+
+class WorksheetScreen(Screen[None]):
+    def __init__(self, card: Card, kind: str) -> None:
+        super().__init__()
+        self.card = card
+        stored = self.power_app.store.read(lambda log: log.worksheet(card.id))
+        self.sheet = stored if stored is not None and stored.kind == kind else Worksheet(card.id, kind)
+        self._kept = self.sheet
+        self._timer: Timer | None = None
+
+    @property
+    def power_app(self) -> PowerDeckApp:
+        return self.app  # type: ignore[return-value]
+
+    def current(self) -> Worksheet:
+        """The worksheet as on screen now (screens read their fields here)."""
+        return self.sheet
+
+    def changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(KEEP_DELAY, self.keep)
+
+    def keep(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        sheet = self.current()
+        if sheet == self._kept:
+            return
+        self._kept = sheet
+        self.power_app.store.write(lambda log: log.save_worksheet(sheet),
+                                   on_done=self._kept_on_disk, on_error=self._failed)
+
+    def _kept_on_disk(self, _: Worksheet) -> None:
+        from powerdeck.widgets.worksheet_peek import refresh_all_peeks
+
+        if self.is_mounted:
+            self.set_status("Kept")
+        refresh_all_peeks(self.power_app)
+
+    def _failed(self, error: PowerdeckError) -> None:
+        self._kept = Worksheet("", "")  # not on disk: try again next time
+        self.set_status("Could not write to disk; your text is still here.")
+        self.power_app.report_error(error)
+
+    def keep_drafts_now(self) -> None:
+        """On quit or hang-up: write on this thread, after any queued writes."""
+        sheet = self.current()
+        if sheet == self._kept:
+            return
+        try:
+            self.power_app.store.write_now(lambda log: log.save_worksheet(sheet))
+            self._kept = sheet
+        except PowerdeckError:
+            pass
+
+    def set_status(self, text: str) -> None:
+        for status in self.query("#ws-status"):
+            status.update(text)  # type: ignore[attr-defined]
+
+    def on_screen_suspend(self) -> None:
+        self.keep()
+
+    def action_back(self) -> None:
+        self.keep()
+        self.dismiss()
