@@ -46,9 +46,9 @@ def test_hostile_deck_and_log_text_never_reach_the_terminal(tmp_path: Path) -> N
     argv = powerdeck_command() + ["--data", str(data), "--deck", str(hostile_deck(tmp_path))]
     with PtyApp(argv, base_env()) as app:
         app.wait_for("Changing", timeout=20)
-        app.send("l")  # the card with the draft
+        app.send("\x1b[C")  # right: the card with the draft
         app.wait_for("Mapping", timeout=10)
-        app.send("h")
+        app.send("\x1b[D")  # left
         app.wait_quiet(0.5, after=app.send(b""))
         app.send("L")  # the review log: list and pane
         app.wait_for("Review log", timeout=10)

@@ -36,7 +36,7 @@ def test_a_20_kb_raw_paste_arrives_whole_in_order_and_the_draft_matches(tmp_path
     with PtyApp(powerdeck_command() + ["--data", str(data)], base_env()) as app:
         app.wait_for(FIRST, timeout=30)
         app.wait_quiet(0.3)
-        app.send("e")
+        app.send("enter")
         app.wait_for("Done", timeout=15)
         app.wait_quiet(0.3)
         send_raw(app, text)  # \n as \r, 4 KB chunks, no bracketed paste
@@ -96,7 +96,7 @@ def test_sighup_with_a_damaged_log_writes_the_rescue_file_and_the_next_start_nam
     env = base_env(HOME=str(home))
     with PtyApp(powerdeck_command() + ["--data", str(data)], env) as app:
         app.wait_for(FIRST, timeout=30)
-        app.send("e")
+        app.send("enter")
         app.wait_for("Done", timeout=15)
         damage(data)  # another program wrote garbage: every write is now refused
         app.type("words for the rescue", gap=0.01)

@@ -190,7 +190,7 @@ def test_real_ssh_paints_resizes_saves_an_entry_in_that_persons_log_only(server:
                      and s.splitlines()[-1].rstrip().endswith("palette") and len(s.splitlines()[-1].rstrip()) > 100)
         app.send("4")
         app.wait_for("4.1 ")
-        app.send("e")
+        app.send("enter")
         app.type("Walked the ward with Alice's carer")
         app.wait_for("Walked the ward with Alice's carer")
         app.send("ctrl+s")
@@ -240,7 +240,7 @@ def test_a_dropped_client_ends_its_app_and_the_draft_is_kept(server: ServeServer
     try:
         app.send("3")
         app.wait_for("3.1 ")
-        app.send("e")
+        app.send("enter")
         text = "Typed just before the train went into a tunnel"
         app.type(text, gap=0.01)
         app.wait_for(text)
@@ -260,7 +260,7 @@ def test_a_frozen_client_is_dropped_by_keepalive_and_the_draft_is_kept(server: S
     try:
         app.send("5")
         app.wait_for("5.1 ")
-        app.send("e")
+        app.send("enter")
         text = "Written just before the laptop froze"
         app.type(text, gap=0.01)
         app.wait_for(text)
@@ -474,7 +474,7 @@ async def test_a_second_session_takes_over_and_the_first_keeps_its_draft(server:
     await first.wait_for("Capability ")
     first.send("7")
     await first.wait_for("7.1 ")
-    first.send("e")
+    first.send("enter")
     await first.type("Begun on the ward computer")
     await first.wait_for("Begun on the ward computer")
     second_conn = await connect(server, keys["alice"])
@@ -602,7 +602,7 @@ async def test_a_server_stop_ends_every_app_and_keeps_drafts(keys: dict[str, Pat
         await screen.wait_for("Capability ")
         screen.send("2")
         await screen.wait_for("2.1 ")
-        screen.send("e")
+        screen.send("enter")
         await screen.type("Half-written when the server stopped")
         await screen.wait_for("Half-written when the server stopped")
         pids = app_pids(server, "alice")

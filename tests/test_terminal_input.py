@@ -42,7 +42,7 @@ def test_a_latin1_byte_from_the_terminal_does_not_end_the_app(tmp_path: Path) ->
     data = tmp_path / "data"
     with start(data) as app:
         app.wait_for(FIRST, timeout=20)
-        app.send("e")
+        app.send("enter")
         app.type("caf")
         app.send(b"\xe9")  # PuTTY in Latin-1: é
         app.type(" ok")
@@ -50,7 +50,7 @@ def test_a_latin1_byte_from_the_terminal_does_not_end_the_app(tmp_path: Path) ->
         assert app.proc.poll() is None
         app.send("escape")
         app.wait_quiet(0.3, after=app.send(b""))
-        app.send("l")  # keys still act
+        app.send("right")  # keys still act
         app.wait_for("1.2  Mapping relationships", timeout=10)
         app.send("ctrl+q")
         assert app.wait_exit(timeout=10) == 0
@@ -62,7 +62,7 @@ def test_sigterm_mid_burst_keeps_what_was_typed_and_restores_the_terminal(tmp_pa
     data = tmp_path / "data"
     with start(data) as app:
         app.wait_for(FIRST, timeout=20)
-        app.send("e")
+        app.send("enter")
         app.wait_quiet(0.3, after=app.send(b""))
         sent: list[str] = []
         stop = threading.Event()
