@@ -17,6 +17,7 @@ from ui_helpers import (
     field,
     make_app,
     on_disk,
+    state_on_disk,
     settle,
     sidebar,
     status,
@@ -132,7 +133,7 @@ async def test_last_card_is_remembered_even_when_quitting_at_once(data_dir: Path
         await pilot.press("6", "l")
         assert deck_screen(app).card_id == "6.2"
         await pilot.press("ctrl+q")
-    assert on_disk(data_dir)["state"]["1"]["value"] == "6.2"
+    assert state_on_disk(data_dir)["state"]["1"]["value"] == "6.2"
     again = make_app(data_dir)
     async with again.run_test(size=(80, 24)) as pilot:
         assert deck_screen(again).card_id == "6.2"

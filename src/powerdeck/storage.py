@@ -352,6 +352,8 @@ class SafeJSONStorage(Storage):
         return data  # type: ignore[no-any-return]
 
     def _set(self, data: Data | None, stamp: Stamp | None) -> None:
+        if data is None and self._data is None and stamp == self._stamp:
+            return  # still no file (a state file before its first write): nothing changed
         self._data, self._stamp = data, stamp
         self.generation += 1
 
