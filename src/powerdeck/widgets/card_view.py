@@ -26,7 +26,7 @@ from powerdeck.deck import Capability, Card
 try:  # How Textual fades a widget with `opacity`; without it the fade is skipped.
     from textual._opacity import _apply_opacity
 except ImportError:  # pragma: no cover - a Textual without it
-    _apply_opacity = None
+    _apply_opacity = None  # type: ignore[assignment]
 
 SLIDE_CELLS = 6
 """How far a new card starts from its place: a short slide costs few repaints over SSH."""
@@ -91,6 +91,7 @@ class CardView(ScrollView, can_focus=False):
         self._card_id: str | None = None
         self._strips: list[Strip] = []
         self._strips_key: tuple[object, ...] | None = None
+        self._shown: tuple[Card, Capability, int] | None = None
 
     @property
     def card_id(self) -> str | None:
@@ -111,6 +112,7 @@ class CardView(ScrollView, can_focus=False):
         has_draft: bool = False,
     ) -> None:
         changed = self._card_id != card.id
+        self._shown = (card, capability, entries)
         content = render_card(card, capability, entries=entries, has_draft=has_draft)
         if not changed and content == self._content:
             return  # the same card, said the same way: nothing to send over the link
@@ -131,6 +133,12 @@ class CardView(ScrollView, can_focus=False):
             if self.app.animation_level == "full" and _apply_opacity is not None:
                 self.fade = FADE_FROM
                 self.animate("fade", 1.0, duration=SLIDE_SECONDS, easing="out_cubic", level="full")
+
+    def set_draft_mark(self, has_draft: bool) -> None:
+        """Only the "draft kept" mark of the card showing: a draft changes no entry count."""
+        if self._shown is not None:
+            card, capability, entries = self._shown
+            self.show(card, capability, entries=entries, has_draft=has_draft)
 
     # -- layout ----------------------------------------------------------------------------
 

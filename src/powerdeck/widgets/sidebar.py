@@ -50,6 +50,10 @@ class CapabilitySidebar(OptionList, can_focus=False):
             self._drafts = set(drafts)
             self._rebuild()
 
+    def set_drafts(self, drafts: set[int]) -> None:
+        """Only the "draft kept" marks (a draft changes no counts)."""
+        self.set_counts(self._counts, drafts)
+
     def select_capability(self, number: int) -> None:
         # Kept here too: options are built on the first resize, after the first card is chosen.
         self._current = number
