@@ -24,10 +24,10 @@ from powerdeck.storage import SafeJSONStorage
 
 
 def files(directory: Path) -> dict[str, tuple[int, bytes]]:
-    """Every log file and backup by name: (inode, bytes)."""
+    """Every log and state file and backup by name: (inode, bytes)."""
     out = {}
     for name in sorted(os.listdir(directory)):
-        if name.startswith("log.json") and not name.endswith(".lock"):
+        if name.startswith(("log.json", "state.json")) and not name.endswith(".lock"):
             path = directory / name
             out[name] = (os.stat(path).st_ino, path.read_bytes())
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime
@@ -173,18 +173,24 @@ class Log:
             self._migrate()
             yield self._index()
 
-    @contextmanager
-    def _state_changing(self) -> Iterator[StateTables]:
-        """A locked read-modify-write of the state file (after moving an older log's tables there).
+    def _change_state(self, edit: Callable[[StateTables], None]) -> None:
+        """A locked read-modify-write of the state file: `edit` changes the tables as on disk now.
 
+        An older log's tables are moved into the state file first, but only when `edit` changes
+        something: an old log stays byte-for-byte as it was until something is really written.
         Lock order, always: the log's, then the state file's, never the other way round."""
-        self._migrate()
+        if self._has_legacy():
+            view = self._view().copy()
+            edit(view)
+            if view == self._view():
+                return
+            self._migrate()
         index = self._index() if any("saved_as" in doc for doc in self._state.read().drafts.values()) else {}
         with self._state.edit() as tables:
             for card, doc in list(tables.drafts.items()):
                 if self._became(doc, index):
                     del tables.drafts[card]  # an entry already (see save_entry): nothing to keep
-            yield tables
+            edit(tables)
 
     def _has_legacy(self) -> bool:
         data = self._storage.read() or {}
@@ -204,12 +210,10 @@ class Log:
             if DRAFTS not in data and STATE not in data:
                 return
             self._index()  # as on disk under the lock, so _patch() below may keep it
+            old = StateTables.of(data).copy()
             with self._state.edit() as tables:
-                for doc in data.get(DRAFTS, {}).values():
-                    tables.drafts[doc["card"]] = dict(doc)
-                for doc in data.get(STATE, {}).values():
-                    if "value" in doc:
-                        tables.values[doc["key"]] = doc["value"]
+                tables.drafts.update(old.drafts)
+                tables.values.update(old.values)
             for name in (DRAFTS, STATE):
                 self._db.drop_table(name)  # staged: written with the log's next commit
             self._patch()
@@ -220,10 +224,21 @@ class Log:
         found = index.get(doc.get("saved_as") or "")
         return found is not None and all(getattr(found[1], name) == doc.get(name) for name in FIELDS)
 
+    def _view(self) -> StateTables:
+        """Drafts and state as every read sees them: the state file's, with an older log's tables
+        (not moved yet) over them, as `_migrate` will move them (do not mutate)."""
+        tables = self._state.read()
+        legacy = self._storage.read() or {}
+        if DRAFTS not in legacy and STATE not in legacy:
+            return tables
+        moved = tables.copy()
+        old = StateTables.of(legacy)
+        moved.drafts.update(old.drafts)
+        moved.values.update(old.values)
+        return moved
+
     def _draft_docs(self) -> dict[str, dict[str, Any]]:
-        docs = dict(self._state.read().drafts)
-        for doc in self._raw(DRAFTS).values():
-            docs[doc["card"]] = doc  # an older log's, not moved yet: it wins (see _migrate)
+        docs = self._view().drafts
         if any("saved_as" in doc for doc in docs.values()):
             index = self._index()
             docs = {card: doc for card, doc in docs.items() if not self._became(doc, index)}
@@ -348,22 +363,30 @@ class Log:
         with self._changing() as index:
             target = entry_id if entry_id is not None and entry_id in index else new_entry_id()
             if clear_draft and card in self._state.read().drafts:
-                with self._state_changing() as tables:
+
+                def mark(tables: StateTables) -> None:
+                    nonlocal marked
                     draft = tables.drafts.get(card)
                     if draft is not None:
                         tables.drafts[card] = {**draft, "action": action, "outcome": outcome,
                                                "learning": learning, "saved_as": target}
                         marked = target
+
+                self._change_state(mark)
             if target == entry_id:
                 entry = self.update(target, action=action, outcome=outcome, learning=learning)
             else:
                 entry = self.add(card, action, outcome, learning, entry_id=target)
         if marked is not None:
-            # The entry is on disk: a refused write here must not say "not saved" (the user would
-            # save it again, twice). The draft left marked is ignored, and dropped later.
-            with suppress(PowerdeckError), self._state_changing() as tables:
+
+            def drop(tables: StateTables) -> None:
                 if tables.drafts.get(card, {}).get("saved_as") == marked:
                     del tables.drafts[card]
+
+            # The entry is on disk: a refused write here must not say "not saved" (the user would
+            # save it again, twice). The draft left marked is ignored, and dropped later.
+            with suppress(PowerdeckError):
+                self._change_state(drop)
         return entry
 
     def import_entries(self, entries: Iterable[Entry]) -> list[Entry]:
@@ -393,35 +416,33 @@ class Log:
                    entry_id: str | None = None) -> Draft:
         draft = Draft(card, action, outcome, learning, entry_id, now_iso())
         new = draft.to_dict()
-        with self._state_changing() as tables:
+
+        def keep(tables: StateTables) -> None:
             old = tables.drafts.get(card)
             # The same text kept again (autosave after an undo, a second quit) is not written again.
             if old is None or any(old.get(name) != new[name] for name in (*FIELDS, "entry_id")):
                 tables.drafts[card] = new
+
+        self._change_state(keep)
         return draft
 
     def clear_draft(self, card: str) -> None:
-        with self._state_changing() as tables:
+        def drop(tables: StateTables) -> None:
             tables.drafts.pop(card, None)
+
+        self._change_state(drop)
 
     def drafts(self) -> dict[str, Draft]:
         return {card: Draft.from_dict(doc) for card, doc in self._draft_docs().items()}
 
     def get_state(self, key: str, default: Any = None) -> Any:
-        value = default
-        for doc in self._raw(STATE).values():  # an older log's, not moved yet: it wins (see _migrate)
-            if doc.get("key") == key and "value" in doc:
-                value = doc["value"]
-                break
-        else:
-            value = self._state.read().values.get(key, default)
+        value = self._view().values.get(key, default)
         wanted = STATE_TYPES.get(key)
         return value if wanted is None or isinstance(value, wanted) else default
 
     def set_state(self, key: str, value: Any) -> None:
         """Small JSON values only (last card, theme). An unchanged value writes nothing."""
-        with self._state_changing() as tables:
-            tables.values[key] = value
+        self._change_state(lambda tables: tables.values.update({key: value}))
 
     @property
     def problem(self) -> PowerdeckError | None:
