@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from powerdeck.screens import deck_screen as deck_screen_module
+from powerdeck.screens.help_screen import HelpScreen
 from ui_helpers import (
     DECK,
     burst,
@@ -17,16 +20,12 @@ from ui_helpers import (
     entries_on_disk,
     field,
     make_app,
-    on_disk,
-    state_on_disk,
     settle,
     sidebar,
+    state_on_disk,
     status,
     type_text,
 )
-
-from powerdeck.screens import deck_screen as deck_screen_module
-from powerdeck.screens.help_screen import HelpScreen
 
 
 async def test_draft_survives_moving_away_and_back(data_dir: Path) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -350,8 +352,6 @@ def test_two_processes_keeping_drafts_and_saving_entries_lose_nothing(folder: Pa
 
 @pytest.mark.slow
 def test_kill_9_while_keeping_drafts_never_tears_the_state_file(folder: Path) -> None:
-    import random
-
     path = folder / "log.json"
     Log(path).close()
     rng = random.Random(10)
@@ -362,7 +362,6 @@ def test_kill_9_while_keeping_drafts_never_tears_the_state_file(folder: Path) ->
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready", child.communicate()[1]
         child.stdout.readline()  # one draft on disk at least
-        import time
         time.sleep(rng.uniform(0.0, 0.05))
         child.kill()
         out, _ = child.communicate()
@@ -372,9 +371,7 @@ def test_kill_9_while_keeping_drafts_never_tears_the_state_file(folder: Path) ->
         drafts, entries = log.drafts(), log.entries()
         texts = {(e.card, e.action) for e in entries}
         assert not [card for card, d in drafts.items() if (card, d.action) in texts]  # no duplicates
-        mine = f"p{child.pid}"
-
-        def number(text: str) -> int:
+        def number(text: str, mine: str = f"p{child.pid}") -> int:
             return int(text.split()[1]) if text.endswith(mine) else -1
 
         for card, (kind, n) in last_of_each_card(out).items():

@@ -10,6 +10,10 @@ import stat
 from pathlib import Path
 
 import pytest
+
+from powerdeck.errors import PowerdeckError
+from powerdeck.screens.quit_dialog import QuitDialog
+from powerdeck.storage import LogWriteError, SafeJSONStorage
 from ui_helpers import (
     card_text,
     deck_screen,
@@ -19,10 +23,6 @@ from ui_helpers import (
     settle,
     type_text,
 )
-
-from powerdeck.errors import PowerdeckError
-from powerdeck.screens.quit_dialog import QuitDialog
-from powerdeck.storage import LogWriteError, SafeJSONStorage
 
 
 def damage(data_dir: Path, name: str = "log.json") -> None:
