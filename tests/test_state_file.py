@@ -381,3 +381,15 @@ def test_kill_9_while_keeping_drafts_never_tears_the_state_file(folder: Path) ->
                 assert any(e.card == card and number(e.action) >= n for e in entries)
         log.close()
     print(f"{killed_in_a_write} kills inside a write")
+
+
+def test_a_missing_state_file_with_backups_is_refused_not_started_afresh(folder: Path) -> None:
+    # The drafts would vanish without a word: say so, and how to get them back.
+    for n in range(2):
+        with Log(folder / "log.json") as log:
+            log.save_draft("1.1", f"unsaved {n}", "", "")
+    (folder / "state.json").unlink()
+    with pytest.raises(LogDamagedError, match="missing but backups of it exist") as caught:
+        Log(folder / "log.json")
+    assert f"cp {folder / 'state.json.bak1'} {folder / 'state.json'}" in str(caught.value)
+    assert not (folder / "state.json").exists()

@@ -312,7 +312,7 @@ class SafeJSONStorage(Storage):
                                  "check the file's owner and permissions") from exc
         if opened is None:
             if self._good_backup(any_file=True):
-                raise self._damaged("the log is missing but backups exist")
+                raise self._damaged("the file is missing but backups of it exist")
             self._set(None, None)
             return None
         fd, st = opened
@@ -335,7 +335,7 @@ class SafeJSONStorage(Storage):
         except (SchemaProblem, ValueError) as exc:
             raise self._damaged(str(exc)) from None
         if raw and not has_content(data) and self._good_backup():
-            raise self._damaged("it holds nothing (no entries, no schema version) but good backups exist")
+            raise self._damaged("it holds nothing (no tables, no version) but good backups exist")
         self._set(data, stamp)
         self._good, self._good_has_content = (raw, stamp), has_content(data)
         return data
