@@ -59,7 +59,7 @@ class LogWorker:
             try:
                 with self._lock:
                     result = job(self.log)
-            except Exception as error:  # noqa: BLE001 - every failure reaches the user, none vanishes
+            except Exception as error:  # every failure reaches the user, none vanishes
                 if on_error is not None:
                     self._call_back(on_error, as_user_error(error))
                 return

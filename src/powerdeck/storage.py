@@ -279,9 +279,8 @@ class SafeJSONStorage(Storage):
         private_dir(self.path.parent)
         self.read()  # refuse a damaged log now, before anything could write over it
         self._opened = True
-        with suppress(LogWriteError):  # a read-only folder can still be read
-            with self.transaction():
-                self._remove_stray_temps()
+        with suppress(LogWriteError), self.transaction():  # a read-only folder can still be read
+            self._remove_stray_temps()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -521,7 +520,7 @@ class SafeJSONStorage(Storage):
             if os.path.samestat(os.lstat(newest), current):
                 self._rotated_at = now
                 return
-        for older, newer in zip(reversed(self.backups[1:]), reversed(self.backups[:-1])):
+        for older, newer in zip(reversed(self.backups[1:]), reversed(self.backups[:-1]), strict=True):
             if os.path.lexists(newer):
                 os.replace(newer, older)
         try:
