@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from powerdeck.screens import deck_screen as deck_screen_module
+from powerdeck.screens.help_screen import HelpScreen
 from ui_helpers import (
     notes_text,
     DECK,
@@ -17,15 +21,12 @@ from ui_helpers import (
     entries_on_disk,
     field,
     make_app,
-    on_disk,
     settle,
     sidebar,
+    state_on_disk,
     status,
     type_text,
 )
-
-from powerdeck.screens import deck_screen as deck_screen_module
-from powerdeck.screens.help_screen import HelpScreen
 
 
 async def test_draft_survives_moving_away_and_back(data_dir: Path) -> None:
@@ -133,7 +134,7 @@ async def test_last_card_is_remembered_even_when_quitting_at_once(data_dir: Path
         await pilot.press("6", "right")
         assert deck_screen(app).card_id == "6.2"
         await pilot.press("ctrl+q")
-    assert on_disk(data_dir)["state"]["1"]["value"] == "6.2"
+    assert state_on_disk(data_dir)["state"]["1"]["value"] == "6.2"
     again = make_app(data_dir)
     async with again.run_test(size=(80, 24)) as pilot:
         assert deck_screen(again).card_id == "6.2"
@@ -258,3 +259,30 @@ async def test_text_typed_while_a_save_is_running_is_kept_as_a_draft(data_dir: P
         assert drafts_on_disk(data_dir)["1.1"]["action"] == "first and more"
         assert field(app, "action").text == "first and more"
         assert "draft kept" in notes_text(app)
+
+
+async def test_keeping_a_draft_never_waits_on_the_store(data_dir: Path) -> None:
+    # Regression: keep() redrew the marks through refresh_counts()/refresh_card(), reads that
+    # wait on the store's lock, which the writer holds through its fsync. A draft changes no
+    # counts, so neither queuing it nor its landing may read the store.
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("e")
+        await type_text(pilot, "a thought")
+        await settle(app, pilot)
+        reads: list[object] = []
+        real = app.store.read
+
+        def counting(query: Any) -> Any:
+            reads.append(query)
+            return real(query)
+
+        app.store.read = counting  # type: ignore[method-assign]
+        deck_screen(app).keep_draft()
+        assert reads == []
+        app.store.flush()
+        await settle(app, pilot)
+        assert reads == []
+        assert drafts_on_disk(data_dir)["1.1"]["action"] == "a thought"
+        assert "draft kept" in notes_text(app)  # the marks still follow the draft
+        assert "✎" in str(sidebar(app).get_option_at_index(0).prompt)

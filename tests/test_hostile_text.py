@@ -69,7 +69,8 @@ def test_hostile_deck_and_log_text_never_reach_the_terminal(tmp_path: Path) -> N
     assert "␛" in raw.decode("utf-8", "replace")  # shown, visibly
     stored = json.loads((data / "log.json").read_text(encoding="utf-8"))
     assert any(e["action"] == f"action {EVIL}" for e in stored["entries"].values())  # stored exactly
-    assert any(d["action"] == f"draft {EVIL}" for d in stored["drafts"].values())
+    state = json.loads((data / "state.json").read_text(encoding="utf-8"))
+    assert any(d["action"] == f"draft {EVIL}" for d in state["drafts"].values())
 
 
 def test_cards_output_has_no_control_characters(tmp_path: Path) -> None:

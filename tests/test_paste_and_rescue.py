@@ -25,8 +25,8 @@ FIRST = "1.1  Changing your perspective"
 
 
 def drafts(data: Path) -> dict[str, str]:
-    log = json.loads((data / "log.json").read_text(encoding="utf-8"))
-    return {d["card"]: d["action"] for d in log.get("drafts", {}).values()}
+    state = json.loads((data / "state.json").read_text(encoding="utf-8"))  # drafts live beside the log
+    return {d["card"]: d["action"] for d in state.get("drafts", {}).values()}
 
 
 @pytest.mark.slow
@@ -84,9 +84,10 @@ async def test_text_refused_in_the_review_log_editor_is_offered_by_the_quit_dial
 
 
 def damage(data: Path) -> None:
+    # The state file, where drafts are kept: a damaged log.json alone no longer stops a draft.
     garbage = data / "garbage"
     garbage.write_bytes(b"not json at all")
-    os.replace(garbage, data / "log.json")
+    os.replace(garbage, data / "state.json")
 
 
 @pytest.mark.slow
@@ -106,7 +107,8 @@ def test_sighup_with_a_damaged_log_writes_the_rescue_file_and_the_next_start_nam
     (rescue,) = home.glob("powerdeck-unsaved-*.json")
     assert oct(rescue.stat().st_mode & 0o777) == "0o600"
     assert [d["action"] for d in json.loads(rescue.read_text())["drafts"]] == ["words for the rescue"]
-    (data / "log.json").unlink()  # mended (say, restored): the next start can run
+    for path in data.glob("state.json*"):
+        path.unlink()  # mended (say, restored): the next start can run
     for _ in range(2):
         with PtyApp(powerdeck_command() + ["--data", str(data)], env, cols=120, rows=30) as app:
             app.wait_for(FIRST, timeout=30)

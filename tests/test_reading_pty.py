@@ -31,5 +31,6 @@ def test_a_sentence_typed_while_reading_is_inert_in_a_real_terminal(tmp_path: Pa
     finally:
         app.close()
     log = json.loads((data / "log.json").read_text(encoding="utf-8"))
-    assert not log.get("drafts") and not log.get("entries")
-    assert log["state"]["1"]["value"] == "1.1"
+    state = json.loads((data / "state.json").read_text(encoding="utf-8"))  # drafts and last card
+    assert not log.get("entries") and not log.get("drafts") and not state.get("drafts")
+    assert state["state"]["1"]["value"] == "1.1"

@@ -39,6 +39,9 @@ def no_drafts_anywhere(data_dir: Path) -> None:
     log = json.loads((data_dir / "log.json").read_text(encoding="utf-8"))
     assert not log.get("drafts"), log.get("drafts")
     assert not log.get("entries")
+    state = data_dir / "state.json"  # where drafts are kept
+    if state.exists():
+        assert not json.loads(state.read_text(encoding="utf-8")).get("drafts")
 
 
 def keys_of(text: str) -> list[str]:

@@ -73,10 +73,19 @@ def read_log(folder: Path) -> dict[str, Any]:
     return data
 
 
+def read_state(folder: Path) -> dict[str, Any]:
+    """The state file beside the log (drafts, last card); {} when nothing was kept yet."""
+    path = folder / "state.json"
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    return data
+
+
 def actions(folder: Path, table: str = "entries") -> list[str]:
-    if not (folder / "log.json").exists():
+    name = "state.json" if table == "drafts" else "log.json"  # drafts live beside the log
+    if not (folder / name).exists():
         return []
-    return [doc["action"] for doc in read_log(folder).get(table, {}).values()]
+    data = json.loads((folder / name).read_text(encoding="utf-8"))
+    return [doc["action"] for doc in data.get(table, {}).values()]
 
 
 def seed_log(server: ServeServer, name: str, texts: list[str]) -> None:
@@ -251,7 +260,7 @@ def test_a_dropped_client_ends_its_app_and_the_draft_is_kept(server: ServeServer
     finally:
         app.close()
     wait_until(lambda: not app_pids(server, "bob"), timeout=10, what="the app to end after the client died")
-    drafts = [draft["action"] for draft in read_log(server.folder("bob")).get("drafts", {}).values()]
+    drafts = [draft["action"] for draft in read_state(server.folder("bob")).get("drafts", {}).values()]
     assert drafts == [text]
 
 
@@ -271,7 +280,7 @@ def test_a_frozen_client_is_dropped_by_keepalive_and_the_draft_is_kept(server: S
         os.kill(app.proc.pid, signal.SIGCONT)
     finally:
         app.close()
-    drafts = {draft["card"]: draft["action"] for draft in read_log(server.folder("alice")).get("drafts", {}).values()}
+    drafts = {draft["card"]: draft["action"] for draft in read_state(server.folder("alice")).get("drafts", {}).values()}
     assert drafts.get("5.1") == text
 
 
@@ -317,7 +326,7 @@ async def test_a_removed_person_is_refused_at_once_without_a_restart(server: Ser
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(server, keys["dave"])
     assert server.proc is not None and server.proc.pid == pid_before and server.proc.poll() is None
-    drafts = [draft["action"] for draft in read_log(server.folder("dave")).get("drafts", {}).values()]
+    drafts = [draft["action"] for draft in read_state(server.folder("dave")).get("drafts", {}).values()]
     assert drafts == ["Half a thought"]
 
 
@@ -611,7 +620,7 @@ async def test_a_server_stop_ends_every_app_and_keeps_drafts(keys: dict[str, Pat
         assert b"the server is stopping; your draft is kept" in screen.raw
         conn.close()
         assert not [pid for pid in pids if Path(f"/proc/{pid}").exists() and b"zombie" not in _status(pid)]
-        drafts = [draft["action"] for draft in read_log(server.folder("alice")).get("drafts", {}).values()]
+        drafts = [draft["action"] for draft in read_state(server.folder("alice")).get("drafts", {}).values()]
         assert drafts == ["Half-written when the server stopped"]
 
 

@@ -68,7 +68,8 @@ def entries(data: Path) -> list[dict]:
 
 
 def drafts(data: Path) -> list[dict]:
-    return list(read_log(data).get("drafts", {}).values())
+    state = data / "state.json"  # drafts live beside the log; none kept yet: no file
+    return list(json.loads(state.read_text(encoding="utf-8")).get("drafts", {}).values()) if state.exists() else []
 
 
 def wait_until(test, timeout: float = 10.0, what: str = "condition"):

@@ -24,10 +24,10 @@ from powerdeck.storage import SafeJSONStorage
 
 
 def files(directory: Path) -> dict[str, tuple[int, bytes]]:
-    """Every log file and backup by name: (inode, bytes)."""
+    """Every log and state file and backup by name: (inode, bytes)."""
     out = {}
     for name in sorted(os.listdir(directory)):
-        if name.startswith("log.json") and not name.endswith(".lock"):
+        if name.startswith(("log.json", "state.json")) and not name.endswith(".lock"):
             path = directory / name
             out[name] = (os.stat(path).st_ino, path.read_bytes())
     return out
@@ -135,16 +135,26 @@ def test_draft_kept_twice_is_written_once(path: Path, monkeypatch: pytest.Monkey
     assert len(commits) == 3 and log.draft("1.1").learning == "changed"
 
 
-def test_save_entry_adds_and_clears_the_draft_in_one_write(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_save_entry_writes_the_log_once_and_the_small_state_file_around_it(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = Log(path)
     log.save_draft("1.1", "a", "", "")
-    commits = count_commits(monkeypatch)
+    written: list[str] = []
+    real = SafeJSONStorage._commit
+
+    def naming(self: SafeJSONStorage) -> None:
+        written.append(self.path.name)
+        real(self)
+
+    monkeypatch.setattr(SafeJSONStorage, "_commit", naming)
     entry = log.save_entry("1.1", "a", "o", "l")
-    assert len(commits) == 1
+    # the draft marked with the entry's id, the entry, the draft dropped (see Log.save_entry)
+    assert written == ["state.json", "log.json", "state.json"]
     fresh = Log(path)
     assert fresh.drafts() == {} and fresh.get(entry.id) == entry
     again = log.save_entry("1.1", "a2", "o", "l", entry_id=entry.id)
-    assert again.id == entry.id and again.action == "a2" and len(commits) == 2
+    assert again.id == entry.id and again.action == "a2"
+    assert written[3:] == ["log.json"]  # no draft: the state file is not touched
     gone = log.save_entry("1.1", "a3", entry_id="deleted-meanwhile")
     assert gone.id != "deleted-meanwhile" and log.get(gone.id) is not None
 

@@ -20,8 +20,8 @@ def start(data: Path) -> PtyApp:
 
 
 def drafts(data: Path) -> dict[str, str]:
-    log = json.loads((data / "log.json").read_text(encoding="utf-8"))
-    return {d["card"]: d["action"] for d in log.get("drafts", {}).values()}
+    state = json.loads((data / "state.json").read_text(encoding="utf-8"))
+    return {d["card"]: d["action"] for d in state.get("drafts", {}).values()}
 
 
 def test_the_decoder_hook_is_still_where_textual_looks_it_up() -> None:

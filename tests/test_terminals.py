@@ -183,8 +183,8 @@ ESCAPES = {
 
 
 def draft_actions(data: Path) -> dict[str, str]:
-    log = json.loads((data / "log.json").read_text(encoding="utf-8"))
-    return {d["card"]: d["action"] for d in log.get("drafts", {}).values()}
+    state = json.loads((data / "state.json").read_text(encoding="utf-8"))
+    return {d["card"]: d["action"] for d in state.get("drafts", {}).values()}
 
 
 @pytest.mark.parametrize("name", list(ESCAPES))

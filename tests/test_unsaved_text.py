@@ -10,6 +10,10 @@ import stat
 from pathlib import Path
 
 import pytest
+
+from powerdeck.errors import PowerdeckError
+from powerdeck.screens.quit_dialog import QuitDialog
+from powerdeck.storage import LogWriteError, SafeJSONStorage
 from ui_helpers import (
     card_text,
     deck_screen,
@@ -20,18 +24,15 @@ from ui_helpers import (
     type_text,
 )
 
-from powerdeck.errors import PowerdeckError
-from powerdeck.screens.quit_dialog import QuitDialog
-from powerdeck.storage import LogWriteError, SafeJSONStorage
 
-
-def damage(data_dir: Path) -> None:
+def damage(data_dir: Path, name: str = "log.json") -> None:
     garbage = data_dir / "garbage"
     garbage.write_bytes(b"not json at all")
-    os.replace(garbage, data_dir / "log.json")
+    os.replace(garbage, data_dir / name)
 
 
-async def test_a_log_damaged_while_typing_keeps_the_app_and_the_text(data_dir: Path) -> None:
+@pytest.mark.parametrize("name", ["log.json", "state.json"])
+async def test_a_file_damaged_while_typing_keeps_the_app_and_the_text(data_dir: Path, name: str) -> None:
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("e")
@@ -39,9 +40,9 @@ async def test_a_log_damaged_while_typing_keeps_the_app_and_the_text(data_dir: P
         await settle(app, pilot)
         deck_screen(app).keep_draft()
         await settle(app, pilot)
-        damage(data_dir)
+        damage(data_dir, name)
         await type_text(pilot, " and more")
-        deck_screen(app).keep_draft()  # the autosave: its write is refused
+        deck_screen(app).keep_draft()  # the autosave
         await settle(app, pilot)
         deck_screen(app)._poll_log()
         await settle(app, pilot)
@@ -49,10 +50,17 @@ async def test_a_log_damaged_while_typing_keeps_the_app_and_the_text(data_dir: P
         await settle(app, pilot)
         assert app.is_running
         assert field(app, "action").text == "first words and more!"
-        assert "NOT written" in str(deck_screen(app).query_one("#status").render())
+        status = str(deck_screen(app).query_one("#status").render())
+        if name == "state.json":
+            assert "NOT written" in status  # the drafts' own file refuses every write
+        else:
+            # Drafts live beside the log: a damaged log does not stop them reaching the disk.
+            assert "Draft kept" in status
+            assert drafts_on_disk(data_dir)["1.1"]["action"] == "first words and more"
         messages = [str(n.message) for n in app._notifications]
-        assert any("changed by another program" in m and "--data DIR" in m for m in messages), messages
-    assert (data_dir / "log.json").read_bytes() == b"not json at all"
+        assert any("changed by another program" in m and name in m and "--data DIR" in m
+                   for m in messages), messages
+    assert (data_dir / name).read_bytes() == b"not json at all"
 
 
 def refuse_writes(monkeypatch: pytest.MonkeyPatch) -> None:

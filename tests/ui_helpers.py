@@ -103,5 +103,11 @@ def entries_on_disk(data_dir: Path) -> list[dict[str, Any]]:
     return list(on_disk(data_dir).get("entries", {}).values())
 
 
+def state_on_disk(data_dir: Path) -> dict[str, Any]:
+    """The state file (drafts and app state) as JSON; {} when nothing was kept yet."""
+    path = data_dir / "state.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
 def drafts_on_disk(data_dir: Path) -> dict[str, dict[str, Any]]:
-    return {draft["card"]: draft for draft in on_disk(data_dir).get("drafts", {}).values()}
+    return {draft["card"]: draft for draft in state_on_disk(data_dir).get("drafts", {}).values()}

@@ -28,3 +28,15 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 def log_path(directory: str | os.PathLike[str]) -> Path:
     """The log file inside a data folder."""
     return Path(directory) / LOG_NAME
+
+
+STATE_NAME = "state.json"
+
+
+def state_path(log_file: str | os.PathLike[str]) -> Path:
+    """The drafts-and-app-state file beside a log: `state.json` beside `log.json`; a log of another
+    name (a test's, a copy) gets its own, `NAME.state.json`, so two logs never share one."""
+    log_file = Path(log_file)
+    if log_file.name == LOG_NAME:
+        return log_file.with_name(STATE_NAME)
+    return log_file.with_name(f"{log_file.name}.{STATE_NAME}")

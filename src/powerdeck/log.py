@@ -1,8 +1,14 @@
-"""The review log book: entries, per-card drafts and small app state in one private JSON file.
+"""The review log book: entries in `log.json`; per-card drafts and small app state in the small
+`state.json` beside it (state_file.py), so a draft autosave or the remembered card never rewrites
+the entries.
 
 Every change is one locked read-modify-write through `SafeJSONStorage.transaction()`, so two
 sessions of one user never lose each other's work. Queries run on an in-memory index of Entry
 objects that is rebuilt only when the file changed (ours or another process's write).
+
+A log written before the split keeps its `drafts` and `state` tables until the first write of
+any kind moves them into the state file (`_migrate`); until then they are read from the log, so
+an old log opens, read-only too, exactly as it is.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +26,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from powerdeck.entry import (
+    FIELDS,
     Draft,
     Entry,
     EntryFilter,
@@ -28,7 +35,8 @@ from powerdeck.entry import (
     now_iso,
 )
 from powerdeck.errors import PowerdeckError
-from powerdeck.locations import log_path
+from powerdeck.locations import log_path, state_path
+from powerdeck.state_file import DRAFTS, STATE, StateFile, StateTables, check_drafts_and_state
 from powerdeck.storage import (
     Data,
     LogDamagedError,
@@ -44,8 +52,9 @@ __all__ = ["SCHEMA_VERSION", "Draft", "Entry", "EntryFilter", "InvalidEntryError
 
 SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
-"""1: entries, drafts, state. 2: and worksheets (a 1 is migrated on open: see workbook/store.py)."""
-ENTRIES, DRAFTS, STATE, META = "entries", "drafts", "state", "meta"
+"""1: entries (and, before state.json, drafts and state). 2: and worksheets (a 1 becomes a 2 with
+its first worksheet: see `_bump_schema`)."""
+ENTRIES, META = "entries", "meta"
 STATE_TYPES: dict[str, type] = {"theme": str, "last_card": str}
 """The type each known state value must have: a value of another type (a hand-edited or hostile
 file) reads as absent rather than reaching code that expects text."""
@@ -73,14 +82,7 @@ def validate(data: Data) -> dict[str, Entry]:
             entries[doc_id] = Entry.from_dict(doc)
         except (KeyError, TypeError, ValueError) as exc:
             raise SchemaProblem(f"entry {doc_id} is not valid ({type(exc).__name__}: {exc})") from None
-    for doc_id, doc in data.get(DRAFTS, {}).items():
-        if not all(isinstance(doc.get(name), str) for name in ("card", "action", "outcome", "learning")) \
-                or not isinstance(doc.get("entry_id"), (str, type(None))) \
-                or not isinstance(doc.get("updated", ""), str):
-            raise SchemaProblem(f"draft {doc_id} is not valid")
-    for doc_id, doc in data.get(STATE, {}).items():
-        if not isinstance(doc.get("key"), str):
-            raise SchemaProblem(f"state {doc_id} is not valid")
+    check_drafts_and_state(data)  # an older log's tables, until the first write moves them
     try:
         validate_worksheets(data.get(WORKSHEETS, {}))
     except ValueError as exc:
@@ -120,12 +122,16 @@ class Log:
         self._by_id: dict[str, tuple[int, Entry]] = {}
         self._keys: dict[str, tuple[float, int]] = {}
         self._newest_first: list[Entry] = []
+        try:
+            self._state = StateFile(state_path(self.path))
+        except BaseException:
+            self._db.close()
+            raise
         if not self._raw(META):  # checked first without the lock: a read-only folder stays readable
             with self._changing():
                 if not self._raw(META):
                     self._db.table(META).insert(Document({"schema_version": SCHEMA_VERSION}, doc_id=1))
                     self._patch()
-        self._migrate()
 
     @classmethod
     def open(cls, directory: str | os.PathLike[str]) -> Log:
@@ -133,6 +139,7 @@ class Log:
 
     def close(self) -> None:
         self._db.close()
+        self._state.close()
 
     def __enter__(self) -> Log:
         return self
@@ -170,9 +177,81 @@ class Log:
 
     @contextmanager
     def _changing(self) -> Iterator[dict[str, tuple[int, Entry]]]:
-        """A locked read-modify-write, yielding the index as on disk right now."""
+        """A locked read-modify-write of the log, yielding the index as on disk right now."""
         with self._storage.transaction():
+            self._migrate()
             yield self._index()
+
+    def _change_state(self, edit: Callable[[StateTables], None]) -> None:
+        """A locked read-modify-write of the state file: `edit` changes the tables as on disk now.
+
+        An older log's tables are moved into the state file first, but only when `edit` changes
+        something: an old log stays byte-for-byte as it was until something is really written.
+        Lock order, always: the log's, then the state file's, never the other way round."""
+        if self._has_legacy():
+            view = self._view().copy()
+            edit(view)
+            if view == self._view():
+                return
+            self._migrate()
+        index = self._index() if any("saved_as" in doc for doc in self._state.read().drafts.values()) else {}
+        with self._state.edit() as tables:
+            for card, doc in list(tables.drafts.items()):
+                if self._became(doc, index):
+                    del tables.drafts[card]  # an entry already (see save_entry): nothing to keep
+            edit(tables)
+
+    def _has_legacy(self) -> bool:
+        data = self._storage.read() or {}
+        return DRAFTS in data or STATE in data
+
+    def _migrate(self) -> None:
+        """Move a log's `drafts` and `state` tables (written before state.json existed, or by an older
+        powerdeck since) into the state file, under both locks.
+
+        The state file is written first and the log loses its copy after: a crash between leaves
+        both, and the next write moves them again. What the log holds wins over the state file: it
+        is either that same copy, or newer (an older powerdeck wrote it after the last move)."""
+        if not self._has_legacy():  # the usual case: a dict lookup, no lock
+            return
+        with self._storage.transaction():
+            data = self._storage.read() or {}
+            if DRAFTS not in data and STATE not in data:
+                return
+            self._index()  # as on disk under the lock, so _patch() below may keep it
+            old = StateTables.of(data).copy()
+            with self._state.edit() as tables:
+                tables.drafts.update(old.drafts)
+                tables.values.update(old.values)
+            for name in (DRAFTS, STATE):
+                self._db.drop_table(name)  # staged: written with the log's next commit
+            self._patch()
+
+    @staticmethod
+    def _became(doc: dict[str, Any], index: dict[str, tuple[int, Entry]]) -> bool:
+        """A draft left behind by a save that wrote its entry but was stopped before dropping it."""
+        found = index.get(doc.get("saved_as") or "")
+        return found is not None and all(getattr(found[1], name) == doc.get(name) for name in FIELDS)
+
+    def _view(self) -> StateTables:
+        """Drafts and state as every read sees them: the state file's, with an older log's tables
+        (not moved yet) over them, as `_migrate` will move them (do not mutate)."""
+        tables = self._state.read()
+        legacy = self._storage.read() or {}
+        if DRAFTS not in legacy and STATE not in legacy:
+            return tables
+        moved = tables.copy()
+        old = StateTables.of(legacy)
+        moved.drafts.update(old.drafts)
+        moved.values.update(old.values)
+        return moved
+
+    def _draft_docs(self) -> dict[str, dict[str, Any]]:
+        docs = self._view().drafts
+        if any("saved_as" in doc for doc in docs.values()):
+            index = self._index()
+            docs = {card: doc for card, doc in docs.items() if not self._became(doc, index)}
+        return docs
 
     def _patch(self, put: Iterable[tuple[int, Entry]] = (), removed: Iterable[str] = ()) -> None:
         """After our own save inside `_changing()`: update the index instead of rebuilding it.
@@ -207,31 +286,13 @@ class Log:
             [Document(doc, doc_id=first + n) for n, doc in enumerate(docs)])
         return first
 
-    def _put(self, table: str, key: str, value: str, doc: dict[str, Any],
-             same: Callable[[dict[str, Any]], bool] | None = None) -> None:
-        """Insert or replace the one document whose `key` field equals `value`; nothing is written
-        when the one stored already is the `same` (by default: equal)."""
-        raw = self._raw(table)
-        matches = [int(i) for i, d in raw.items() if d.get(key) == value]
-        if len(matches) == 1 and (same or doc.__eq__)(raw[str(matches[0])]):
-            return
-        if matches:
-            if matches[1:]:  # duplicates: keep one (TinyDB writes even for an empty list)
-                self._db.table(table).remove(doc_ids=matches[1:])
-            self._db.table(table).update(doc, doc_ids=matches[:1])
-        else:
-            self._insert(table, [doc])
-
-    def _drop(self, table: str, key: str, value: str) -> None:
-        matches = [int(i) for i, d in self._raw(table).items() if d.get(key) == value]
-        if matches:
-            self._db.table(table).remove(doc_ids=matches)
-
     # -- entries ---------------------------------------------------------------------------
 
-    def add(self, card: str, action: str, outcome: str = "", learning: str = "") -> Entry:
+    def add(self, card: str, action: str, outcome: str = "", learning: str = "",
+            *, entry_id: str | None = None) -> Entry:
+        """A new entry (under `entry_id` when given: save_entry chooses it before writing)."""
         stamp = now_iso()
-        entry = Entry(id=new_entry_id(), card=card, capability=capability_of(card), action=action,
+        entry = Entry(id=entry_id or new_entry_id(), card=card, capability=capability_of(card), action=action,
                       outcome=outcome, learning=learning, created=stamp, updated=stamp)
         checked(entry)
         with self._changing():
@@ -298,15 +359,43 @@ class Log:
     def save_entry(self, card: str, action: str, outcome: str = "", learning: str = "",
                    entry_id: str | None = None, *, clear_draft: bool = True) -> Entry:
         """ctrl+s: update the entry `entry_id` (or add a new one when it is None or gone) and, with
-        `clear_draft`, drop the card's draft: one transaction, one atomic write, so a crash
-        leaves either the draft or the entry, never both nor neither."""
-        with self._changing():
-            if entry_id is not None and entry_id in self._index():
-                entry = self.update(entry_id, action=action, outcome=outcome, learning=learning)
+        `clear_draft`, drop the card's draft.
+
+        The entry and the draft live in two files, so this is up to three atomic writes, in an
+        order that a crash can never turn into a lost entry or a draft resurrected as a duplicate:
+        1. the card's draft (if it has one) takes the texts being saved and `saved_as`, the id
+           the entry will have; 2. the entry is written to the log; 3. the draft is dropped.
+        Stopped before 2: the draft is there, its entry is not, so it is still a draft. Stopped
+        after 2: the draft's `saved_as` entry exists with its very texts, so every read ignores
+        it and the next write of the state file drops it (`_became`)."""
+        marked: str | None = None
+        with self._changing() as index:
+            target = entry_id if entry_id is not None and entry_id in index else new_entry_id()
+            if clear_draft and card in self._state.read().drafts:
+
+                def mark(tables: StateTables) -> None:
+                    nonlocal marked
+                    draft = tables.drafts.get(card)
+                    if draft is not None:
+                        tables.drafts[card] = {**draft, "action": action, "outcome": outcome,
+                                               "learning": learning, "saved_as": target}
+                        marked = target
+
+                self._change_state(mark)
+            if target == entry_id:
+                entry = self.update(target, action=action, outcome=outcome, learning=learning)
             else:
-                entry = self.add(card, action, outcome, learning)
-            if clear_draft:
-                self.clear_draft(card)
+                entry = self.add(card, action, outcome, learning, entry_id=target)
+        if marked is not None:
+
+            def drop(tables: StateTables) -> None:
+                if tables.drafts.get(card, {}).get("saved_as") == marked:
+                    del tables.drafts[card]
+
+            # The entry is on disk: a refused write here must not say "not saved" (the user would
+            # save it again, twice). The draft left marked is ignored, and dropped later.
+            with suppress(PowerdeckError):
+                self._change_state(drop)
         return entry
 
     def import_entries(self, entries: Iterable[Entry]) -> list[Entry]:
@@ -326,57 +415,54 @@ class Log:
                 self._patch((first + n, entry) for n, entry in enumerate(new))
         return new
 
-    # -- drafts and state ------------------------------------------------------------------
+    # -- drafts and state (in the state file) -----------------------------------------------
 
     def draft(self, card: str) -> Draft | None:
-        for doc in self._raw(DRAFTS).values():
-            if doc.get("card") == card:
-                return Draft.from_dict(doc)
-        return None
+        doc = self._draft_docs().get(card)
+        return Draft.from_dict(doc) if doc is not None else None
 
     def save_draft(self, card: str, action: str, outcome: str, learning: str,
                    entry_id: str | None = None) -> Draft:
         draft = Draft(card, action, outcome, learning, entry_id, now_iso())
-        texts = ("card", "action", "outcome", "learning", "entry_id")
         new = draft.to_dict()
-        with self._changing():
+
+        def keep(tables: StateTables) -> None:
+            old = tables.drafts.get(card)
             # The same text kept again (autosave after an undo, a second quit) is not written again.
-            self._put(DRAFTS, "card", card, new,
-                      same=lambda old: all(old.get(name) == new[name] for name in texts))
-            self._patch()
+            if old is None or any(old.get(name) != new[name] for name in (*FIELDS, "entry_id")):
+                tables.drafts[card] = new
+
+        self._change_state(keep)
         return draft
 
     def clear_draft(self, card: str) -> None:
-        with self._changing():
-            self._drop(DRAFTS, "card", card)
-            self._patch()
+        def drop(tables: StateTables) -> None:
+            tables.drafts.pop(card, None)
+
+        self._change_state(drop)
 
     def drafts(self) -> dict[str, Draft]:
-        return {doc["card"]: Draft.from_dict(doc) for doc in self._raw(DRAFTS).values()}
+        return {card: Draft.from_dict(doc) for card, doc in self._draft_docs().items()}
 
     def get_state(self, key: str, default: Any = None) -> Any:
-        for doc in self._raw(STATE).values():
-            if doc.get("key") == key:
-                value = doc.get("value", default)
-                wanted = STATE_TYPES.get(key)
-                return value if wanted is None or isinstance(value, wanted) else default
-        return default
+        value = self._view().values.get(key, default)
+        wanted = STATE_TYPES.get(key)
+        return value if wanted is None or isinstance(value, wanted) else default
 
     def set_state(self, key: str, value: Any) -> None:
         """Small JSON values only (last card, theme). An unchanged value writes nothing."""
-        with self._changing():
-            self._put(STATE, "key", key, {"key": key, "value": value})
-            self._patch()
+        self._change_state(lambda tables: tables.values.update({key: value}))
 
     @property
     def problem(self) -> PowerdeckError | None:
         """Set when the file was damaged by someone else mid-session: reads show the last good
         data, and every write is refused (with this error) until the file is mended."""
-        return self._storage.problem
+        return self._storage.problem or self._state.storage.problem
 
     def changed_on_disk(self) -> bool:
-        """Another session wrote since we last read; the next query shows its changes."""
-        return self._storage.changed_on_disk()
+        """Another session wrote the log or the state file since we last read; the next query
+        shows its changes."""
+        return self._storage.changed_on_disk() or self._state.storage.changed_on_disk()
 
     def version(self) -> int:
         """A number that changes whenever the log's contents as seen here change: our own saves,
@@ -385,25 +471,37 @@ class Log:
         changed_on_disk() alone misses another session's entry that our own next save read in
         (the save re-reads the file under the lock): the disk then matches what we last wrote."""
         self._storage.read()
-        return self._storage.generation
+        self._state.read()
+        return self._storage.generation + self._state.storage.generation  # both only ever grow
 
     # -- worksheets (the workbook: powerdeck/workbook/) ------------------------------------
 
-    def _migrate(self) -> None:
-        """Schema 1 -> 2: the worksheets table is new; nothing else changes. Where the file
-        cannot be written (a read-only folder) it is read as it is, and migrated next time."""
-        meta = self._raw(META)
-        if all(doc.get("schema_version") == SCHEMA_VERSION for doc in meta.values()):
+    def _put(self, table: str, key: str, value: str, doc: dict[str, Any]) -> None:
+        """Insert or replace the one document whose `key` field equals `value` (the worksheets
+        table); nothing is written when the one stored is already equal."""
+        raw = self._raw(table)
+        matches = [int(i) for i, d in raw.items() if d.get(key) == value]
+        if len(matches) == 1 and raw[str(matches[0])] == doc:
             return
-        try:
-            with self._changing():
-                ids = [int(i) for i, doc in self._raw(META).items()
-                       if doc.get("schema_version") != SCHEMA_VERSION]
-                if ids:
-                    self._db.table(META).update({"schema_version": SCHEMA_VERSION}, doc_ids=ids)
-                    self._patch()
-        except LogWriteError:
-            pass
+        if matches:
+            if matches[1:]:  # duplicates: keep one (TinyDB writes even for an empty list)
+                self._db.table(table).remove(doc_ids=matches[1:])
+            self._db.table(table).update(doc, doc_ids=matches[:1])
+        else:
+            self._insert(table, [doc])
+
+    def _drop(self, table: str, key: str, value: str) -> None:
+        matches = [int(i) for i, d in self._raw(table).items() if d.get(key) == value]
+        if matches:
+            self._db.table(table).remove(doc_ids=matches)
+
+    def _bump_schema(self) -> None:
+        """Schema 1 -> 2, inside a worksheet's write: the worksheets table is new, nothing else
+        changes. Done with the first worksheet, not on open: a log that changes nothing is never
+        written (and an older powerdeck can still read a log without worksheets)."""
+        ids = [int(i) for i, doc in self._raw(META).items() if doc.get("schema_version") != SCHEMA_VERSION]
+        if ids:
+            self._db.table(META).update({"schema_version": SCHEMA_VERSION}, doc_ids=ids)
 
     def schema_version(self) -> int:
         version = next(iter(self._raw(META).values()), {}).get("schema_version", SCHEMA_VERSION)
@@ -420,6 +518,7 @@ class Log:
         """Keep a card's worksheet (replacing the one before); `updated` is set now."""
         saved = sheet.with_changes(updated=now_iso())
         with self._changing():
+            self._bump_schema()
             self._put(WORKSHEETS, "card", sheet.card, saved.to_dict())
             self._patch()
         return saved
@@ -439,6 +538,7 @@ class Log:
                     have.add(sheet.card)
                     new.append(sheet)
             if new:
+                self._bump_schema()
                 self._insert(WORKSHEETS, [sheet.to_dict() for sheet in new])
                 self._patch()
         return new

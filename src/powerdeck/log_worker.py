@@ -1,7 +1,8 @@
 """One thread that does every write to the review log, in order, off the UI's event loop.
 
-A save rewrites the whole log file (and fsyncs it); at 10,000 entries that takes long enough to
-drop keystrokes if it ran on the event loop. Writes go through one worker thread so they land in
+An entry's save rewrites the whole log file (and fsyncs it); at 10,000 entries that takes long
+enough to drop keystrokes if it ran on the event loop. Drafts and state go to the small state file
+beside it, through this same thread. Writes go through one worker thread so they land in
 the order they were asked for (a draft saved, then cleared, is never stored the other way round).
 Reads take the same lock, so they never see a half-updated cache.
 
@@ -58,7 +59,7 @@ class LogWorker:
             try:
                 with self._lock:
                     result = job(self.log)
-            except Exception as error:  # noqa: BLE001 - every failure reaches the user, none vanishes
+            except Exception as error:  # every failure reaches the user, none vanishes
                 if on_error is not None:
                     self._call_back(on_error, as_user_error(error))
                 return

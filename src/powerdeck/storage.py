@@ -279,9 +279,8 @@ class SafeJSONStorage(Storage):
         private_dir(self.path.parent)
         self.read()  # refuse a damaged log now, before anything could write over it
         self._opened = True
-        with suppress(LogWriteError):  # a read-only folder can still be read
-            with self.transaction():
-                self._remove_stray_temps()
+        with suppress(LogWriteError), self.transaction():  # a read-only folder can still be read
+            self._remove_stray_temps()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -312,7 +311,7 @@ class SafeJSONStorage(Storage):
                                  "check the file's owner and permissions") from exc
         if opened is None:
             if self._good_backup(any_file=True):
-                raise self._damaged("the log is missing but backups exist")
+                raise self._damaged("the file is missing but backups of it exist")
             self._set(None, None)
             return None
         fd, st = opened
@@ -335,7 +334,7 @@ class SafeJSONStorage(Storage):
         except (SchemaProblem, ValueError) as exc:
             raise self._damaged(str(exc)) from None
         if raw and not has_content(data) and self._good_backup():
-            raise self._damaged("it holds nothing (no entries, no schema version) but good backups exist")
+            raise self._damaged("it holds nothing (no tables, no version) but good backups exist")
         self._set(data, stamp)
         self._good, self._good_has_content = (raw, stamp), has_content(data)
         return data
@@ -352,6 +351,8 @@ class SafeJSONStorage(Storage):
         return data  # type: ignore[no-any-return]
 
     def _set(self, data: Data | None, stamp: Stamp | None) -> None:
+        if data is None and self._data is None and stamp == self._stamp:
+            return  # still no file (a state file before its first write): nothing changed
         self._data, self._stamp = data, stamp
         self.generation += 1
 
@@ -519,7 +520,7 @@ class SafeJSONStorage(Storage):
             if os.path.samestat(os.lstat(newest), current):
                 self._rotated_at = now
                 return
-        for older, newer in zip(reversed(self.backups[1:]), reversed(self.backups[:-1])):
+        for older, newer in zip(reversed(self.backups[1:]), reversed(self.backups[:-1]), strict=True):
             if os.path.lexists(newer):
                 os.replace(newer, older)
         try:

@@ -21,6 +21,8 @@ from textual.timer import Timer
 from powerdeck.entry import FIELDS, Draft, Entry, now_iso
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
+from powerdeck.widgets.card_notes import CardNotes
+from powerdeck.widgets.sidebar import CapabilitySidebar
 from powerdeck.write_watch import watch_unexpected
 
 if TYPE_CHECKING:
@@ -71,8 +73,9 @@ class DraftKeeper:
             editor.load(dict.fromkeys(FIELDS, ""), entry_id=None)
             return
         entry = None
-        if draft.entry_id is not None:
-            entry = screen.power_app.store.read(lambda log: log.get(draft.entry_id))
+        entry_id = draft.entry_id
+        if entry_id is not None:
+            entry = screen.power_app.store.read(lambda log: log.get(entry_id))
         # A draft of an earlier entry counts as unsaved against that entry's stored text.
         baseline = {name: getattr(entry, name) if entry else "" for name in FIELDS}
         values = {name: getattr(draft, name) for name in FIELDS}
@@ -102,7 +105,8 @@ class DraftKeeper:
             self.drafts[card_id] = draft
             self.unwritten[card_id] = draft
             future = store.write(
-                lambda log: log.save_draft(card_id, draft.action, draft.outcome, draft.learning, entry_id=draft.entry_id),
+                lambda log: log.save_draft(card_id, draft.action, draft.outcome, draft.learning,
+                                           entry_id=draft.entry_id),
                 on_done=lambda _: self._draft_written(draft),
                 on_error=lambda error: self._draft_failed(error),
             )
@@ -125,19 +129,23 @@ class DraftKeeper:
 
     def _draft_failed(self, error: PowerdeckError) -> None:
         self.problem = error
-        self._screen.set_status("Draft NOT written to disk: your text is kept in memory until it can be (see the message).")
+        self._screen.set_status(
+            "Draft NOT written to disk: your text is kept in memory until it can be (see the message).")
         self._screen.power_app.report_error(error)
         self._refresh_marks()
 
     def _refresh_marks(self) -> None:
-        """Redraw the "draft kept" marks; a log that cannot be read now keeps the old ones."""
+        """Redraw the "draft kept" marks from memory alone.
+
+        A draft changes no counts, and reading them would wait on the store's lock, which the
+        writer holds through its fsync: the UI never waits on the disk for a draft."""
         screen = self._screen
-        try:
-            screen.refresh_counts()
-            if screen.is_mounted:
-                screen.refresh_card()
-        except PowerdeckError:
-            pass  # already reported by the write that failed, or by the next poll
+        deck = screen.power_app.deck
+        drafted = {deck.card(card_id).capability for card_id in self.kept_cards() if deck.find_card(card_id)}
+        screen.query_one(CapabilitySidebar).set_drafts(drafted)
+        if screen.is_mounted and screen.card_id:
+            card_id = screen.card_id
+            screen.query_one(CardNotes).show_draft(self.drafts.get(card_id), kept=self.is_kept(card_id))
 
     def keep_now(self, also: Callable[[Log], None]) -> PowerdeckError | None:
         """On quit or hang-up: write the draft, and `also`, on this thread after any queued writes.
@@ -182,7 +190,8 @@ class DraftKeeper:
 
         def save(log: Log) -> Entry:
             # The entry and the draft's removal are one write: a crash keeps one or the other.
-            return log.save_entry(card_id, entry_id=entry_id, **values)
+            return log.save_entry(card_id, values["action"], values["outcome"], values["learning"],
+                                  entry_id=entry_id)
 
         screen.set_status(f"Saving entry for {card_id}…")
         draft_before = self.drafts.get(card_id)

@@ -76,15 +76,24 @@ class CardNotes(Static, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._shown: tuple[object, ...] | None = None
+        self._last: tuple[list[Entry], bool, str] | None = None
 
     def show(
         self, entries: list[Entry], draft: Draft | None, *, compact: bool, kept: bool = True, peek: str = ""
     ) -> None:
         key = (tuple(entries), draft, compact, kept, peek)
+        self._last = (entries, compact, peek)
         if key == self._shown:
             return  # the same again would lay out and repaint: bytes over a slow link
         self._shown = key
         self.update(render_notes(entries, draft, compact=compact, kept=kept, peek=peek))
+
+    def show_draft(self, draft: Draft | None, *, kept: bool) -> None:
+        """The draft changed (kept, or refused): redraw with the entries shown last, without
+        reading the log (a draft changes no entries; a read would wait on the writer)."""
+        if self._last is not None:
+            entries, compact, peek = self._last
+            self.show(entries, draft, compact=compact, kept=kept, peek=peek)
 
     @property
     def text(self) -> str:

@@ -132,6 +132,10 @@ class CapabilitySidebar(OptionList, can_focus=False):
             return
         self._rebuild()
 
+    def set_drafts(self, drafts: set[int]) -> None:
+        """Only the "draft kept" marks (a draft changes no counts)."""
+        self.set_counts(self._counts, drafts)
+
     def _move_mark(self, old: str | None, new: str) -> bool:
         """Within a capability, redraw only the two card rows whose mark moves.
 
