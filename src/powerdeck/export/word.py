@@ -283,7 +283,7 @@ def _field(doc: _Writer, text: str, empty: str) -> None:
     if text.strip():
         _paragraph(doc, text)
     else:
-        _paragraph(doc, empty.capitalize(), italic=True)
+        _paragraph(doc, empty[:1].upper() + empty[1:], italic=True)
 
 
 def _reproducible(doc: Any) -> bytes:
