@@ -52,6 +52,7 @@ class ChoiceList(OptionList):
         return f"{CHOSEN_MARK if value == self.value else OTHER_MARK}{self._labels[value]}"
 
     def on_mount(self) -> None:
+        super().on_mount()  # OptionList lays out its lines here
         self.highlighted = list(self._labels).index(self.value)
 
     def choose(self, value: str) -> None:
@@ -66,7 +67,9 @@ class ChoiceList(OptionList):
     @on(OptionList.OptionHighlighted)
     def _moved(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if event.option.id is not None:
+        # Highlight messages arrive after the fact: one for a line the highlight has already
+        # left is stale, and acting on it would move the highlight back (and back again).
+        if event.option_index == self.highlighted and event.option.id is not None:
             self.choose(event.option.id)
 
     @on(OptionList.OptionSelected)
