@@ -205,3 +205,30 @@ def test_export_dialog_snapshot(snap_compare, data_dir: Path, private_data_home:
         await pilot.pause()
 
     assert snap_compare(make_app(data_dir), terminal_size=(80, 24), run_before=open_it)
+
+
+async def test_period_dialog_takes_uk_dates_and_the_appraisal_year(data_dir: Path, private_data_home: Path) -> None:
+    from powerdeck.screens.filter_dialogs import PeriodPicker
+
+    seed(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("L", "p")
+        assert isinstance(app.screen, PeriodPicker)
+        app.screen.query_one("#period-from", Input).value = "05/03/2025"
+        app.screen.query_one("#period-to", Input).value = "7/3/2025"
+        await pilot.press("tab", "enter")
+        log = app.screen
+        assert isinstance(log, LogScreen)
+        assert (str(log.entry_filter.since), str(log.entry_filter.until)) == ("2025-03-05", "2025-03-07")
+        await pilot.press("p")
+        app.screen.query_one("#period-from", Input).value = "31/02/2026"
+        await pilot.press("tab", "enter")
+        assert "February 2026 has no day 31" in str(app.screen.query_one("#period-error", Static).render())
+        app.screen.query_one("#period-from", Input).value = ""
+        app.screen.query_one("#period-to", Input).value = ""
+        await pilot.press("shift+tab", "home", "down", "down", "enter")  # this appraisal year
+        since, until = log.entry_filter.since, log.entry_filter.until
+        assert since is not None and until is not None
+        assert (since.month, since.day, until.month, until.day) == (4, 1, 3, 31)
+        assert until.year == since.year + 1
