@@ -255,7 +255,11 @@ def _summary_table(doc: _Writer, groups: dict[int, list[Entry]], titles: dict[in
         add_run(total[index].paragraphs[0], text, bold=True)
         if index in (2, 3):
             total[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    widths = (Mm(14), Mm(118), Mm(19), Mm(19))
+    # Word reads the cell widths, LibreOffice the grid's: set both, and keep them fixed.
+    table.autofit = False
+    widths = (Mm(14), Mm(112), Mm(22), Mm(22))  # 170 mm: A4 less two 20 mm margins
+    for column, width in zip(table.columns, widths):
+        column.width = width
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = width

@@ -6,10 +6,11 @@ Each is a small modal that returns its answer with `dismiss`, or None when escap
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, SelectionList, Static
@@ -155,7 +156,7 @@ class PeriodPicker(ModalScreen["Period | None"]):
         width: 16;
     }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="period-cancel", priority=True),
         Binding("tab", "app.focus_next", "Next", show=False, id="period-next", priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous", show=False, id="period-previous", priority=True),
