@@ -97,22 +97,33 @@ def ids(entries) -> list[str]:
 # ------------------------------------------------------------------------------------ export
 
 
-def test_export_default_path_markdown(data: Path, home: Path) -> None:
+def test_export_default_is_word_at_a_new_path(data: Path, home: Path) -> None:
+    import docx
+
     result = run("export", "--data", str(data), home=home)
     assert result.returncode == 0, result.stderr
-    path = home / f"powerdeck-log-{date.today().isoformat()}.md"
+    path = home / f"powerdeck-log-{date.today().isoformat()}.docx"
     assert result.stdout.strip() == f"Exported 4 entries to {path}"
-    text = path.read_text(encoding="utf-8")
-    assert text.startswith("# Review log: all entries\n")
-    assert "## 1. We know our people and communities" in text
-    assert "### 2026-03-15 - 4.2 " in text
-    assert "\\# hash | pipe [/b] \U0001f44d" in text
+    document = docx.Document(str(path))
+    assert document.paragraphs[0].text == "Review log book: all entries, 5 January 2026 to 30 November 2026"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    first = path.read_bytes()
     # A second export picks a new name instead of overwriting.
     again = run("export", "--data", str(data), home=home)
     assert again.returncode == 0, again.stderr
-    assert again.stdout.strip().endswith(f"-{date.today().isoformat()}-2.md")
-    assert path.read_text(encoding="utf-8") == text
+    assert again.stdout.strip().endswith(f"-{date.today().isoformat()}-2.docx")
+    assert path.read_bytes() == first
+
+
+def test_export_markdown_file(data: Path, home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "review.md"
+    result = run("export", "--data", str(data), "--format", "markdown", "-o", str(out), home=home)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Review log book: all entries, 5 January 2026 to 30 November 2026\n")
+    assert "## 1\\. We know our people and communities" in text
+    assert "### 2026-03-15 · 4\\.2 " not in text and "### 2026-03-15 · 4.2 " in text
+    assert "\\# hash \\| pipe \\[/b\\] \U0001f44d" in text
 
 
 def test_export_csv_file(data: Path, home: Path, tmp_path: Path) -> None:
@@ -122,7 +133,9 @@ def test_export_csv_file(data: Path, home: Path, tmp_path: Path) -> None:
     assert result.stdout.strip() == f"Exported 4 entries to {out}"
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    title, table = raw.decode("utf-8-sig").split("\r\n", 1)
+    assert next(csv.reader([title])) == ["Review log book: all entries, 5 January 2026 to 30 November 2026"]
+    rows = list(csv.DictReader(io.StringIO(table, newline="")))
     assert [row["id"] for row in rows] == ["entry001", "entry002", "entry003", "entry004"]
     awkward = rows[2]
     assert awkward["action"] == awkward["outcome"] == awkward["learning"] == AWKWARD
@@ -156,8 +169,8 @@ def test_export_json_round_trip_into_empty_log(data: Path, home: Path, tmp_path:
 def test_export_to_stdout(data: Path, home: Path) -> None:
     result = run("export", "--data", str(data), "--format", "csv", "-o", "-", home=home)
     assert result.returncode == 0, result.stderr
-    assert not result.stdout.startswith("\ufeff")
-    assert result.stdout.splitlines()[0].startswith("id,date,capability,")
+    assert result.stdout.startswith("\ufeff")  # the same bytes as the file, mark included
+    assert result.stdout.splitlines()[1].startswith("id,date,capability,")
     assert "Exported 4 entries" in result.stderr
     assert list(home.iterdir()) == []
 
@@ -183,12 +196,12 @@ def test_export_filters(data: Path, home: Path) -> None:
 
 def test_export_markdown_period_title(data: Path, home: Path) -> None:
     result = run(
-        "export", "--data", str(data), "-o", "-",
-        "--since", "2026-01-01", "--until", "2026-11-25", "--capability", "1",
+        "export", "--data", str(data), "-o", "-", "--format", "markdown",
+        "--since", "1/1/2026", "--until", "2026-11-25", "--capability", "1",
         home=home,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("# Review log: 1 January 2026 to 25 November 2026\n")
+    assert result.stdout.startswith("# Review log book: 1 January 2026 to 25 November 2026\n")
     assert "| 1 | We know our people and communities | 2 | 1 |" in result.stdout
     assert "\n| 2 | " not in result.stdout  # summary limited to the chosen capability
 
@@ -196,7 +209,12 @@ def test_export_markdown_period_title(data: Path, home: Path) -> None:
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        (["--since", "2026-13-01"], "--since '2026-13-01' is not a date: write it as YYYY-MM-DD"),
+        (["--since", "2026-13-01"], "--since '2026-13-01' is not a date: there is no month 13"),
+        (["--until", "31/02/2026"], "--until '31/02/2026' is not a date: February 2026 has no day 31"),
+        (["--since", "1/4/26"], "write the year in full"),
+        (["--year", "2026", "--since", "2026-01-01"], "--year gives the period already"),
+        (["--appraisal-year", "0"], "--appraisal-year 0: write a year such as 2026"),
+        (["--layout", "nmc", "--format", "csv"], "--layout nmc is for the review documents"),
         (["--until", "yesterday"], "--until 'yesterday' is not a date"),
         (["--since", "2026-05-01", "--until", "2026-04-01"], "is after --until"),
         (["--capability", "11"], "--capability 11: there is no such capability"),
@@ -216,14 +234,14 @@ def test_export_refuses_to_overwrite_then_force(data: Path, home: Path, tmp_path
     out = tmp_path / "mine.md"
     out.write_text("precious")
     out.chmod(0o644)
-    refused = run("export", "--data", str(data), "-o", str(out), home=home)
+    refused = run("export", "--data", str(data), "--format", "markdown", "-o", str(out), home=home)
     assert refused.returncode == 2
     assert "already exists" in refused.stderr and "--force" in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1
     assert out.read_text() == "precious"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".mine")] == []
 
-    forced = run("export", "--data", str(data), "-o", str(out), "--force", home=home)
+    forced = run("export", "--data", str(data), "--format", "markdown", "-o", str(out), "--force", home=home)
     assert forced.returncode == 0, forced.stderr
     assert out.read_text(encoding="utf-8").startswith("# Review log")
     assert stat.S_IMODE(out.stat().st_mode) == 0o600

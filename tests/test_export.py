@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime, timezone
 
 import pytest
 from markdown_it import MarkdownIt
@@ -18,7 +18,8 @@ from powerdeck.export import (
     default_export_path,
     markdown_text,
     parse_json_export,
-    period_label,
+    ExportOptions,
+    period_title,
     to_csv,
     to_json,
     to_markdown,
@@ -96,14 +97,27 @@ def entries() -> list[Entry]:
 # ----------------------------------------------------------------------------- labels/paths
 
 
-def test_period_label() -> None:
-    assert period_label(None, None) == "all entries"
+def test_period_title_always_has_both_ends() -> None:
+    days = [date(2025, 5, 3), date(2026, 11, 28)]
+    today = date(2026, 12, 1)
+    assert period_title(None, None, [], today) == "all entries (none yet)"
+    assert period_title(None, None, days, today) == "all entries, 3 May 2025 to 28 November 2026"
     assert (
-        period_label(date(2026, 1, 1), date(2026, 11, 25))
+        period_title(date(2026, 1, 1), date(2026, 11, 25), days, today)
         == "1 January 2026 to 25 November 2026"
     )
-    assert period_label(date(2026, 3, 2), None) == "from 2 March 2026"
-    assert period_label(None, date(2026, 12, 31)) == "up to 31 December 2026"
+    assert period_title(date(2026, 3, 2), None, days, today) == "2 March 2026 to 1 December 2026"
+    assert (
+        period_title(None, date(2026, 12, 31), days, today)
+        == "up to 31 December 2026 (entries from 3 May 2025)"
+    )
+
+
+FIXED = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+
+
+def md(entries, deck, **options) -> str:
+    return to_markdown(entries, deck, ExportOptions(fmt="markdown", exported=FIXED, **options))
 
 
 def test_default_export_path_never_overwrites(tmp_path) -> None:
@@ -131,22 +145,22 @@ def _headings(tokens, level: str) -> list[str]:
 
 
 def test_markdown_structure(deck, entries) -> None:
-    text = to_markdown(entries, deck, "all entries")
+    text = md(entries, deck)
     tokens = MarkdownIt("commonmark").enable("table").parse(text)
-    assert _headings(tokens, "h1") == ["Review log: all entries"]
+    assert _headings(tokens, "h1") == ["Review log book: all entries, 11 February 2026 to 14 May 2026"]
     # Summary, then one heading per capability that has entries, nothing from user text.
-    assert _headings(tokens, "h2") == ["Summary", "1. First capability", "2. Second capability"]
+    assert _headings(tokens, "h2") == ["Summary", "1\\. First capability", "2\\. Second capability"]
     h3 = _headings(tokens, "h3")
     assert len(h3) == len(entries)
-    assert "2026-02-11 - 1.1 First card" in h3
+    assert "2026-02-11 · 1.1 First card" in h3
     assert "New NHS Alliance" in text
-    assert [t.type for t in tokens].count("hr") == 0
+    assert [t.type for t in tokens].count("hr") == 1  # only the one before the closing credit
     assert not any(t.type in ("fence", "code_block", "html_block") for t in tokens)
     assert text.count("_not yet written_") == 2  # entry 2: outcome and learning
 
 
 def test_markdown_summary_table(deck, entries) -> None:
-    text = to_markdown(entries, deck, "all entries")
+    text = md(entries, deck)
     rows = [line for line in text.splitlines() if line.startswith("| ")]
     cells = [[c.strip() for c in row.strip("|").split(" | ")] for row in rows]
     assert cells[0] == ["No.", "Capability", "Entries", "Open"]
@@ -159,59 +173,61 @@ def test_markdown_summary_table(deck, entries) -> None:
 
 
 def test_markdown_summary_limited_to_capabilities(deck, entries) -> None:
-    text = to_markdown(entries[:2], deck, "all entries", capabilities=[1])
+    text = md(entries[:2], deck, capabilities=frozenset({1}))
     assert "Second capability" not in text and "Third" not in text
     assert "| 1 | First capability | 2 | 1 |" in text
 
 
 def test_markdown_keeps_every_text(deck, entries) -> None:
-    text = to_markdown(entries, deck, "1 January 2026 to 25 November 2026")
-    assert text.startswith("# Review log: 1 January 2026 to 25 November 2026\n")
-    rendered = MarkdownIt("commonmark").enable("table").render(text)
+    text = md(entries, deck, since=date(2026, 1, 1), until=date(2026, 11, 25))
+    assert text.startswith("# Review log book: 1 January 2026 to 25 November 2026\n")
+    rendered = visible_text(MarkdownIt("commonmark").enable("table").render(text))
     for entry in entries:
         for field in ("action", "outcome", "learning"):
             for line in getattr(entry, field).splitlines():
-                plain = line.replace("<", "&lt;").replace('"', "&quot;")
-                assert plain in rendered, line
-    # Plain text: the user's words are there as written, apart from the escaping backslash.
-    assert "\\# not a heading" in text
-    assert "Commas, \"quotes\", and a pipe | here" in text
-    assert "[/b] [bold]rich[/bold] \U0001f44d caf\u00e9" in text
+                assert line.strip() in rendered, line
+
+
+def visible_text(html_text: str) -> str:
+    """What a Markdown viewer shows: tags gone, entities decoded."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
 
 
 def test_markdown_empty(deck) -> None:
-    text = to_markdown([], deck, "all entries")
+    text = md([], deck)
     assert "| 1 | First capability | 0 | 0 |" in text
     assert "**Total** | **0** | **0** |" in text
-    assert "## 1." not in text
+    assert "## 1\\." not in text
 
 
 def test_markdown_text_escaping() -> None:
     assert markdown_text("") == "_not yet written_"
     assert markdown_text("  \n ") == "_not yet written_"
-    assert markdown_text("plain - text * here") == "plain - text * here"
+    assert markdown_text("plain - text * here") == "plain - text \\* here"
     assert markdown_text("a\nb") == "a  \nb"
-    assert markdown_text("## x") == "\\## x"
-    assert markdown_text("  # x") == "  \\# x"
+    assert markdown_text("## x") == "\\#\\# x"
+    assert markdown_text("  # x") == "\\# x"
     assert markdown_text("a\n===") == "a  \n\\==="
-    assert markdown_text("- item\n- item") == "- item  \n- item"
-    assert markdown_text("~~~") == "\\~~~"
-    assert markdown_text("<div>") == "\\<div>"
-    assert markdown_text("1 < 2") == "1 < 2"
+    assert markdown_text("- item\n1. item") == "\\- item  \n1\\. item"
+    assert markdown_text("<div> & <patience>") == "\\<div\\> \\& \\<patience\\>"
+    assert markdown_text("1 < 2") == "1 \\< 2"
 
 
 def test_markdown_unknown_card_and_capability(deck) -> None:
     entry = make_entry(9, "7.3", "x")
-    text = to_markdown([entry], deck, "all entries")
-    assert "## 7. Capability 7" in text
-    assert "- 7.3" in text
+    text = md([entry], deck)
+    assert "## 7\\. Capability 7" in text
+    assert "· 7.3 (not in this deck)" in text
 
 
 # ------------------------------------------------------------------------------------- CSV
 
 
 def test_csv_parses_back(deck, entries) -> None:
-    rows = list(csv.reader(io.StringIO(to_csv(entries, deck), newline="")))
+    rows = list(csv.reader(io.StringIO(to_csv(entries, deck), newline="")))[1:]  # after the title
     assert tuple(rows[0]) == CSV_HEADER
     assert len(rows) == len(entries) + 1
     by_id = {row[0]: dict(zip(CSV_HEADER, row)) for row in rows[1:]}
@@ -229,12 +245,12 @@ def test_csv_parses_back(deck, entries) -> None:
 
 
 def test_csv_formula_guard(deck, entries) -> None:
-    rows = list(csv.DictReader(io.StringIO(to_csv(entries, deck), newline="")))
+    rows = list(csv.DictReader(io.StringIO(to_csv(entries, deck).split("\r\n", 1)[1], newline="")))
     guarded = next(row for row in rows if row["id"] == "id0004")
     assert guarded["action"] == "Started with a - bullet?"  # only the first character counts
     assert guarded["outcome"] == "'+1 from all"
     assert guarded["learning"] == "'@team"
-    one = to_csv([make_entry(5, "1.1", "=SUM(A1)", "-2", "\tx")], deck)
+    one = to_csv([make_entry(5, "1.1", "=SUM(A1)", "-2", "\tx")], deck).split("\r\n", 1)[1]
     row = list(csv.DictReader(io.StringIO(one, newline="")))[0]
     assert (row["action"], row["outcome"], row["learning"]) == ("'=SUM(A1)", "'-2", "'\tx")
 
@@ -242,7 +258,7 @@ def test_csv_formula_guard(deck, entries) -> None:
 def test_csv_has_no_bom_in_text(deck) -> None:
     # The caller adds the BOM by writing with utf-8-sig; the text itself stays clean.
     assert not to_csv([], deck).startswith("\ufeff")
-    assert to_csv([], deck) == ",".join(CSV_HEADER) + "\r\n"
+    assert to_csv([], deck).endswith("\r\n" + ",".join(CSV_HEADER) + "\r\n")
 
 
 # ------------------------------------------------------------------------------------ JSON
@@ -323,10 +339,10 @@ def test_markdown_with_packaged_deck_lists_all_ten_capabilities() -> None:
     from powerdeck.deck import load_deck
 
     deck = load_deck()
-    text = to_markdown([make_entry(1, "10.1", "x", "y", "z")], deck, "all entries")
+    text = md([make_entry(1, "10.1", "x", "y", "z")], deck)
     rows = [line for line in text.splitlines() if line.startswith("| ") and "Total" not in line]
     assert len(rows) == 1 + 10  # header + every capability
     assert "| 3 | We make space and give impetus for people to learn from one another | 0 | 0 |" in text
-    assert f"## 10. {deck.capability(10).title}" in text
-    assert f"### 2026-02-11 - 10.1 {deck.card('10.1').title}" in text
+    assert f"## 10\\. {deck.capability(10).title}" in text
+    assert f"### 2026-02-11 · 10.1 {deck.card('10.1').title}" in text
     assert "by the New NHS Alliance." in text

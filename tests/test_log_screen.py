@@ -145,7 +145,7 @@ async def test_period_presets_and_typed_dates(data_dir: Path) -> None:
         await pilot.press("p", "tab")
         await pilot.press(*"2025-13-01", "enter")
         assert isinstance(app.screen, PeriodPicker)
-        assert "is not a date: write it as YYYY-MM-DD" in str(app.screen.query_one("#period-error", Static).render())
+        assert "is not a date: there is no month 13" in str(app.screen.query_one("#period-error", Static).render())
         start = app.screen.query_one("#period-from", Input)
         start.value = "2025-03-05"
         app.screen.query_one("#period-to", Input).value = "2025-03-07"

@@ -8,13 +8,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from powerdeck import __version__
 from powerdeck.errors import PowerdeckError
 from powerdeck.text import visible_line
 
 ANIMATION_LEVELS = ("none", "basic", "full")
-EXPORT_FORMATS = ("markdown", "csv", "json")
+EXPORT_FORMATS = ("docx", "markdown", "csv", "json")
+EXPORT_LAYOUTS = ("standard", "nmc")
 
 
 def _add_common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -61,28 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common_options(cards, suppress=True)
     cards.add_argument("card_id", nargs="?", metavar="ID", help='a card id such as "4.2"')
 
-    export = commands.add_parser("export", help="write your review log to a file for a review")
-    _add_common_options(export, suppress=True)
-    export.add_argument("--format", choices=EXPORT_FORMATS, default="markdown")
-    export.add_argument(
-        "--capability",
-        type=int,
-        action="append",
-        metavar="N",
-        help="only capability N (repeat for several)",
-    )
-    export.add_argument("--since", metavar="DATE", help="entries from this date (YYYY-MM-DD)")
-    export.add_argument("--until", metavar="DATE", help="entries up to this date (YYYY-MM-DD)")
-    export.add_argument(
-        "--open", action="store_true", help="only open entries (outcome or learning to write)"
-    )
-    export.add_argument(
-        "-o", "--output", metavar="FILE", help='file to write, or "-" for the screen'
-    )
-    export.add_argument(
-        "--force", action="store_true", help="overwrite the output file if it exists"
-    )
-
+    _add_export_parser(commands)
     importer = commands.add_parser("import", help="add the entries of a JSON export to your log")
     _add_common_options(importer, suppress=True)
     importer.add_argument("file", metavar="FILE")
@@ -91,6 +72,55 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("serve", help="host the deck for a team over SSH (pip install 'powerdeck[serve]')",
                         add_help=False)
     return parser
+
+
+def _add_export_parser(commands: Any) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write your review log to a file for a review (Word, Markdown, CSV or JSON)",
+        description=(
+            "Write your review log to a file. To get it onto your laptop from a server: "
+            "ssh -T you@server powerdeck export --format docx -o - > review.docx"
+        ),
+    )
+    _add_common_options(export, suppress=True)
+    export.add_argument(
+        "--format", choices=EXPORT_FORMATS, default="docx",
+        help="docx (Word, the default), markdown, csv (a spreadsheet) or json (the exact copy)",
+    )
+    export.add_argument(
+        "--capability", type=int, action="append", metavar="N",
+        help="only capability N (repeat for several)",
+    )
+    export.add_argument(
+        "--since", metavar="DATE", help="entries from this date (2026-04-01 or 1/4/2026)"
+    )
+    export.add_argument(
+        "--until", metavar="DATE", help="entries up to this date (2027-03-31 or 31/3/2027)"
+    )
+    period = export.add_mutually_exclusive_group()
+    period.add_argument(
+        "--year", type=int, metavar="YYYY", help="the calendar year: 1 January to 31 December"
+    )
+    period.add_argument(
+        "--appraisal-year", type=int, metavar="YYYY",
+        help="the appraisal (PDR) year from 1 April YYYY to 31 March of the next year",
+    )
+    export.add_argument(
+        "--open", action="store_true", help="only open entries (outcome or learning to write)"
+    )
+    export.add_argument("--name", help="your name, for the title (default: the one the app remembers)")
+    export.add_argument("--role", help="your role, for the title (default: the one the app remembers)")
+    export.add_argument(
+        "--layout", choices=EXPORT_LAYOUTS, default="standard",
+        help="nmc: entries under the NMC reflective account's four prompts (docx, markdown)",
+    )
+    export.add_argument(
+        "-o", "--output", metavar="FILE", help='file to write, or "-" for standard output'
+    )
+    export.add_argument(
+        "--force", action="store_true", help="overwrite the output file if it exists"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,42 +6,54 @@ prints it and exits with status 2. Nothing is written unless everything checked 
 - export never creates a data folder or log: with no log yet it says so (exit 2) rather than
   write an empty review log book that would hide a wrong `--data`.
 - export never overwrites a file unless `--force`; it writes atomically (temporary file in the
-  same folder, fsync, then link/replace) with mode 0600, since the log is personal data.
-- CSV files are written as `utf-8-sig` (a UTF-8 byte order mark) so that Excel reads accents and
-  emoji correctly; other spreadsheets and the csv module skip the mark. On the screen (`-o -`) no
-  mark is written.
+  same folder, fsync, then link/replace) with mode 0600, since the log is personal data. Even
+  with `--force` it refuses a target that is not a regular file (a named pipe, a device, a
+  folder) and the log itself or its backups; a symlink as the target is replaced, never followed.
+- `-o -` writes the same bytes as `-o FILE` to standard output (so `ssh -T host powerdeck export
+  --format docx -o - > review.docx` works from a laptop); a Word file is refused when standard
+  output is a terminal, and text shown on a terminal has its control characters made visible.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import os
+import select
+import stat
 import sys
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from powerdeck.entry import Draft, EntryFilter
+from powerdeck.dates import appraisal_year, calendar_year, parse_optional_date
+from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError
 from powerdeck.export import (
+    BINARY_FORMATS,
+    NAME_KEY,
+    ROLE_KEY,
+    ExportOptions,
     ImportFileError,
     default_export_path,
+    export_bytes,
     parse_json_export,
     parse_json_worksheets,
-    period_label,
-    to_csv,
-    to_json,
-    to_markdown,
 )
 from powerdeck.rescue import parse_rescue
-from powerdeck.text import visible_line
+from powerdeck.text import visible, visible_line
 
 FILE_MODE = 0o600
 MAX_IMPORT_ENTRIES = 200_000
+_KINDS = {
+    stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder",
+}  # fmt: skip
 
 
-def _load_deck(args: argparse.Namespace):
+def _load_deck(args: argparse.Namespace) -> Any:
     from powerdeck.deck import deck_path_from, load_deck
 
     return load_deck(deck_path_from(getattr(args, "deck", None)))
@@ -51,21 +63,26 @@ def _plural(count: int, word: str = "entry", plural: str = "entries") -> str:
     return f"{count} {word if count == 1 else plural}"
 
 
-def parse_date(value: str | None, option: str) -> date | None:
-    """A YYYY-MM-DD option value, or a one-line error naming the option."""
-    if value is None:
-        return None
-    try:
-        if len(value.strip()) != 10:
-            raise ValueError
-        return date.fromisoformat(value.strip())
-    except ValueError:
-        raise PowerdeckError(
-            f"{option} {value!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-01-31"
-        ) from None
+def _period(args: argparse.Namespace) -> tuple[date | None, date | None]:
+    since = parse_optional_date(getattr(args, "since", None), "--since")
+    until = parse_optional_date(getattr(args, "until", None), "--until")
+    for option, year, make in (("--year", getattr(args, "year", None), calendar_year),
+                               ("--appraisal-year", getattr(args, "appraisal_year", None), appraisal_year)):
+        if year is None:
+            continue
+        if since is not None or until is not None:
+            raise PowerdeckError(f"{option} gives the period already: leave out --since and --until")
+        if not 1 <= year <= 9998:
+            raise PowerdeckError(f"{option} {year}: write a year such as 2026")
+        period = make(year)
+        since, until = period.since, period.until
+    if since is not None and until is not None and since > until:
+        raise PowerdeckError(f"--since {since} is after --until {until}: nothing could match")
+    return since, until
 
 
-def build_filter(args: argparse.Namespace, deck) -> EntryFilter:
+def build_options(args: argparse.Namespace, deck: Any, state: dict[str, Any] | None = None) -> ExportOptions:
+    """The export the command line asks for; name and role default to those the app remembers."""
     numbers = [capability.number for capability in deck.capabilities]
     wanted = frozenset(getattr(args, "capability", None) or ())
     for number in sorted(wanted):
@@ -74,49 +91,78 @@ def build_filter(args: argparse.Namespace, deck) -> EntryFilter:
                 f"--capability {number}: there is no such capability "
                 f"(the deck has {min(numbers)} to {max(numbers)})"
             )
-    since = parse_date(getattr(args, "since", None), "--since")
-    until = parse_date(getattr(args, "until", None), "--until")
-    if since is not None and until is not None and since > until:
-        raise PowerdeckError(f"--since {since} is after --until {until}: nothing could match")
-    return EntryFilter(
-        capabilities=wanted,
+    since, until = _period(args)
+    state = state or {}
+    name = getattr(args, "name", None)
+    role = getattr(args, "role", None)
+    return ExportOptions(
+        fmt=getattr(args, "format", None) or "docx",
         since=since,
         until=until,
+        capabilities=wanted,
         open_only=bool(getattr(args, "open", False)),
+        name=name if name is not None else _text(state.get(NAME_KEY)),
+        role=role if role is not None else _text(state.get(ROLE_KEY)),
+        layout=getattr(args, "layout", None) or "standard",
     )
 
 
-def render(fmt: str, entries, deck, entry_filter: EntryFilter, worksheets=()) -> str:
-    if fmt == "csv":
-        return to_csv(entries, deck)
-    if fmt == "json":
-        return to_json(entries, worksheets=worksheets)
-    label = period_label(entry_filter.since, entry_filter.until)
-    if entry_filter.open_only:
-        label += " (open entries only)"
-    return to_markdown(
-        entries, deck, label, capabilities=entry_filter.capabilities or None
-    )
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
 
 
-def write_private_file(path: Path, data: bytes, *, overwrite: bool) -> None:
+def refuse_special_target(path: Path, protected: tuple[Path, ...] = ()) -> bool:
+    """Raise unless `path` may be written; True if it exists (as a file or a symlink).
+
+    Only `lstat` is used, never `open`: a named pipe as the target would block an open for
+    ever, and a symlink is never followed (the rename replaces the link itself)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as error:
+        raise PowerdeckError(f"cannot write {path}: {error.strerror or error}") from None
+    if info is not None and not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        raise PowerdeckError(f"cannot write {path}: it is {kind}, not a file; choose another file with -o")
+    for guarded in protected:
+        same_name = guarded.parent.resolve() == path.parent.resolve() and path.name.startswith(guarded.name)
+        same_file = False
+        if info is not None and stat.S_ISREG(info.st_mode):
+            with contextlib.suppress(OSError):
+                other = os.lstat(guarded)
+                same_file = (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino)
+        if same_name or same_file:
+            raise PowerdeckError(
+                f"cannot write {path}: that is your review log or one of its backups; "
+                "choose another file with -o"
+            )
+    return info is not None
+
+
+def log_files(log_file: Path) -> tuple[Path, ...]:
+    """The log and the files beside it that an export must never replace (by name prefix)."""
+    return (log_file,)
+
+
+def write_private_file(path: Path, data: bytes, *, overwrite: bool, protected: tuple[Path, ...] = ()) -> None:
     """Write `data` to `path` atomically with mode 0600; refuse an existing file unless told.
 
     The data goes to a temporary file in the same folder (created 0600), is flushed and
     fsynced, then linked into place (which fails if the name was taken meanwhile) or, with
-    `overwrite`, renamed over it. A failure leaves any existing file as it was.
+    `overwrite`, renamed over it. A failure leaves any existing file as it was. `protected`
+    files (the log) are refused whatever `overwrite` says; see `refuse_special_target`.
     """
     folder = path.parent
     if not folder.is_dir():
         raise PowerdeckError(f"cannot write {path}: the folder {folder} does not exist")
-    if path.is_dir():
-        raise PowerdeckError(f"cannot write {path}: it is a folder")
-    if not overwrite and (path.exists() or path.is_symlink()):
+    exists = refuse_special_target(path, protected)
+    if not overwrite and exists:
         raise PowerdeckError(
             f"{path} already exists: choose another file with -o, or add --force to replace it"
         )
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:64]}.", suffix=".tmp")
     except OSError as error:
         raise PowerdeckError(f"cannot write {path}: {error.strerror or error}") from None
     try:
@@ -126,6 +172,7 @@ def write_private_file(path: Path, data: bytes, *, overwrite: bool) -> None:
             os.fsync(stream.fileno())
         os.chmod(temporary, FILE_MODE)
         if overwrite:
+            refuse_special_target(path, protected)  # again, just before: it may have changed
             os.replace(temporary, path)
         else:
             try:
@@ -137,8 +184,8 @@ def write_private_file(path: Path, data: bytes, *, overwrite: bool) -> None:
                 ) from None
             except OSError:
                 # A file system without hard links: the check above has to do.
-                if path.exists():
-                    raise PowerdeckError(f"{path} already exists: add --force to replace it")
+                if os.path.lexists(path):
+                    raise PowerdeckError(f"{path} already exists: add --force to replace it") from None
                 os.replace(temporary, path)
         _fsync_folder(folder)
     except OSError as error:
@@ -157,14 +204,45 @@ def _fsync_folder(folder: Path) -> None:
             os.close(descriptor)
 
 
+def write_stdout(data: bytes, fmt: str) -> bool:
+    """Write an export to standard output, unbuffered; False if the reader went away.
+
+    Straight to file descriptor 1 with os.write, so a full disk (`> /dev/full`) is one line
+    here and not a traceback when Python flushes its own buffer at exit."""
+    descriptor = 1
+    terminal = os.isatty(descriptor)
+    if terminal and fmt in BINARY_FORMATS:
+        raise PowerdeckError(
+            "a Word file cannot be shown on the screen: add -o FILE, or send it to a file "
+            "with -o - > review.docx"
+        )
+    if terminal:  # a person reads it: control characters are shown, not obeyed
+        data = visible(data.decode("utf-8")).encode("utf-8")
+    view = memoryview(data)
+    try:
+        while view:
+            try:
+                written = os.write(descriptor, view[: 1 << 20])
+            except BlockingIOError:
+                select.select([], [descriptor], [])
+                continue
+            view = view[written:]
+    except BrokenPipeError:  # `powerdeck export -o - | head`: the reader has had enough
+        return False
+    except OSError as error:
+        if error.errno == errno.EPIPE:
+            return False
+        raise PowerdeckError(
+            f"cannot write the export to standard output: {error.strerror or error}"
+        ) from None
+    return True
+
+
 def run_export(args: argparse.Namespace) -> int:
     from powerdeck import locations
     from powerdeck.log import Log
 
     deck = _load_deck(args)
-    entry_filter = build_filter(args, deck)
-    fmt = getattr(args, "format", None) or "markdown"
-
     directory = locations.data_dir(getattr(args, "data", None))
     log_file = locations.log_path(directory)
     if not log_file.exists():
@@ -173,29 +251,26 @@ def run_export(args: argparse.Namespace) -> int:
             "(use --data DIR if your log is somewhere else)"
         )
     with Log(log_file) as log:
+        state = {key: log.get_state(key) for key in (NAME_KEY, ROLE_KEY)}
+        options = build_options(args, deck, state)
+        entry_filter = options.entry_filter()
         entries = log.entries(entry_filter)
-        worksheets = log.worksheets().values() if entry_filter.is_empty else ()
-    text = render(fmt, entries, deck, entry_filter, worksheets)
+        # The workbook goes with the whole log only: a filtered export is about entries.
+        worksheets = list(log.worksheets().values()) if entry_filter.is_empty else []
+    data = export_bytes(entries, deck, options, worksheets=worksheets)
 
     output = getattr(args, "output", None)
     if output == "-":
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:  # `powerdeck export -o - | head`: the reader has had enough
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            return 0
-        print(f"Exported {_plural(len(entries))}", file=sys.stderr)
+        if write_stdout(data, options.fmt):
+            print(f"Exported {_plural(len(entries))}", file=sys.stderr)
         return 0
     if output:
         path = Path(output).expanduser()
         overwrite = bool(getattr(args, "force", False))
     else:
-        path = default_export_path(fmt)
+        path = default_export_path(options.fmt)
         overwrite = False
-    # utf-8-sig for CSV: Excel needs the byte order mark to read UTF-8 (accents, emoji).
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    write_private_file(path, text.encode(encoding), overwrite=overwrite)
+    write_private_file(path, data, overwrite=overwrite, protected=log_files(log_file))
     print(f"Exported {_plural(len(entries))} to {path}")
     return 0
 

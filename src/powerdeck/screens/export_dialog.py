@@ -1,34 +1,49 @@
-"""Export the review log from the app: format, which entries, and the file to write.
+"""Export the review log from the app: who, the format, the period, and the file to write.
 
-The file is written by the same function as `powerdeck export` (atomic, mode 0600, never over
-an existing file unless the user says so), in a thread so the screen never waits on the disk.
+The file is made by the same `export_bytes` and written by the same function as `powerdeck
+export` (atomic, mode 0600, never over an existing file unless the user says so, never over the
+log), in a thread so the screen never waits on the disk. The name and role are asked here once
+and remembered in the log's state for the next export (and for the command line).
 """
 
 from __future__ import annotations
 
+import getpass
+import os
+import socket
+from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Label, Static
 
-from powerdeck.cli_transfer import render, write_private_file
+from powerdeck.cli_transfer import write_private_file
+from powerdeck.dates import appraisal_year, appraisal_year_of, calendar_year, long_date
 from powerdeck.entry import Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
-from powerdeck.export import default_export_path
+from powerdeck.export import (
+    NAME_KEY,
+    ROLE_KEY,
+    ExportOptions,
+    default_export_path,
+    export_bytes,
+)
 from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.screens.dialog_style import dialog_css, plain_list_css
+from powerdeck.widgets.choice_list import ChoiceList
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
 
 FORMATS = (
-    ("markdown", "Markdown: a review log book for your PDR (.md)"),
+    ("docx", "Word: a review pack for your PDR (.docx)"),
+    ("markdown", "Markdown (.md)"),
     ("csv", "CSV: for a spreadsheet (.csv)"),
     ("json", "JSON: the exact copy, to move or back up (.json)"),
 )
@@ -38,32 +53,61 @@ def plural(count: int) -> str:
     return f"{count:,} {'entry' if count == 1 else 'entries'}"
 
 
-def export_entries(deck: object, fmt: str, entries: list[Entry], entry_filter: EntryFilter,
-                   path: Path, *, overwrite: bool) -> int:
-    """Render and write one export file; raises PowerdeckError with a one-line message."""
-    text = render(fmt, entries, deck, entry_filter)
-    # utf-8-sig for CSV, as the command line writes it: Excel needs the mark to read UTF-8.
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    write_private_file(path, text.encode(encoding), overwrite=overwrite)
-    return len(entries)
+def period_choices(today: date, total: int, filtered: tuple[int, str] | None) -> list[tuple[str, str]]:
+    """The period dialog's lines: everything, this and last appraisal year, the calendar year,
+    and the log's own filter when there is one."""
+    this = appraisal_year_of(today)
+    choices = [("all", f"Everything: {plural(total)}")]
+    for key, label, year in (("appraisal-this", "This appraisal year", this),
+                             ("appraisal-last", "Last appraisal year", this - 1)):
+        period = appraisal_year(year)
+        assert period.since is not None and period.until is not None
+        choices.append((key, f"{label}: {long_date(period.since)} to {long_date(period.until)}"))
+    choices.append(("calendar-this", f"This calendar year: {today.year}"))
+    if filtered is not None:
+        shown, text = filtered
+        choices.append(("filtered", f"As filtered in the log: {plural(shown)} ({text})"))
+    return choices
+
+
+def laptop_hint(path: Path) -> str:
+    """How to copy `path` from this server to the laptop the person is sitting at."""
+    home = Path.home()
+    shown = str(path.relative_to(home)) if path.is_relative_to(home) else str(path)
+    where = f"{getpass.getuser()}@{socket.gethostname()}"
+    return f"To copy it to your laptop, run there: scp {where}:{shown} ."
 
 
 class ExportDialog(ModalScreen["Path | None"]):
-    """Choose format, scope and file; dismissed with the path written (None if cancelled)."""
+    """Choose who, format, period and file; dismissed with the path written (None if cancelled)."""
 
-    DEFAULT_CSS = dialog_css("ExportDialog") + plain_list_css("ExportDialog", "RadioSet") + """
-    ExportDialog RadioSet {
+    DEFAULT_CSS = dialog_css("ExportDialog") + plain_list_css("ExportDialog", "ChoiceList") + """
+    ExportDialog ChoiceList {
         width: 1fr;
         background: $panel;
+        border-left: blank;
+    }
+    ExportDialog ChoiceList:focus {
+        border: none;
+        border-left: tall $accent;
     }
     ExportDialog .field-title {
         text-style: bold;
     }
-    ExportDialog #export-path {
+    ExportDialog Input {
         width: 1fr;
+    }
+    ExportDialog #export-who Label {
+        width: auto;
+        padding-right: 1;
+    }
+    ExportDialog #export-who Input {
+        margin-right: 1;
     }
     ExportDialog Horizontal {
         height: auto;
+    }
+    ExportDialog #export-buttons {
         align-horizontal: right;
     }
     ExportDialog Button {
@@ -71,19 +115,23 @@ class ExportDialog(ModalScreen["Path | None"]):
     }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="export-cancel", priority=True),
         Binding("ctrl+s", "export", "Export", id="export-run", priority=True),
         Binding("tab", "app.focus_next", "Next", show=False, id="export-next", priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous", show=False, id="export-previous", priority=True),
     ]
 
-    def __init__(self, entry_filter: EntryFilter, shown: int, total: int, filter_text: str = "") -> None:
+    def __init__(self, entry_filter: EntryFilter, shown: int, total: int, filter_text: str = "",
+                 *, name: str = "", role: str = "", today: date | None = None) -> None:
         super().__init__()
         self._filter = entry_filter
         self._shown = shown
         self._total = total
         self._filter_text = filter_text
+        self._name = name
+        self._role = role
+        self._today = today or date.today()
         self._path_edited = False
         self._busy = False
 
@@ -92,59 +140,76 @@ class ExportDialog(ModalScreen["Path | None"]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        filtered = None if self._filter.is_empty else (self._shown, self._filter_text)
         with Vertical():
             yield Label("Export the review log", classes="dialog-title")
+            with Horizontal(id="export-who"):
+                yield Label("Name")
+                yield Input(self._name, placeholder="your name", id="export-name", compact=True)
+                yield Label("Role")
+                yield Input(self._role, placeholder="e.g. Team leader", id="export-role", compact=True)
             yield Label("Format", classes="field-title")
-            with RadioSet(id="export-format"):
-                for n, (fmt, label) in enumerate(FORMATS):
-                    yield RadioButton(label, value=n == 0, id=f"format-{fmt}")
-            if not self._filter.is_empty:
-                yield Label("Entries", classes="field-title")
-                with RadioSet(id="export-scope"):
-                    yield RadioButton(f"Everything: {plural(self._total)}", value=False, id="scope-all")
-                    yield RadioButton(
-                        Content(f"As filtered in the log: {plural(self._shown)} ({self._filter_text})"),
-                        value=True,
-                        id="scope-filtered",
-                    )
+            yield ChoiceList(FORMATS, "docx", id="export-format")
+            yield Label("Period", classes="field-title")
+            yield ChoiceList(period_choices(self._today, self._total, filtered),
+                             "filtered" if filtered else "all", id="export-period")
             yield Label("File", classes="field-title")
-            yield Input(str(default_export_path("markdown")), id="export-path", select_on_focus=False)
+            yield Input(str(default_export_path("docx")), id="export-path", select_on_focus=False,
+                        compact=True)
             yield Static("", id="export-message", classes="dialog-error", markup=False)
-            with Horizontal():
-                yield Button("Export (ctrl+s)", variant="primary", id="export-button")
-                yield Button("Cancel (escape)", id="cancel-button")
+            with Horizontal(id="export-buttons"):
+                yield Button("Export (ctrl+s)", variant="primary", id="export-button", compact=True)
+                yield Button("Cancel (escape)", id="cancel-button", compact=True)
 
     def on_mount(self) -> None:
-        for radio_set in self.query(RadioSet):
-            # Start the arrow keys from the button that is on (Textual starts from none).
-            radio_set._selected = radio_set.pressed_index
-        self.set_focus(self.query_one("#export-format", RadioSet))
+        self.set_focus(self.query_one("#export-format", ChoiceList))
 
     # -- choices ---------------------------------------------------------------------------
 
     @property
     def fmt(self) -> str:
-        pressed = self.query_one("#export-format", RadioSet).pressed_button
-        return (pressed.id or "format-markdown").removeprefix("format-") if pressed else "markdown"
+        return self.query_one("#export-format", ChoiceList).value
+
+    @property
+    def period(self) -> str:
+        return self.query_one("#export-period", ChoiceList).value
 
     @property
     def filtered(self) -> bool:
-        if self._filter.is_empty:
-            return False
-        pressed = self.query_one("#export-scope", RadioSet).pressed_button
-        return pressed is not None and pressed.id == "scope-filtered"
+        return self.period == "filtered"
 
-    @on(RadioSet.Changed, "#export-format")
+    def chosen_filter(self) -> EntryFilter:
+        """The entries the chosen period stands for."""
+        period = self.period
+        if period == "filtered":
+            return self._filter
+        if period == "all":
+            return EntryFilter()
+        if period == "calendar-this":
+            dates = calendar_year(self._today.year)
+        else:
+            this = appraisal_year_of(self._today)
+            dates = appraisal_year(this if period == "appraisal-this" else this - 1)
+        return EntryFilter(since=dates.since, until=dates.until)
+
+    @on(ChoiceList.Chosen, "#export-format")
     def _format_changed(self) -> None:
         if not self._path_edited:
-            path_input = self.query_one("#export-path", Input)
-            path_input.value = str(default_export_path(self.fmt))
+            self.query_one("#export-path", Input).value = str(default_export_path(self.fmt))
             self._path_edited = False
+
+    @on(ChoiceList.Submitted)
+    def _choice_submitted(self) -> None:
+        self.focus_next()
 
     @on(Input.Changed, "#export-path")
     def _path_changed(self, event: Input.Changed) -> None:
         if self.focused is event.input:
             self._path_edited = True
+
+    @on(Input.Submitted, "#export-name, #export-role")
+    def _who_submitted(self) -> None:
+        self.focus_next()
 
     @on(Input.Submitted, "#export-path")
     def _path_submitted(self) -> None:
@@ -172,7 +237,7 @@ class ExportDialog(ModalScreen["Path | None"]):
             return
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
-            self.say("Type the file to write, e.g. ~/powerdeck-log.md")
+            self.say(f"Type the file to write, e.g. ~/{default_export_path(self.fmt).name}")
             return
         path = Path(raw).expanduser()
         if not path.is_absolute():
@@ -183,7 +248,7 @@ class ExportDialog(ModalScreen["Path | None"]):
         if not path.parent.is_dir():
             self.say(f"The folder {path.parent} does not exist.")
             return
-        if path.exists() or path.is_symlink():
+        if os.path.lexists(path):
 
             def answered(answer: str | None) -> None:
                 if answer == "yes":
@@ -202,25 +267,44 @@ class ExportDialog(ModalScreen["Path | None"]):
             return
         self._start(path, overwrite=False)
 
+    def _remember_who(self, name: str, role: str) -> None:
+        def store(log: Any) -> None:
+            for key, value in ((NAME_KEY, name), (ROLE_KEY, role)):
+                if log.get_state(key) != value:  # a value that did not change is not written
+                    log.set_state(key, value)
+
+        if (name, role) != (self._name, self._role):
+            self.power_app.store.write(store)
+            self._name, self._role = name, role
+
     def _start(self, path: Path, *, overwrite: bool) -> None:
-        entry_filter = self._filter if self.filtered else EntryFilter()
+        entry_filter = self.chosen_filter()
+        name = self.query_one("#export-name", Input).value.strip()
+        role = self.query_one("#export-role", Input).value.strip()
+        self._remember_who(name, role)
+        options = ExportOptions(
+            fmt=self.fmt, since=entry_filter.since, until=entry_filter.until,
+            capabilities=entry_filter.capabilities, card=entry_filter.card, text=entry_filter.text,
+            open_only=entry_filter.open_only, name=name, role=role,
+        )  # fmt: skip
         entries = self.power_app.store.read(lambda log: log.entries(entry_filter))
+        log_path = Path(self.power_app.store.log.path)
         self._busy = True
-        self.say("")
         self.query_one("#export-message", Static).update(Content.styled("Exporting…", "$text-muted"))
-        self._write(self.power_app.deck, self.fmt, entries, entry_filter, path, overwrite)
+        self._write(self.power_app.deck, options, entries, path, overwrite, log_path)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _write(self, deck: object, fmt: str, entries: list[Entry], entry_filter: EntryFilter,
-               path: Path, overwrite: bool) -> None:
+    def _write(self, deck: Any, options: ExportOptions, entries: list[Entry], path: Path,
+               overwrite: bool, log_path: Path) -> None:
         try:
-            count = export_entries(deck, fmt, entries, entry_filter, path, overwrite=overwrite)
+            data = export_bytes(entries, deck, options)
+            write_private_file(path, data, overwrite=overwrite, protected=(log_path,))
         except PowerdeckError as error:
             self.app.call_from_thread(self._failed, str(error))
-        except Exception as error:  # never leave the dialog stuck on "Exporting…"
+        except Exception as error:  # noqa: BLE001 (never leave the dialog stuck on "Exporting…")
             self.app.call_from_thread(self._failed, f"cannot write {path}: {error}")
         else:
-            self.app.call_from_thread(self._done, path, count)
+            self.app.call_from_thread(self._done, path, len(entries))
 
     def _failed(self, message: str) -> None:
         self._busy = False
@@ -228,7 +312,10 @@ class ExportDialog(ModalScreen["Path | None"]):
 
     def _done(self, path: Path, count: int) -> None:
         self._busy = False
-        self.app.notify(f"Exported {plural(count)} to {path}", title="Exported", timeout=12, markup=False)
+        message = f"Exported {plural(count)} to {path}"
+        if self.power_app.options.over_ssh:
+            message += f"\n{laptop_hint(path)}"
+        self.app.notify(message, title="Exported", timeout=30, markup=False)
         self.dismiss(path)
 
 
@@ -242,4 +329,8 @@ def open_export_dialog(app: PowerDeckApp) -> None:
     entry_filter = log_screen.entry_filter if log_screen is not None else EntryFilter()
     total = app.store.read(lambda log: len(log.entries()))
     shown = len(log_screen.shown) if log_screen is not None else total
-    app.push_screen(ExportDialog(entry_filter, shown, total, " · ".join(describe_filter(entry_filter))))
+    name, role = app.store.read(lambda log: (log.get_state(NAME_KEY), log.get_state(ROLE_KEY)))
+    app.push_screen(ExportDialog(
+        entry_filter, shown, total, " · ".join(describe_filter(entry_filter)),
+        name=name if isinstance(name, str) else "", role=role if isinstance(role, str) else "",
+    ))  # fmt: skip

@@ -5,18 +5,25 @@ Each is a small modal that returns its answer with `dismiss`, or None when escap
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
+from powerdeck.dates import (
+    Period,
+    appraisal_year,
+    appraisal_year_of,
+    calendar_year,
+    parse_optional_date,
+)
 from powerdeck.deck import Deck
 from powerdeck.screens.dialog_style import dialog_css, plain_list_css
 from powerdeck.text import visible_line
@@ -149,27 +156,14 @@ class CardPicker(ModalScreen["str | None"]):
         self.dismiss(None)
 
 
-@dataclass(frozen=True)
-class Period:
-    since: date | None
-    until: date | None
-
-
 def parse_day(text: str, which: str) -> date | None:
-    """A typed date, or ValueError with a message a user can act on."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        if len(text) != 10:
-            raise ValueError
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{which} date {text!r} is not a date: write it as YYYY-MM-DD, e.g. 2026-01-31") from None
+    """A typed date (ISO or day/month/year), None if empty, or DateError (a ValueError) saying why."""
+    return parse_optional_date(text, f"{which} date")
 
 
 class PeriodPicker(ModalScreen["Period | None"]):
-    """Any date, the last 30 days, this year, or from/to dates typed as YYYY-MM-DD."""
+    """Any date, the last 30 days, an appraisal or calendar year, or from/to dates typed as
+    2026-04-01 or 1/4/2026."""
 
     DEFAULT_CSS = dialog_css("PeriodPicker") + plain_list_css("PeriodPicker", "OptionList") + """
     PeriodPicker Horizontal {
@@ -184,7 +178,7 @@ class PeriodPicker(ModalScreen["Period | None"]):
         width: 16;
     }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="period-cancel", priority=True),
         Binding("tab", "app.focus_next", "Next", show=False, id="period-next", priority=True),
         Binding("shift+tab", "app.focus_previous", "Previous", show=False, id="period-previous", priority=True),
@@ -196,27 +190,33 @@ class PeriodPicker(ModalScreen["Period | None"]):
         self._until = until
         self._today = today or date.today()
 
+    def _appraisal(self, shift: int) -> str:
+        year = appraisal_year_of(self._today) + shift
+        return f"April {year} to March {year + 1}"
+
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Show entries from a period", classes="dialog-title")
             yield OptionList(
                 Option("Any date", id="any"),
                 Option("Last 30 days", id="last-30"),
-                Option(f"This year ({self._today.year})", id="this-year"),
+                Option(f"This appraisal year ({self._appraisal(0)})", id="appraisal-this"),
+                Option(f"Last appraisal year ({self._appraisal(-1)})", id="appraisal-last"),
+                Option(f"This calendar year ({self._today.year})", id="this-year"),
                 Option("The dates typed below", id="typed"),
                 id="period-choices",
                 markup=False,
             )
             with Horizontal():
                 yield Label("From")
-                yield Input(self._since.isoformat() if self._since else "", placeholder="YYYY-MM-DD",
+                yield Input(self._since.isoformat() if self._since else "", placeholder="1/4/2026",
                             id="period-from", max_length=10)
                 yield Label("  To")
-                yield Input(self._until.isoformat() if self._until else "", placeholder="YYYY-MM-DD",
+                yield Input(self._until.isoformat() if self._until else "", placeholder="31/3/2027",
                             id="period-to", max_length=10)
             yield Static("", id="period-error", classes="dialog-error", markup=False)
             yield Static(
-                "enter picks · tab goes to the dates (either may be empty) · escape cancels",
+                "enter picks · tab goes to the dates, e.g. 1/4/2026 (either may be empty) · escape cancels",
                 classes="dialog-hint",
                 markup=False,
             )
@@ -234,7 +234,10 @@ class PeriodPicker(ModalScreen["Period | None"]):
         elif event.option.id == "last-30":
             self.dismiss(Period(today - timedelta(days=29), None))
         elif event.option.id == "this-year":
-            self.dismiss(Period(date(today.year, 1, 1), None))
+            self.dismiss(calendar_year(today.year))
+        elif event.option.id in ("appraisal-this", "appraisal-last"):
+            shift = 0 if event.option.id == "appraisal-this" else -1
+            self.dismiss(appraisal_year(appraisal_year_of(today) + shift))
         else:
             self._apply_typed()
 

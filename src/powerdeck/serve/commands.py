@@ -8,8 +8,7 @@ quote, a `;`, a `$(...)`, a doubled space or anything else that is not exactly
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from powerdeck.errors import PowerdeckError
@@ -42,31 +41,29 @@ def parse_command(command: str) -> ExportCommand | None:
 
 
 def export_bytes(folder: Path, deck_file: str | None, wanted: ExportCommand) -> bytes:
-    """The person's export as bytes: the one place to re-point at the export engine's own function."""
-    from powerdeck.cli_transfer import render
+    """The person's export as bytes, made by the same engine as `powerdeck export` (the name and
+    role they gave in the app included)."""
+    from powerdeck.dates import appraisal_year, calendar_year
     from powerdeck.deck import deck_path_from, load_deck
-    from powerdeck.entry import EntryFilter
+    from powerdeck.export import NAME_KEY, ROLE_KEY, ExportOptions
+    from powerdeck.export import export_bytes as make_export
     from powerdeck.locations import log_path
     from powerdeck.log import Log
 
-    since = until = None
+    period = None
     if wanted.year is not None:
-        since, until = date(wanted.year, 1, 1), date(wanted.year, 12, 31)
+        period = calendar_year(wanted.year)
     elif wanted.appraisal_year is not None:  # the NHS appraisal year: April to March
-        since, until = date(wanted.appraisal_year, 4, 1), date(wanted.appraisal_year + 1, 3, 31)
+        period = appraisal_year(wanted.appraisal_year)
     deck = load_deck(deck_path_from(deck_file))
-    entry_filter = EntryFilter(since=since, until=until)
+    options = ExportOptions(fmt=wanted.format, since=period.since if period else None,
+                            until=period.until if period else None)
     if not log_path(folder).exists():
-        entries = []
-    else:
-        with Log.open(folder) as log:
-            entries = log.entries(entry_filter)
-    if wanted.format == "docx":
-        try:
-            from powerdeck.export import to_docx  # type: ignore[attr-defined]
-        except ImportError:
-            raise PowerdeckError("Word export is not in this version yet: use --format markdown") from None
-        return bytes(to_docx(entries, deck, entry_filter))
-    text = render(wanted.format, entries, deck, entry_filter)
-    # A file for a spreadsheet: Excel needs the byte order mark to read UTF-8.
-    return text.encode("utf-8-sig" if wanted.format == "csv" else "utf-8")
+        return make_export([], deck, options)
+    with Log.open(folder) as log:
+        name, role = (log.get_state(key) for key in (NAME_KEY, ROLE_KEY))
+        options = replace(options, name=name if isinstance(name, str) else "",
+                          role=role if isinstance(role, str) else "")
+        entries = log.entries(options.entry_filter())
+        worksheets = list(log.worksheets().values()) if period is None else []
+    return make_export(entries, deck, options, worksheets=worksheets)
