@@ -16,6 +16,7 @@ from powerdeck.entry import Draft, Entry
 from powerdeck.text import visible_line
 
 WAY_IN = "enter or e: write about this card"
+SHORT_WAY_IN = "enter: write"
 SHOWN_ENTRIES = 8
 
 
@@ -38,10 +39,14 @@ def render_notes(
     if entries:
         summary.append(f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}")
     if compact:
-        if peek:  # one line: what the workbook holds, in brief, cut by the line's ellipsis
-            summary.append("w: " + visible_line(peek.removesuffix("  (w opens)")))
+        way = WAY_IN
+        if peek:
+            # One line for everything: the way in gets shorter so that what the workbook holds,
+            # in brief, fits beside it (the line's ellipsis cuts the rest).
+            way = SHORT_WAY_IN
+            summary.append("w: " + visible_line(peek.removesuffix("  (w opens)").removeprefix("Looks back · ")))
         tail = f" · {' · '.join(summary)}" if summary else ""
-        return Content.from_markup("[b reverse] ▶ [/] [b]$way[/][dim]$tail[/]", way=WAY_IN, tail=tail)
+        return Content.from_markup("[b reverse] ▶ [/] [b]$way[/][dim]$tail[/]", way=way, tail=tail)
     parts = [Content.from_markup("[b reverse] ▶ [/] [b]$way[/]", way=WAY_IN), Content.from_markup("\n[dim]   (a click here works too)[/]")]
     if draft is not None:
         words = next((_first_line(text) for text in (draft.action, draft.outcome, draft.learning) if text.strip()), "")
