@@ -35,6 +35,7 @@ from lxml.etree import SubElement  # type: ignore[import-untyped]
 
 from powerdeck.dates import long_date
 from powerdeck.entry import FIELDS, Entry
+from powerdeck.workbook.model import Worksheet
 from powerdeck.export.common import (
     FIELD_LABELS,
     NMC_FOR_YOU,
@@ -53,6 +54,7 @@ from powerdeck.export.common import (
     group_by_capability,
     missing_fields,
 )
+from powerdeck.export.worksheets import WORKBOOK_HEADING, Section, sections
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -169,8 +171,9 @@ def _heading(doc: _Writer, text: str, level: int) -> Any:
     return _paragraph(doc, text, "Title" if level == 0 else f"Heading {level}")
 
 
-def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | None = None) -> bytes:
-    """The review log book as the bytes of a .docx file."""
+def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | None = None,
+            worksheets: Iterable[Worksheet] = ()) -> bytes:
+    """The review log book as the bytes of a .docx file (the workbook after the entries)."""
     options = options or ExportOptions()
     ordered = chronological(entries)
     titles = capability_titles(deck)
@@ -208,6 +211,11 @@ def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | N
         _heading(doc, f"{number}. {titles.get(number, f'Capability {number}')}", 1)
         for entry in group:
             _entry(doc, entry, deck, options)
+    workbook = sections(worksheets, deck)
+    if workbook:
+        _heading(doc, WORKBOOK_HEADING, 1)
+        for section in workbook:
+            _section(doc, section)
 
     deck_title, author = credit_line(deck)
     closing = doc.paragraph()
@@ -288,6 +296,31 @@ def _field(doc: _Writer, text: str, empty: str) -> None:
         _paragraph(doc, text)
     else:
         _paragraph(doc, empty[:1].upper() + empty[1:], italic=True)
+
+
+def _section(doc: _Writer, section: Section) -> None:
+    _heading(doc, section.heading, 2)
+    _paragraph(doc, section.label, italic=True).paragraph_format.keep_with_next = True
+    if section.header:
+        _grid(doc, section.header, section.rows)
+    elif section.items:
+        for item in section.items:
+            _paragraph(doc, item, "List Bullet")
+    else:
+        _paragraph(doc, section.text.strip("\n"))
+
+
+def _grid(doc: _Writer, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A table made whole, then filled row by row through the XML: python-docx's `row.cells`
+    rebuilds the table's cell grid on every call (quadratic for a cloud of 500 phrases)."""
+    table = doc.table(rows=len(rows) + 1, cols=len(header))
+    table.style = "Table Grid"
+    rows_xml = table._tbl.tr_lst
+    header_properties = rows_xml[0].get_or_add_trPr()
+    header_properties.append(OxmlElement("w:tblHeader"))  # repeats on each printed page
+    for index, (row_xml, texts) in enumerate(zip(rows_xml, [header, *rows])):
+        for cell_xml, text in zip(row_xml.tc_lst, texts):
+            add_run(Paragraph(cell_xml.p_lst[0], table), text, bold=index == 0)
 
 
 def _reproducible(doc: Any) -> bytes:
