@@ -40,7 +40,8 @@ def run_cloud(args: argparse.Namespace) -> int:
         )
     voices_cards = ", ".join(c.id for c in deck.cards if c.worksheet == "voices") or "none in this deck"
     if card.worksheet != "voices":
-        has = f"its worksheet is {_KINDS.get(card.worksheet, card.worksheet)}" if card.worksheet else "it has no worksheet"
+        kind = _KINDS.get(card.worksheet or "", card.worksheet)
+        has = f"its worksheet is {kind}" if kind else "it has no worksheet"
         raise PowerdeckError(f"card {shown} has no voices to draw ({has}); the voices cards: {voices_cards}")
     log_file = locations.log_path(locations.data_dir(getattr(args, "data", None)))
     sheet = None

@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable
 
 from powerdeck.entry import FIELDS, Entry
-from powerdeck.workbook.model import Worksheet
 from powerdeck.export.common import (
     FIELD_LABELS,
     NMC_FOR_YOU,
@@ -36,6 +35,7 @@ from powerdeck.export.common import (
     who_line,
 )
 from powerdeck.export.worksheets import WORKBOOK_HEADING, Section, sections
+from powerdeck.workbook.model import Worksheet
 
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~#$!])")
 _LINE_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
@@ -129,7 +129,7 @@ def _section_lines(section: Section) -> list[str]:
         lines.append("| " + " | ".join(section.header) + " |")
         lines.append("|" + "|".join("---" for _ in section.header) + "|")
         lines += ["| " + " | ".join(markdown_cell(cell) for cell in row) + " |" for row in section.rows]
-        return lines + [""]
+        return [*lines, ""]
     if section.items:
-        return lines + [f"- {markdown_cell(item)}" for item in section.items] + [""]
-    return lines + [markdown_text(section.text), ""]
+        return [*lines, *(f"- {markdown_cell(item)}" for item in section.items), ""]
+    return [*lines, markdown_text(section.text), ""]

@@ -35,7 +35,6 @@ from lxml.etree import SubElement  # type: ignore[import-untyped]
 
 from powerdeck.dates import long_date
 from powerdeck.entry import FIELDS, Entry
-from powerdeck.workbook.model import Worksheet
 from powerdeck.export.common import (
     FIELD_LABELS,
     NMC_FOR_YOU,
@@ -55,6 +54,7 @@ from powerdeck.export.common import (
     missing_fields,
 )
 from powerdeck.export.worksheets import WORKBOOK_HEADING, Section, sections
+from powerdeck.workbook.model import Worksheet
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -246,14 +246,14 @@ def _summary_table(doc: _Writer, groups: dict[int, list[Entry]], titles: dict[in
              str(sum(entry.is_open for entry in group))) for number, group in groups.items()]
     table = doc.table(rows=1, cols=4)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("No.", "Capability", "Entries", "Open")):
+    for cell, text in zip(table.rows[0].cells, ("No.", "Capability", "Entries", "Open"), strict=True):
         add_run(cell.paragraphs[0], text, bold=True)
     header = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")  # the header row repeats on each printed page
     header.append(repeat)
     for row in rows:
         cells = table.add_row().cells
-        for index, (cell, text) in enumerate(zip(cells, row)):
+        for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
             add_run(cell.paragraphs[0], text)
             if index in (0, 2, 3):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -266,10 +266,10 @@ def _summary_table(doc: _Writer, groups: dict[int, list[Entry]], titles: dict[in
     # Word reads the cell widths, LibreOffice the grid's: set both, and keep them fixed.
     table.autofit = False
     widths = (Mm(14), Mm(112), Mm(22), Mm(22))  # 170 mm: A4 less two 20 mm margins
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
 
 
@@ -318,8 +318,8 @@ def _grid(doc: _Writer, header: tuple[str, ...], rows: list[tuple[str, ...]]) ->
     rows_xml = table._tbl.tr_lst
     header_properties = rows_xml[0].get_or_add_trPr()
     header_properties.append(OxmlElement("w:tblHeader"))  # repeats on each printed page
-    for index, (row_xml, texts) in enumerate(zip(rows_xml, [header, *rows])):
-        for cell_xml, text in zip(row_xml.tc_lst, texts):
+    for index, (row_xml, texts) in enumerate(zip(rows_xml, [header, *rows], strict=True)):
+        for cell_xml, text in zip(row_xml.tc_lst, texts, strict=True):
             add_run(Paragraph(cell_xml.p_lst[0], table), text, bold=index == 0)
 
 

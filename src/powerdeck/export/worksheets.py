@@ -60,7 +60,7 @@ def sections(worksheets: Iterable[Worksheet], deck: DeckLike) -> list[Section]:
         if sheet.kind == "map":
             if not sheet.people:
                 continue
-            rows = [(p.name, p.ring, p.quality, p.sector, SEEN_TOO_LITTLE if p.missing else "")
+            rows: list[tuple[str, ...]] = [(p.name, p.ring, p.quality, p.sector, SEEN_TOO_LITTLE if p.missing else "")
                     for p in sheet.people]
             out.append(Section(sheet.card, heading, sheet.kind, label, MAP_HEADER, rows))
         elif sheet.kind == "voices":

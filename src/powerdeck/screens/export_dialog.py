@@ -306,7 +306,7 @@ class ExportDialog(ModalScreen["Path | None"]):
             write_private_file(path, data, overwrite=overwrite, protected=(log_path,))
         except PowerdeckError as error:
             self.app.call_from_thread(self._failed, str(error))
-        except Exception as error:  # noqa: BLE001 (never leave the dialog stuck on "Exporting…")
+        except Exception as error:  # never leave the dialog stuck on "Exporting…"
             self.app.call_from_thread(self._failed, f"cannot write {path}: {error}")
         else:
             self.app.call_from_thread(self._done, path, len(entries))
