@@ -333,7 +333,7 @@ def test_import_card_not_in_this_deck_is_kept_and_flagged(data: Path, home: Path
     assert "1 for cards not in this deck" in result.stdout
     exported = run("export", "--data", str(data), "--format", "json", "-o", "-", home=home)
     assert exported.returncode == 0 and "team-one" in exported.stdout
-    markdown = run("export", "--data", str(data), "-o", "-", home=home)
+    markdown = run("export", "--data", str(data), "--format", "markdown", "-o", "-", home=home)
     assert markdown.returncode == 0 and "3.9" in markdown.stdout
 
 
