@@ -1,4 +1,4 @@
-"""Command line: `powerdeck` starts the app; `cards`, `export` and `import` work without it.
+"""Command line: `powerdeck` starts the app; `cards`, `export`, `cloud` and `import` work without it.
 
 Every error a user can cause ends as one line on stderr and exit status 2, never a traceback.
 """
@@ -64,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     cards.add_argument("card_id", nargs="?", metavar="ID", help='a card id such as "4.2"')
 
     _add_export_parser(commands)
+    cloud = commands.add_parser(
+        "cloud", help="save a card's word cloud (its voices) as an SVG picture",
+        description="Save the word cloud of a card's voices (1.3, 5.3, 6.3) as an SVG picture, "
+                    "for a slide or a meeting.",
+    )
+    _add_common_options(cloud, suppress=True)
+    cloud.add_argument("card_id", metavar="CARD", help='a card with voices, such as "1.3"')
+    cloud.add_argument("-o", "--output", metavar="FILE",
+                       help='the .svg file to write, or "-" for standard output '
+                            "(default: a new file in your home folder)")
+    cloud.add_argument("--force", action="store_true", help="overwrite the output file if it exists")
     importer = commands.add_parser("import", help="add the entries of a JSON export to your log")
     _add_common_options(importer, suppress=True)
     importer.add_argument("file", metavar="FILE")
@@ -139,6 +150,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from powerdeck.cli_transfer import run_export
 
             return run_export(args)
+        if args.command == "cloud":
+            from powerdeck.cli_cloud import run_cloud
+
+            return run_cloud(args)
         if args.command == "import":
             from powerdeck.cli_transfer import run_import
 

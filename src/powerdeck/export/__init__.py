@@ -2,7 +2,8 @@
 
 Pure functions over entries and a deck: no Textual and no file I/O, so the command line
 (`powerdeck export`), the app's export dialog and `powerdeck serve` share exactly the same
-bytes. `export_bytes(entries, deck, options)` is the one entry point; one module per format.
+bytes. `export_bytes(entries, deck, options, worksheets)` is the one entry point; one module per
+format. The worksheets go into JSON and the review packs (Markdown, Word), not CSV.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from collections.abc import Iterable
 from powerdeck.dates import long_date, period_title
 from powerdeck.entry import Entry
 from powerdeck.errors import PowerdeckError
-from powerdeck.workbook.model import Worksheet
 from powerdeck.export.common import (
     BINARY_FORMATS,
     EXTENSIONS,
@@ -40,6 +40,7 @@ from powerdeck.export.markdown import (
     markdown_text,
     to_markdown,
 )
+from powerdeck.workbook.model import Worksheet
 
 __all__ = [
     "BINARY_FORMATS", "CSV_HEADER", "EXTENSIONS", "FORMATS", "FORMAT_NAME", "LAYOUTS", "NAME_KEY",
@@ -66,9 +67,9 @@ def export_bytes(
         # python-docx takes a moment to load: only when a Word file is asked for.
         from powerdeck.export.word import to_docx
 
-        return to_docx(entries, deck, options)
+        return to_docx(entries, deck, options, worksheets)
     if options.fmt in ("markdown", "md"):
-        return to_markdown(entries, deck, options).encode("utf-8")
+        return to_markdown(entries, deck, options, worksheets).encode("utf-8")
     if options.fmt == "csv":
         return to_csv(entries, deck, options).encode("utf-8-sig")
     if options.fmt == "json":

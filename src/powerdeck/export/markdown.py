@@ -34,6 +34,8 @@ from powerdeck.export.common import (
     safe_text,
     who_line,
 )
+from powerdeck.export.worksheets import WORKBOOK_HEADING, Section, sections
+from powerdeck.workbook.model import Worksheet
 
 _INLINE = re.compile(r"([\\`*_\[\]<>&|~#$!])")
 _LINE_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
@@ -64,8 +66,10 @@ def markdown_cell(text: str) -> str:
     return escape_inline(" ".join(safe_text(text).split()))
 
 
-def to_markdown(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | None = None) -> str:
-    """Title with the period's both ends, who, the summary table, each capability's entries."""
+def to_markdown(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | None = None,
+                worksheets: Iterable[Worksheet] = ()) -> str:
+    """Title with the period's both ends, who, the summary table, each capability's entries,
+    then the workbook (the worksheets with content)."""
     options = options or ExportOptions(fmt="markdown")
     ordered = chronological(entries)
     titles = capability_titles(deck)
@@ -93,6 +97,11 @@ def to_markdown(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions
         lines += [f"## {number}\\. {markdown_cell(titles.get(number, f'Capability {number}'))}", ""]
         for entry in group:
             lines += _entry_lines(entry, deck, options)
+    workbook = sections(worksheets, deck)
+    if workbook:
+        lines += [f"## {WORKBOOK_HEADING}", ""]
+        for section in workbook:
+            lines += _section_lines(section)
     deck_title, author = credit_line(deck)
     lines += ["---", "", f"The cards are *{markdown_cell(deck_title)}*, by {markdown_cell(author)}."]
     return "\n".join(lines) + "\n"
@@ -112,3 +121,15 @@ def _entry_lines(entry: Entry, deck: DeckLike, options: ExportOptions) -> list[s
     for name in FIELDS:
         lines += [f"**{FIELD_LABELS[name]}**", "", markdown_text(getattr(entry, name)), ""]
     return lines
+
+
+def _section_lines(section: Section) -> list[str]:
+    lines = [f"### {markdown_cell(section.heading)}", "", f"_{section.label}_", ""]
+    if section.header:
+        lines.append("| " + " | ".join(section.header) + " |")
+        lines.append("|" + "|".join("---" for _ in section.header) + "|")
+        lines += ["| " + " | ".join(markdown_cell(cell) for cell in row) + " |" for row in section.rows]
+        return [*lines, ""]
+    if section.items:
+        return [*lines, *(f"- {markdown_cell(item)}" for item in section.items), ""]
+    return [*lines, markdown_text(section.text), ""]

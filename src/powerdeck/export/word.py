@@ -53,6 +53,8 @@ from powerdeck.export.common import (
     group_by_capability,
     missing_fields,
 )
+from powerdeck.export.worksheets import WORKBOOK_HEADING, Section, sections
+from powerdeck.workbook.model import Worksheet
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -169,8 +171,9 @@ def _heading(doc: _Writer, text: str, level: int) -> Any:
     return _paragraph(doc, text, "Title" if level == 0 else f"Heading {level}")
 
 
-def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | None = None) -> bytes:
-    """The review log book as the bytes of a .docx file."""
+def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | None = None,
+            worksheets: Iterable[Worksheet] = ()) -> bytes:
+    """The review log book as the bytes of a .docx file (the workbook after the entries)."""
     options = options or ExportOptions()
     ordered = chronological(entries)
     titles = capability_titles(deck)
@@ -208,6 +211,11 @@ def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | N
         _heading(doc, f"{number}. {titles.get(number, f'Capability {number}')}", 1)
         for entry in group:
             _entry(doc, entry, deck, options)
+    workbook = sections(worksheets, deck)
+    if workbook:
+        _heading(doc, WORKBOOK_HEADING, 1)
+        for section in workbook:
+            _section(doc, section)
 
     deck_title, author = credit_line(deck)
     closing = doc.paragraph()
@@ -238,14 +246,14 @@ def _summary_table(doc: _Writer, groups: dict[int, list[Entry]], titles: dict[in
              str(sum(entry.is_open for entry in group))) for number, group in groups.items()]
     table = doc.table(rows=1, cols=4)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("No.", "Capability", "Entries", "Open")):
+    for cell, text in zip(table.rows[0].cells, ("No.", "Capability", "Entries", "Open"), strict=True):
         add_run(cell.paragraphs[0], text, bold=True)
     header = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")  # the header row repeats on each printed page
     header.append(repeat)
     for row in rows:
         cells = table.add_row().cells
-        for index, (cell, text) in enumerate(zip(cells, row)):
+        for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
             add_run(cell.paragraphs[0], text)
             if index in (0, 2, 3):
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -258,10 +266,10 @@ def _summary_table(doc: _Writer, groups: dict[int, list[Entry]], titles: dict[in
     # Word reads the cell widths, LibreOffice the grid's: set both, and keep them fixed.
     table.autofit = False
     widths = (Mm(14), Mm(112), Mm(22), Mm(22))  # 170 mm: A4 less two 20 mm margins
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
 
 
@@ -288,6 +296,31 @@ def _field(doc: _Writer, text: str, empty: str) -> None:
         _paragraph(doc, text)
     else:
         _paragraph(doc, empty[:1].upper() + empty[1:], italic=True)
+
+
+def _section(doc: _Writer, section: Section) -> None:
+    _heading(doc, section.heading, 2)
+    _paragraph(doc, section.label, italic=True).paragraph_format.keep_with_next = True
+    if section.header:
+        _grid(doc, section.header, section.rows)
+    elif section.items:
+        for item in section.items:
+            _paragraph(doc, item, "List Bullet")
+    else:
+        _paragraph(doc, section.text.strip("\n"))
+
+
+def _grid(doc: _Writer, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A table made whole, then filled row by row through the XML: python-docx's `row.cells`
+    rebuilds the table's cell grid on every call (quadratic for a cloud of 500 phrases)."""
+    table = doc.table(rows=len(rows) + 1, cols=len(header))
+    table.style = "Table Grid"
+    rows_xml = table._tbl.tr_lst
+    header_properties = rows_xml[0].get_or_add_trPr()
+    header_properties.append(OxmlElement("w:tblHeader"))  # repeats on each printed page
+    for index, (row_xml, texts) in enumerate(zip(rows_xml, [header, *rows], strict=True)):
+        for cell_xml, text in zip(row_xml.tc_lst, texts, strict=True):
+            add_run(Paragraph(cell_xml.p_lst[0], table), text, bold=index == 0)
 
 
 def _reproducible(doc: Any) -> bytes:

@@ -37,6 +37,7 @@ from powerdeck.export import (
 from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.screens.dialog_style import dialog_css, plain_list_css
 from powerdeck.widgets.choice_list import ChoiceList
+from powerdeck.workbook.model import Worksheet
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -287,21 +288,25 @@ class ExportDialog(ModalScreen["Path | None"]):
             capabilities=entry_filter.capabilities, card=entry_filter.card, text=entry_filter.text,
             open_only=entry_filter.open_only, name=name, role=role,
         )  # fmt: skip
-        entries = self.power_app.store.read(lambda log: log.entries(entry_filter))
+        entries, worksheets = self.power_app.store.read(lambda log: (
+            log.entries(entry_filter),
+            # The workbook goes with the whole log only, as on the command line.
+            list(log.worksheets().values()) if entry_filter.is_empty else [],
+        ))
         log_path = Path(self.power_app.store.log.path)
         self._busy = True
         self.query_one("#export-message", Static).update(Content.styled("Exporting…", "$text-muted"))
-        self._write(self.power_app.deck, options, entries, path, overwrite, log_path)
+        self._write(self.power_app.deck, options, entries, worksheets, path, overwrite, log_path)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _write(self, deck: Any, options: ExportOptions, entries: list[Entry], path: Path,
-               overwrite: bool, log_path: Path) -> None:
+    def _write(self, deck: Any, options: ExportOptions, entries: list[Entry], worksheets: list[Worksheet],
+               path: Path, overwrite: bool, log_path: Path) -> None:
         try:
-            data = export_bytes(entries, deck, options)
+            data = export_bytes(entries, deck, options, worksheets)
             write_private_file(path, data, overwrite=overwrite, protected=(log_path,))
         except PowerdeckError as error:
             self.app.call_from_thread(self._failed, str(error))
-        except Exception as error:  # noqa: BLE001 (never leave the dialog stuck on "Exporting…")
+        except Exception as error:  # never leave the dialog stuck on "Exporting…"
             self.app.call_from_thread(self._failed, f"cannot write {path}: {error}")
         else:
             self.app.call_from_thread(self._done, path, len(entries))

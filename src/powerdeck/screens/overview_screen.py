@@ -1,4 +1,5 @@
-"""The overview: entries and open entries per capability as a bar chart, and the cards not used yet.
+"""The overview: entries and open entries per capability as a bar chart, the cards not used yet,
+and the worksheets that hold something (each in brief, as the deck screen's workbook line has it).
 
 Plain block characters, so it reads the same in any terminal and over SSH; the chart is rebuilt
 to the terminal's width (80 columns and up).
@@ -16,8 +17,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from powerdeck.deck import Deck
-from powerdeck.widgets.sidebar import shorten
 from powerdeck.log_watch import LogWatch
+from powerdeck.text import visible_line
+from powerdeck.widgets.sidebar import shorten
+from powerdeck.widgets.worksheet_peek import describe
+from powerdeck.workbook.model import Worksheet
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -98,6 +102,23 @@ def overview_content(
     return Content("\n").join(lines)
 
 
+def workbook_lines(deck: Deck, sheets: dict[str, Worksheet], width: int) -> list[Content]:
+    """ "Workbook" and one line per worksheet with content, in deck order: "1.2 map: 5 on the
+    map, 1 stressed, ..." (empty when nothing is in the workbook)."""
+    order = {card.id: index for index, card in enumerate(deck.cards)}
+    kept = sorted((sheet for sheet in sheets.values() if not sheet.is_empty),
+                  key=lambda sheet: (order.get(sheet.card, len(order)), sheet.card))
+    if not kept:
+        return []
+    lines = [Content(""), Content.styled("Workbook", "bold")]
+    for sheet in kept:
+        card_id = visible_line(sheet.card)
+        brief = shorten(visible_line(f"{sheet.kind}: {describe(sheet, sheet.kind)}"),
+                        max(width - max(4, len(card_id)) - 1, 10))
+        lines.append(Content.assemble((f"{card_id:>4}", "bold"), " ", brief))
+    return lines
+
+
 class OverviewScreen(Screen[None]):
     """How much of the deck the log covers, at a glance."""
 
@@ -125,14 +146,18 @@ class OverviewScreen(Screen[None]):
     def on_resize(self) -> None:
         self.show_chart()
 
-    def numbers(self) -> tuple[dict[int, int], dict[int, int], dict[str, int]]:
+    def numbers(self) -> tuple[dict[int, int], dict[int, int], dict[str, int], dict[str, Worksheet]]:
         return self.power_app.store.read(
-            lambda log: (log.count_by_capability(), log.open_by_capability(), log.count_by_card())
+            lambda log: (log.count_by_capability(), log.open_by_capability(), log.count_by_card(),
+                         log.worksheets())
         )
 
     def show_chart(self) -> None:
         width = self.query_one("#overview-scroll").scrollable_content_region.width or self.size.width
-        content = overview_content(self.power_app.deck, *self.numbers(), width=width - 1)
+        counts, opens, by_card, sheets = self.numbers()
+        deck = self.power_app.deck
+        chart = overview_content(deck, counts, opens, by_card, width=width - 1)
+        content = Content("\n").join([chart, *workbook_lines(deck, sheets, width - 1)])
         self.query_one("#overview-chart", Static).update(content)
 
     def _poll_log(self) -> None:
