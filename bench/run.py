@@ -216,7 +216,7 @@ def store_rounds(sizes: list[int], data_root: Path, log_screen: bool, startup_ru
             row["filter_ms"] = timed_ms(lambda: log.entries(third), 5)
 
             def after_write() -> None:  # another session wrote: parse the file and re-index first
-                log._storage.invalidate()  # noqa: SLF001 - what a foreign write's new mtime causes
+                log._storage.invalidate()  # private on purpose: what a foreign write's new mtime causes
                 log.entries(third)
 
             row["filter_cold_ms"] = timed_ms(after_write, 3)

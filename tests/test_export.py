@@ -14,11 +14,11 @@ from powerdeck.deck import Capability, Card, Deck, Section
 from powerdeck.entry import Entry
 from powerdeck.export import (
     CSV_HEADER,
+    ExportOptions,
     ImportFileError,
     default_export_path,
     markdown_text,
     parse_json_export,
-    ExportOptions,
     period_title,
     to_csv,
     to_json,

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.widgets import Footer
-from ui_helpers import card_on_screen, card_view, deck_screen, make_app, sidebar
 
 from powerdeck.screens.deck_screen import DeckScreen
+from ui_helpers import card_on_screen, card_view, deck_screen, make_app, sidebar
 
 
 def covered(renderable: Any):

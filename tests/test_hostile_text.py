@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pty_harness import PtyApp, base_env, powerdeck_command
 
 from powerdeck.log import Log
+from pty_harness import PtyApp, base_env, powerdeck_command
 
 DECK_YAML = Path(__file__).resolve().parent.parent / "src" / "powerdeck" / "deck.yaml"
 EVIL = "\x1b[?1049l\x1b]0;pwned\x07\x9b31m\u202eevil"

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from log_helpers import log_screen, open_log, seed
 from textual.geometry import Region
 from textual.widget import Widget
-from ui_helpers import make_app
 
+from log_helpers import log_screen, open_log, seed
 from powerdeck.entry import EntryFilter
 from powerdeck.screens.filter_dialogs import CardPicker
+from ui_helpers import make_app
 
 
 def drawn(widget: Widget) -> str:

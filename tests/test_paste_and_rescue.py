@@ -11,15 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from pty_harness import PtyApp, base_env, powerdeck_command
-from ui_helpers import make_app, settle, type_text
 
 from powerdeck.log import Log
 from powerdeck.screens.quit_dialog import QuitDialog
 from powerdeck.storage import LogWriteError, SafeJSONStorage
+from pty_harness import PtyApp, base_env, powerdeck_command
+from ui_helpers import make_app, settle, type_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from paste import MARKER, paste_text, send_raw  # noqa: E402
+from paste import MARKER, paste_text, send_raw
 
 FIRST = "1.1  Changing your perspective"
 

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from pty_harness import PtyApp, base_env, powerdeck_command
 
 pytestmark = pytest.mark.slow

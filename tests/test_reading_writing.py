@@ -8,6 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+
+from powerdeck.log import Log
+from powerdeck.screens import deck_screen as deck_screen_module
+from powerdeck.widgets.card_notes import CardNotes
 from ui_helpers import (
     DECK,
     burst,
@@ -23,10 +27,6 @@ from ui_helpers import (
     status,
     type_text,
 )
-
-from powerdeck.log import Log
-from powerdeck.screens import deck_screen as deck_screen_module
-from powerdeck.widgets.card_notes import CardNotes
 
 SENTENCES = [
     "Talk to the practice manager",

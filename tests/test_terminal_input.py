@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from pty_harness import PtyApp, base_env, powerdeck_command, terminal_left_clean
 
 FIRST = "1.1  Changing your perspective"

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from powerdeck.log import Log
-from ui_helpers import notes_text, card_text, deck_screen, make_app, sidebar
+from ui_helpers import deck_screen, make_app, notes_text, sidebar
 
 
 async def test_an_entry_read_in_by_our_own_save_still_shows(data_dir: Path) -> None:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import DataTable, Static
-from ui_helpers import deck_screen, make_app, on_disk, settle
 
 from powerdeck.screens.map_screen import MapScreen
 from powerdeck.screens.notes_screen import NotesScreen
 from powerdeck.screens.voices_screen import VoicesScreen
 from powerdeck.workbook.model import Person, Worksheet
+from ui_helpers import deck_screen, make_app, on_disk, settle
 
 
 def sheets_on_disk(data: Path) -> dict[str, dict]:

@@ -198,7 +198,7 @@ def _parse(text: str, name: str) -> Any:
         _check_nodes(node, name)
         try:
             return loader.construct_document(node)
-        except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise IndexError, ValueError ...
+        except Exception as error:  # PyYAML's constructors raise IndexError, ValueError ...
             raise DeckError(f"{name}: a value cannot be read ({type(error).__name__}); "
                             "check dates, numbers and keys") from None
     finally:

@@ -96,7 +96,7 @@ def restore_terminal(attrs: list[Any] | None) -> None:
             import termios
 
             termios.tcsetattr(fileno, termios.TCSANOW, attrs)
-    except Exception:  # noqa: BLE001, S110 (termios.error is no OSError)
+    except Exception:  # termios.error is no OSError
         pass  # the terminal is gone: nothing to restore
 
 

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from powerdeck.dates import long_date, period_title
 from powerdeck.entry import Entry
 from powerdeck.errors import PowerdeckError
-from powerdeck.workbook.model import Worksheet
 from powerdeck.export.common import (
     BINARY_FORMATS,
     EXTENSIONS,
@@ -40,6 +39,7 @@ from powerdeck.export.markdown import (
     markdown_text,
     to_markdown,
 )
+from powerdeck.workbook.model import Worksheet
 
 __all__ = [
     "BINARY_FORMATS", "CSV_HEADER", "EXTENSIONS", "FORMATS", "FORMAT_NAME", "LAYOUTS", "NAME_KEY",

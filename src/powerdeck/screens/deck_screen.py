@@ -63,7 +63,7 @@ class DeckScreen(Screen[None]):
     """Pick a card, read it, write what you will do about it, beside it."""
 
     AUTO_FOCUS = ""  # nothing: letters are keys here until the user chooses to write
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]  # noqa: RUF012 (Textual declares it)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]
     # All priority bindings, so that a burst of keys acts in the order it was typed: see deck_keys.
     BINDINGS: ClassVar[list[BindingType]] = DECK_BINDINGS + WORKBOOK_BINDINGS
 

@@ -6,8 +6,9 @@ is chosen (escape changes nothing).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from powerdeck.entry import EntryFilter
 from powerdeck.screens.filter_dialogs import ANY_CARD, CapabilityPicker, CardPicker, Period, PeriodPicker

@@ -25,6 +25,7 @@ from textual.widgets import Input, Static
 from powerdeck.entry import Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
 from powerdeck.key_bursts import focus_field
+from powerdeck.log_watch import LogWatch
 from powerdeck.screens.delete_entry import Deletions
 from powerdeck.screens.log_filters import ask_capabilities, ask_card, ask_period
 from powerdeck.widgets.entry_editor import EntryEditor
@@ -33,7 +34,6 @@ from powerdeck.widgets.entry_pane import EntryPane
 from powerdeck.widgets.filter_bar import describe_filter, filter_line
 from powerdeck.widgets.log_list import LogList
 from powerdeck.widgets.quiet_footer import QuietFooter
-from powerdeck.log_watch import LogWatch
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp

@@ -210,7 +210,7 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
             os.close(wakeup[0])
             os.close(wakeup[1])
             status = run_child(request, fds[0], deck)
-        except BaseException as error:  # noqa: BLE001 - one line on the person's screen, never a traceback
+        except BaseException as error:  # one line on the person's screen, never a traceback
             try:
                 os.write(2, f"\r\npowerdeck: the session failed ({type(error).__name__}); "
                             "your entries are safe, please reconnect\r\n".encode())

@@ -15,7 +15,8 @@ palette command, quitting, a hang-up) keeps the text as the card's draft.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from textual import on
 from textual.app import ComposeResult

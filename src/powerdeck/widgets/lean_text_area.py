@@ -21,7 +21,7 @@ number of wrapped rows, style and focus changes, resizes, the placeholder settin
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.segment import Segment
 from textual import events
