@@ -76,7 +76,7 @@ def one_paste(label: str, kilobytes: int, data_root: Path, timeout: float) -> fl
         app.wait_for("palette", timeout=60)
     else:
         data = Path(tempfile.mkdtemp(dir=data_root))
-        app = PtyApp(powerdeck_command() + ["--data", str(data)], env(), cols=COLS, rows=ROWS)
+        app = PtyApp([*powerdeck_command(), "--data", str(data)], env(), cols=COLS, rows=ROWS)
         app.wait_for(POWERDECK_TEXT, timeout=60)
         app.wait_quiet(0.3)
         app.send("e")  # opens the editor, focus in Action

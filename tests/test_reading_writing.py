@@ -218,7 +218,7 @@ async def test_sidebar_labels_are_distinct_at_80x24_and_whole_at_120x40(data_dir
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         labels = sidebar(app).labels
-        for capability, label in zip(DECK.capabilities, labels):
+        for capability, label in zip(DECK.capabilities, labels, strict=True):
             assert "…" not in label
             assert " ".join(label.split()[1:]).startswith(capability.title), label
         # and the sidebar fits: every row on screen

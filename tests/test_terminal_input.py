@@ -17,7 +17,7 @@ FIRST = "1.1  Changing your perspective"
 
 
 def start(data: Path) -> PtyApp:
-    return PtyApp(powerdeck_command() + ["--data", str(data)], base_env())
+    return PtyApp([*powerdeck_command(), "--data", str(data)], base_env())
 
 
 def drafts(data: Path) -> dict[str, str]:

@@ -193,9 +193,7 @@ class PowerDeckApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing may open over the too-small message: it would hide it and stay behind it.
-        if action == "command_palette" and isinstance(self.screen, TooSmallScreen):
-            return False
-        return True
+        return not (action == "command_palette" and isinstance(self.screen, TooSmallScreen))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):

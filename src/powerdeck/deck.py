@@ -287,14 +287,14 @@ class _Checker:
                             f"not {_kind(value)}; {_HELP}")
         for key in value:
             if key not in names:
-                self.fail(path + [key], f'{where} has an unknown field "{key}"; '
+                self.fail([*path, key], f'{where} has an unknown field "{key}"; '
                                         f"its fields are {', '.join(names)}")
         return value
 
     def text(self, mapping: dict, key: str, path: list[Any], where: str) -> str:
         if key not in mapping:
             self.fail(path, f'{where} has no "{key}"; add a line "{key}: ..."')
-        return self.string(mapping[key], path + [key], f'{where}: "{key}"')
+        return self.string(mapping[key], [*path, key], f'{where}: "{key}"')
 
     def string(self, value: Any, path: list[Any], what: str) -> str:
         if value is None or value == "":
@@ -306,16 +306,16 @@ class _Checker:
     def items(self, mapping: dict, key: str, path: list[Any], where: str) -> list:
         value = mapping.get(key)
         if not value:
-            at = path + [key] if key in mapping else path
+            at = [*path, key] if key in mapping else path
             self.fail(at, f'{where} has no {key}; add at least one under "{key}:"')
         if not isinstance(value, list):
-            self.fail(path + [key], f'{where}: "{key}" should be a list (lines starting "- "), '
+            self.fail([*path, key], f'{where}: "{key}" should be a list (lines starting "- "), '
                                     f"not {_kind(value)}")
         return value
 
     def paragraphs(self, mapping: dict, path: list[Any], where: str) -> tuple[str, ...]:
         values = self.items(mapping, "paragraphs", path, where)
-        return tuple(self.string(p, path + ["paragraphs", i], f"{where}: paragraph {i + 1}")
+        return tuple(self.string(p, [*path, "paragraphs", i], f"{where}: paragraph {i + 1}")
                      for i, p in enumerate(values))
 
     def section(self, value: Any, path: list[Any], where: str) -> Section:
@@ -355,15 +355,15 @@ class _Checker:
         if number is None:
             self.fail(path, f'{where} has no "number"; add a line "number: {index + 1}"')
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            self.fail(path + ["number"], f"{where}: number should be a whole number from 1, "
+            self.fail([*path, "number"], f"{where}: number should be a whole number from 1, "
                                          f"not {number!r}")
         if number in numbers:
-            self.fail(path + ["number"], f"capability number {number} is used twice; "
+            self.fail([*path, "number"], f"capability number {number} is used twice; "
                                          "give each capability its own number")
         numbers.add(number)
         where = f"capability {number}"
         title = self.text(mapping, "title", path, where)
-        cards = tuple(self.card(card, path + ["cards", j], number, j, ids)
+        cards = tuple(self.card(card, [*path, "cards", j], number, j, ids)
                       for j, card in enumerate(self.items(mapping, "cards", path, where)))
         return Capability(number, title, cards)
 
@@ -372,14 +372,14 @@ class _Checker:
         mapping = self.fields(value, path, where, _CARD_FIELDS)
         card_id = mapping.get("id")
         if isinstance(card_id, (int, float)) and not isinstance(card_id, bool):
-            self.fail(path + ["id"], f"{where}: id {card_id} was read as a number; "
+            self.fail([*path, "id"], f"{where}: id {card_id} was read as a number; "
                                      f'quote card ids, e.g. "{card_id}"')
         card_id = self.text(mapping, "id", path, where)
         if not card_id.startswith(f"{number}."):
-            self.fail(path + ["id"], f'card "{card_id}" is in capability {number}, so its id must '
+            self.fail([*path, "id"], f'card "{card_id}" is in capability {number}, so its id must '
                                      f'start with "{number}."; fix the id or move the card')
         if card_id in ids:
-            self.fail(path + ["id"], f'card id "{card_id}" is used twice; '
+            self.fail([*path, "id"], f'card id "{card_id}" is used twice; '
                                      "give each card its own id")
         ids.add(card_id)
         where = f'card "{card_id}"'
@@ -393,15 +393,15 @@ class _Checker:
                         card_id: str) -> tuple[str | None, tuple[str, ...]]:
         worksheet = mapping.get("worksheet")
         if "worksheet" in mapping and worksheet not in WORKSHEET_KINDS:
-            self.fail(path + ["worksheet"], f"{where}: worksheet should be one of "
+            self.fail([*path, "worksheet"], f"{where}: worksheet should be one of "
                                             f"{', '.join(WORKSHEET_KINDS)}, not {_kind(worksheet)}")
         looks_back = mapping.get("looks_back", [])
         if not isinstance(looks_back, list):
-            self.fail(path + ["looks_back"], f'{where}: "looks_back" should be a list of card ids, '
+            self.fail([*path, "looks_back"], f'{where}: "looks_back" should be a list of card ids, '
                                              f'e.g. ["1.2", "1.3"], not {_kind(looks_back)}')
         refs = []
         for k, ref in enumerate(looks_back):
-            at = path + ["looks_back", k]
+            at = [*path, "looks_back", k]
             if isinstance(ref, (int, float)) and not isinstance(ref, bool):
                 self.fail(at, f"{where}: looks_back {ref} was read as a number; "
                               f'quote card ids, e.g. "{ref}"')

@@ -124,7 +124,7 @@ class LeanTextArea(TextArea):
         # Mark runs of consecutive rows (refresh_lines takes document rows: add the scroll).
         scroll_y = self.scroll_offset.y
         start = previous = changed[0]
-        for y in changed[1:] + [None]:
+        for y in [*changed[1:], None]:
             if y is not None and y == previous + 1:
                 previous = y
                 continue

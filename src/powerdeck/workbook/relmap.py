@@ -42,7 +42,7 @@ NAME_NUDGE = ("Tip: initials or a role (\"JS\", \"housing lead\") keep your map 
 
 
 def add(people: tuple[Person, ...], person: Person) -> tuple[Person, ...]:
-    return people + (person,)
+    return (*people, person)
 
 
 def edit(people: tuple[Person, ...], person_id: str, **changes: object) -> tuple[Person, ...]:
