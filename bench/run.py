@@ -123,7 +123,8 @@ def paint_rounds(runs: int, data_root: Path) -> dict:
                 note(label, "idle_bps", idle)
                 note(label, "step_bytes", step["bytes"])
                 note(label, "step_ms", step["ms"])
-    return {label: {k: med(v) for k, v in metrics.items()} | {"samples_paint_ms": [round(x) for x in metrics["paint_ms"]]}
+    return {label: {k: med(v) for k, v in metrics.items()}
+            | {"samples_paint_ms": [round(x) for x in metrics["paint_ms"]]}
             for label, metrics in out.items()}
 
 
@@ -380,7 +381,8 @@ def report(m: dict, paint: dict, ui: dict, store: dict, log_screen: bool, wall: 
         if not isinstance(count, int):
             continue
         lines.append(
-            f"| {count:,} | {row_['file_kb']:,.0f} KB | {fmt(row_['save_ms'], 'ms')} | {fmt(row_['filter_ms'], 'ms')} | "
+            f"| {count:,} | {row_['file_kb']:,.0f} KB | {fmt(row_['save_ms'], 'ms')} | "
+            f"{fmt(row_['filter_ms'], 'ms')} | "
             f"{fmt(row_.get('filter_cold_ms'), 'ms')} | {fmt(row_['open_ms'], 'ms')} | "
             f"{fmt(row_.get('log_screen_ms'), 'ms')} | {fmt(row_.get('log_screen_bytes'), 'B')} |")
     save_1000 = store.get(1000, {}).get("save_ms")
@@ -389,9 +391,11 @@ def report(m: dict, paint: dict, ui: dict, store: dict, log_screen: bool, wall: 
         "",
         f"- Start-up (first paint) with {store['startup_count']:,} entries: {fmt(store['startup_ms'], 'ms')} "
         f"({ratio(store['startup_ms'], pd['paint_ms'])} the empty log's {fmt(pd['paint_ms'], 'ms')}).",
-        f"- Save at 1,000 entries: {fmt(save_1000, 'ms')} (goal < 100 ms: {verdict(save_1000 is not None and save_1000 < 100)}).",
+        f"- Save at 1,000 entries: {fmt(save_1000, 'ms')} "
+        f"(goal < 100 ms: {verdict(save_1000 is not None and save_1000 < 100)}).",
         f"- Typing while ctrl+s saves into {store['startup_count']:,} entries: a key's echo took "
-        f"{fmt(typing.get('echo_during_save_ms'), 'ms')} (median; slowest {fmt(typing.get('max_echo_during_save_ms'), 'ms')}) "
+        f"{fmt(typing.get('echo_during_save_ms'), 'ms')} "
+        f"(median; slowest {fmt(typing.get('max_echo_during_save_ms'), 'ms')}) "
         f"against {fmt(typing.get('idle_echo_ms'), 'ms')} with no save running; the save showed "
         f"\"Saved\" after {fmt(typing.get('save_seen_ms'), 'ms')}.",
     ]

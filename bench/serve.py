@@ -202,7 +202,8 @@ def main() -> int:
     print(f"| first screen after the session opens (median / worst of {args.runs}) | "
           f"{first['median']:.0f} / {first['max']:.0f} ms |")
     print(f"| cold `powerdeck` start, local pty (median / worst) | {cold_ms['median']:.0f} / {cold_ms['max']:.0f} ms |")
-    print(f"| 30 sessions opened at once (logged in): all painted | {figures['30_sessions_at_once_all_painted_ms']:.0f} ms |")
+    print(f"| 30 sessions opened at once (logged in): all painted | "
+          f"{figures['30_sessions_at_once_all_painted_ms']:.0f} ms |")
     print(f"| 30 people connecting at once (incl. key exchange, login): all painted | "
           f"{figures['30_connecting_at_once_all_painted_ms']:.0f} ms |")
     print(f"| CPU per session, session start to idle (less load-dependent than wall time) | "

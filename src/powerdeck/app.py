@@ -229,7 +229,8 @@ class PowerDeckApp(App[None]):
             if command.title == "Theme":
                 yield command
         yield SystemCommand("Help", "Keys, how to use the cards, about the deck", self.action_help)
-        yield SystemCommand("Review overview", "Entries per capability as a chart; cards not used yet", self.action_open_overview)
+        yield SystemCommand("Review overview", "Entries per capability as a chart; cards not used yet",
+                            self.action_open_overview)
         yield SystemCommand("Quit", "Quit (drafts are kept) · ctrl+q", self.action_quit)
 
     def keep_drafts_now(self) -> PowerdeckError | None:

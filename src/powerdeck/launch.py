@@ -83,7 +83,8 @@ def lenient_terminal_input() -> bool:
 SIGNAL_GRACE = 5.0
 """Seconds SIGTERM gives the app to keep the drafts and restore the terminal before it is forced."""
 
-RESTORE_TERMINAL = "\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?7h"
+RESTORE_TERMINAL = ("\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b[<u"
+                    "\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?7h")
 """Mouse, bracketed paste, kitty keys off; leave the alternate screen; cursor and line wrap back."""
 
 

@@ -212,7 +212,8 @@ class DeckScreen(Screen[None]):
     def refresh_counts(self) -> None:
         counts = self.power_app.store.read(lambda log: log.count_by_capability())
         deck = self.power_app.deck
-        drafted = {deck.card(card_id).capability for card_id in self.draft_keeper.kept_cards() if deck.find_card(card_id)}
+        drafted = {deck.card(card_id).capability
+                   for card_id in self.draft_keeper.kept_cards() if deck.find_card(card_id)}
         self.query_one(CapabilitySidebar).set_counts(counts, drafted)
 
     # -- navigation ------------------------------------------------------------------------

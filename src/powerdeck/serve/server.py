@@ -115,7 +115,8 @@ def host_key(state: Path) -> asyncssh.SSHKey:
         try:
             return asyncssh.read_private_key(path)
         except (asyncssh.KeyImportError, OSError):
-            raise PowerdeckError(f"the host key {path} is damaged: move it away and start again for a new one") from None
+            raise PowerdeckError(f"the host key {path} is damaged: "
+                                 "move it away and start again for a new one") from None
     key = asyncssh.generate_private_key("ssh-ed25519")
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(key.export_private_key())

@@ -169,7 +169,8 @@ class CardView(ScrollView, can_focus=False):
                 # The capability's name on one line, cut: the sidebar names it too, and its second
                 # and third lines would push the card's own words off a small screen.
                 first, *rest = content.split("\n", allow_blank=True)
-                heading = Visual.to_strips(self, first.truncate(width, ellipsis=True), width, None, self.visual_style, pad=True)
+                heading = Visual.to_strips(self, first.truncate(width, ellipsis=True), width, None,
+                                           self.visual_style, pad=True)
                 content = Content("\n").join(rest)
             self._strips = heading + Visual.to_strips(self, content, width, None, self.visual_style, pad=True)
             self._strips_key = key

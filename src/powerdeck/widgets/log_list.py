@@ -110,4 +110,5 @@ class LogList(Vertical):
                     "and press e to write what you will do about it."
                 )
             else:
-                empty.update(f"No entries match these filters (the log has {plural(self.total)}).\n\nPress x to clear them.")
+                empty.update(f"No entries match these filters (the log has {plural(self.total)}).\n\n"
+                             "Press x to clear them.")

@@ -206,7 +206,8 @@ class CapabilitySidebar(OptionList, can_focus=False):
         width = self.scrollable_content_region.width
         if not width:
             return  # not laid out yet: the first resize builds the labels at their real width
-        key = (width, self.wrap, self._current, self._card, tuple(sorted(self._counts.items())), tuple(sorted(self._drafts)))
+        key = (width, self.wrap, self._current, self._card, tuple(sorted(self._counts.items())),
+               tuple(sorted(self._drafts)))
         if key == self._built:
             return  # the same rows again would repaint the sidebar: bytes over a slow link
         self._built = key
