@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -145,7 +145,7 @@ def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
         data = _parse(text, name)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        if error.context_mark and mark.line >= len(text.splitlines()):
+        if mark is not None and error.context_mark and mark.line >= len(text.splitlines()):
             mark = error.context_mark  # hit the end of the file: point where the open part began
         where = f", line {mark.line + 1}" if mark else ""
         problem = _one_line(error.problem or error.context or "not valid YAML")
@@ -246,7 +246,8 @@ def _kind(value: Any) -> str:
         return f"true/false ({str(value).lower()})"
     if isinstance(value, (int, float)):
         return f"a number ({value})"
-    return {list: "a list", dict: "a set of fields"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {list: "a list", dict: "a set of fields"}
+    return names.get(type(value), type(value).__name__)
 
 
 class _Checker:
@@ -256,7 +257,7 @@ class _Checker:
         self.name, self.source_text = name, source_text
         self._looks_back: list[tuple[list[Any], str, str]] = []
 
-    def fail(self, path: list[Any], message: str) -> None:
+    def fail(self, path: list[Any], message: str) -> NoReturn:
         line = self._line(path)
         raise DeckError(f"{self.name}{f', line {line}' if line else ''}: {message}")
 
@@ -281,7 +282,7 @@ class _Checker:
                 node = None
         return node.start_mark.line + 1 if node is not None else line
 
-    def fields(self, value: Any, path: list[Any], where: str, names: tuple[str, ...]) -> dict:
+    def fields(self, value: Any, path: list[Any], where: str, names: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.fail(path, f"{where} should be a set of fields ({', '.join(names)}), "
                             f"not {_kind(value)}; {_HELP}")
@@ -291,7 +292,7 @@ class _Checker:
                                         f"its fields are {', '.join(names)}")
         return value
 
-    def text(self, mapping: dict, key: str, path: list[Any], where: str) -> str:
+    def text(self, mapping: dict[str, Any], key: str, path: list[Any], where: str) -> str:
         if key not in mapping:
             self.fail(path, f'{where} has no "{key}"; add a line "{key}: ..."')
         return self.string(mapping[key], [*path, key], f'{where}: "{key}"')
@@ -303,7 +304,7 @@ class _Checker:
             self.fail(path, f"{what} should be text, not {_kind(value)}; put it in quotes")
         return value.strip()
 
-    def items(self, mapping: dict, key: str, path: list[Any], where: str) -> list:
+    def items(self, mapping: dict[str, Any], key: str, path: list[Any], where: str) -> list[Any]:
         value = mapping.get(key)
         if not value:
             at = [*path, key] if key in mapping else path
@@ -313,7 +314,7 @@ class _Checker:
                                     f"not {_kind(value)}")
         return value
 
-    def paragraphs(self, mapping: dict, path: list[Any], where: str) -> tuple[str, ...]:
+    def paragraphs(self, mapping: dict[str, Any], path: list[Any], where: str) -> tuple[str, ...]:
         values = self.items(mapping, "paragraphs", path, where)
         return tuple(self.string(p, [*path, "paragraphs", i], f"{where}: paragraph {i + 1}")
                      for i, p in enumerate(values))
@@ -348,7 +349,7 @@ class _Checker:
         self.check_looks_back(ids)
         return Deck(title, author, guidance, credit, capabilities, source)
 
-    def capability(self, value: Any, path: list, index: int, numbers: set, ids: set) -> Capability:
+    def capability(self, value: Any, path: list[Any], index: int, numbers: set[int], ids: set[str]) -> Capability:
         where = f"capability {index + 1} in the list"
         mapping = self.fields(value, path, where, ("number", "title", "cards"))
         number = mapping.get("number")
@@ -367,7 +368,7 @@ class _Checker:
                       for j, card in enumerate(self.items(mapping, "cards", path, where)))
         return Capability(number, title, cards)
 
-    def card(self, value: Any, path: list, number: int, index: int, ids: set) -> Card:
+    def card(self, value: Any, path: list[Any], number: int, index: int, ids: set[str]) -> Card:
         where = f"card {index + 1} of capability {number}"
         mapping = self.fields(value, path, where, _CARD_FIELDS)
         card_id = mapping.get("id")
@@ -389,7 +390,7 @@ class _Checker:
 
     # -- the workbook's fields (docs/deck-format.md, "Worksheets") ---------------------------
 
-    def workbook_fields(self, mapping: dict, path: list, where: str,
+    def workbook_fields(self, mapping: dict[str, Any], path: list[Any], where: str,
                         card_id: str) -> tuple[str | None, tuple[str, ...]]:
         worksheet = mapping.get("worksheet")
         if "worksheet" in mapping and worksheet not in WORKSHEET_KINDS:
