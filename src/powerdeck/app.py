@@ -68,7 +68,7 @@ class PowerDeckApp(App[None]):
         self.deck = shown_deck(deck)
         self.options = options or AppOptions()
         self.store = LogWorker(log, self._deliver_store_result)
-        self.animation_level = self.options.animation  # type: ignore[assignment]
+        self.animation_level = self.options.animation
         self._too_small: TooSmallScreen | None = None
         self._holding_first_paint = LayoutUpdate is not None
         self._first_paint_due = False

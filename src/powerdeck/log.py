@@ -504,7 +504,8 @@ class Log:
             self._db.table(META).update({"schema_version": SCHEMA_VERSION}, doc_ids=ids)
 
     def schema_version(self) -> int:
-        version = next(iter(self._raw(META).values()), {}).get("schema_version", SCHEMA_VERSION)
+        meta: dict[str, Any] = next(iter(self._raw(META).values()), {})
+        version = meta.get("schema_version", SCHEMA_VERSION)
         return int(version)
 
     def worksheets(self) -> dict[str, Worksheet]:

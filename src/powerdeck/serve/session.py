@@ -33,7 +33,10 @@ import termios
 import threading
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the child imports Textual only after setting its environment
+    from textual.types import AnimationLevel
 
 TERM_DEFAULT = "xterm-256color"
 MAX_MESSAGE = 65536
@@ -47,7 +50,7 @@ class SessionSettings:
     fps: int = 30
     escape_delay_ms: int = 100
     color_system: str = "auto"
-    animation: str = "none"
+    animation: AnimationLevel = "none"
 
 
 def send_message(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:

@@ -13,8 +13,11 @@ scrollable height changes, and a change of card is one paint.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from rich.segment import Segment
 from rich.style import Style
+from textual.color import Color
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import var
@@ -25,6 +28,7 @@ from textual.visual import Visual
 
 from powerdeck.deck import Capability, Card
 
+_apply_opacity: Callable[[Iterable[Segment], Color, float], Iterable[Segment]] | None
 try:  # How Textual fades a widget with `opacity`; without it the fade is skipped.
     from textual._opacity import _apply_opacity
 except ImportError:  # pragma: no cover - a Textual without it

@@ -124,13 +124,13 @@ class LeanTextArea(TextArea):
         # Mark runs of consecutive rows (refresh_lines takes document rows: add the scroll).
         scroll_y = self.scroll_offset.y
         start = previous = changed[0]
-        for y in [*changed[1:], None]:
-            if y is not None and y == previous + 1:
-                previous = y
+        for row in [*changed[1:], None]:
+            if row is not None and row == previous + 1:
+                previous = row
                 continue
             self.refresh_lines(scroll_y + start, previous - start + 1)
-            if y is not None:
-                start = previous = y
+            if row is not None:
+                start = previous = row
 
     def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
         self._schedule_rows_check()
