@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, TextArea
 try:  # private: if a Textual release moves it, the app simply paints the way Textual does
     from textual._compositor import LayoutUpdate
 except ImportError:  # pragma: no cover
-    LayoutUpdate = None  # type: ignore[assignment,misc]
+    LayoutUpdate = None  # type: ignore[assignment,misc]  # private Textual class; None when a release moves it (see the try above)
 
 from powerdeck.commands import DeckCommands
 from powerdeck.deck import Deck, Section

@@ -75,8 +75,8 @@ def lenient_terminal_input() -> bool:
             return functools.partial(decoder, errors="replace")
         return decoder
 
-    lenient.powerdeck_lenient = True  # type: ignore[attr-defined]
-    linux_driver.getincrementaldecoder = lenient  # type: ignore[attr-defined]
+    lenient.powerdeck_lenient = True  # type: ignore[attr-defined]  # a marker attribute on our own function, read to avoid wrapping twice
+    linux_driver.getincrementaldecoder = lenient  # type: ignore[attr-defined]  # linux_driver has no such public name in its types; we replace the decoder factory it calls
     return True
 
 
@@ -91,7 +91,9 @@ RESTORE_TERMINAL = ("\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b
 def restore_terminal(attrs: list[Any] | None) -> None:
     """Put the terminal back as the shell had it, without Textual (which is not answering)."""
     try:
-        fileno = sys.__stderr__.fileno()  # type: ignore[union-attr]
+        if sys.__stderr__ is None:
+            return  # no terminal was ever attached
+        fileno = sys.__stderr__.fileno()
         os.write(fileno, RESTORE_TERMINAL.encode())
         if attrs is not None:
             import termios

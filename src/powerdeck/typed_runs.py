@@ -71,7 +71,7 @@ async def insert_typed_run(app: App[Any], first: events.Key) -> bool:
         except MessagePumpClosed:
             break
         text = typed_text(message)
-        if text is None or acts(message):  # type: ignore[arg-type]
+        if text is None or acts(message):  # type: ignore[arg-type]  # typed_text() is not None only for an events.Key
             break
         app._pending_message = None  # taken from the queue
         pieces.append(text)

@@ -79,7 +79,7 @@ class DeckScreen(Screen[None]):
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
 
     def compose(self) -> ComposeResult:
         deck = self.power_app.deck

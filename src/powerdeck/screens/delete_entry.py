@@ -37,7 +37,7 @@ class Deletions:
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.host.app  # type: ignore[return-value]
+        return self.host.app  # type: ignore[return-value]  # the host's app is App[Any]; it is always PowerDeckApp
 
     def ask(self, entry: Entry, card_title: str) -> None:
         """Ask before deleting: the question shows which entry it is."""

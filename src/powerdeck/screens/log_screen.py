@@ -95,7 +95,7 @@ class LogScreen(Screen[None]):
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
 
     # -- layout ----------------------------------------------------------------------------
 

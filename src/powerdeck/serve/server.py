@@ -287,7 +287,7 @@ class DeckServer(asyncssh.SSHServer):
         return False
 
 
-class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]  # asyncssh's SSHServerSession is generic only in its stubs' eyes; subclassed plain at runtime
     """One session channel: an export, an invite prompt, or the person's app on its own pty."""
 
     def __init__(self, server: DeckServer) -> None:

@@ -117,7 +117,7 @@ def apply_textual_settings(settings: SessionSettings) -> None:
     }
     for name, value in values.items():
         setattr(textual.constants, name, value)
-    textual.screen.UPDATE_PERIOD = 1 / settings.fps  # type: ignore[misc]
+    textual.screen.UPDATE_PERIOD = 1 / settings.fps  # type: ignore[misc]  # Textual declares UPDATE_PERIOD Final; set once per session before any screen exists
 
 
 def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:

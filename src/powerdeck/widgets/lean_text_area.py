@@ -69,7 +69,7 @@ class LeanTextArea(TextArea):
         # Stock: repaint=True, i.e. a full repaint of the widget on every cursor move and edit.
         selection: reactive[Selection] = reactive(Selection(), init=False, always_update=True, repaint=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]  # TextArea's own arguments passed through unchanged
         # Before TextArea.__init__, which already sets the document and the selection.
         self._painted: dict[int, Strip] = {}
         """Row (relative to the top of the view) -> the strip last rendered for it for the screen

@@ -37,7 +37,7 @@ class LogList(Vertical):
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Widget.app is App[Any]; this widget runs only in PowerDeckApp
 
     def compose(self) -> ComposeResult:
         yield Static("", id="log-title", markup=False)

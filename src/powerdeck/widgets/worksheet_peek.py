@@ -95,7 +95,7 @@ def worksheet_screen(card: Card, *, breadth: bool = False) -> Screen[None] | Non
 
 def open_workbook(screen: Screen[Any], card: Card) -> None:
     """The `w` key: this card's worksheet; else the one it looks back to (a choice of several)."""
-    app: PowerDeckApp = screen.app  # type: ignore[assignment]
+    app: PowerDeckApp = screen.app  # type: ignore[assignment]  # Screen.app is App[Any]; the workbook opens only in PowerDeckApp
     if card.worksheet:
         target = worksheet_screen(card)
         if target is not None:
