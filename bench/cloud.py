@@ -12,7 +12,8 @@ from powerdeck.workbook.cloud import layout
 from powerdeck.workbook.voices import weights
 
 random.seed(7)
-WORDS = ["safe", "parks", "lonely", "buses", "GP", "kind", "neighbours", "music", "benches", "damp", "rent", "youth", "club"]
+WORDS = ["safe", "parks", "lonely", "buses", "GP", "kind", "neighbours", "music", "benches", "damp", "rent",
+         "youth", "club"]
 text = "\n".join(" ".join(random.sample(WORDS, random.randint(1, 3))) + (" | resident" if n % 5 == 0 else "")
                  for n in range(500))
 for width in (46, 80, 120):

@@ -30,16 +30,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from run import COLS, POWERDECK_TEXT, ROWS, env  # noqa: E402
+
 from pty_harness import PtyApp, powerdeck_command  # noqa: E402
-from run import COLS, ROWS, POWERDECK_TEXT, env  # noqa: E402
 
 FLOOR = [sys.executable, str(ROOT / "bench" / "paste_floor.py")]
 MARKER = "ZZEND"
 CHUNK = 4096
-WORDS = (
-    "we asked the team what they would change first and then we listened to the answers "
-    "before deciding anything about the rota or the meeting or who speaks"
-).split()
+WORDS = [
+    "we", "asked", "the", "team", "what", "they", "would", "change", "first", "and", "then", "we",
+    "listened", "to", "the", "answers", "before", "deciding", "anything", "about", "the", "rota",
+    "or", "the", "meeting", "or", "who", "speaks",
+]
 
 
 def paste_text(kilobytes: int) -> str:
@@ -74,7 +76,7 @@ def one_paste(label: str, kilobytes: int, data_root: Path, timeout: float) -> fl
         app.wait_for("palette", timeout=60)
     else:
         data = Path(tempfile.mkdtemp(dir=data_root))
-        app = PtyApp(powerdeck_command() + ["--data", str(data)], env(), cols=COLS, rows=ROWS)
+        app = PtyApp([*powerdeck_command(), "--data", str(data)], env(), cols=COLS, rows=ROWS)
         app.wait_for(POWERDECK_TEXT, timeout=60)
         app.wait_quiet(0.3)
         app.send("e")  # opens the editor, focus in Action

@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 
@@ -108,7 +109,7 @@ def paint_rounds(runs: int, data_root: Path) -> dict:
                 app, paint = start(FLOOR, "hello")
             else:
                 data = data_root / f"paint-{round_}"
-                app, paint = start(powerdeck_command() + ["--data", str(data)], POWERDECK_TEXT)
+                app, paint = start([*powerdeck_command(), "--data", str(data)], POWERDECK_TEXT)
             try:
                 idle = idle_bps(app, 1.0)
                 rss = app.rss_kb()
@@ -122,7 +123,8 @@ def paint_rounds(runs: int, data_root: Path) -> dict:
                 note(label, "idle_bps", idle)
                 note(label, "step_bytes", step["bytes"])
                 note(label, "step_ms", step["ms"])
-    return {label: {k: med(v) for k, v in metrics.items()} | {"samples_paint_ms": [round(x) for x in metrics["paint_ms"]]}
+    return {label: {k: med(v) for k, v in metrics.items()}
+            | {"samples_paint_ms": [round(x) for x in metrics["paint_ms"]]}
             for label, metrics in out.items()}
 
 
@@ -138,7 +140,7 @@ def interaction_runs(runs: int, data_root: Path, log_screen: bool) -> dict:
             got.setdefault(key, []).append(value)
 
     for run in range(runs):
-        app, _ = start(powerdeck_command() + ["--data", str(data_root / f"ui-{run}")], POWERDECK_TEXT)
+        app, _ = start([*powerdeck_command(), "--data", str(data_root / f"ui-{run}")], POWERDECK_TEXT)
         try:
             note("idle_deck_bps", idle_bps(app, 2.0))
             for _ in range(3):
@@ -155,7 +157,7 @@ def interaction_runs(runs: int, data_root: Path, log_screen: bool) -> dict:
                 note("open_log", burst(app, "L", quiet=0.5))
         finally:
             quit_app(app)
-        app, _ = start(powerdeck_command() + ["--data", str(data_root / f"full-{run}"), "--animation", "full"],
+        app, _ = start([*powerdeck_command(), "--data", str(data_root / f"full-{run}"), "--animation", "full"],
                        POWERDECK_TEXT)
         try:
             for _ in range(3):
@@ -213,10 +215,11 @@ def store_rounds(sizes: list[int], data_root: Path, log_screen: bool, startup_ru
             row["save_ms"] = timed_ms(lambda: log.add("2.1", "Benchmark entry", "Outcome", "Learning"), 5)
             third = EntryFilter(capabilities=frozenset({3}))
             log.entries(third)
-            row["filter_ms"] = timed_ms(lambda: log.entries(third), 5)
+            row["filter_ms"] = timed_ms(partial(log.entries, third), 5)
 
-            def after_write() -> None:  # another session wrote: parse the file and re-index first
-                log._storage.invalidate()  # noqa: SLF001 - what a foreign write's new mtime causes
+            # another session wrote: parse the file and re-index first
+            def after_write(third: EntryFilter = third) -> None:
+                log._storage.invalidate()  # private on purpose: what a foreign write's new mtime causes
                 log.entries(third)
 
             row["filter_cold_ms"] = timed_ms(after_write, 3)
@@ -225,7 +228,7 @@ def store_rounds(sizes: list[int], data_root: Path, log_screen: bool, startup_ru
             log.entries()
             row["open_ms"] = (time.perf_counter() - t) * 1000
         if log_screen:
-            app, _ = start(powerdeck_command() + ["--data", str(directory)], "Capability ")
+            app, _ = start([*powerdeck_command(), "--data", str(directory)], "Capability ")
             try:
                 step = burst(app, "L", quiet=0.5, timeout=60)
                 row["log_screen_ms"], row["log_screen_bytes"] = step["ms"], step["bytes"]
@@ -236,7 +239,7 @@ def store_rounds(sizes: list[int], data_root: Path, log_screen: bool, startup_ru
     directory = data_root / f"store-{biggest}"
     paints = []
     for _ in range(startup_runs):
-        app, paint = start(powerdeck_command() + ["--data", str(directory)], "Capability ")
+        app, paint = start([*powerdeck_command(), "--data", str(directory)], "Capability ")
         paints.append(paint["paint_ms"])
         if len(paints) == startup_runs:
             out["typing"] = typing_during_save(app)
@@ -341,7 +344,7 @@ def report(m: dict, paint: dict, ui: dict, store: dict, log_screen: bool, wall: 
         lines.append(f"| {what} | {fmt(a, unit)} | {fmt(b, unit) if b is not None else '-'} | "
                      f"{ratio(a, b) if b is not None else ''} | {goal} | {verdict(ok)} |")
 
-    row("time to first paint (median of %d)" % len(pd["samples_paint_ms"]), pd["paint_ms"], fl["paint_ms"], "ms",
+    row(f"time to first paint (median of {len(pd['samples_paint_ms'])})", pd["paint_ms"], fl["paint_ms"], "ms",
         "<= 1.5x floor", pd["paint_ms"] <= 1.5 * fl["paint_ms"])
     row("bytes of the first paint", pd["paint_bytes"], fl["paint_bytes"], "KB", "<= 16 KB",
         pd["paint_bytes"] <= 16 * 1024)
@@ -378,7 +381,8 @@ def report(m: dict, paint: dict, ui: dict, store: dict, log_screen: bool, wall: 
         if not isinstance(count, int):
             continue
         lines.append(
-            f"| {count:,} | {row_['file_kb']:,.0f} KB | {fmt(row_['save_ms'], 'ms')} | {fmt(row_['filter_ms'], 'ms')} | "
+            f"| {count:,} | {row_['file_kb']:,.0f} KB | {fmt(row_['save_ms'], 'ms')} | "
+            f"{fmt(row_['filter_ms'], 'ms')} | "
             f"{fmt(row_.get('filter_cold_ms'), 'ms')} | {fmt(row_['open_ms'], 'ms')} | "
             f"{fmt(row_.get('log_screen_ms'), 'ms')} | {fmt(row_.get('log_screen_bytes'), 'B')} |")
     save_1000 = store.get(1000, {}).get("save_ms")
@@ -387,9 +391,11 @@ def report(m: dict, paint: dict, ui: dict, store: dict, log_screen: bool, wall: 
         "",
         f"- Start-up (first paint) with {store['startup_count']:,} entries: {fmt(store['startup_ms'], 'ms')} "
         f"({ratio(store['startup_ms'], pd['paint_ms'])} the empty log's {fmt(pd['paint_ms'], 'ms')}).",
-        f"- Save at 1,000 entries: {fmt(save_1000, 'ms')} (goal < 100 ms: {verdict(save_1000 is not None and save_1000 < 100)}).",
+        f"- Save at 1,000 entries: {fmt(save_1000, 'ms')} "
+        f"(goal < 100 ms: {verdict(save_1000 is not None and save_1000 < 100)}).",
         f"- Typing while ctrl+s saves into {store['startup_count']:,} entries: a key's echo took "
-        f"{fmt(typing.get('echo_during_save_ms'), 'ms')} (median; slowest {fmt(typing.get('max_echo_during_save_ms'), 'ms')}) "
+        f"{fmt(typing.get('echo_during_save_ms'), 'ms')} "
+        f"(median; slowest {fmt(typing.get('max_echo_during_save_ms'), 'ms')}) "
         f"against {fmt(typing.get('idle_echo_ms'), 'ms')} with no save running; the save showed "
         f"\"Saved\" after {fmt(typing.get('save_seen_ms'), 'ms')}.",
     ]

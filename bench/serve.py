@@ -99,7 +99,7 @@ def cold_start(runs: int) -> list[float]:
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as data:
             env = base_env("xterm-256color", SSH_CONNECTION="127.0.0.1 50000 127.0.0.1 22")
-            app = PtyApp(powerdeck_command() + ["--data", data], env, cols=80, rows=24)
+            app = PtyApp([*powerdeck_command(), "--data", data], env, cols=80, rows=24)
             try:
                 app.wait_for(lambda s: FIRST_CARD in s and "Quit" in s.splitlines()[-1], timeout=60)
                 times.append(time.monotonic() - app.t0)
@@ -127,7 +127,7 @@ async def measure(server: ServeServer, keys: list[asyncssh.SSHKey], runs: int) -
         asyncssh.connect("127.0.0.1", server.port, client_keys=[key], known_hosts=None, username="x",
                          agent_path=None, preferred_auth="publickey") for key in keys[:PEOPLE]))
     start = time.monotonic()
-    sessions = await asyncio.gather(*(open_session(server.port, key, c) for key, c in zip(keys, conns)))
+    sessions = await asyncio.gather(*(open_session(server.port, key, c) for key, c in zip(keys, conns, strict=False)))
     figures["30_sessions_at_once_all_painted_ms"] = (time.monotonic() - start) * 1000
     await asyncio.sleep(3.0)  # idle: first-paint work done, timers settled
     pids = [int(pid) for pid in re.findall(r"started \(pid (\d+)", server.log_text())]
@@ -143,7 +143,7 @@ async def measure(server: ServeServer, keys: list[asyncssh.SSHKey], runs: int) -
     figures["pss_server_and_prepared_mib"] = (pss_kib(server.proc.pid if server.proc else 0)
                                               + sum(pss_kib(p) for p in zygotes)) / 1024
     figures["sessions_measured"] = len(apps)
-    for c, process, _, _ in sessions:
+    for _c, process, _, _ in sessions:
         process.stdin.write(b"\x11")
     for c, process, _, _ in sessions:
         await process.wait_closed()
@@ -155,7 +155,7 @@ async def measure(server: ServeServer, keys: list[asyncssh.SSHKey], runs: int) -
     start = time.monotonic()
     sessions = await asyncio.gather(*(open_session(server.port, key) for key in keys[:PEOPLE]))
     figures["30_connecting_at_once_all_painted_ms"] = (time.monotonic() - start) * 1000
-    for c, process, _, _ in sessions:
+    for _c, process, _, _ in sessions:
         process.stdin.write(b"\x11")
     for c, process, _, _ in sessions:
         await process.wait_closed()
@@ -202,7 +202,8 @@ def main() -> int:
     print(f"| first screen after the session opens (median / worst of {args.runs}) | "
           f"{first['median']:.0f} / {first['max']:.0f} ms |")
     print(f"| cold `powerdeck` start, local pty (median / worst) | {cold_ms['median']:.0f} / {cold_ms['max']:.0f} ms |")
-    print(f"| 30 sessions opened at once (logged in): all painted | {figures['30_sessions_at_once_all_painted_ms']:.0f} ms |")
+    print(f"| 30 sessions opened at once (logged in): all painted | "
+          f"{figures['30_sessions_at_once_all_painted_ms']:.0f} ms |")
     print(f"| 30 people connecting at once (incl. key exchange, login): all painted | "
           f"{figures['30_connecting_at_once_all_painted_ms']:.0f} ms |")
     print(f"| CPU per session, session start to idle (less load-dependent than wall time) | "

@@ -12,8 +12,8 @@ import asyncio
 import importlib.util
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Awaitable, Callable
 
 from textual.pilot import Pilot
 
@@ -21,7 +21,6 @@ OUT = Path(__file__).resolve().parent.parent / "screenshots"
 sys.path.insert(0, str(OUT.parent / "tests"))  # the example entries, shared with the snapshot tests
 
 from example_log import YOUTH_GROUP, example_app, example_log  # noqa: E402
-
 from powerdeck.entry import Entry  # noqa: E402
 
 EXAMPLES = [

@@ -15,9 +15,8 @@ OUT = Path(__file__).resolve().parent.parent / "screenshots"
 sys.path.insert(0, str(OUT.parent / "tests"))
 
 from example_log import example_app, example_log  # noqa: E402
-from test_workbook_snapshots import PEOPLE, VOICES  # noqa: E402
-
 from powerdeck.workbook.model import Worksheet  # noqa: E402
+from test_workbook_snapshots import PEOPLE, VOICES  # noqa: E402
 
 
 async def shoot(card: str, name: str) -> None:

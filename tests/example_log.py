@@ -6,8 +6,8 @@ when the UI does.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from powerdeck.app import PowerDeckApp
 from powerdeck.deck import load_deck

@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
-from ui_helpers import on_disk
 
 from powerdeck.app import PowerDeckApp
 from powerdeck.entry import Entry, capability_of
 from powerdeck.log import Log
 from powerdeck.screens.log_screen import LogScreen
+from ui_helpers import on_disk
 
 BASE = datetime(2025, 3, 3, 9, 30, tzinfo=timezone.utc)
 MARKUP = "[/b] [link=x]y[/link] [bold] 😀 中文 שלום עולם"

@@ -92,7 +92,7 @@ class SshServer:
         )
         subprocess.run([SSHD, "-t", "-f", str(d / "sshd_config")], check=True, capture_output=True)
         # Not daemonized (-D), so we hold its pid from the start; -e logs to our file via stderr.
-        self._log = open(d / "sshd.log", "ab")
+        self._log = open(d / "sshd.log", "ab")  # noqa: SIM115  # sshd writes to it for its whole life; closed in stop()
         self._proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(d / "sshd_config")],
                                       stdin=subprocess.DEVNULL, stdout=self._log, stderr=self._log)
         self.pid = self._proc.pid

@@ -6,11 +6,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from log_helpers import open_log
 from textual.widgets import Static
-from ui_helpers import make_app, settle
 
+from log_helpers import open_log
 from powerdeck.log import Log
+from ui_helpers import make_app, settle
 
 
 def log_files(data_dir: Path) -> dict[str, tuple[int, bytes]]:

@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList
+
+from powerdeck.entry import Entry
+from powerdeck.log import Log
+from powerdeck.screens.help_screen import HelpScreen
 from ui_helpers import (
-    notes_text,
     DECK,
     card_text,
     card_view,
@@ -17,15 +20,12 @@ from ui_helpers import (
     entries_on_disk,
     field,
     make_app,
+    notes_text,
     settle,
     sidebar,
     status,
     type_text,
 )
-
-from powerdeck.entry import Entry
-from powerdeck.log import Log
-from powerdeck.screens.help_screen import HelpScreen
 
 SIZES = [(80, 24), (120, 40)]
 

@@ -10,7 +10,6 @@ import pytest
 from powerdeck.screens import deck_screen as deck_screen_module
 from powerdeck.screens.help_screen import HelpScreen
 from ui_helpers import (
-    notes_text,
     DECK,
     burst,
     card_on_screen,
@@ -21,6 +20,7 @@ from ui_helpers import (
     entries_on_disk,
     field,
     make_app,
+    notes_text,
     settle,
     sidebar,
     state_on_disk,

@@ -14,11 +14,11 @@ from powerdeck.deck import Capability, Card, Deck, Section
 from powerdeck.entry import Entry
 from powerdeck.export import (
     CSV_HEADER,
+    ExportOptions,
     ImportFileError,
     default_export_path,
     markdown_text,
     parse_json_export,
-    ExportOptions,
     period_title,
     to_csv,
     to_json,
@@ -230,7 +230,7 @@ def test_csv_parses_back(deck, entries) -> None:
     rows = list(csv.reader(io.StringIO(to_csv(entries, deck), newline="")))[1:]  # after the title
     assert tuple(rows[0]) == CSV_HEADER
     assert len(rows) == len(entries) + 1
-    by_id = {row[0]: dict(zip(CSV_HEADER, row)) for row in rows[1:]}
+    by_id = {row[0]: dict(zip(CSV_HEADER, row, strict=True)) for row in rows[1:]}
     first = by_id["id0001"]
     assert first["card"] == "1.1" and first["card title"] == "First card"
     assert first["capability"] == "1" and first["capability title"] == "First capability"
@@ -251,7 +251,7 @@ def test_csv_formula_guard(deck, entries) -> None:
     assert guarded["outcome"] == "'+1 from all"
     assert guarded["learning"] == "'@team"
     one = to_csv([make_entry(5, "1.1", "=SUM(A1)", "-2", "\tx")], deck).split("\r\n", 1)[1]
-    row = list(csv.DictReader(io.StringIO(one, newline="")))[0]
+    row = next(iter(csv.DictReader(io.StringIO(one, newline=""))))
     assert (row["action"], row["outcome"], row["learning"]) == ("'=SUM(A1)", "'-2", "'\tx")
 
 

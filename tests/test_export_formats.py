@@ -152,7 +152,7 @@ def test_every_script_comes_out_exactly(fmt: str) -> None:
     if fmt == "csv":
         rows = list(csv.reader(io.StringIO(data, newline="")))
         header = rows[1]
-        cells = [dict(zip(header, row)) for row in rows[2:]]
+        cells = [dict(zip(header, row, strict=True)) for row in rows[2:]]
         assert cells[0]["outcome"] == SCRIPTS and cells[2]["action"] == SCRIPTS  # oldest first
         assert cells[1]["action"] == "Still open" and cells[3]["action"] == LONG
         assert rows[0] == ["Review log book: 1 April 2026 to 31 March 2027 (Sam Jones, Team leader, Primary Care)"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import stat
 from datetime import date
 from pathlib import Path
@@ -11,14 +10,13 @@ import docx
 from textual.widgets import Input, Static
 
 from log_helpers import SAMPLE, seed
-from ui_helpers import make_app, settle
-
-from powerdeck.export import NAME_KEY, ROLE_KEY, parse_json_export
 from powerdeck.entry import EntryFilter
+from powerdeck.export import NAME_KEY, ROLE_KEY, parse_json_export
 from powerdeck.screens.confirm_dialog import ChoiceDialog
 from powerdeck.screens.export_dialog import ExportDialog
 from powerdeck.screens.log_screen import LogScreen
 from powerdeck.widgets.choice_list import ChoiceList
+from ui_helpers import make_app, settle
 
 
 async def test_export_word_from_the_palette_action(data_dir: Path, private_data_home: Path) -> None:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.widgets import Footer
-from ui_helpers import card_on_screen, card_view, deck_screen, make_app, sidebar
 
 from powerdeck.screens.deck_screen import DeckScreen
+from ui_helpers import card_on_screen, card_view, deck_screen, make_app, sidebar
 
 
 def covered(renderable: Any):
@@ -62,7 +62,8 @@ async def test_the_first_screen_is_written_once_and_whole(data_dir: Path, frames
         assert first["footer_keys"]
 
 
-async def test_the_first_paint_is_not_held_back_for_ever(data_dir: Path, frames: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_first_paint_is_not_held_back_for_ever(data_dir: Path, frames: list[dict[str, Any]],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     # If the footer never composes its keys, the screen is still written after a second.
     monkeypatch.setattr(Footer, "compose", lambda self: iter(()))
     app = make_app(data_dir)
@@ -73,7 +74,8 @@ async def test_the_first_paint_is_not_held_back_for_ever(data_dir: Path, frames:
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-async def test_a_card_change_paints_the_card_once(data_dir: Path, size: tuple[int, int], frames: list[dict[str, Any]]) -> None:
+async def test_a_card_change_paints_the_card_once(data_dir: Path, size: tuple[int, int],
+                                                  frames: list[dict[str, Any]]) -> None:
     app = make_app(data_dir)  # animation "none", as over SSH
     async with app.run_test(size=size) as pilot:
         await pilot.pause()

@@ -8,9 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from pty_harness import PtyApp, base_env, powerdeck_command
 
 from powerdeck.log import Log
+from pty_harness import PtyApp, base_env, powerdeck_command
 
 DECK_YAML = Path(__file__).resolve().parent.parent / "src" / "powerdeck" / "deck.yaml"
 EVIL = "\x1b[?1049l\x1b]0;pwned\x07\x9b31m\u202eevil"
@@ -43,7 +43,7 @@ def test_hostile_deck_and_log_text_never_reach_the_terminal(tmp_path: Path) -> N
     log.add("1.1", f"action {EVIL}", f"outcome {EVIL}", f"learning {EVIL}")
     log.save_draft("1.2", f"draft {EVIL}", "", "")
     log.close()
-    argv = powerdeck_command() + ["--data", str(data), "--deck", str(hostile_deck(tmp_path))]
+    argv = [*powerdeck_command(), "--data", str(data), "--deck", str(hostile_deck(tmp_path))]
     with PtyApp(argv, base_env()) as app:
         app.wait_for("Changing", timeout=20)
         app.send("\x1b[C")  # right: the card with the draft
@@ -76,7 +76,7 @@ def test_hostile_deck_and_log_text_never_reach_the_terminal(tmp_path: Path) -> N
 def test_cards_output_has_no_control_characters(tmp_path: Path) -> None:
     deck = hostile_deck(tmp_path)
     for args in (["cards"], ["cards", "1.1"]):
-        result = subprocess.run(powerdeck_command() + ["--deck", str(deck), *args],
+        result = subprocess.run([*powerdeck_command(), "--deck", str(deck), *args],
                                 check=False, capture_output=True, env=base_env(), timeout=30)
         out = result.stdout
         assert result.returncode == 0, result.stderr
@@ -85,7 +85,7 @@ def test_cards_output_has_no_control_characters(tmp_path: Path) -> None:
 
 
 def test_an_unknown_card_id_is_echoed_visibly(tmp_path: Path) -> None:
-    result = subprocess.run(powerdeck_command() + ["cards", "\x1b]0;pwned\x07"], check=False, capture_output=True,
+    result = subprocess.run([*powerdeck_command(), "cards", "\x1b]0;pwned\x07"], check=False, capture_output=True,
                             env=base_env(), timeout=30)
     assert result.returncode == 2
     assert b"\x1b" not in result.stderr and b"\x07" not in result.stderr

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from ui_helpers import deck_screen, field, make_app, sidebar, type_text
 
 from powerdeck.screens.too_small import TooSmallScreen
+from ui_helpers import deck_screen, field, make_app, sidebar, type_text
 
 
 @pytest.mark.parametrize(

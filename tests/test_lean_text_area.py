@@ -104,7 +104,7 @@ class FieldApp:
         self.full_repaint()
         after, after_text = self.cells(), self.text()
         if before != after:
-            rows = [y for y, (a, b) in enumerate(zip(before, after)) if a != b]
+            rows = [y for y, (a, b) in enumerate(zip(before, after, strict=False)) if a != b]
             raise AssertionError(
                 f"{context}: screen rows {rows} (marker row left out) differ from a full repaint\n"
                 f"--- partial redraws:\n{before_text}\n--- full repaint:\n{after_text}"
@@ -119,7 +119,7 @@ LONG = "The quick brown fox jumps over the lazy dog"  # wraps at 40 columns
 THREE = "first line\\nsecond line is here\\nthird"
 CASES: dict[str, tuple[list[str], list[str]]] = {
     "type": ([], chars("hello there")),
-    "type_wraps_onto_new_row": (["--text", "abcdefghij " * 3 + "abcd"], [END] + chars("efgh ijklm nop")),
+    "type_wraps_onto_new_row": (["--text", "abcdefghij " * 3 + "abcd"], [END, *chars("efgh ijklm nop")]),
     "wrap_in_middle_line_shifts_rows_below": (["--text", "one\\n" + "x" * 37 + "\\nthree"],
                                               [DOWN, END, *chars("abcd"), BACKSPACE, BACKSPACE, BACKSPACE]),
     "enter_up_to_the_field_height_and_past": (["--text", "a\\nb"], [DOWN, END, ENTER, "c", ENTER, "d", ENTER, "e",

@@ -9,14 +9,13 @@ import pytest
 from textual.widgets import Input, SelectionList, Static
 
 from log_helpers import MARKUP, SAMPLE, entries_by_id, entry, log_screen, open_log, seed
-from ui_helpers import make_app, settle
-
 from powerdeck.entry import EntryFilter
 from powerdeck.log import Log
 from powerdeck.screens.confirm_dialog import ChoiceDialog
 from powerdeck.screens.deck_screen import DeckScreen
 from powerdeck.screens.filter_dialogs import CapabilityPicker, CardPicker, PeriodPicker
 from powerdeck.screens.log_screen import LogScreen
+from ui_helpers import make_app, settle
 
 SIZES = [(80, 24), (120, 40)]
 

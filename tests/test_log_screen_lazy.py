@@ -9,14 +9,13 @@ from textual.widgets import TextArea
 from textual.widgets._footer import FooterKey
 
 from log_helpers import entries_by_id, open_log, seed
-from ui_helpers import burst, make_app, settle
-
 from powerdeck.messages import DraftKept
 from powerdeck.screens.confirm_dialog import ChoiceDialog
 from powerdeck.screens.deck_screen import DeckScreen
 from powerdeck.screens.log_screen import LogScreen
 from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_pane import EntryPane
+from ui_helpers import burst, make_app, settle
 
 
 async def test_entry_widgets_are_built_only_when_an_entry_is_opened(data_dir: Path) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from log_helpers import log_screen, open_log, seed
 from textual.geometry import Region
 from textual.widget import Widget
-from ui_helpers import make_app
 
+from log_helpers import log_screen, open_log, seed
 from powerdeck.entry import EntryFilter
 from powerdeck.screens.filter_dialogs import CardPicker
+from ui_helpers import make_app
 
 
 def drawn(widget: Widget) -> str:
@@ -33,7 +33,8 @@ async def test_every_active_filter_and_x_clear_show_at_80x24(data_dir: Path) -> 
         bar = log_screen(app).query_one("#log-filters")
         text = " ".join(drawn(bar).split())
         assert bar.region.right <= 80
-        for needle in ("capability 4, 10", "card 4.2", "“super diversity", "open only ✓", "2025-03-05 to 2025-03-07", "x clear"):
+        for needle in ("capability 4, 10", "card 4.2", "“super diversity", "open only ✓",
+                       "2025-03-05 to 2025-03-07", "x clear"):
             assert needle in text, (needle, text)
 
 

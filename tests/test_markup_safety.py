@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList
-from ui_helpers import deck_screen, entries_on_disk, field, make_app, settle, status
 
 from powerdeck.entry import Entry
 from powerdeck.log import Log
+from ui_helpers import deck_screen, entries_on_disk, field, make_app, settle, status
 
 CASES = {
     "markup": "[/b] [link=x]y[/link] [bold] [red]x[/] $accent [@click=app.quit]q[/]",

@@ -7,12 +7,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from log_helpers import SAMPLE, seed
-from ui_helpers import DECK, make_app, settle
-
+from log_helpers import seed
 from powerdeck.log import Log
 from powerdeck.screens.log_screen import LogScreen
 from powerdeck.screens.overview_screen import DONE_BLOCK, OPEN_BLOCK, OverviewScreen, bar, overview_content
+from ui_helpers import DECK, make_app, settle
 
 
 def chart_lines(app) -> list[str]:

@@ -11,15 +11,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from pty_harness import PtyApp, base_env, powerdeck_command
-from ui_helpers import make_app, settle, type_text
 
 from powerdeck.log import Log
 from powerdeck.screens.quit_dialog import QuitDialog
 from powerdeck.storage import LogWriteError, SafeJSONStorage
+from pty_harness import PtyApp, base_env, powerdeck_command
+from ui_helpers import make_app, settle, type_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from paste import MARKER, paste_text, send_raw  # noqa: E402
+from paste import MARKER, paste_text, send_raw
 
 FIRST = "1.1  Changing your perspective"
 
@@ -33,7 +33,7 @@ def drafts(data: Path) -> dict[str, str]:
 def test_a_20_kb_raw_paste_arrives_whole_in_order_and_the_draft_matches(tmp_path: Path) -> None:
     data = tmp_path / "data"
     text = paste_text(20)
-    with PtyApp(powerdeck_command() + ["--data", str(data)], base_env()) as app:
+    with PtyApp([*powerdeck_command(), "--data", str(data)], base_env()) as app:
         app.wait_for(FIRST, timeout=30)
         app.wait_quiet(0.3)
         app.send("enter")
@@ -95,7 +95,7 @@ def test_sighup_with_a_damaged_log_writes_the_rescue_file_and_the_next_start_nam
     data, home = tmp_path / "data", tmp_path / "home"
     home.mkdir(mode=0o700)
     env = base_env(HOME=str(home))
-    with PtyApp(powerdeck_command() + ["--data", str(data)], env) as app:
+    with PtyApp([*powerdeck_command(), "--data", str(data)], env) as app:
         app.wait_for(FIRST, timeout=30)
         app.send("enter")
         app.wait_for("Done", timeout=15)
@@ -110,7 +110,7 @@ def test_sighup_with_a_damaged_log_writes_the_rescue_file_and_the_next_start_nam
     for path in data.glob("state.json*"):
         path.unlink()  # mended (say, restored): the next start can run
     for _ in range(2):
-        with PtyApp(powerdeck_command() + ["--data", str(data)], env, cols=120, rows=30) as app:
+        with PtyApp([*powerdeck_command(), "--data", str(data)], env, cols=120, rows=30) as app:
             app.wait_for(FIRST, timeout=30)
             app.wait_quiet(0.5)
             shown = app.text().replace("\n", "")

@@ -165,7 +165,7 @@ def log_files(draw: st.DrawFn) -> bytes:
         return draw(st.binary(max_size=200))
     data: Any = json.loads(json.dumps(GOOD_LOG))
     for _ in range(draw(st.integers(1, 3))):
-        table = draw(st.sampled_from(sorted(data) + ["extra"])) if isinstance(data, dict) else None
+        table = draw(st.sampled_from([*sorted(data), "extra"])) if isinstance(data, dict) else None
         if table is None:
             break
         choice = draw(st.integers(0, 3))
@@ -175,7 +175,7 @@ def log_files(draw: st.DrawFn) -> bytes:
             data[table][draw(st.sampled_from(["1", "2", "9" * 5000, "²", "-1", ""]))] = draw(JSON_VALUES)
         elif choice == 2 and isinstance(data.get(table), dict) and isinstance(data[table].get("1"), dict):
             doc = data[table]["1"]
-            doc[draw(st.sampled_from(sorted(doc) + ["x"]))] = draw(JSON_VALUES)
+            doc[draw(st.sampled_from([*sorted(doc), "x"]))] = draw(JSON_VALUES)
         else:
             data.pop(table, None)
     raw = json.dumps(data, ensure_ascii=False).encode("utf-8", "surrogatepass")

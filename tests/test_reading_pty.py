@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from pty_harness import PtyApp, base_env, powerdeck_command
 
 pytestmark = pytest.mark.slow
@@ -17,7 +18,7 @@ FIRST = "1.1  Changing your perspective"
 @pytest.mark.parametrize("gap", [0.03, 0.15])
 def test_a_sentence_typed_while_reading_is_inert_in_a_real_terminal(tmp_path: Path, gap: float) -> None:
     data = tmp_path / "data"
-    app = PtyApp(powerdeck_command() + ["--data", str(data)], base_env(), cols=80, rows=24)
+    app = PtyApp([*powerdeck_command(), "--data", str(data)], base_env(), cols=80, rows=24)
     try:
         app.wait_for(FIRST, timeout=20)
         app.type("Talk to the practice manager", gap=gap)

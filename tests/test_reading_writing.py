@@ -8,6 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+
+from powerdeck.log import Log
+from powerdeck.screens import deck_screen as deck_screen_module
+from powerdeck.widgets.card_notes import CardNotes
 from ui_helpers import (
     DECK,
     burst,
@@ -23,10 +27,6 @@ from ui_helpers import (
     status,
     type_text,
 )
-
-from powerdeck.log import Log
-from powerdeck.screens import deck_screen as deck_screen_module
-from powerdeck.widgets.card_notes import CardNotes
 
 SENTENCES = [
     "Talk to the practice manager",
@@ -177,13 +177,15 @@ async def test_the_field_taking_the_typing_is_named_in_words(data_dir: Path, siz
             assert f"WRITING: {label}" in mode(app)
             text = str(editor.query_one(f"#label-{name}").content)
             assert "typing here" in text and label in text
-            others = [str(editor.query_one(f"#label-{other}").content) for other in ("action", "outcome", "learning") if other != name]
+            others = [str(editor.query_one(f"#label-{other}").content)
+                      for other in ("action", "outcome", "learning") if other != name]
             assert not any("typing here" in other for other in others)
             assert app.focused is field(app, name)
             await type_text(pilot, f"{label} words")
             await pilot.press("tab")
         await settle(app, pilot)
-        assert [field(app, n).text for n in ("action", "outcome", "learning")] == ["Action words", "Outcome words", "Learning words"]
+        assert ([field(app, n).text for n in ("action", "outcome", "learning")]
+                == ["Action words", "Outcome words", "Learning words"])
         await pilot.press("escape")
         assert "READING" in mode(app)
 
@@ -218,7 +220,7 @@ async def test_sidebar_labels_are_distinct_at_80x24_and_whole_at_120x40(data_dir
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         labels = sidebar(app).labels
-        for capability, label in zip(DECK.capabilities, labels):
+        for capability, label in zip(DECK.capabilities, labels, strict=True):
             assert "…" not in label
             assert " ".join(label.split()[1:]).startswith(capability.title), label
         # and the sidebar fits: every row on screen
@@ -243,7 +245,8 @@ async def test_sidebar_shows_the_cards_of_the_capability_and_a_click_goes_there(
         assert any(row.strip().startswith("▶6.1") for row in rows)
 
 
-async def test_a_status_clears_at_the_next_move_and_after_a_few_seconds(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_status_clears_at_the_next_move_and_after_a_few_seconds(data_dir: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     # Regression: "Drew card 6.3 at random" and "Draft kept for 9.2" stayed until another message.
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -280,7 +283,8 @@ async def test_help_lists_the_editing_keys(data_dir: Path) -> None:
         await pilot.press("f1")
         rows = dict(app.screen.sections["Editing text in a field"])
         text = " ".join(f"{keys} {what}" for keys, what in rows.items()).lower()
-        for needle in ("ctrl+z undo", "ctrl+y redo", "f7 select all", "ctrl+a / home start of the line", "ctrl+e / end end of the line"):
+        for needle in ("ctrl+z undo", "ctrl+y redo", "f7 select all", "ctrl+a / home start of the line",
+                       "ctrl+e / end end of the line"):
             assert needle in text, needle
         assert "h, j, k and l" in app.screen.text
 

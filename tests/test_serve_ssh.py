@@ -157,7 +157,8 @@ class Screen:
         deadline = time.monotonic() + timeout
         while text not in self.text() and text.encode() not in self.raw:
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out waiting for {text!r}; screen:\n{self.text()}\nraw: {bytes(self.raw[-300:])!r}")
+                raise AssertionError(f"timed out waiting for {text!r}; screen:\n{self.text()}\n"
+                                     f"raw: {bytes(self.raw[-300:])!r}")
             if self.reader.done() and text not in self.text():
                 raise AssertionError(f"session ended before {text!r}; raw: {bytes(self.raw[-300:])!r}")
             await asyncio.sleep(0.05)
@@ -191,7 +192,8 @@ async def aclose() -> AsyncIterator[list[Any]]:
 # ------------------------------------------------------------------------- the real ssh
 
 
-def test_real_ssh_paints_resizes_saves_an_entry_in_that_persons_log_only(server: ServeServer, keys: dict[str, Path]) -> None:
+def test_real_ssh_paints_resizes_saves_an_entry_in_that_persons_log_only(server: ServeServer,
+                                                                         keys: dict[str, Path]) -> None:
     app = ssh_app(server, keys["alice"])
     try:
         app.resize(120, 40)
@@ -264,7 +266,8 @@ def test_a_dropped_client_ends_its_app_and_the_draft_is_kept(server: ServeServer
     assert drafts == [text]
 
 
-def test_a_frozen_client_is_dropped_by_keepalive_and_the_draft_is_kept(server: ServeServer, keys: dict[str, Path]) -> None:
+def test_a_frozen_client_is_dropped_by_keepalive_and_the_draft_is_kept(server: ServeServer,
+                                                                       keys: dict[str, Path]) -> None:
     app = ssh_app(server, keys["alice"])
     try:
         app.send("5")
@@ -291,7 +294,8 @@ def test_scp_both_ways_is_refused(server: ServeServer, keys: dict[str, Path], tm
               "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes"]
     target = server.base / "copied.txt"
     for mode in ([], ["-O"]):  # sftp-based (OpenSSH 9) and the legacy scp protocol
-        up = subprocess.run(["scp", *mode, *common, str(source), f"127.0.0.1:{target}"], capture_output=True, timeout=60)
+        up = subprocess.run(["scp", *mode, *common, str(source), f"127.0.0.1:{target}"], capture_output=True,
+                            timeout=60)
         assert up.returncode != 0
         down = subprocess.run(["scp", *mode, *common, "127.0.0.1:/etc/hostname", str(tmp_path / "got")],
                               capture_output=True, timeout=60)

@@ -69,7 +69,7 @@ def test_any_command_is_refused_unless_it_is_exactly_an_allowed_one(command: str
 @given(st.text(max_size=100))
 def test_term_from_the_client_is_a_plain_name_or_the_default(term: str) -> None:
     chosen = safe_term(term)
-    assert chosen == term or chosen == TERM_DEFAULT
+    assert chosen in (term, TERM_DEFAULT)
     assert chosen.isascii() and all(c.isalnum() or c in "._+-" for c in chosen) and 1 <= len(chosen) <= 64
 
 

@@ -53,7 +53,7 @@ def connect(server: SshServer, data: Path, *, cols: int = 80, rows: int = 24) ->
     The client sends TERM=xterm-256color and nothing else (no COLORTERM, no LANG): what a plain
     `ssh -t` from a default client gives the app.
     """
-    app = PtyApp(server.ssh_argv(powerdeck_command() + ["--data", str(data)]), base_env(), cols=cols, rows=rows)
+    app = PtyApp(server.ssh_argv([*powerdeck_command(), "--data", str(data)]), base_env(), cols=cols, rows=rows)
     app.wait_for("Capability ", timeout=30)
     return app
 

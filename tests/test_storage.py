@@ -7,8 +7,8 @@ import errno
 import json
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -117,7 +117,7 @@ def test_damaged_log_refused_and_untouched(path: Path, kind: str) -> None:
 def test_damaged_without_backup_says_how_to_start_over(path: Path) -> None:
     path.parent.mkdir()
     path.write_bytes(b"{not json")
-    with pytest.raises(LogDamagedError, match="no good backup.*mv "):
+    with pytest.raises(LogDamagedError, match=r"no good backup.*mv "):
         Log(path)
     assert path.read_bytes() == b"{not json"
 

@@ -10,13 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
+
 from pty_harness import PtyApp, base_env, powerdeck_command, terminal_left_clean
 
 FIRST = "1.1  Changing your perspective"
 
 
 def start(data: Path) -> PtyApp:
-    return PtyApp(powerdeck_command() + ["--data", str(data)], base_env())
+    return PtyApp([*powerdeck_command(), "--data", str(data)], base_env())
 
 
 def drafts(data: Path) -> dict[str, str]:

@@ -51,7 +51,7 @@ def colour_parameters(stream: bytes) -> tuple[set[int], bool, bool]:
 
 
 def start(data: Path, env: dict[str, str], *, cols: int = 80, rows: int = 24, args: tuple[str, ...] = ()) -> PtyApp:
-    return PtyApp(powerdeck_command() + ["--data", str(data), *args], env, cols=cols, rows=rows)
+    return PtyApp([*powerdeck_command(), "--data", str(data), *args], env, cols=cols, rows=rows)
 
 
 def readable_and_working(app: PtyApp) -> bytes:
@@ -147,7 +147,7 @@ def test_a_terminal_that_cannot_show_the_app_gets_one_line_and_status_2(term: st
 
 
 def test_no_terminal_at_all_gets_one_line_and_status_2(tmp_path: Path) -> None:
-    result = subprocess.run(powerdeck_command() + ["--data", str(tmp_path / "data")], env=base_env(),
+    result = subprocess.run([*powerdeck_command(), "--data", str(tmp_path / "data")], env=base_env(),
                             stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=30)
     assert result.returncode == 2
     assert result.stdout == ""

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from powerdeck.log import Log
-from ui_helpers import notes_text, card_text, deck_screen, make_app, sidebar
+from ui_helpers import deck_screen, make_app, notes_text, sidebar
 
 
 async def test_an_entry_read_in_by_our_own_save_still_shows(data_dir: Path) -> None:
@@ -22,7 +22,8 @@ async def test_an_entry_read_in_by_our_own_save_still_shows(data_dir: Path) -> N
         deck_screen(app)._poll_log()
         await pilot.pause()
         assert "1 entry" in notes_text(app)
-        assert "written in the other session" in str(deck_screen(app).editor.query_one("#card-entries").get_option_at_index(1).prompt)
+        entries = deck_screen(app).editor.query_one("#card-entries")
+        assert "written in the other session" in str(entries.get_option_at_index(1).prompt)
 
 
 async def test_an_idle_poll_draws_nothing(data_dir: Path) -> None:

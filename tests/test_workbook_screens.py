@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import DataTable, Static
-from ui_helpers import deck_screen, make_app, on_disk, settle
 
 from powerdeck.screens.map_screen import MapScreen
 from powerdeck.screens.notes_screen import NotesScreen
 from powerdeck.screens.voices_screen import VoicesScreen
 from powerdeck.workbook.model import Person, Worksheet
+from ui_helpers import deck_screen, make_app, on_disk, settle
 
 
 def sheets_on_disk(data: Path) -> dict[str, dict]:
@@ -86,7 +86,8 @@ async def test_a_full_name_gets_a_nudge(tmp_path: Path) -> None:
 async def test_looking_back_from_2_3_and_7_1_shows_what_is_there_now(tmp_path: Path) -> None:
     data = tmp_path / "data"
     app = make_app(data)
-    people = (Person("p1", "St M", "close", "stressed", "faith"), Person("p2", "food bank", "far", "strong", "voluntary", True))
+    people = (Person("p1", "St M", "close", "stressed", "faith"),
+              Person("p2", "food bank", "far", "strong", "voluntary", True))
     app.store.write_now(lambda log: log.save_worksheet(Worksheet("1.2", "map", people=people)))
     app.store.write_now(lambda log: log.save_worksheet(Worksheet("1.3", "voices", text="parks\nparks\nbenches")))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -11,7 +11,6 @@ from rich.style import Style
 from textual.filter import LineFilter
 
 from example_log import example_app, example_log
-
 from powerdeck.app import PowerDeckApp
 from powerdeck.workbook.model import Person, Worksheet
 

@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input, TextArea
 try:  # private: if a Textual release moves it, the app simply paints the way Textual does
     from textual._compositor import LayoutUpdate
 except ImportError:  # pragma: no cover
-    LayoutUpdate = None  # type: ignore[assignment,misc]
+    LayoutUpdate = None  # type: ignore[assignment,misc]  # private Textual class; None when a release moves it (see the try above)
 
 from powerdeck.commands import DeckCommands
 from powerdeck.deck import Deck, Section
@@ -68,7 +68,7 @@ class PowerDeckApp(App[None]):
         self.deck = shown_deck(deck)
         self.options = options or AppOptions()
         self.store = LogWorker(log, self._deliver_store_result)
-        self.animation_level = self.options.animation  # type: ignore[assignment]
+        self.animation_level = self.options.animation
         self._too_small: TooSmallScreen | None = None
         self._holding_first_paint = LayoutUpdate is not None
         self._first_paint_due = False
@@ -193,9 +193,7 @@ class PowerDeckApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing may open over the too-small message: it would hide it and stay behind it.
-        if action == "command_palette" and isinstance(self.screen, TooSmallScreen):
-            return False
-        return True
+        return not (action == "command_palette" and isinstance(self.screen, TooSmallScreen))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):
@@ -231,7 +229,8 @@ class PowerDeckApp(App[None]):
             if command.title == "Theme":
                 yield command
         yield SystemCommand("Help", "Keys, how to use the cards, about the deck", self.action_help)
-        yield SystemCommand("Review overview", "Entries per capability as a chart; cards not used yet", self.action_open_overview)
+        yield SystemCommand("Review overview", "Entries per capability as a chart; cards not used yet",
+                            self.action_open_overview)
         yield SystemCommand("Quit", "Quit (drafts are kept) · ctrl+q", self.action_quit)
 
     def keep_drafts_now(self) -> PowerdeckError | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -15,7 +16,7 @@ class DeckCommands(Provider):
     """Every card by "4.2 Title", plus the deck screen's actions."""
 
     def _commands(self) -> Iterator[tuple[str, object, str]]:
-        app: PowerDeckApp = self.app  # type: ignore[assignment]
+        app: PowerDeckApp = self.app  # type: ignore[assignment]  # Provider.app is App[Any]; this provider is only registered by PowerDeckApp
         yield ("Random card", app.action_random_card, "Draw a card at random (r)")
         yield ("Review log", app.action_open_log, "Browse, filter and edit your entries (L)")
         export = getattr(app, "action_export_log", None)
@@ -30,11 +31,11 @@ class DeckCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(name, callback, help=help_text)  # type: ignore[arg-type]  # the callbacks are zero-argument callables; Textual's hit type wants its own alias
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)  # type: ignore[arg-type]  # the callbacks are zero-argument callables; Textual's hit type wants its own alias

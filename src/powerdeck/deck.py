@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
@@ -145,7 +145,7 @@ def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
         data = _parse(text, name)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        if error.context_mark and mark.line >= len(text.splitlines()):
+        if mark is not None and error.context_mark and mark.line >= len(text.splitlines()):
             mark = error.context_mark  # hit the end of the file: point where the open part began
         where = f", line {mark.line + 1}" if mark else ""
         problem = _one_line(error.problem or error.context or "not valid YAML")
@@ -198,7 +198,7 @@ def _parse(text: str, name: str) -> Any:
         _check_nodes(node, name)
         try:
             return loader.construct_document(node)
-        except Exception as error:  # noqa: BLE001 - PyYAML's constructors raise IndexError, ValueError ...
+        except Exception as error:  # PyYAML's constructors raise IndexError, ValueError ...
             raise DeckError(f"{name}: a value cannot be read ({type(error).__name__}); "
                             "check dates, numbers and keys") from None
     finally:
@@ -246,7 +246,8 @@ def _kind(value: Any) -> str:
         return f"true/false ({str(value).lower()})"
     if isinstance(value, (int, float)):
         return f"a number ({value})"
-    return {list: "a list", dict: "a set of fields"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {list: "a list", dict: "a set of fields"}
+    return names.get(type(value), type(value).__name__)
 
 
 class _Checker:
@@ -256,7 +257,7 @@ class _Checker:
         self.name, self.source_text = name, source_text
         self._looks_back: list[tuple[list[Any], str, str]] = []
 
-    def fail(self, path: list[Any], message: str) -> None:
+    def fail(self, path: list[Any], message: str) -> NoReturn:
         line = self._line(path)
         raise DeckError(f"{self.name}{f', line {line}' if line else ''}: {message}")
 
@@ -281,20 +282,20 @@ class _Checker:
                 node = None
         return node.start_mark.line + 1 if node is not None else line
 
-    def fields(self, value: Any, path: list[Any], where: str, names: tuple[str, ...]) -> dict:
+    def fields(self, value: Any, path: list[Any], where: str, names: tuple[str, ...]) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.fail(path, f"{where} should be a set of fields ({', '.join(names)}), "
                             f"not {_kind(value)}; {_HELP}")
         for key in value:
             if key not in names:
-                self.fail(path + [key], f'{where} has an unknown field "{key}"; '
+                self.fail([*path, key], f'{where} has an unknown field "{key}"; '
                                         f"its fields are {', '.join(names)}")
         return value
 
-    def text(self, mapping: dict, key: str, path: list[Any], where: str) -> str:
+    def text(self, mapping: dict[str, Any], key: str, path: list[Any], where: str) -> str:
         if key not in mapping:
             self.fail(path, f'{where} has no "{key}"; add a line "{key}: ..."')
-        return self.string(mapping[key], path + [key], f'{where}: "{key}"')
+        return self.string(mapping[key], [*path, key], f'{where}: "{key}"')
 
     def string(self, value: Any, path: list[Any], what: str) -> str:
         if value is None or value == "":
@@ -303,19 +304,19 @@ class _Checker:
             self.fail(path, f"{what} should be text, not {_kind(value)}; put it in quotes")
         return value.strip()
 
-    def items(self, mapping: dict, key: str, path: list[Any], where: str) -> list:
+    def items(self, mapping: dict[str, Any], key: str, path: list[Any], where: str) -> list[Any]:
         value = mapping.get(key)
         if not value:
-            at = path + [key] if key in mapping else path
+            at = [*path, key] if key in mapping else path
             self.fail(at, f'{where} has no {key}; add at least one under "{key}:"')
         if not isinstance(value, list):
-            self.fail(path + [key], f'{where}: "{key}" should be a list (lines starting "- "), '
+            self.fail([*path, key], f'{where}: "{key}" should be a list (lines starting "- "), '
                                     f"not {_kind(value)}")
         return value
 
-    def paragraphs(self, mapping: dict, path: list[Any], where: str) -> tuple[str, ...]:
+    def paragraphs(self, mapping: dict[str, Any], path: list[Any], where: str) -> tuple[str, ...]:
         values = self.items(mapping, "paragraphs", path, where)
-        return tuple(self.string(p, path + ["paragraphs", i], f"{where}: paragraph {i + 1}")
+        return tuple(self.string(p, [*path, "paragraphs", i], f"{where}: paragraph {i + 1}")
                      for i, p in enumerate(values))
 
     def section(self, value: Any, path: list[Any], where: str) -> Section:
@@ -348,38 +349,38 @@ class _Checker:
         self.check_looks_back(ids)
         return Deck(title, author, guidance, credit, capabilities, source)
 
-    def capability(self, value: Any, path: list, index: int, numbers: set, ids: set) -> Capability:
+    def capability(self, value: Any, path: list[Any], index: int, numbers: set[int], ids: set[str]) -> Capability:
         where = f"capability {index + 1} in the list"
         mapping = self.fields(value, path, where, ("number", "title", "cards"))
         number = mapping.get("number")
         if number is None:
             self.fail(path, f'{where} has no "number"; add a line "number: {index + 1}"')
         if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            self.fail(path + ["number"], f"{where}: number should be a whole number from 1, "
+            self.fail([*path, "number"], f"{where}: number should be a whole number from 1, "
                                          f"not {number!r}")
         if number in numbers:
-            self.fail(path + ["number"], f"capability number {number} is used twice; "
+            self.fail([*path, "number"], f"capability number {number} is used twice; "
                                          "give each capability its own number")
         numbers.add(number)
         where = f"capability {number}"
         title = self.text(mapping, "title", path, where)
-        cards = tuple(self.card(card, path + ["cards", j], number, j, ids)
+        cards = tuple(self.card(card, [*path, "cards", j], number, j, ids)
                       for j, card in enumerate(self.items(mapping, "cards", path, where)))
         return Capability(number, title, cards)
 
-    def card(self, value: Any, path: list, number: int, index: int, ids: set) -> Card:
+    def card(self, value: Any, path: list[Any], number: int, index: int, ids: set[str]) -> Card:
         where = f"card {index + 1} of capability {number}"
         mapping = self.fields(value, path, where, _CARD_FIELDS)
         card_id = mapping.get("id")
         if isinstance(card_id, (int, float)) and not isinstance(card_id, bool):
-            self.fail(path + ["id"], f"{where}: id {card_id} was read as a number; "
+            self.fail([*path, "id"], f"{where}: id {card_id} was read as a number; "
                                      f'quote card ids, e.g. "{card_id}"')
         card_id = self.text(mapping, "id", path, where)
         if not card_id.startswith(f"{number}."):
-            self.fail(path + ["id"], f'card "{card_id}" is in capability {number}, so its id must '
+            self.fail([*path, "id"], f'card "{card_id}" is in capability {number}, so its id must '
                                      f'start with "{number}."; fix the id or move the card')
         if card_id in ids:
-            self.fail(path + ["id"], f'card id "{card_id}" is used twice; '
+            self.fail([*path, "id"], f'card id "{card_id}" is used twice; '
                                      "give each card its own id")
         ids.add(card_id)
         where = f'card "{card_id}"'
@@ -389,19 +390,19 @@ class _Checker:
 
     # -- the workbook's fields (docs/deck-format.md, "Worksheets") ---------------------------
 
-    def workbook_fields(self, mapping: dict, path: list, where: str,
+    def workbook_fields(self, mapping: dict[str, Any], path: list[Any], where: str,
                         card_id: str) -> tuple[str | None, tuple[str, ...]]:
         worksheet = mapping.get("worksheet")
         if "worksheet" in mapping and worksheet not in WORKSHEET_KINDS:
-            self.fail(path + ["worksheet"], f"{where}: worksheet should be one of "
+            self.fail([*path, "worksheet"], f"{where}: worksheet should be one of "
                                             f"{', '.join(WORKSHEET_KINDS)}, not {_kind(worksheet)}")
         looks_back = mapping.get("looks_back", [])
         if not isinstance(looks_back, list):
-            self.fail(path + ["looks_back"], f'{where}: "looks_back" should be a list of card ids, '
+            self.fail([*path, "looks_back"], f'{where}: "looks_back" should be a list of card ids, '
                                              f'e.g. ["1.2", "1.3"], not {_kind(looks_back)}')
         refs = []
         for k, ref in enumerate(looks_back):
-            at = path + ["looks_back", k]
+            at = [*path, "looks_back", k]
             if isinstance(ref, (int, float)) and not isinstance(ref, bool):
                 self.fail(at, f"{where}: looks_back {ref} was read as a number; "
                               f'quote card ids, e.g. "{ref}"')

@@ -16,7 +16,7 @@ def describe(error: BaseException, limit: int = 200) -> str:
     message may hold newlines or be huge."""
     try:
         text = str(error)
-    except Exception:  # noqa: BLE001
+    except Exception:  # str() of a foreign exception may raise anything
         text = ""
     text = " ".join(text.split())
     if len(text) > limit:

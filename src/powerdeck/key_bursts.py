@@ -8,6 +8,7 @@ queued for the focused field. These helpers keep the two in order.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from textual.screen import Screen
 from textual.widget import Widget
@@ -29,7 +30,7 @@ async def settle_keys(focused: Widget | None, within: Widget) -> None:
         await typed.wait()
 
 
-def focus_field(screen: Screen, step: int) -> None:
+def focus_field(screen: Screen[Any], step: int) -> None:
     """tab / shift+tab: the next or previous field."""
     # Screen.focus_next moves focus at once (the bindings are priority bindings), unlike a
     # queued app action, so the letters typed right after tab land in the new field.

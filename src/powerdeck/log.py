@@ -117,7 +117,7 @@ class Log:
         self.path = Path(path)
         self._parsed: tuple[Data, dict[str, Entry]] | None = None
         self._db = TinyDB(self.path, storage=SafeJSONStorage, validate=self._validate)
-        self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]
+        self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]  # TinyDB types .storage as its Storage base; this one is built with SafeJSONStorage
         self._generation = -1
         self._by_id: dict[str, tuple[int, Entry]] = {}
         self._keys: dict[str, tuple[float, int]] = {}
@@ -310,7 +310,7 @@ class Log:
                        if text is not None and text != getattr(old, name)}
             if not changes:
                 return old
-            new = checked(replace(old, **changes, updated=now_iso()))  # type: ignore[arg-type]
+            new = checked(replace(old, **changes, updated=now_iso()))  # type: ignore[arg-type]  # dataclasses.replace cannot check **changes: the names are Entry's text fields above
             self._db.table(ENTRIES).update(new.to_dict(), doc_ids=[doc_id])
             self._patch([(doc_id, new)])
         return new
@@ -504,7 +504,8 @@ class Log:
             self._db.table(META).update({"schema_version": SCHEMA_VERSION}, doc_ids=ids)
 
     def schema_version(self) -> int:
-        version = next(iter(self._raw(META).values()), {}).get("schema_version", SCHEMA_VERSION)
+        meta: dict[str, Any] = next(iter(self._raw(META).values()), {})
+        version = meta.get("schema_version", SCHEMA_VERSION)
         return int(version)
 
     def worksheets(self) -> dict[str, Worksheet]:

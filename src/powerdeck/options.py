@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
+from typing import TYPE_CHECKING
 
-ANIMATION_LEVELS = ("none", "basic", "full")
+if TYPE_CHECKING:  # only the type: importing textual.types loads most of Textual
+    from textual.types import AnimationLevel
+
+ANIMATION_LEVELS: tuple[AnimationLevel, ...] = ("none", "basic", "full")
+"""Textual's levels (mypy checks each against its AnimationLevel)."""
+
+
+def animation_level(value: str | None) -> AnimationLevel | None:
+    """`value` as one of Textual's animation levels, or None if it is not one."""
+    return next((level for level in ANIMATION_LEVELS if level == value), None)
 
 
 def over_ssh(environ: Mapping[str, str] = os.environ) -> bool:
@@ -17,7 +27,7 @@ def over_ssh(environ: Mapping[str, str] = os.environ) -> bool:
 class AppOptions:
     """Choices for one run; `None` means "not chosen by the user"."""
 
-    animation: str = "full"
+    animation: AnimationLevel = "full"
     theme: str | None = None
     mouse: bool = True
     over_ssh: bool = False
@@ -33,11 +43,9 @@ class AppOptions:
         environ: Mapping[str, str] = os.environ,
     ) -> AppOptions:
         remote = over_ssh(environ)
-        chosen = animation or environ.get("TEXTUAL_ANIMATIONS")
-        if chosen not in ANIMATION_LEVELS:
-            chosen = None
+        chosen = animation_level(animation or environ.get("TEXTUAL_ANIMATIONS"))
         # Over SSH every animation frame crosses the link: default to none unless asked.
-        level = chosen or ("none" if remote else "full")
+        level: AnimationLevel = chosen or ("none" if remote else "full")
         return cls(
             animation=level,
             theme=theme,

@@ -42,7 +42,8 @@ def write_rescue(folder: str | os.PathLike[str], drafts: Iterable[Draft]) -> Pat
         except FileExistsError:
             continue
         except OSError as exc:
-            raise PowerdeckError(f"Could not write to {directory}: {exc.strerror or exc}; type another folder.") from exc
+            raise PowerdeckError(f"Could not write to {directory}: {exc.strerror or exc}; "
+                                 "type another folder.") from exc
         try:
             with os.fdopen(fd, "wb") as file:
                 file.write(payload)

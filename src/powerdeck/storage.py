@@ -130,7 +130,7 @@ def short(text: str, limit: int = 40) -> str:
 
 def has_content(data: Data | None) -> bool:
     """`{}` or empty tables hold nothing: never a good backup, never a replacement for one."""
-    return bool(data) and any(data.values())  # type: ignore[union-attr]
+    return data is not None and any(data.values())
 
 
 class SpecialFile(ValueError):
@@ -348,7 +348,7 @@ class SafeJSONStorage(Storage):
             raise SchemaProblem(f"it is not valid JSON ({str(exc)[:200]})") from None
         check_tables(data)
         self._validate(data)
-        return data  # type: ignore[no-any-return]
+        return data  # type: ignore[no-any-return]  # json.loads gives Any; check_tables and _validate have just checked its shape
 
     def _set(self, data: Data | None, stamp: Stamp | None) -> None:
         if data is None and self._data is None and stamp == self._stamp:

@@ -19,6 +19,7 @@ characters and enter, and nothing else, TextArea._on_key), in the same order.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -41,7 +42,7 @@ def typed_text(message: Message | None) -> str | None:
     return None
 
 
-async def insert_typed_run(app: App[object], first: events.Key) -> bool:
+async def insert_typed_run(app: App[Any], first: events.Key) -> bool:
     """Insert `first` and the plain typing queued right behind it in the focused field at once.
 
     Returns False (nothing done: the key goes the usual way) when there is no such run."""
@@ -70,7 +71,7 @@ async def insert_typed_run(app: App[object], first: events.Key) -> bool:
         except MessagePumpClosed:
             break
         text = typed_text(message)
-        if text is None or acts(message):  # type: ignore[arg-type]
+        if text is None or acts(message):  # type: ignore[arg-type]  # typed_text() is not None only for an events.Key
             break
         app._pending_message = None  # taken from the queue
         pieces.append(text)

@@ -73,7 +73,7 @@ class ChoiceDialog(ModalScreen[str | None]):
                     yield Button(
                         f"{choice.label} ({choice.key})",
                         id=f"choice-{choice.value}",
-                        variant=choice.variant,  # type: ignore[arg-type]
+                        variant=choice.variant,  # type: ignore[arg-type]  # Choice.variant holds one of Button's variant names
                     )
             yield Static("escape: cancel", id="choice-hint", classes="dialog-hint", markup=False)
 

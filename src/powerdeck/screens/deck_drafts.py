@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 
 def _same_text(one: Draft, other: Draft) -> bool:
-    return (one.action, one.outcome, one.learning, one.entry_id) == (other.action, other.outcome, other.learning, other.entry_id)
+    return ((one.action, one.outcome, one.learning, one.entry_id)
+            == (other.action, other.outcome, other.learning, other.entry_id))
 
 
 class DraftKeeper:

@@ -63,7 +63,7 @@ class DeckScreen(Screen[None]):
     """Pick a card, read it, write what you will do about it, beside it."""
 
     AUTO_FOCUS = ""  # nothing: letters are keys here until the user chooses to write
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]  # noqa: RUF012 (Textual declares it)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]
     # All priority bindings, so that a burst of keys acts in the order it was typed: see deck_keys.
     BINDINGS: ClassVar[list[BindingType]] = DECK_BINDINGS + WORKBOOK_BINDINGS
 
@@ -79,7 +79,7 @@ class DeckScreen(Screen[None]):
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
 
     def compose(self) -> ComposeResult:
         deck = self.power_app.deck
@@ -212,7 +212,8 @@ class DeckScreen(Screen[None]):
     def refresh_counts(self) -> None:
         counts = self.power_app.store.read(lambda log: log.count_by_capability())
         deck = self.power_app.deck
-        drafted = {deck.card(card_id).capability for card_id in self.draft_keeper.kept_cards() if deck.find_card(card_id)}
+        drafted = {deck.card(card_id).capability
+                   for card_id in self.draft_keeper.kept_cards() if deck.find_card(card_id)}
         self.query_one(CapabilitySidebar).set_counts(counts, drafted)
 
     # -- navigation ------------------------------------------------------------------------

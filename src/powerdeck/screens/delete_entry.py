@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.app import App
 
@@ -19,7 +19,7 @@ class DeleteHost(Protocol):
     """What deleting needs from the screen: the app, its status line, and its list."""
 
     @property
-    def app(self) -> App: ...
+    def app(self) -> App[Any]: ...
 
     def set_status(self, text: str) -> None: ...
 
@@ -37,7 +37,7 @@ class Deletions:
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.host.app  # type: ignore[return-value]
+        return self.host.app  # type: ignore[return-value]  # the host's app is App[Any]; it is always PowerDeckApp
 
     def ask(self, entry: Entry, card_title: str) -> None:
         """Ask before deleting: the question shows which entry it is."""

@@ -42,7 +42,7 @@ class CapabilityPicker(ModalScreen["frozenset[int] | None"]):
         Binding("escape", "cancel", "Cancel", id="capabilities-cancel", priority=True),
         Binding("x", "none", "Clear", id="capabilities-clear", priority=True),
         *(
-            Binding(str(number % 10), f"toggle({number})", f"Capability {number}", show=False,
+            Binding(str(number % 10), f"toggle_capability({number})", f"Capability {number}", show=False,
                     id=f"capabilities-toggle-{number}", priority=True)
             for number in range(1, 11)
         ),
@@ -77,7 +77,8 @@ class CapabilityPicker(ModalScreen["frozenset[int] | None"]):
     def choices(self) -> SelectionList[int]:
         return self.query_one("#capability-choices", SelectionList)
 
-    def action_toggle(self, number: int) -> None:
+    # Not action_toggle: that is DOMNode's (toggle a boolean attribute by name).
+    def action_toggle_capability(self, number: int) -> None:
         if any(capability.number == number for capability in self._deck.capabilities):
             self.choices.toggle(number)
             self.choices.highlighted = [c.number for c in self._deck.capabilities].index(number)

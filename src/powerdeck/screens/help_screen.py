@@ -118,7 +118,7 @@ class HelpScreen(Screen[None]):
         from powerdeck.screens.deck_screen import DeckScreen
         from powerdeck.screens.log_screen import LogScreen
 
-        app: PowerDeckApp = self.app  # type: ignore[assignment]
+        app: PowerDeckApp = self.app  # type: ignore[assignment]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
         deck = app.deck
         self.sections = {
             "Cards and writing": key_rows([*DeckScreen.BINDINGS, *app.BINDINGS], DECK_PAIRS),

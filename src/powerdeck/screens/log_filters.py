@@ -6,11 +6,13 @@ is chosen (escape changes nothing).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
+from powerdeck.dates import Period
 from powerdeck.entry import EntryFilter
-from powerdeck.screens.filter_dialogs import ANY_CARD, CapabilityPicker, CardPicker, Period, PeriodPicker
+from powerdeck.screens.filter_dialogs import ANY_CARD, CapabilityPicker, CardPicker, PeriodPicker
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp

@@ -25,6 +25,7 @@ from textual.widgets import Input, Static
 from powerdeck.entry import Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
 from powerdeck.key_bursts import focus_field
+from powerdeck.log_watch import LogWatch
 from powerdeck.screens.delete_entry import Deletions
 from powerdeck.screens.log_filters import ask_capabilities, ask_card, ask_period
 from powerdeck.widgets.entry_editor import EntryEditor
@@ -33,7 +34,6 @@ from powerdeck.widgets.entry_pane import EntryPane
 from powerdeck.widgets.filter_bar import describe_filter, filter_line
 from powerdeck.widgets.log_list import LogList
 from powerdeck.widgets.quiet_footer import QuietFooter
-from powerdeck.log_watch import LogWatch
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -56,19 +56,28 @@ class LogScreen(Screen[None]):
     AUTO_FOCUS = ""
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
-        Binding("enter,e", "open_entry", "Open", id="log-open", tooltip="Open the entry to read or edit it", priority=True),
-        Binding("slash", "search", "Search", id="log-search", key_display="/", tooltip="Search action, outcome and learning", show=False, priority=True),
-        Binding("c", "capabilities", "Capability", id="log-capabilities", tooltip="Show one or several capabilities", show=False, priority=True),
+        Binding("enter,e", "open_entry", "Open", id="log-open", tooltip="Open the entry to read or edit it",
+                priority=True),
+        Binding("slash", "search", "Search", id="log-search", key_display="/",
+                tooltip="Search action, outcome and learning", show=False, priority=True),
+        Binding("c", "capabilities", "Capability", id="log-capabilities",
+                tooltip="Show one or several capabilities", show=False, priority=True),
         Binding("a", "card", "Card", id="log-card", tooltip="Show one card", show=False, priority=True),
-        Binding("o", "open_only", "Open only", id="log-open-only", tooltip="Show only entries whose outcome or learning is still to write", show=False, priority=True),
-        Binding("p", "period", "Period", id="log-period", tooltip="Show a period: last 30 days, this year, or dates", show=False, priority=True),
+        Binding("o", "open_only", "Open only", id="log-open-only",
+                tooltip="Show only entries whose outcome or learning is still to write", show=False, priority=True),
+        Binding("p", "period", "Period", id="log-period",
+                tooltip="Show a period: last 30 days, this year, or dates", show=False, priority=True),
         Binding("x", "clear_filters", "Clear", id="log-clear-filters", tooltip="Clear every filter", priority=True),
-        Binding("v", "overview", "Overview", id="log-overview", tooltip="Entries per capability as a chart; cards not used yet", priority=True),
-        Binding("w", "export", "Export", id="log-export", tooltip="Write the log (or what is shown) to a file", priority=True),
-        Binding("d,delete", "delete", "Delete", id="log-delete", tooltip="Delete the entry (asks first; u undoes)", priority=True),
+        Binding("v", "overview", "Overview", id="log-overview",
+                tooltip="Entries per capability as a chart; cards not used yet", priority=True),
+        Binding("w", "export", "Export", id="log-export", tooltip="Write the log (or what is shown) to a file",
+                priority=True),
+        Binding("d,delete", "delete", "Delete", id="log-delete", tooltip="Delete the entry (asks first; u undoes)",
+                priority=True),
         Binding("u", "undo", "Undo", id="log-undo", tooltip="Undo the last delete", priority=True),
         Binding("ctrl+s", "save", "Save", id="log-save", tooltip="Save the entry", priority=True),
-        Binding("escape", "back", "Back", id="log-back", tooltip="Back (to the list, then to the cards)", priority=True),
+        Binding("escape", "back", "Back", id="log-back", tooltip="Back (to the list, then to the cards)",
+                priority=True),
         Binding("tab", "focus_field(1)", "Next field", id="log-next-field", show=False, priority=True),
         Binding("shift+tab", "focus_field(-1)", "Previous field", id="log-previous-field", show=False, priority=True),
         Binding("down,j", "move(1)", "Down", id="log-down", show=False, priority=True),
@@ -86,7 +95,7 @@ class LogScreen(Screen[None]):
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
 
     # -- layout ----------------------------------------------------------------------------
 

@@ -20,10 +20,13 @@ from powerdeck.text import visible_line
 class LookBackDialog(ModalScreen[str | None]):
     DEFAULT_CSS = """
     LookBackDialog { align: center middle; }
-    LookBackDialog > Vertical { width: 60; max-width: 100%; height: auto; border: round $primary; background: $surface; padding: 0 1; }
+    LookBackDialog > Vertical {
+        width: 60; max-width: 100%; height: auto; border: round $primary; background: $surface; padding: 0 1;
+    }
     LookBackDialog OptionList { height: auto; max-height: 8; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="look-back-cancel", tooltip="Close without opening", priority=True)]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel", id="look-back-cancel",
+                                                     tooltip="Close without opening", priority=True)]
 
     def __init__(self, cards: list[Card]) -> None:
         super().__init__()

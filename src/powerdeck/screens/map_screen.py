@@ -29,14 +29,20 @@ LIST_ACTIONS = {"add", "rename", "move", "cycle", "toggle_missing", "delete", "u
 class MapScreen(WorksheetScreen):
     CSS_PATH = "map_screen.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="map-back", tooltip="Back to the list, then to the card (kept as you go)", priority=True),
+        Binding("escape", "back", "Back", id="map-back",
+                tooltip="Back to the list, then to the card (kept as you go)", priority=True),
         Binding("a", "add", "Add", id="map-add", tooltip="Add a person or group", priority=True),
         Binding("e,enter", "rename", "Rename", id="map-rename", tooltip="Change the name", priority=True),
-        Binding("left_square_bracket", "move(-1)", "Closer", id="map-closer", key_display="[", tooltip="Move to a closer ring", priority=True),
-        Binding("right_square_bracket", "move(1)", "Further", id="map-further", key_display="]", tooltip="Move to a further ring", priority=True),
-        Binding("q", "cycle('quality')", "Quality", id="map-quality", tooltip="Strong, stressed or distant", priority=True),
-        Binding("s", "cycle('sector')", "Sector", id="map-sector", tooltip="Statutory, voluntary, community, faith, social enterprise, housing, other", priority=True),
-        Binding("m", "toggle_missing", "Seen too little", id="map-missing", tooltip="Mark as missing or seen too little", show=False, priority=True),
+        Binding("left_square_bracket", "move(-1)", "Closer", id="map-closer", key_display="[",
+                tooltip="Move to a closer ring", priority=True),
+        Binding("right_square_bracket", "move(1)", "Further", id="map-further", key_display="]",
+                tooltip="Move to a further ring", priority=True),
+        Binding("q", "cycle('quality')", "Quality", id="map-quality", tooltip="Strong, stressed or distant",
+                priority=True),
+        Binding("s", "cycle('sector')", "Sector", id="map-sector",
+                tooltip="Statutory, voluntary, community, faith, social enterprise, housing, other", priority=True),
+        Binding("m", "toggle_missing", "Seen too little", id="map-missing",
+                tooltip="Mark as missing or seen too little", show=False, priority=True),
         Binding("d,delete", "delete", "Delete", id="map-delete", tooltip="Delete (u undoes)", priority=True),
         Binding("u", "undo", "Undo", id="map-undo", tooltip="Undo the last change", priority=True),
     ]

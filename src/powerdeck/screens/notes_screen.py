@@ -36,7 +36,8 @@ class NotesScreen(WorksheetScreen):
     NotesScreen #ws-status { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="notes-back", tooltip="Back to the card (kept as you type)", priority=True),
+        Binding("escape", "back", "Back", id="notes-back", tooltip="Back to the card (kept as you type)",
+                priority=True),
     ]
 
     def __init__(self, card: Card, kind: str) -> None:

@@ -56,7 +56,8 @@ class QuitDialog(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static("Your text is not saved", classes="dialog-title", markup=False)
-            yield Static(f"Your text could not be saved: {visible_line(self._problem)}", id="quit-problem", markup=False)
+            yield Static(f"Your text could not be saved: {visible_line(self._problem)}", id="quit-problem",
+                         markup=False)
             yield Input(self._default, id="quit-folder", placeholder="folder to save the text in")
             yield Static("", id="quit-error", classes="dialog-error", markup=False)
             with Horizontal():

@@ -46,14 +46,20 @@ def action_text(large: str, small: str) -> str:
 class VoicesScreen(WorksheetScreen):
     CSS_PATH = "voices_screen.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="voices-back", tooltip="Back to the card (kept as you type)", priority=True),
-        Binding("f2", "toggle_apart", "Small voices apart", id="voices-apart", tooltip="Show the small voices apart from the cloud", priority=True),
-        Binding("f3", "export_svg", "SVG", id="voices-svg", tooltip="Save the cloud as an SVG picture in your home folder", priority=True),
+        Binding("escape", "back", "Back", id="voices-back", tooltip="Back to the card (kept as you type)",
+                priority=True),
+        Binding("f2", "toggle_apart", "Small voices apart", id="voices-apart",
+                tooltip="Show the small voices apart from the cloud", priority=True),
+        Binding("f3", "export_svg", "SVG", id="voices-svg",
+                tooltip="Save the cloud as an SVG picture in your home folder", priority=True),
         Binding("pagedown", "scroll_cloud(1)", "Scroll cloud", id="voices-scroll-down", show=False, priority=True),
         Binding("pageup", "scroll_cloud(-1)", "Scroll cloud up", id="voices-scroll-up", show=False, priority=True),
-        Binding("b", "pick_large", "Large word", id="voices-large", tooltip="Pick this phrase as the large word", priority=True),
-        Binding("s", "pick_small", "Small voice", id="voices-small", tooltip="Pick this phrase as the small voice", priority=True),
-        Binding("a", "to_action", "To Action", id="voices-action", tooltip="Put the picked words into this card's entry Action", priority=True),
+        Binding("b", "pick_large", "Large word", id="voices-large", tooltip="Pick this phrase as the large word",
+                priority=True),
+        Binding("s", "pick_small", "Small voice", id="voices-small", tooltip="Pick this phrase as the small voice",
+                priority=True),
+        Binding("a", "to_action", "To Action", id="voices-action",
+                tooltip="Put the picked words into this card's entry Action", priority=True),
     ]
 
     def __init__(self, card: Card) -> None:

@@ -35,7 +35,7 @@ class WorksheetScreen(Screen[None]):
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; worksheet screens run only in PowerDeckApp
 
     def current(self) -> Worksheet:
         """The worksheet as on screen now (screens read their fields here)."""
@@ -82,7 +82,7 @@ class WorksheetScreen(Screen[None]):
 
     def set_status(self, text: str) -> None:
         for status in self.query("#ws-status"):
-            status.update(text)  # type: ignore[attr-defined]
+            status.update(text)  # type: ignore[attr-defined]  # query() yields Widget; #ws-status is always a Static
 
     def on_screen_suspend(self) -> None:
         self.keep()

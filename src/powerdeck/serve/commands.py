@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from powerdeck.errors import PowerdeckError
-
 EXPORT_FORMATS = ("docx", "markdown", "csv", "json")
 USAGE = "export --format docx|markdown|csv|json [--year N | --appraisal-year N]"
 _EXPORT = re.compile(

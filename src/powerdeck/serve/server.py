@@ -115,7 +115,8 @@ def host_key(state: Path) -> asyncssh.SSHKey:
         try:
             return asyncssh.read_private_key(path)
         except (asyncssh.KeyImportError, OSError):
-            raise PowerdeckError(f"the host key {path} is damaged: move it away and start again for a new one") from None
+            raise PowerdeckError(f"the host key {path} is damaged: "
+                                 "move it away and start again for a new one") from None
     key = asyncssh.generate_private_key("ssh-ed25519")
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(key.export_private_key())
@@ -286,7 +287,7 @@ class DeckServer(asyncssh.SSHServer):
         return False
 
 
-class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]  # asyncssh's SSHServerSession is generic only in its stubs' eyes; subclassed plain at runtime
     """One session channel: an export, an invite prompt, or the person's app on its own pty."""
 
     def __init__(self, server: DeckServer) -> None:
@@ -499,28 +500,17 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self.prompt = asyncio.Queue()
         self.chan.write(b"\r\nWelcome to powerdeck. Your key is not registered yet.\r\n"
                         b"Type the invite code you were given (it is not shown), then Enter: ")
-        code = bytearray()
         try:
-            async with asyncio.timeout(INVITE_PROMPT_TIMEOUT):
-                while True:
-                    data = await self.prompt.get()
-                    if not data or b"\x03" in data or b"\x04" in data:
-                        return False
-                    for byte in data:
-                        if byte in (0x0D, 0x0A):
-                            break
-                        if byte in (0x08, 0x7F):
-                            del code[-1:]
-                        elif 0x20 <= byte < 0x7F and len(code) < 64:
-                            code.append(byte)
-                    else:
-                        continue
-                    break
-        except TimeoutError:
+            # wait_for, not asyncio.timeout (Python 3.11+): powerdeck runs on 3.10, where
+            # asyncio.TimeoutError is not yet the builtin TimeoutError.
+            code = await asyncio.wait_for(self._read_invite_code(self.prompt), INVITE_PROMPT_TIMEOUT)
+        except asyncio.TimeoutError:
             self._say("\r\npowerdeck: no code typed in time")
             return False
         finally:
             self.prompt = None
+        if code is None:
+            return False
         self.chan.write(b"\r\n")
         name = await asyncio.to_thread(self.state.users.redeem, code.decode("ascii"), server.key)
         if name is None:
@@ -533,6 +523,23 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         log.info("%s redeemed an invite from %s: key bound", name, server.address)
         self.chan.write(f"Your key is now registered as {name}.\r\n".encode())
         return True
+
+    @staticmethod
+    async def _read_invite_code(prompt: asyncio.Queue[bytes]) -> bytearray | None:
+        """The code typed up to Enter (printable ASCII, at most 64, backspace honoured); None on
+        ctrl+c, ctrl+d or a closed channel."""
+        code = bytearray()
+        while True:
+            data = await prompt.get()
+            if not data or b"\x03" in data or b"\x04" in data:
+                return None
+            for byte in data:
+                if byte in (0x0D, 0x0A):
+                    return code
+                if byte in (0x08, 0x7F):
+                    del code[-1:]
+                elif 0x20 <= byte < 0x7F and len(code) < 64:
+                    code.append(byte)
 
     async def _run_app(self) -> int:
         server, state = self.server, self.state

@@ -33,7 +33,10 @@ import termios
 import threading
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the child imports Textual only after setting its environment
+    from textual.types import AnimationLevel
 
 TERM_DEFAULT = "xterm-256color"
 MAX_MESSAGE = 65536
@@ -47,7 +50,7 @@ class SessionSettings:
     fps: int = 30
     escape_delay_ms: int = 100
     color_system: str = "auto"
-    animation: str = "none"
+    animation: AnimationLevel = "none"
 
 
 def send_message(sock: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
@@ -114,7 +117,7 @@ def apply_textual_settings(settings: SessionSettings) -> None:
     }
     for name, value in values.items():
         setattr(textual.constants, name, value)
-    textual.screen.UPDATE_PERIOD = 1 / settings.fps  # type: ignore[misc]
+    textual.screen.UPDATE_PERIOD = 1 / settings.fps  # type: ignore[misc]  # Textual declares UPDATE_PERIOD Final; set once per session before any screen exists
 
 
 def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
@@ -210,7 +213,7 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
             os.close(wakeup[0])
             os.close(wakeup[1])
             status = run_child(request, fds[0], deck)
-        except BaseException as error:  # noqa: BLE001 - one line on the person's screen, never a traceback
+        except BaseException as error:  # one line on the person's screen, never a traceback
             try:
                 os.write(2, f"\r\npowerdeck: the session failed ({type(error).__name__}); "
                             "your entries are safe, please reconnect\r\n".encode())

@@ -47,7 +47,9 @@ def render_notes(
             summary.append("w: " + visible_line(peek.removesuffix("  (w opens)").removeprefix("Looks back · ")))
         tail = f" · {' · '.join(summary)}" if summary else ""
         return Content.from_markup("[b reverse] ▶ [/] [b]$way[/][dim]$tail[/]", way=way, tail=tail)
-    parts = [Content.from_markup("[b reverse] ▶ [/] [b]$way[/]", way=WAY_IN), Content.from_markup("\n[dim]   (a click here works too)[/]")]
+    parts = [Content.from_markup("[b reverse] ▶ [/] [b]$way[/]", way=WAY_IN),
+             Content.from_markup("
+[dim]   (a click here works too)[/]")]
     if draft is not None:
         words = next((_first_line(text) for text in (draft.action, draft.outcome, draft.learning) if text.strip()), "")
         parts.append(Content("\n\n"))
@@ -65,9 +67,11 @@ def render_notes(
             mark = "○" if entry.is_open else "●"
             words = _first_line(entry.action) or "(no action written)"
             parts.append(Content("\n"))
-            parts.append(Content.from_markup("$date $mark $words", date=visible_line(entry.created[:10]), mark=mark, words=words))
+            parts.append(Content.from_markup("$date $mark $words", date=visible_line(entry.created[:10]), mark=mark,
+                                             words=words))
         if len(entries) > SHOWN_ENTRIES:
-            parts.append(Content.from_markup("\n[dim]… and $more more: L, the review log[/]", more=str(len(entries) - SHOWN_ENTRIES)))
+            parts.append(Content.from_markup("\n[dim]… and $more more: L, the review log[/]",
+                                             more=str(len(entries) - SHOWN_ENTRIES)))
         parts.append(Content.from_markup("\n\n[dim]To change one: enter, then pick it under the fields.[/]"))
     return Content("").join(parts)
 

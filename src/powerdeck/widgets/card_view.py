@@ -13,8 +13,11 @@ scrollable height changes, and a change of card is one paint.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from rich.segment import Segment
 from rich.style import Style
+from textual.color import Color
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import var
@@ -25,6 +28,7 @@ from textual.visual import Visual
 
 from powerdeck.deck import Capability, Card
 
+_apply_opacity: Callable[[Iterable[Segment], Color, float], Iterable[Segment]] | None
 try:  # How Textual fades a widget with `opacity`; without it the fade is skipped.
     from textual._opacity import _apply_opacity
 except ImportError:  # pragma: no cover - a Textual without it
@@ -169,7 +173,8 @@ class CardView(ScrollView, can_focus=False):
                 # The capability's name on one line, cut: the sidebar names it too, and its second
                 # and third lines would push the card's own words off a small screen.
                 first, *rest = content.split("\n", allow_blank=True)
-                heading = Visual.to_strips(self, first.truncate(width, ellipsis=True), width, None, self.visual_style, pad=True)
+                heading = Visual.to_strips(self, first.truncate(width, ellipsis=True), width, None,
+                                           self.visual_style, pad=True)
                 content = Content("\n").join(rest)
             self._strips = heading + Visual.to_strips(self, content, width, None, self.visual_style, pad=True)
             self._strips_key = key

@@ -39,7 +39,7 @@ class CloudView(Static):
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]  # Static's keyword arguments (id, classes, ...) passed through
         self._phrases: list[Phrase] = []
         self._apart = False
 

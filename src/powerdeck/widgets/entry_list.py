@@ -10,8 +10,9 @@ burst of keys over SSH ("down down enter") acts in the order it was typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, ClassVar
+from typing import ClassVar
 
 from rich.segment import Segment
 from textual import events

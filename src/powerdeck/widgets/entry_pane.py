@@ -15,7 +15,8 @@ palette command, quitting, a hang-up) keeps the text as the card's draft.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -82,7 +83,7 @@ class EntryPane(Container):
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Widget.app is App[Any]; this widget runs only in PowerDeckApp
 
     def compose(self) -> ComposeResult:
         yield Static("", id="entry-heading", markup=False)

@@ -21,7 +21,7 @@ number of wrapped rows, style and focus changes, resizes, the placeholder settin
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from rich.segment import Segment
 from textual import events
@@ -69,7 +69,7 @@ class LeanTextArea(TextArea):
         # Stock: repaint=True, i.e. a full repaint of the widget on every cursor move and edit.
         selection: reactive[Selection] = reactive(Selection(), init=False, always_update=True, repaint=False)
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]  # TextArea's own arguments passed through unchanged
         # Before TextArea.__init__, which already sets the document and the selection.
         self._painted: dict[int, Strip] = {}
         """Row (relative to the top of the view) -> the strip last rendered for it for the screen
@@ -124,13 +124,13 @@ class LeanTextArea(TextArea):
         # Mark runs of consecutive rows (refresh_lines takes document rows: add the scroll).
         scroll_y = self.scroll_offset.y
         start = previous = changed[0]
-        for y in changed[1:] + [None]:
-            if y is not None and y == previous + 1:
-                previous = y
+        for row in [*changed[1:], None]:
+            if row is not None and row == previous + 1:
+                previous = row
                 continue
             self.refresh_lines(scroll_y + start, previous - start + 1)
-            if y is not None:
-                start = previous = y
+            if row is not None:
+                start = previous = row
 
     def _watch_selection(self, previous_selection: Selection, selection: Selection) -> None:
         self._schedule_rows_check()

@@ -37,7 +37,7 @@ class LogList(Vertical):
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Widget.app is App[Any]; this widget runs only in PowerDeckApp
 
     def compose(self) -> ComposeResult:
         yield Static("", id="log-title", markup=False)
@@ -110,4 +110,5 @@ class LogList(Vertical):
                     "and press e to write what you will do about it."
                 )
             else:
-                empty.update(f"No entries match these filters (the log has {plural(self.total)}).\n\nPress x to clear them.")
+                empty.update(f"No entries match these filters (the log has {plural(self.total)}).\n\n"
+                             "Press x to clear them.")

@@ -34,7 +34,7 @@ class MapView(Static):
     """
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]
+        super().__init__("", markup=False, **kwargs)  # type: ignore[arg-type]  # Static's keyword arguments (id, classes, ...) passed through
         self._people: tuple[Person, ...] = ()
 
     def show(self, people: tuple[Person, ...]) -> None:

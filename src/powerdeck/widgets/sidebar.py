@@ -41,7 +41,7 @@ def shorten(text: str, width: int) -> str:
 def _shared_words(one: str, other: str) -> int:
     """How many leading words two titles share."""
     count = 0
-    for a, b in zip(one.split(), other.split()):
+    for a, b in zip(one.split(), other.split(), strict=False):
         if a != b:
             break
         count += 1
@@ -180,14 +180,14 @@ class CapabilitySidebar(OptionList, can_focus=False):
         titles = [visible_line(c.title) for c in self._capabilities]
         if self.wrap:
             labels = []
-            for capability, title in zip(self._capabilities, titles):
+            for capability, title in zip(self._capabilities, titles, strict=True):
                 lines = textwrap.wrap(title, room) or [""]
                 first = f"{capability.number:>2} {lines[0]:<{room}} {self._tail(capability.number)}"
                 labels.append("\n".join([first, *(f"   {line}" for line in lines[1:])]))
             return labels
         return [
             f"{c.number:>2} {title:<{room}} {self._tail(c.number)}"
-            for c, title in zip(self._capabilities, distinct_titles(titles, room))
+            for c, title in zip(self._capabilities, distinct_titles(titles, room), strict=True)
         ]
 
     def _card_label(self, card_id: str, title: str, width: int, current: bool) -> Content:
@@ -206,14 +206,15 @@ class CapabilitySidebar(OptionList, can_focus=False):
         width = self.scrollable_content_region.width
         if not width:
             return  # not laid out yet: the first resize builds the labels at their real width
-        key = (width, self.wrap, self._current, self._card, tuple(sorted(self._counts.items())), tuple(sorted(self._drafts)))
+        key = (width, self.wrap, self._current, self._card, tuple(sorted(self._counts.items())),
+               tuple(sorted(self._drafts)))
         if key == self._built:
             return  # the same rows again would repaint the sidebar: bytes over a slow link
         self._built = key
         options: list[Option] = []
         self._rows = []
         highlight = 0
-        for capability, label in zip(self._capabilities, self._capability_labels(width)):
+        for capability, label in zip(self._capabilities, self._capability_labels(width), strict=True):
             current = capability.number == self._current
             prompt: str | Content = Content.styled(label, "bold") if current else label
             options.append(Option(prompt, id=f"cap-{capability.number}"))

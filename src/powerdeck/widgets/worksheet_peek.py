@@ -7,7 +7,7 @@ shows a card, adds WORKBOOK_BINDINGS and calls `open_workbook` for the key.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -93,9 +93,9 @@ def worksheet_screen(card: Card, *, breadth: bool = False) -> Screen[None] | Non
     return None
 
 
-def open_workbook(screen: Screen[object], card: Card) -> None:
+def open_workbook(screen: Screen[Any], card: Card) -> None:
     """The `w` key: this card's worksheet; else the one it looks back to (a choice of several)."""
-    app: PowerDeckApp = screen.app  # type: ignore[assignment]
+    app: PowerDeckApp = screen.app  # type: ignore[assignment]  # Screen.app is App[Any]; the workbook opens only in PowerDeckApp
     if card.worksheet:
         target = worksheet_screen(card)
         if target is not None:

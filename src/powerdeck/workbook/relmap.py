@@ -42,11 +42,11 @@ NAME_NUDGE = ("Tip: initials or a role (\"JS\", \"housing lead\") keep your map 
 
 
 def add(people: tuple[Person, ...], person: Person) -> tuple[Person, ...]:
-    return people + (person,)
+    return (*people, person)
 
 
 def edit(people: tuple[Person, ...], person_id: str, **changes: object) -> tuple[Person, ...]:
-    return tuple(replace(p, **changes) if p.id == person_id else p  # type: ignore[arg-type]
+    return tuple(replace(p, **changes) if p.id == person_id else p  # type: ignore[arg-type]  # dataclasses.replace cannot check **changes: callers pass Person's field names
                  for p in people)
 
 
@@ -69,7 +69,7 @@ def cycle(people: tuple[Person, ...], person_id: str, field: str) -> tuple[Perso
     def cycled(person: Person) -> Person:
         value: str = getattr(person, field)
         changes: dict[str, object] = {field: choices[(choices.index(value) + 1) % len(choices)]}
-        return replace(person, **changes)  # type: ignore[arg-type]
+        return replace(person, **changes)  # type: ignore[arg-type]  # dataclasses.replace cannot check **changes: callers pass Person's field names
     return tuple(cycled(p) if p.id == person_id else p for p in people)
 
 
