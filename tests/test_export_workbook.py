@@ -94,7 +94,10 @@ def test_word_list_and_memo() -> None:
 def test_no_worksheets_no_workbook_heading() -> None:
     for fmt in ("docx", "markdown"):
         data = export(fmt, [EMPTY])
-        text = data.decode() if fmt == "markdown" else "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+        if fmt == "markdown":
+            text = data.decode()
+        else:
+            text = "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
         assert "Workbook" not in text
 
 

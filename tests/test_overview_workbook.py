@@ -8,11 +8,10 @@ from pathlib import Path
 from textual.widgets import Static
 
 from log_helpers import seed
-from ui_helpers import DECK, make_app, settle
-
 from powerdeck.log import Log
 from powerdeck.screens.overview_screen import OverviewScreen, workbook_lines
 from powerdeck.workbook.model import Person, Worksheet
+from ui_helpers import DECK, make_app, settle
 
 MAP = Worksheet("1.2", "map", people=(
     Person("p1", "GP lead", quality="stressed"), Person("p2", "Faith forum", missing=True),

@@ -48,8 +48,7 @@ def render_notes(
         tail = f" · {' · '.join(summary)}" if summary else ""
         return Content.from_markup("[b reverse] ▶ [/] [b]$way[/][dim]$tail[/]", way=way, tail=tail)
     parts = [Content.from_markup("[b reverse] ▶ [/] [b]$way[/]", way=WAY_IN),
-             Content.from_markup("
-[dim]   (a click here works too)[/]")]
+             Content.from_markup("\n[dim]   (a click here works too)[/]")]
     if draft is not None:
         words = next((_first_line(text) for text in (draft.action, draft.outcome, draft.learning) if text.strip()), "")
         parts.append(Content("\n\n"))
