@@ -27,3 +27,15 @@ async def test_layout_class_is_right_in_the_first_frame(data_dir: Path) -> None:
     async with app.run_test(size=(80, 24)):
         screen = deck_screen(app)
         assert screen.has_class("-stacked") and not screen.has_class("-wide")
+
+
+def test_help_says_what_the_animation_default_over_ssh_is() -> None:
+    # Regression: --help said "basic over SSH" where AppOptions chooses none (issue 9), and the
+    # levels were defined twice (cli.py and options.py).
+    from powerdeck.cli import build_parser
+    from powerdeck.options import ANIMATION_LEVELS, AppOptions
+
+    text = " ".join(build_parser().format_help().split())
+    assert "none over SSH" in text and "basic over SSH" not in text
+    over_ssh = AppOptions.from_args(animation=None, theme=None, no_mouse=False, environ={"SSH_CONNECTION": "1 2 3 4"})
+    assert over_ssh.animation == "none" and over_ssh.animation in ANIMATION_LEVELS

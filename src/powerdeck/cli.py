@@ -12,9 +12,9 @@ from typing import Any
 
 from powerdeck import __version__
 from powerdeck.errors import PowerdeckError
+from powerdeck.options import ANIMATION_LEVELS
 from powerdeck.text import visible_line
 
-ANIMATION_LEVELS = ("none", "basic", "full")
 EXPORT_FORMATS = ("docx", "markdown", "csv", "json")
 EXPORT_LAYOUTS = ("standard", "nmc")
 
@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--animation",
         choices=ANIMATION_LEVELS,
-        help="card animations (default: full; basic over SSH); env TEXTUAL_ANIMATIONS",
+        help="card animations (default: full; none over SSH); env TEXTUAL_ANIMATIONS",
     )
     parser.add_argument("--theme", metavar="NAME", help="colour theme (remembered)")
     parser.add_argument(
