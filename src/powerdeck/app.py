@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover
     LayoutUpdate = None  # type: ignore[assignment,misc]  # private Textual class; None when a release moves it (see the try above)
 
 from powerdeck.commands import DeckCommands
+from powerdeck.crash_report import report_fault
 from powerdeck.deck import Deck, Section
 from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError
@@ -331,6 +332,19 @@ class PowerDeckApp(App[None]):
 
     def action_random_card(self) -> None:
         self._back_to_deck().action_random_card()
+
+    def _fatal_error(self) -> None:
+        # Private Textual hook: App._handle_exception calls it for an exception nobody expected,
+        # and Textual's own version prints a traceback with local variables. See crash_report.py;
+        # tests/test_crash_report.py fails if Textual stops calling it.
+        error = self._exception
+        if error is None:
+            super()._fatal_error()
+            return
+        line = report_fault(self.store.log.path.parent, error, self.keep_drafts_now)
+        self.bell()
+        self._exit_renderables.append(Text(line))
+        self._close_messages_no_wait()
 
     def on_unmount(self) -> None:
         self.store.close()

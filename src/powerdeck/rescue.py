@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
 from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError
+from powerdeck.new_private_file import write_new_private_file
 
 RESCUE_FORMAT = "powerdeck-unsaved-drafts"
 
@@ -33,30 +33,7 @@ def write_rescue(folder: str | os.PathLike[str], drafts: Iterable[Draft]) -> Pat
     a symlink); return its path. A refusal is a one-line PowerdeckError."""
     directory = Path(os.path.expanduser(os.fspath(folder) or "~"))
     payload = rescue_json(drafts).encode("ascii")
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-    for n in range(100):
-        path = directory / (f"powerdeck-unsaved-{stamp}.json" if n == 0 else f"powerdeck-unsaved-{stamp}-{n}.json")
-        try:
-            fd = os.open(path, flags, 0o600)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise PowerdeckError(f"Could not write to {directory}: {exc.strerror or exc}; "
-                                 "type another folder.") from exc
-        try:
-            with os.fdopen(fd, "wb") as file:
-                file.write(payload)
-                file.flush()
-                os.fsync(file.fileno())
-        except OSError as exc:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-            raise PowerdeckError(f"Could not write {path}: {exc.strerror or exc}; type another folder.") from exc
-        return path
-    raise PowerdeckError(f"Too many unsaved-text files in {directory} already; type another folder.")
+    return write_new_private_file(directory, "powerdeck-unsaved", ".json", payload, then="type another folder.")
 
 
 NOTICE_NAME = ".powerdeck-unsaved-notice"
