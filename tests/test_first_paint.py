@@ -91,3 +91,19 @@ async def test_a_card_change_paints_the_card_once(data_dir: Path, size: tuple[in
         for x, y in [(region.x, region.y), (region.x + 5, region.bottom - 1)]:
             assert sum(1 for frame in frames if frame["covers"](x, y)) == 1, (x, y)
         assert "1.2  " in card_on_screen(app)
+
+
+async def test_collection_starts_again_after_the_first_paint(data_dir: Path) -> None:
+    # launch.run_app turns garbage collection off for start-up; the app must turn it on again
+    # once its screen is up, or a long session would never collect.
+    import gc
+
+    gc.disable()
+    try:
+        app = make_app(data_dir)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause(2.5)  # the hold's limit, whatever the first paint did
+            assert gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -108,11 +109,13 @@ class PowerDeckApp(App[None]):
             if not (self._first_paint_due and isinstance(renderable, LayoutUpdate)):
                 return  # a stage on the way, or a part of the screen the full frame will redraw
             self._holding_first_paint = False
+            self.call_after_refresh(self.collect_after_first_paint)
         super()._display(screen, renderable)
 
     def on_ready(self) -> None:
         # Whatever happens, the screen is not held back longer than this.
         self.set_timer(FIRST_PAINT_LIMIT, self._release_first_paint)
+        self.set_timer(2 * FIRST_PAINT_LIMIT, self.collect_after_first_paint)  # whatever the hold did
         self.call_after_refresh(self._release_when_settled)
 
     def _release_when_settled(self) -> None:
@@ -125,6 +128,13 @@ class PowerDeckApp(App[None]):
             self.call_after_refresh(self._release_when_settled)
         else:
             self._release_first_paint()
+
+    def collect_after_first_paint(self) -> None:
+        """The screen is up: what start-up made lives as long as the app, so it is frozen out of
+        every later collection, and collection (turned off by launch.run_app) starts again."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
 
     def _release_first_paint(self) -> None:
         if self._holding_first_paint and not self._first_paint_due:
