@@ -324,3 +324,27 @@ async def test_footer_shows_the_keys_of_the_moment(data_dir: Path) -> None:
         editing = footer_actions()
         assert "leave_editor" in editing and "save" in editing
         assert "letter('random_card')" not in editing and "edit" not in editing
+
+
+async def test_a_team_deck_numbered_1_5_6_goes_to_the_capability_pressed(tmp_path: Path) -> None:
+    # Regression (issue 9): the sidebar took capability N to be row N-1, and a digit for a
+    # capability the deck lacks raised KeyError. A team deck numbers its own capabilities.
+    from dataclasses import replace as dc_replace
+
+    from powerdeck.app import PowerDeckApp
+    from powerdeck.log import Log
+    from powerdeck.options import AppOptions
+
+    kept = [DECK.capabilities[0], DECK.capabilities[4], DECK.capabilities[5]]  # numbered 1, 5, 6
+    team = dc_replace(DECK, capabilities=tuple(kept))
+    app = PowerDeckApp(team, Log.open(tmp_path / "data"), AppOptions(animation="none"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        screen = deck_screen(app)
+        assert screen.card_id == "5.1"
+        assert "5.1" in str(sidebar(app).get_option_at_index(sidebar(app).highlighted or 0).prompt)
+        await pilot.press("2")
+        await pilot.pause()
+        assert screen.card_id == "5.1"  # nothing moved, nothing crashed
+        assert "no capability 2" in status(app)

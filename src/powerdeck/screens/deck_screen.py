@@ -252,7 +252,12 @@ class DeckScreen(Screen[None]):
 
     def action_capability(self, number: int) -> None:
         deck = self.power_app.deck
-        target = deck.capability(number).cards[0]
+        found = next((capability for capability in deck.capabilities if capability.number == number), None)
+        if found is None:  # a team's deck need not number its capabilities 1..10
+            numbers = ", ".join(str(capability.number) for capability in deck.capabilities)
+            self.set_status(f"This deck has no capability {number}; its capabilities are {numbers}.")
+            return
+        target = found.cards[0]
         current = self.card.capability
         if number != current:
             self._go(target, 1 if number > current else -1)
