@@ -111,7 +111,11 @@ class EntryEditor(VerticalScroll, can_focus=False):
             return
         active = self.active_field
         for name in FIELDS:
-            label = self.query_one(f"#label-{name}", Label)
+            # After a blur this runs a refresh later, when the editor may be being taken down
+            # (its screen popped): then there is no label left to mark.
+            label = next(iter(self.query(f"#label-{name}").results(Label)), None)
+            if label is None:
+                return
             on = name == active
             if label.has_class("-active") != on:
                 label.set_class(on, "-active")
