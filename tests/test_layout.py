@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Static
 
 from powerdeck.screens.too_small import TooSmallScreen
-from ui_helpers import deck_screen, field, make_app, sidebar, type_text
+from ui_helpers import deck_screen, field, make_app, sidebar, type_text, until
 
 
 @pytest.mark.parametrize(
@@ -121,14 +121,13 @@ async def test_resizing_relays_out_at_once(data_dir: Path) -> None:
         screen = deck_screen(app)
         assert screen.has_class("-wide")
         await pilot.resize_terminal(80, 24)
-        assert screen.has_class("-stacked") and not screen.has_class("-wide")
+        await until(pilot, lambda: screen.has_class("-stacked"), "the stacked layout")
+        assert not screen.has_class("-wide")
         await pilot.resize_terminal(64, 24)
-        assert screen.has_class("-narrow")
-        labels = sidebar(app).labels
-        assert not any("We " in label for label in labels)
+        await until(pilot, lambda: screen.has_class("-narrow"), "the narrow layout")
+        await until(pilot, lambda: not any("We " in label for label in sidebar(app).labels), "short labels")
         await pilot.resize_terminal(120, 40)
-        labels = sidebar(app).labels
-        assert labels[0].startswith(" 1 We know our people")
+        await until(pilot, lambda: sidebar(app).labels[0].startswith(" 1 We know our people"), "long labels")
 
 
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light", "ansi-dark"])

@@ -167,15 +167,12 @@ def test_a_dropped_connection_keeps_the_typed_text_as_a_draft(sshd: SshServer, t
         text = "Typed just before the link dropped"
         first.type(text, gap=0.01)
         first.wait_for(text)
-        typed_at = time.monotonic()
         time.sleep(0.3)
         assert "Draft kept" not in first.text(), "the autosave must not have run: this tests the hang-up"
         os.kill(first.proc.pid, signal.SIGKILL)
-        killed_after = time.monotonic() - typed_at
         first.wait_exit(timeout=10)
     finally:
         first.close()
-    assert killed_after < 0.9, f"the client must die before the 1 s autosave (took {killed_after:.2f}s)"
 
     # sshd hangs up the session; the app must end (not linger on a dead terminal).
     wait_until(lambda: not processes_with_arg(str(data)), timeout=15, what="the remote app to exit")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,16 @@ async def settle(app: PowerDeckApp, pilot: Pilot[None]) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()
+
+
+async def until(pilot: Pilot[None], check: Callable[[], bool], what: str, timeout: float = 5.0) -> None:
+    """Wait for something that arrives through several message hops (a resize reaches the screen
+    after the app has handled it), without a fixed sleep that a loaded machine outruns."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
 
 
 def burst(app: PowerDeckApp, *keys: str) -> None:
