@@ -17,7 +17,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ asyncssh = pytest.importorskip("asyncssh")
 import pyte  # noqa: E402
 from asyncssh.packet import Boolean, String, UInt32  # noqa: E402
 
+from disk_helpers import drafts_on_disk, state_on_disk, wait_until  # noqa: E402
 from pty_harness import PtyApp, base_env  # noqa: E402
 from serve_harness import ServeServer, make_key  # noqa: E402
 
@@ -55,29 +56,6 @@ def server(keys: dict[str, Path]) -> Iterator[ServeServer]:
 
 
 # ------------------------------------------------------------------------------ helpers
-
-
-def wait_until(test: Callable[[], Any], timeout: float = 10.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = test()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-def read_log(folder: Path) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((folder / "log.json").read_text(encoding="utf-8"))
-    return data
-
-
-def read_state(folder: Path) -> dict[str, Any]:
-    """The state file beside the log (drafts, last card); {} when nothing was kept yet."""
-    path = folder / "state.json"
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    return data
 
 
 def actions(folder: Path, table: str = "entries") -> list[str]:
@@ -262,7 +240,7 @@ def test_a_dropped_client_ends_its_app_and_the_draft_is_kept(server: ServeServer
     finally:
         app.close()
     wait_until(lambda: not app_pids(server, "bob"), timeout=10, what="the app to end after the client died")
-    drafts = [draft["action"] for draft in read_state(server.folder("bob")).get("drafts", {}).values()]
+    drafts = [draft["action"] for draft in state_on_disk(server.folder("bob")).get("drafts", {}).values()]
     assert drafts == [text]
 
 
@@ -283,7 +261,7 @@ def test_a_frozen_client_is_dropped_by_keepalive_and_the_draft_is_kept(server: S
         os.kill(app.proc.pid, signal.SIGCONT)
     finally:
         app.close()
-    drafts = {draft["card"]: draft["action"] for draft in read_state(server.folder("alice")).get("drafts", {}).values()}
+    drafts = {card: draft["action"] for card, draft in drafts_on_disk(server.folder("alice")).items()}
     assert drafts.get("5.1") == text
 
 
@@ -330,7 +308,7 @@ async def test_a_removed_person_is_refused_at_once_without_a_restart(server: Ser
     with pytest.raises(asyncssh.PermissionDenied):
         await connect(server, keys["dave"])
     assert server.proc is not None and server.proc.pid == pid_before and server.proc.poll() is None
-    drafts = [draft["action"] for draft in read_state(server.folder("dave")).get("drafts", {}).values()]
+    drafts = [draft["action"] for draft in state_on_disk(server.folder("dave")).get("drafts", {}).values()]
     assert drafts == ["Half a thought"]
 
 
@@ -626,7 +604,7 @@ async def test_a_server_stop_ends_every_app_and_keeps_drafts(keys: dict[str, Pat
         assert b"the server is stopping; your draft is kept" in screen.raw
         conn.close()
         assert not [pid for pid in pids if Path(f"/proc/{pid}").exists() and b"zombie" not in _status(pid)]
-        drafts = [draft["action"] for draft in read_state(server.folder("alice")).get("drafts", {}).values()]
+        drafts = [draft["action"] for draft in state_on_disk(server.folder("alice")).get("drafts", {}).values()]
         assert drafts == ["Half-written when the server stopped"]
 
 

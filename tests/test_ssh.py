@@ -9,7 +9,6 @@ back through pyte. In CI (CI=true) a missing sshd is a failure, not a skip:
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
 import signal
 import stat
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from disk_helpers import drafts_on_disk, entries_on_disk, wait_until
 from pty_harness import PtyApp, base_env, powerdeck_command, terminal_left_clean
 from sshd_harness import SshServer, missing_tools, processes_with_arg
 
@@ -58,29 +58,12 @@ def connect(server: SshServer, data: Path, *, cols: int = 80, rows: int = 24) ->
     return app
 
 
-def read_log(data: Path) -> dict:
-    """The log file as JSON: fails the test if it does not parse."""
-    return json.loads((data / "log.json").read_text(encoding="utf-8"))
-
-
 def entries(data: Path) -> list[dict]:
-    return list(read_log(data).get("entries", {}).values())
+    return entries_on_disk(data)
 
 
 def drafts(data: Path) -> list[dict]:
-    state = data / "state.json"  # drafts live beside the log; none kept yet: no file
-    return list(json.loads(state.read_text(encoding="utf-8")).get("drafts", {}).values()) if state.exists() else []
-
-
-def wait_until(test, timeout: float = 10.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = test()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+    return list(drafts_on_disk(data).values())
 
 
 def leave_editor(app: PtyApp) -> None:

@@ -6,7 +6,6 @@ The review log's tests add their fixed entries from log_helpers.py."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.widgets import Static, TextArea
 
+from disk_helpers import drafts_on_disk, entries_on_disk, on_disk, state_on_disk  # noqa: F401  (re-exported)
 from powerdeck.app import PowerDeckApp
 from powerdeck.deck import load_deck
 from powerdeck.log import Log
@@ -106,19 +106,3 @@ def sidebar(app: PowerDeckApp) -> CapabilitySidebar:
     return deck_screen(app).query_one(CapabilitySidebar)
 
 
-def on_disk(data_dir: Path) -> dict[str, Any]:
-    return json.loads((data_dir / "log.json").read_text(encoding="utf-8"))
-
-
-def entries_on_disk(data_dir: Path) -> list[dict[str, Any]]:
-    return list(on_disk(data_dir).get("entries", {}).values())
-
-
-def state_on_disk(data_dir: Path) -> dict[str, Any]:
-    """The state file (drafts and app state) as JSON; {} when nothing was kept yet."""
-    path = data_dir / "state.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-
-
-def drafts_on_disk(data_dir: Path) -> dict[str, dict[str, Any]]:
-    return {draft["card"]: draft for draft in state_on_disk(data_dir).get("drafts", {}).values()}
