@@ -243,6 +243,30 @@ def test_each_forked_child_draws_its_own_random_cards() -> None:
     assert "random.seed()" in inspect.getsource(session.run_child)
 
 
+def test_the_rehearsal_warms_the_prepared_process_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The prepared process runs one headless session before it forks: afterwards no thread is
+    left (a fork would copy its locks), its temporary folder is gone, and what a first screen
+    loads is loaded."""
+    code = (
+        "import sys, threading\n"
+        "from powerdeck.deck import load_deck\n"
+        "from powerdeck.serve.rehearsal import rehearse_a_session\n"
+        "before = set(sys.modules)\n"
+        "rehearse_a_session(load_deck())\n"
+        "print(threading.active_count())\n"
+        "print(len(set(sys.modules) - before))\n"
+        "print('textual.widgets._text_area' in sys.modules, 'powerdeck.screens.log_screen' in sys.modules)\n"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    threads, loaded, first_screen = done.stdout.split("\n")[:3]
+    assert threads == "1"
+    assert int(loaded) > 20  # the screens, widgets and layouts a session would load itself
+    assert first_screen == "True True"
+    assert list(tmp_path.iterdir()) == []
+
+
 # ------------------------------------------------------------------------ the served app
 
 

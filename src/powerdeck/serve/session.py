@@ -20,7 +20,6 @@ person's log (and its lock) itself, runs the app and `_exit`s.
 from __future__ import annotations
 
 import array
-import contextlib
 import fcntl
 import gc
 import json
@@ -244,15 +243,13 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
     except PowerdeckError as error:
         send_message(sock, {"op": "broken", "error": str(error)})
         return 2
-    # What a running app loads on its first screen: loaded here once, shared by every session.
-    for module in ("powerdeck.screens.log_screen", "powerdeck.screens.help_screen", "textual.layouts.factory",
-                   "textual.layouts.horizontal", "textual.layouts.stream", "textual.scrollbar",
-                   "textual.drivers.linux_driver", "textual.widgets._footer", "textual.widgets._text_area"):
-        with contextlib.suppress(ImportError):
-            __import__(module)
-    from rich.cells import cell_len
+    from powerdeck.serve.rehearsal import rehearse_a_session
 
-    cell_len("é漢字")  # loads rich's Unicode width table (some MiB) before the fork, not in each session
+    try:
+        rehearse_a_session(deck)  # what a first screen loads and caches, once for every session
+    except Exception as error:  # any failure here means no session could run
+        send_message(sock, {"op": "broken", "error": f"a rehearsal session failed: {type(error).__name__}: {error}"})
+        return 2
     gc.collect()
     gc.freeze()  # the objects built so far stay shared with every child, page for page
 
