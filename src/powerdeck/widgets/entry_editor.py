@@ -43,10 +43,11 @@ def entry_option_label(entry: Entry) -> str:
 
 
 def field_label(name: str, *, active: bool) -> Content:
-    """A field's label; the one taking the typing says so in words (it must show without colour)."""
+    """A field's label; the one taking the typing says so in words (it must show without colour).
+    The words come before the hint: in a narrow column the line is cut, and the hint can go."""
     label, hint = FIELD_LABELS[name]
     if active:
-        return Content.from_markup("[b reverse] ▶ $label · $hint [/] [b]◀ typing here[/]", label=label, hint=hint)
+        return Content.from_markup("[b reverse] ▶ $label ◀ typing here [/] [b]· $hint[/]", label=label, hint=hint)
     return Content.from_markup("   $label [dim]· $hint[/]", label=label, hint=hint)
 
 
