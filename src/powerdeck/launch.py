@@ -7,21 +7,16 @@ import codecs
 import functools
 import gc
 import os
-import signal
 import sys
-import threading
 from collections.abc import Callable
-from pathlib import Path
-from types import FrameType
 from typing import Any
 
 from powerdeck import locations
 from powerdeck.deck import deck_path_from, load_deck
-from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
 from powerdeck.options import AppOptions
-from powerdeck.rescue import note_for_next_start, write_rescue
+from powerdeck.quit_signals import install_quit_signals
 
 
 def check_terminal() -> None:
@@ -81,39 +76,6 @@ def lenient_terminal_input() -> bool:
     return True
 
 
-SIGNAL_GRACE = 5.0
-"""Seconds SIGTERM gives the app to keep the drafts and restore the terminal before it is forced."""
-
-RESTORE_TERMINAL = ("\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b[<u"
-                    "\x1b[?1049l\x1b[?25h\x1b[?1004l\x1b[?7h")
-"""Mouse, bracketed paste, kitty keys off; leave the alternate screen; cursor and line wrap back."""
-
-
-def restore_terminal(attrs: list[Any] | None) -> None:
-    """Put the terminal back as the shell had it, without Textual (which is not answering)."""
-    try:
-        if sys.__stderr__ is None:
-            return  # no terminal was ever attached
-        fileno = sys.__stderr__.fileno()
-        os.write(fileno, RESTORE_TERMINAL.encode())
-        if attrs is not None:
-            import termios
-
-            termios.tcsetattr(fileno, termios.TCSANOW, attrs)
-    except Exception:  # termios.error is no OSError
-        pass  # the terminal is gone: nothing to restore
-
-
-def rescue_on_hang_up(drafts: list[Draft]) -> None:
-    """The log refused the drafts and the terminal is gone: write them to the home folder (as
-    SIGTERM does) and leave a notice that the next start shows once (rescue.take_notices)."""
-    try:
-        path = write_rescue(Path.home(), drafts)
-        note_for_next_start(path)
-    except (PowerdeckError, OSError):
-        pass  # nowhere left to write, and no one to tell: the process is ending either way
-
-
 def run_app(args: argparse.Namespace) -> int:
     # Until the first frame is written, a garbage collection only costs time: start-up makes
     # objects that live as long as the app. The app freezes them and collects again once the
@@ -134,35 +96,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     app = PowerDeckApp(deck, log, options)
 
-    def hang_up(signum: int, frame: FrameType | None) -> None:
-        # The SSH connection dropped: keep what was typed, then go (the terminal is gone).
-        try:
-            if app.keep_drafts_now() is not None and app.unsaved_drafts():
-                rescue_on_hang_up(app.unsaved_drafts())
-        finally:
-            os._exit(128 + signum)
-
-    def terminate(signum: int, frame: FrameType | None) -> None:
-        # kill, logind, a reboot: quit as ctrl+q would (drafts kept, terminal restored). If the app
-        # cannot get there in time, keep what it has and restore the terminal by hand.
-        try:
-            app.quit_on_signal(signum)
-        except RuntimeError:
-            force(signum)
-            return
-        timer = threading.Timer(SIGNAL_GRACE, force, args=(signum,))
-        timer.daemon = True
-        timer.start()
-
-    def force(signum: int) -> None:
-        try:
-            app.keep_drafts_now()
-        finally:
-            restore_terminal(getattr(app._driver, "attrs_before", None))
-            os._exit(128 + signum)
-
-    signal.signal(signal.SIGHUP, hang_up)
-    signal.signal(signal.SIGTERM, terminate)
+    install_quit_signals(app)
     try:
         app.run(mouse=options.mouse)
     finally:

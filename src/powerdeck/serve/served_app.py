@@ -9,7 +9,6 @@ computer with `ssh ... export`.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
@@ -34,12 +33,6 @@ class ServedApp(PowerDeckApp):
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         Path(powerdeck.app.__file__).parent / str(name) for name in PowerDeckApp.CSS_PATH or ()
     ]
-    loop: asyncio.AbstractEventLoop | None = None
-
-    def on_mount(self) -> None:
-        self.loop = asyncio.get_running_loop()
-        super().on_mount()
-
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if command.title not in SERVER_ONLY:

@@ -29,9 +29,7 @@ import signal
 import socket
 import sys
 import termios
-import threading
 from dataclasses import dataclass
-from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the child imports Textual only after setting its environment
@@ -39,7 +37,6 @@ if TYPE_CHECKING:  # the child imports Textual only after setting its environmen
 
 TERM_DEFAULT = "xterm-256color"
 MAX_MESSAGE = 65536
-HANGUP_STATUS = 128 + signal.SIGHUP
 
 
 @dataclass(frozen=True)
@@ -139,6 +136,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
     from powerdeck.launch import ensure_utf8_output
     from powerdeck.log import Log
     from powerdeck.options import AppOptions
+    from powerdeck.quit_signals import install_quit_signals
     from powerdeck.serve.served_app import ServedApp
 
     ensure_utf8_output()
@@ -153,25 +151,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
     options = AppOptions(animation=settings.animation, over_ssh=True, animation_chosen=True)
     app = ServedApp(deck, log, options)
 
-    def hang_up(signum: int, frame: FrameType | None) -> None:
-        # The link dropped (the server closed the pty): keep what was typed; the terminal is gone.
-        try:
-            app.keep_drafts_now()
-        finally:
-            os._exit(HANGUP_STATUS)
-
-    def stop(signum: int, frame: FrameType | None) -> None:
-        # Taken over, the server stopping, or the person removed: keep the draft, leave the screen
-        # cleanly so the message the server writes next is readable; never linger.
-        threading.Timer(5.0, os._exit, (128 + signum,)).start()
-        app.keep_drafts_now()
-        if app.loop is not None:
-            app.loop.call_soon_threadsafe(app.exit, None, 128 + signum)
-        else:
-            os._exit(128 + signum)
-
-    signal.signal(signal.SIGHUP, hang_up)
-    signal.signal(signal.SIGTERM, stop)
+    install_quit_signals(app)  # taken over, the server stopping, the person removed: SIGTERM
     try:
         app.run(mouse=options.mouse)
     finally:
