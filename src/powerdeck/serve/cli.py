@@ -86,7 +86,7 @@ def _fingerprint(key: str) -> str:
 
 
 def run_users(args: argparse.Namespace, state: Path) -> int:
-    from powerdeck.serve.server import private_state
+    from powerdeck.serve.state import private_state
     from powerdeck.serve.users import UsersFile
 
     users = UsersFile(private_state(state))
@@ -119,7 +119,7 @@ def main(argv: Sequence[str]) -> int:
         import asyncssh  # noqa: F401
     except ImportError:
         raise PowerdeckError("powerdeck serve needs the serve extra: pip install 'powerdeck[serve]'") from None
-    from powerdeck.serve.server import refuse_root
+    from powerdeck.serve.state import refuse_root
 
     refuse_root()
     state = args.state or default_state()
@@ -127,7 +127,8 @@ def main(argv: Sequence[str]) -> int:
         return run_users(args, state)
     from powerdeck.deck import deck_path_from
     from powerdeck.serve.limits import Limits
-    from powerdeck.serve.server import ServeConfig, run_server
+    from powerdeck.serve.server import run_server
+    from powerdeck.serve.state import ServeConfig
 
     for option, value in (("--max-sessions", args.max_sessions), ("--max-logins", args.max_logins),
                           ("--max-failures", args.max_failures)):
