@@ -246,6 +246,9 @@ def test_each_forked_child_draws_its_own_random_cards() -> None:
     from powerdeck.serve import session
 
     assert "random.seed()" in inspect.getsource(session.run_child)
+    # and, as a local start, collects nothing until its first frame (the app turns it back on:
+    # test_first_paint.test_collection_starts_again_after_the_first_paint)
+    assert "gc.disable()" in inspect.getsource(session.run_child)
 
 
 def test_the_rehearsal_warms_the_prepared_process_and_leaves_nothing_behind(tmp_path: Path) -> None:

@@ -129,6 +129,9 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
     settings = SessionSettings(**request["settings"])
     apply_textual_settings(settings)
     random.seed()  # every fork inherits the zygote's state: without this, everyone draws the same card
+    # As a local start does (launch.run_app): no collection until the first frame is written; the
+    # app freezes what it built and turns collection back on (collect_after_first_paint).
+    gc.disable()
     # The prepared process's objects stay frozen: a collection walking them would write to (and so
     # copy) every page this session shares with the others.
 
