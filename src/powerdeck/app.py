@@ -77,7 +77,7 @@ class PowerDeckApp(App[None]):
         self._theme_warning = ""
         self.log_unsaved: dict[str, Draft] = {}
         """Entry id -> changes made to it in the review log whose write was refused: offered by the
-        quit dialog with the cards' unwritten drafts, and tried again on quit (entry_pane.py)."""
+        quit dialog with the cards' unwritten drafts, and tried again on quit (screens/entry_writes.py)."""
         # The theme is set before the first frame: changing it after mount restyles and redraws
         # the whole screen, a second full frame over the link.
         theme = self.options.theme or self.store.read(lambda log: log.get_state("theme")) or DEFAULT_THEME
@@ -257,12 +257,12 @@ class PowerDeckApp(App[None]):
 
     def _keep_log_unsaved(self) -> PowerdeckError | None:
         """Try again the review log's refused changes whose pane is gone (the log screen was left)."""
-        from powerdeck.widgets.entry_pane import keep_job
+        from powerdeck.screens.entry_writes import entry_changes_job
 
         problem: PowerdeckError | None = None
         for entry_id, draft in list(self.log_unsaved.items()):
             try:
-                self.store.write_now(keep_job(draft))
+                self.store.write_now(entry_changes_job(draft))
             except PowerdeckError as error:
                 problem = error
                 continue

@@ -27,12 +27,12 @@ from powerdeck.log_watch import LogWatch
 from powerdeck.messages import DraftKept
 from powerdeck.screens.deck_drafts import DraftKeeper
 from powerdeck.screens.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
+from powerdeck.screens.workbook_open import WORKBOOK_BINDINGS, open_workbook, peek_for
 from powerdeck.text import visible_line
 from powerdeck.widgets.card_notes import CardNotes
 from powerdeck.widgets.card_view import MORE, CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
-from powerdeck.widgets.worksheet_peek import WORKBOOK_BINDINGS, open_workbook, peek_for
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp

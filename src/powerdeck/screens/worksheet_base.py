@@ -58,7 +58,7 @@ class WorksheetScreen(Screen[None]):
                                    on_done=self._kept_on_disk, on_error=self._failed)
 
     def _kept_on_disk(self, _: Worksheet) -> None:
-        from powerdeck.widgets.worksheet_peek import refresh_all_peeks
+        from powerdeck.screens.workbook_open import refresh_all_peeks
 
         if self.is_mounted:
             self.set_status("Kept")
