@@ -137,7 +137,7 @@ def run_app(args: argparse.Namespace) -> int:
     def hang_up(signum: int, frame: FrameType | None) -> None:
         # The SSH connection dropped: keep what was typed, then go (the terminal is gone).
         try:
-            if app.keep_drafts_now() is not None and app.unsaved_drafts():
+            if app.write_drafts_and_wait() is not None and app.unsaved_drafts():
                 rescue_on_hang_up(app.unsaved_drafts())
         finally:
             os._exit(128 + signum)
@@ -156,7 +156,7 @@ def run_app(args: argparse.Namespace) -> int:
 
     def force(signum: int) -> None:
         try:
-            app.keep_drafts_now()
+            app.write_drafts_and_wait()
         finally:
             restore_terminal(getattr(app._driver, "attrs_before", None))
             os._exit(128 + signum)

@@ -80,7 +80,7 @@ class EntryWrites:
             )
 
         screen.set_status("Saving…")
-        future = app.store.write(save, on_done=saved, on_error=self._save_failed)
+        future = app.store.queue_write(save, on_done=saved, on_error=self._save_failed)
         watch_unexpected(future, app, self._save_failed)
 
     def _save_failed(self, error: PowerdeckError) -> None:
@@ -99,7 +99,7 @@ class EntryWrites:
             return None
         app = self._screen.power_app
         try:
-            app.store.write_now(entry_changes_job(_as_draft(unsaved)))
+            app.store.write_and_wait(entry_changes_job(_as_draft(unsaved)))
         except PowerdeckError as error:
             return self._refused(unsaved, error)
         self.written_on_leaving = True
@@ -124,6 +124,6 @@ class EntryWrites:
             self._refused(unsaved, error)
             app.report_error(error)
 
-        future = app.store.write(entry_changes_job(_as_draft(unsaved)), on_done=written, on_error=refused)
+        future = app.store.queue_write(entry_changes_job(_as_draft(unsaved)), on_done=written, on_error=refused)
         watch_unexpected(future, app, refused)
         app.notify(f"Unsaved changes to the entry for card {entry.card} were kept as its draft.", markup=False)

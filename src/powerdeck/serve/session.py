@@ -157,7 +157,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
     def hang_up(signum: int, frame: FrameType | None) -> None:
         # The link dropped (the server closed the pty): keep what was typed; the terminal is gone.
         try:
-            app.keep_drafts_now()
+            app.write_drafts_and_wait()
         finally:
             os._exit(HANGUP_STATUS)
 
@@ -165,7 +165,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
         # Taken over, the server stopping, or the person removed: keep the draft, leave the screen
         # cleanly so the message the server writes next is readable; never linger.
         threading.Timer(5.0, os._exit, (128 + signum,)).start()
-        app.keep_drafts_now()
+        app.write_drafts_and_wait()
         if app.loop is not None:
             app.loop.call_soon_threadsafe(app.exit, None, 128 + signum)
         else:
@@ -176,7 +176,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
     try:
         app.run(mouse=options.mouse)
     finally:
-        app.keep_drafts_now()
+        app.write_drafts_and_wait()
         log.close()
     return int(app.return_code or 0)
 
