@@ -262,9 +262,10 @@ async def test_text_typed_while_a_save_is_running_is_kept_as_a_draft(data_dir: P
 
 
 async def test_keeping_a_draft_never_waits_on_the_store(data_dir: Path) -> None:
-    # Regression: keep() redrew the marks through refresh_counts()/refresh_card(), reads that
-    # wait on the store's lock, which the writer holds through its fsync. A draft changes no
-    # counts, so neither queuing it nor its landing may read the store.
+    # Regression: queue_draft_write() (then called keep()) redrew the marks through
+    # refresh_counts()/refresh_card(), reads that wait on the store's lock, which the writer holds
+    # through its fsync. A draft changes no counts, so neither queuing it nor its landing may read
+    # the store.
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("e")
@@ -278,9 +279,9 @@ async def test_keeping_a_draft_never_waits_on_the_store(data_dir: Path) -> None:
             return real(query)
 
         app.store.read = counting  # type: ignore[method-assign]
-        deck_screen(app).keep_draft()
+        deck_screen(app).queue_draft_write()
         assert reads == []
-        app.store.flush()
+        app.store.wait_for_writes()
         await settle(app, pilot)
         assert reads == []
         assert drafts_on_disk(data_dir)["1.1"]["action"] == "a thought"

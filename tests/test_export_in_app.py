@@ -152,7 +152,7 @@ async def test_appraisal_year_name_and_role_remembered(data_dir: Path, private_d
         texts = [p.text for p in docx.Document(str(target)).paragraphs]
         assert "Name: Sam Jones" in texts and "Role: Team leader" in texts
         assert texts[0].startswith("Review log book: 1 April ") and " to 31 March " in texts[0]
-        app.store.flush()
+        app.store.wait_for_writes()
         assert app.store.read(lambda log: (log.get_state(NAME_KEY), log.get_state(ROLE_KEY))) == (
             "Sam Jones", "Team leader")
         app.action_export_log()  # asked once: the next export has them already

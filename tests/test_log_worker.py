@@ -17,10 +17,10 @@ from powerdeck.options import AppOptions
 def test_writes_land_in_the_order_they_were_asked(data_dir: Path) -> None:
     done: list[object] = []
     worker = LogWorker(Log.open(data_dir), lambda callback, value: callback(value))
-    worker.write(lambda log: log.save_draft("4.2", "first", "", ""))
-    worker.write(lambda log: log.clear_draft("4.2"))
-    worker.write(lambda log: log.save_draft("4.2", "third", "", ""), on_done=done.append)
-    worker.flush()
+    worker.queue_write(lambda log: log.save_draft("4.2", "first", "", ""))
+    worker.queue_write(lambda log: log.clear_draft("4.2"))
+    worker.queue_write(lambda log: log.save_draft("4.2", "third", "", ""), on_done=done.append)
+    worker.wait_for_writes()
     assert worker.read(lambda log: log.draft("4.2")).action == "third"
     assert len(done) == 1 and done[0].action == "third"
     worker.close()
@@ -30,7 +30,7 @@ def test_writes_land_in_the_order_they_were_asked(data_dir: Path) -> None:
 def test_write_runs_off_the_calling_thread(data_dir: Path) -> None:
     threads: list[str] = []
     worker = LogWorker(Log.open(data_dir), lambda callback, value: callback(value))
-    worker.write(lambda log: threads.append(threading.current_thread().name))
+    worker.queue_write(lambda log: threads.append(threading.current_thread().name))
     worker.close()
     assert threads and threads[0] != threading.current_thread().name
 
@@ -39,14 +39,14 @@ async def test_flush_from_the_ui_thread_while_a_result_waits_does_not_deadlock(
     deck: Deck, data_dir: Path
 ) -> None:
     # Regression: results were handed back with App.call_from_thread, which waits for the UI
-    # thread; the UI thread waiting in flush() (quit, hang-up) then waited for ever.
+    # thread; the UI thread waiting in wait_for_writes() (quit, hang-up) then waited for ever.
     app = PowerDeckApp(deck, Log.open(data_dir), AppOptions(animation="none"))
     results: list[object] = []
     async with app.run_test() as pilot:
         faulthandler.dump_traceback_later(20, exit=True, file=sys.__stderr__)
         try:
-            app.store.write(lambda log: log.set_state("probe", 1), on_done=results.append)
-            app.store.write_now(lambda log: log.set_state("probe", 2))
+            app.store.queue_write(lambda log: log.set_state("probe", 1), on_done=results.append)
+            app.store.write_and_wait(lambda log: log.set_state("probe", 2))
         finally:
             faulthandler.cancel_dump_traceback_later()
         await pilot.pause()

@@ -17,8 +17,6 @@ from hypothesis import strategies as st
 
 asyncssh = pytest.importorskip("asyncssh")
 
-from powerdeck.serve.state import private_state, safe_term  # noqa: E402
-
 from powerdeck.errors import PowerdeckError  # noqa: E402
 from powerdeck.serve.commands import ExportCommand, parse_command  # noqa: E402
 from powerdeck.serve.session import (  # noqa: E402
@@ -26,6 +24,7 @@ from powerdeck.serve.session import (  # noqa: E402
     SessionSettings,
     child_environment,
 )
+from powerdeck.serve.state import private_state, safe_term  # noqa: E402
 from powerdeck.serve.users import UsersFile, UsersFileError, hash_code, normalise_key  # noqa: E402
 
 KEY_A = asyncssh.generate_private_key("ssh-ed25519")

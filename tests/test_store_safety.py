@@ -186,7 +186,7 @@ def test_an_oserror_from_flock_reaches_on_error_in_one_line(path: Path, monkeypa
         raise OSError(errno.ENOLCK, "No locks available")
 
     monkeypatch.setattr(storage_module.fcntl, "flock", no_locks)
-    future = worker.write(lambda log: log.add("1.1", "x"), on_error=errors.append)
+    future = worker.queue_write(lambda log: log.add("1.1", "x"), on_error=errors.append)
     assert future is not None
     future.result(timeout=10)
     assert len(errors) == 1 and isinstance(errors[0], PowerdeckError)
@@ -202,10 +202,10 @@ def test_any_other_exception_in_a_write_reaches_on_error(path: Path) -> None:
     def broken(log: Log) -> None:
         raise RuntimeError("boom\nsecond line")
 
-    worker.write(broken, on_error=errors.append).result(timeout=10)  # type: ignore[union-attr]
+    worker.queue_write(broken, on_error=errors.append).result(timeout=10)  # type: ignore[union-attr]
     assert len(errors) == 1 and "RuntimeError: boom second line" in str(errors[0])
     with pytest.raises(PowerdeckError):
-        worker.write_now(broken)
+        worker.write_and_wait(broken)
     worker.close()
 
 

@@ -18,7 +18,7 @@ async def test_an_entry_read_in_by_our_own_save_still_shows(data_dir: Path) -> N
         await pilot.pause()
         with Log.open(data_dir) as other:
             other.add("1.1", "written in the other session")
-        await asyncio.to_thread(app.store.write_now, lambda log: log.set_state("probe", 1))
+        await asyncio.to_thread(app.store.write_and_wait, lambda log: log.set_state("probe", 1))
         deck_screen(app)._poll_log()
         await pilot.pause()
         assert "1 entry" in notes_text(app)

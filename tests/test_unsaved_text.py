@@ -38,11 +38,11 @@ async def test_a_file_damaged_while_typing_keeps_the_app_and_the_text(data_dir: 
         await pilot.press("e")
         await type_text(pilot, "first words")
         await settle(app, pilot)
-        deck_screen(app).keep_draft()
+        deck_screen(app).queue_draft_write()
         await settle(app, pilot)
         damage(data_dir, name)
         await type_text(pilot, " and more")
-        deck_screen(app).keep_draft()  # the autosave
+        deck_screen(app).queue_draft_write()  # the autosave
         await settle(app, pilot)
         deck_screen(app)._poll_log()
         await settle(app, pilot)
@@ -77,7 +77,7 @@ async def test_quit_with_writes_refused_asks_and_saves_elsewhere(data_dir: Path,
         refuse_writes(monkeypatch)
         await pilot.press("e")
         await type_text(pilot, "do not lose me")
-        deck_screen(app).keep_draft()
+        deck_screen(app).queue_draft_write()
         await settle(app, pilot)
         assert "draft kept" not in card_text(app)
         await pilot.press("ctrl+q")

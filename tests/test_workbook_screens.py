@@ -36,7 +36,8 @@ async def test_voices_typed_make_the_cloud_and_are_kept(tmp_path: Path) -> None:
 async def test_picking_a_large_and_a_small_word_into_the_action(tmp_path: Path) -> None:
     data = tmp_path / "data"
     app = make_app(data)
-    app.store.write_now(lambda log: log.save_worksheet(Worksheet("1.3", "voices", text="parks\nparks\nbuses\nbenches")))
+    voices = Worksheet("1.3", "voices", text="parks\nparks\nbuses\nbenches")
+    app.store.write_and_wait(lambda log: log.save_worksheet(voices))
     async with app.run_test(size=(80, 24)) as pilot:
         deck_screen(app).go_to_card("1.3")
         await pilot.press("w", "tab", "b", "down", "down", "s", "a")
@@ -88,8 +89,8 @@ async def test_looking_back_from_2_3_and_7_1_shows_what_is_there_now(tmp_path: P
     app = make_app(data)
     people = (Person("p1", "St M", "close", "stressed", "faith"),
               Person("p2", "food bank", "far", "strong", "voluntary", True))
-    app.store.write_now(lambda log: log.save_worksheet(Worksheet("1.2", "map", people=people)))
-    app.store.write_now(lambda log: log.save_worksheet(Worksheet("1.3", "voices", text="parks\nparks\nbenches")))
+    app.store.write_and_wait(lambda log: log.save_worksheet(Worksheet("1.2", "map", people=people)))
+    app.store.write_and_wait(lambda log: log.save_worksheet(Worksheet("1.3", "voices", text="parks\nparks\nbenches")))
     async with app.run_test(size=(80, 24)) as pilot:
         deck_screen(app).go_to_card("2.3")
         await pilot.pause()

@@ -36,7 +36,7 @@ async def settle(app: PowerDeckApp, pilot: Pilot[None]) -> None:
     """Let queued log writes (off the event loop, so their callbacks can run) and workers (the
     export's thread) finish, then let the screen catch up."""
     await pilot.pause()
-    await asyncio.to_thread(app.store.flush)
+    await asyncio.to_thread(app.store.wait_for_writes)
     await app.workers.wait_for_complete()
     await pilot.pause()
     await pilot.pause()

@@ -77,7 +77,7 @@ class PowerDeckApp(App[None]):
         self._theme_warning = ""
         self.log_unsaved: dict[str, Draft] = {}
         """Entry id -> changes made to it in the review log whose write was refused: offered by the
-        quit dialog with the cards' unwritten drafts, and tried again on quit (entry_pane.py)."""
+        quit dialog with the cards' unwritten drafts, and tried again on quit (screens/entry_writes.py)."""
         # The theme is set before the first frame: changing it after mount restyles and redraws
         # the whole screen, a second full frame over the link.
         theme = self.options.theme or self.store.read(lambda log: log.get_state("theme")) or DEFAULT_THEME
@@ -157,12 +157,12 @@ class PowerDeckApp(App[None]):
             remember = False
         self.theme = name
         if remember:
-            self.store.write(lambda log: log.set_state("theme", name))
+            self.store.queue_write(lambda log: log.set_state("theme", name))
 
     def watch_theme(self, old: str, new: str) -> None:
         # A theme chosen in the palette is remembered for next time.
         if self.is_running and old != new:  # App.is_mounted is a method (always truthy)
-            self.store.write(lambda log: log.set_state("theme", new))
+            self.store.queue_write(lambda log: log.set_state("theme", new))
 
     def on_resize(self, event: events.Resize) -> None:
         # This runs before App._on_resize stores the new size, so self.size is still the old one.
@@ -244,25 +244,27 @@ class PowerDeckApp(App[None]):
                             self.action_open_overview)
         yield SystemCommand("Quit", "Quit (drafts are kept) · ctrl+q", self.action_quit)
 
-    def keep_drafts_now(self) -> PowerdeckError | None:
-        """Write whatever is in an editor as a draft, on this thread (quitting, hanging up).
+    def write_drafts_and_wait(self) -> PowerdeckError | None:
+        """Write whatever is in an editor as a draft, on this thread, and wait until it is on disk
+        (quitting, hanging up, a signal). Every screen on the stack that holds text has a method of
+        this name.
 
         Returns why a draft could not be written (its text is then in `unsaved_drafts()`)."""
         problem: PowerdeckError | None = None
         for screen in self.screen_stack:
-            keep = getattr(screen, "keep_drafts_now", None)
-            if keep is not None:
-                problem = keep() or problem
-        return self._keep_log_unsaved() or problem
+            write = getattr(screen, "write_drafts_and_wait", None)
+            if write is not None:
+                problem = write() or problem
+        return self._write_log_unsaved_and_wait() or problem
 
-    def _keep_log_unsaved(self) -> PowerdeckError | None:
+    def _write_log_unsaved_and_wait(self) -> PowerdeckError | None:
         """Try again the review log's refused changes whose pane is gone (the log screen was left)."""
-        from powerdeck.widgets.entry_pane import keep_job
+        from powerdeck.screens.entry_writes import entry_changes_job
 
         problem: PowerdeckError | None = None
         for entry_id, draft in list(self.log_unsaved.items()):
             try:
-                self.store.write_now(keep_job(draft))
+                self.store.write_and_wait(entry_changes_job(draft))
             except PowerdeckError as error:
                 problem = error
                 continue
@@ -290,7 +292,7 @@ class PowerDeckApp(App[None]):
         settle = getattr(self.screen, "settle_editor", None)
         if settle is not None:
             await settle()
-        problem = self.keep_drafts_now()
+        problem = self.write_drafts_and_wait()
         if problem is None and not self.unsaved_drafts():
             self.exit()
             return
@@ -319,7 +321,7 @@ class PowerDeckApp(App[None]):
         if settle is not None:
             await settle()
         message = None
-        if self.keep_drafts_now() is not None and self.unsaved_drafts():
+        if self.write_drafts_and_wait() is not None and self.unsaved_drafts():
             # No one to ask: the text goes to the home folder rather than nowhere.
             try:
                 path = write_rescue(Path.home(), self.unsaved_drafts())
@@ -351,7 +353,7 @@ class PowerDeckApp(App[None]):
         if error is None:
             super()._fatal_error()
             return
-        line = report_fault(self.store.log.path.parent, error, self.keep_drafts_now)
+        line = report_fault(self.store.log.path.parent, error, self.write_drafts_and_wait)
         self.bell()
         self._exit_renderables.append(Text(line))
         self._close_messages_no_wait()

@@ -35,11 +35,11 @@ def fault_line(report: Path | None, drafts_kept: bool) -> str:
     return f"powerdeck stopped because of a fault in powerdeck itself, not anything you did. {kept}{where}."
 
 
-def report_fault(directory: Path, error: BaseException, keep_drafts: Callable[[], object]) -> str:
-    """Keep the drafts (`keep_drafts()` returns an error or None), write the report, and return
-    the line to show. Never raises: it runs while the app is already failing."""
+def report_fault(directory: Path, error: BaseException, write_drafts_and_wait: Callable[[], object]) -> str:
+    """Write the drafts (`write_drafts_and_wait()` returns an error or None), write the report, and
+    return the line to show. Never raises: it runs while the app is already failing."""
     try:
-        drafts_kept = keep_drafts() is None
+        drafts_kept = write_drafts_and_wait() is None
     except BaseException:  # the app is failing already: say so, never a second traceback
         drafts_kept = False
     try:

@@ -7,8 +7,16 @@ the order they were asked for (a draft saved, then cleared, is never stored the 
 Reads take the same lock, so they never see a half-updated cache.
 
 Results go back to the UI through `deliver`, which must not wait for the UI thread: the UI thread
-may itself be waiting for this worker (`flush()`, or a hang-up that writes the last draft), and
-a blocking hand-back (App.call_from_thread) would deadlock the two.
+may itself be waiting for this worker (`wait_for_writes()`, or a hang-up that writes the last
+draft), and a blocking hand-back (App.call_from_thread) would deadlock the two.
+
+Where each call runs, and whether it waits (the names say it):
+- `read(query)`: on the caller's thread, now; it takes the lock, so it waits while a write runs.
+- `queue_write(job, on_done, on_error)`: returns at once; the job runs on the writer thread, the
+  callbacks later on the event loop. What the UI uses while the app runs.
+- `write_and_wait(job)`: runs the job on the caller's thread after every queued write and returns
+  once it is on disk (quitting, a hang-up, a signal: nothing may be left in a queue).
+- `wait_for_writes()`: blocks until every queued write has finished.
 """
 
 from __future__ import annotations
@@ -33,6 +41,8 @@ def as_user_error(error: Exception) -> PowerdeckError:
 
 
 class LogWorker:
+    """The one way to the log while the app runs (held as `app.store`); jobs get the `Log`."""
+
     def __init__(self, log: Log, deliver: Callable[[Callable[[Any], None], Any], None]) -> None:
         self.log = log
         self._lock = threading.RLock()
@@ -45,13 +55,13 @@ class LogWorker:
         with self._lock:
             return query(self.log)
 
-    def write(
+    def queue_write(
         self,
         job: Callable[[Log], T],
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[PowerdeckError], None] | None = None,
     ) -> Future[None] | None:
-        """Queue a write; the callbacks run on the UI thread when it has finished."""
+        """Queue a write and return at once; the callbacks run on the UI thread when it has finished."""
         if self._closed:
             return None
 
@@ -75,17 +85,18 @@ class LogWorker:
             # The app has stopped: the write itself is done, nobody is left to tell.
             pass
 
-    def write_now(self, job: Callable[[Log], T]) -> T:
-        """Write on the caller's thread, after every queued write (for quitting and hang-ups)."""
-        self.flush()
+    def write_and_wait(self, job: Callable[[Log], T]) -> T:
+        """Write on the caller's thread, after every queued write, and return once it is on disk
+        (for quitting and hang-ups)."""
+        self.wait_for_writes()
         with self._lock:
             try:
                 return job(self.log)
             except Exception as error:
                 raise as_user_error(error) from error
 
-    def flush(self) -> None:
-        """Wait for queued writes to finish."""
+    def wait_for_writes(self) -> None:
+        """Block until every queued write has finished."""
         if not self._closed:
             self._executor.submit(lambda: None).result()
 

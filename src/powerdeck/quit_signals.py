@@ -62,7 +62,7 @@ def install_quit_signals(app: PowerDeckApp, *, grace: float = SIGNAL_GRACE) -> N
 
     def hang_up(signum: int, frame: FrameType | None) -> None:
         try:
-            if app.keep_drafts_now() is not None and app.unsaved_drafts():
+            if app.write_drafts_and_wait() is not None and app.unsaved_drafts():
                 rescue_on_hang_up(app.unsaved_drafts())
         finally:
             os._exit(128 + signum)
@@ -79,7 +79,7 @@ def install_quit_signals(app: PowerDeckApp, *, grace: float = SIGNAL_GRACE) -> N
 
     def force(signum: int) -> None:
         try:
-            app.keep_drafts_now()
+            app.write_drafts_and_wait()
         finally:
             restore_terminal(getattr(app._driver, "attrs_before", None))
             os._exit(128 + signum)

@@ -85,12 +85,13 @@ class DraftKeeper:
     def typed(self) -> None:
         """The editor changed: keep the draft once typing has stopped for `delay` seconds."""
         self._stop_timer()
-        self._timer = self._screen.set_timer(self._delay, self.keep)
+        self._timer = self._screen.set_timer(self._delay, self.queue_draft_write)
 
     # -- drafts ----------------------------------------------------------------------------
 
-    def keep(self) -> None:
-        """Store the editor's unsaved text as this card's draft (or drop a draft no longer needed)."""
+    def queue_draft_write(self) -> None:
+        """Queue the editor's unsaved text as this card's draft (or the drop of a draft no longer
+        needed); returns at once, and the "draft kept" mark follows when the write lands."""
         self._stop_timer()
         screen = self._screen
         card_id = screen.card_id
@@ -105,7 +106,7 @@ class DraftKeeper:
                 return  # already on disk as it is (only the time would differ): no write
             self.drafts[card_id] = draft
             self.unwritten[card_id] = draft
-            future = store.write(
+            future = store.queue_write(
                 lambda log: log.save_draft(card_id, draft.action, draft.outcome, draft.learning,
                                            entry_id=draft.entry_id),
                 on_done=lambda _: self._draft_written(draft),
@@ -115,7 +116,7 @@ class DraftKeeper:
         elif card_id in self.drafts:
             del self.drafts[card_id]
             self.unwritten.pop(card_id, None)
-            future = store.write(lambda log: log.clear_draft(card_id), on_error=self._draft_failed)
+            future = store.queue_write(lambda log: log.clear_draft(card_id), on_error=self._draft_failed)
             watch_unexpected(future, self._screen.power_app, self._draft_failed)
         else:
             return
@@ -148,8 +149,9 @@ class DraftKeeper:
             card_id = screen.card_id
             screen.query_one(CardNotes).show_draft(self.drafts.get(card_id), kept=self.is_kept(card_id))
 
-    def keep_now(self, also: Callable[[Log], None]) -> PowerdeckError | None:
-        """On quit or hang-up: write the draft, and `also`, on this thread after any queued writes.
+    def write_drafts_and_wait(self, also: Callable[[Log], None]) -> PowerdeckError | None:
+        """On quit or hang-up: write the draft, and `also`, on this thread after any queued writes,
+        and wait until they are on disk.
 
         Returns why it could not be written (the text then stays in `unwritten`), or None."""
         editor = self._screen.editor
@@ -159,14 +161,14 @@ class DraftKeeper:
             self.drafts[card_id] = draft
             self.unwritten[card_id] = draft
 
-        def keep(log: Log) -> None:
+        def write_all(log: Log) -> None:
             # Every draft still unwritten (an earlier card's refused write too), then `also`.
             for draft in list(self.unwritten.values()):
                 log.save_draft(draft.card, draft.action, draft.outcome, draft.learning, entry_id=draft.entry_id)
             also(log)
 
         try:
-            self._screen.power_app.store.write_now(keep)
+            self._screen.power_app.store.write_and_wait(write_all)
         except PowerdeckError as error:
             self.problem = error
             return error
@@ -196,7 +198,7 @@ class DraftKeeper:
 
         screen.set_status(f"Saving entry for {card_id}…")
         draft_before = self.drafts.get(card_id)
-        future = screen.power_app.store.write(
+        future = screen.power_app.store.queue_write(
             save, on_done=lambda entry: self._saved(entry, values, draft_before), on_error=self._save_failed
         )
         watch_unexpected(future, screen.power_app, self._save_failed)

@@ -27,12 +27,12 @@ from powerdeck.log_watch import LogWatch
 from powerdeck.messages import DraftKept
 from powerdeck.screens.deck_drafts import DraftKeeper
 from powerdeck.screens.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
+from powerdeck.screens.workbook_open import WORKBOOK_BINDINGS, open_workbook, peek_for
 from powerdeck.text import visible_line
 from powerdeck.widgets.card_notes import CardNotes
 from powerdeck.widgets.card_view import MORE, CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
-from powerdeck.widgets.worksheet_peek import WORKBOOK_BINDINGS, open_workbook, peek_for
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -174,7 +174,7 @@ class DeckScreen(Screen[None]):
     def _show(self, card: Card, *, direction: int) -> None:
         """Move to a card: keep the old card's text as a draft, then load the new card's."""
         if self.card_id and card.id != self.card_id:
-            self.keep_draft()
+            self.queue_draft_write()
         self.card_id = card.id
         self.query_one(CapabilitySidebar).select_card(card.capability, card.id)
         self.draft_keeper.load_editor()
@@ -305,7 +305,7 @@ class DeckScreen(Screen[None]):
         open_workbook(self, self.card)
 
     def action_open_log(self) -> None:
-        self.keep_draft()
+        self.queue_draft_write()
         self.power_app.action_open_log()
 
     # -- the editor ------------------------------------------------------------------------
@@ -376,7 +376,7 @@ class DeckScreen(Screen[None]):
 
     async def action_leave_editor(self) -> None:
         await self.settle_editor()
-        self.keep_draft()
+        self.queue_draft_write()
         self.set_focus(None)
 
     def on_resize(self, event: events.Resize) -> None:
@@ -398,7 +398,7 @@ class DeckScreen(Screen[None]):
     def on_screen_suspend(self) -> None:
         # Help, the palette, the log or the too-small message covers the deck: keep the text now.
         self.gate.reset()
-        self.keep_draft()
+        self.queue_draft_write()
 
     @on(EntryEditor.Changed)
     def _typed(self) -> None:
@@ -424,11 +424,11 @@ class DeckScreen(Screen[None]):
 
     # -- drafts and saving (the DraftKeeper does the work; the keys stay here) ------------
 
-    def keep_draft(self) -> None:
+    def queue_draft_write(self) -> None:
         """Store the editor's unsaved text as this card's draft (or drop a draft no longer needed)."""
-        self.draft_keeper.keep()
+        self.draft_keeper.queue_draft_write()
 
-    def keep_drafts_now(self) -> PowerdeckError | None:
+    def write_drafts_and_wait(self) -> PowerdeckError | None:
         """On quit or hang-up: write the draft and the card to reopen, on this thread, after any
         queued writes (the timer that remembers the card may not have fired yet); say why not."""
         if not self.card_id:
@@ -441,7 +441,7 @@ class DeckScreen(Screen[None]):
             if log.get_state(LAST_CARD) != card_id:
                 log.set_state(LAST_CARD, card_id)
 
-        return self.draft_keeper.keep_now(also=remember_card)
+        return self.draft_keeper.write_drafts_and_wait(also=remember_card)
 
     async def action_save(self) -> None:
         await self.settle_editor()
@@ -451,7 +451,7 @@ class DeckScreen(Screen[None]):
 
     def _remember_card(self) -> None:
         card_id = self.card_id
-        self.power_app.store.write(lambda log: log.set_state(LAST_CARD, card_id))
+        self.power_app.store.queue_write(lambda log: log.set_state(LAST_CARD, card_id))
 
     def _poll_log(self) -> None:
         """Another session (a second SSH login) may have written: show its entries."""

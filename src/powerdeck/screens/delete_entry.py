@@ -66,7 +66,7 @@ class Deletions:
                 self.host.set_status(f"Deleted the entry of {old.created[:10]} for card {old.card} · u undoes")
             self.host.refresh_list()
 
-        self.power_app.store.write(delete, on_done=deleted, on_error=self.host.write_failed)
+        self.power_app.store.queue_write(delete, on_done=deleted, on_error=self.host.write_failed)
 
     def undo(self) -> None:
         if not self.entries:
@@ -81,4 +81,4 @@ class Deletions:
             self.entries.append(entry)
             self.host.write_failed(error)
 
-        self.power_app.store.write(lambda log: log.restore(entry), on_done=restored, on_error=failed)
+        self.power_app.store.queue_write(lambda log: log.restore(entry), on_done=restored, on_error=failed)

@@ -275,7 +275,7 @@ class ExportDialog(ModalScreen["Path | None"]):
                     log.set_state(key, value)
 
         if (name, role) != (self._name, self._role):
-            self.power_app.store.write(store)
+            self.power_app.store.queue_write(store)
             self._name, self._role = name, role
 
     def _start(self, path: Path, *, overwrite: bool) -> None:

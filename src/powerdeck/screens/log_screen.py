@@ -7,7 +7,9 @@ has focus, so there they type text.
 
 Opening the screen builds only the list (LogList). The fields to edit an entry (EntryPane) are
 built the first time an entry is opened: three TextAreas and a card view cost more than the
-list, and most visits only read. All reads and writes of the log go through `app.store`.
+list, and most visits only read. The screen owns the data: it reads the log (through
+`app.store`) and hands the list and the pane what to show; they post messages back (a search
+typed, a save asked for), and screens/entry_writes.py does the pane's writes.
 """
 
 from __future__ import annotations
@@ -22,11 +24,14 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from powerdeck.entry import Entry, EntryFilter
+from powerdeck.entry import Draft, Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
 from powerdeck.key_bursts import focus_field
+from powerdeck.log import Log
 from powerdeck.log_watch import LogWatch
+from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.screens.delete_entry import Deletions
+from powerdeck.screens.entry_writes import EntryWrites
 from powerdeck.screens.log_filters import ask_capabilities, ask_card, ask_period
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.entry_list import EntryList
@@ -90,6 +95,7 @@ class LogScreen(Screen[None]):
         super().__init__()
         self.entry_filter = EntryFilter()
         self.deletions = Deletions(self)
+        self.entry_writes = EntryWrites(self)
         self._card_titles: dict[str, str] = {}
         self._pane: EntryPane | None = None
 
@@ -150,7 +156,15 @@ class LogScreen(Screen[None]):
 
     def refresh_list(self, keep: str | None = None) -> None:
         """Read the entries that match the filter and show them (the cursor stays on `keep`)."""
-        self.log_list.show(self.entry_filter, keep=keep)
+        entry_filter = self.entry_filter
+
+        def query(log: Log) -> tuple[list[Entry], int]:
+            everything = log.entries()
+            shown = everything if entry_filter.is_empty else entry_filter.apply(everything)
+            return shown, len(everything)
+
+        shown, total = self.power_app.store.read(query)
+        self.log_list.show(shown, total, entry_filter, keep=keep)
         self.refresh_bindings()
 
     def on_resize(self) -> None:
@@ -201,7 +215,7 @@ class LogScreen(Screen[None]):
         elif self.in_entry:
             await self.settle_editor()
             if self.in_entry:
-                self.entry_pane.leave()
+                self._leave_entry()
         else:
             self.app.pop_screen()
 
@@ -217,14 +231,12 @@ class LogScreen(Screen[None]):
         self.set_focus(self.log_list.start_search(self.entry_filter.text))
         self.refresh_bindings()
 
-    @on(Input.Changed, "#log-search-input")
-    def _search_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._set_filter(replace(self.entry_filter, text=event.value))
+    @on(LogList.SearchChanged)
+    def _search_changed(self, event: LogList.SearchChanged) -> None:
+        self._set_filter(replace(self.entry_filter, text=event.text))
 
-    @on(Input.Submitted, "#log-search-input")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    @on(LogList.SearchDone)
+    def _search_done(self) -> None:
         self._end_search()
 
     def _end_search(self) -> None:
@@ -280,7 +292,11 @@ class LogScreen(Screen[None]):
             await self.open_entry(entry)
 
     async def open_entry(self, entry: Entry) -> None:
-        fresh = self.power_app.store.read(lambda log: log.get(entry.id))
+        def read(log: Log) -> tuple[Entry | None, int, Draft | None]:
+            fresh = log.get(entry.id)
+            return fresh, len(log.entries(EntryFilter(card=entry.card))), log.draft(entry.card)
+
+        fresh, card_entries, draft = self.power_app.store.read(read)
         if fresh is None:
             self.set_status("That entry is no longer in the log (deleted in another session?).")
             self.refresh_list()
@@ -288,15 +304,18 @@ class LogScreen(Screen[None]):
         if self._pane is None:
             # Built on first use. Awaited inside the key's action, so the keys typed after enter
             # wait for the fields to exist rather than landing on the list (or nowhere).
-            pane = EntryPane(self, cursor_blink=not self.power_app.options.over_ssh, id="log-entry")
+            pane = EntryPane(self.power_app.deck, cursor_blink=not self.power_app.options.over_ssh, id="log-entry")
             await self.mount(pane, before="#log-status")
             self._pane = pane
         pane = self._pane
-        pane.show(fresh)
+        pane.show(fresh, card_entries=card_entries)
         self.add_class("-editing")
         pane.focus_first_empty()
         self.refresh_bindings()
-        self.set_status(pane.opening_status())
+        if draft is not None and draft.entry_id == fresh.id:
+            self.set_status(f"Card {fresh.card} also has a draft of changes to this entry, on the cards screen.")
+        else:
+            self.set_status("ctrl+s saves · escape goes back to the list · tab: next field")
 
     def action_focus_field(self, step: int) -> None:
         focus_field(self, step)  # at once, not queued: see key_bursts
@@ -304,24 +323,64 @@ class LogScreen(Screen[None]):
     async def action_save(self) -> None:
         if self._pane is not None:
             await self.settle_editor()
-            self._pane.save()
+            self._pane.request_save()
 
-    def entry_saved(self, entry: Entry) -> None:
-        self.refresh_list(keep=entry.id)
+    @on(EntryPane.SaveRequested)
+    def _save_requested(self, event: EntryPane.SaveRequested) -> None:
+        event.stop()
+        self.entry_writes.queue_save(self.entry_pane, event)
 
-    def entry_closed(self, entry_id: str | None) -> None:
+    def _leave_entry(self) -> None:
+        """Escape in the entry: back to the list at once, or ask first when there are unsaved changes."""
+        pane = self.entry_pane
+        if not pane.is_dirty:
+            self.close_entry()
+            return
+        choices = (
+            Choice("s", "Save", "save", "primary"),
+            Choice("d", "Discard", "discard", "error"),
+            Choice("k", "Keep editing", "keep"),
+        )
+
+        def answered(answer: str | None) -> None:
+            if answer == "save":
+                pane.request_save(then_close=True)
+            elif answer == "discard":
+                self.close_entry()
+            else:
+                self.set_focus(pane.editor.field("action"))
+
+        self.app.push_screen(
+            ChoiceDialog(
+                "Unsaved changes",
+                "This entry has changes that are not saved yet. Save them, or discard them?",
+                choices,
+            ),
+            answered,
+        )
+
+    def close_entry(self) -> None:
+        """Show the list again, on the entry that was open. At once, not by a message: a key right
+        behind escape ("escape c" in one burst over SSH) must already find the list."""
+        closed = self.entry_pane.close()
         self.remove_class("-editing")
         self.set_focus(self.entry_list)
-        self.refresh_list(keep=entry_id)
+        self.refresh_list(keep=closed)
         self.set_status("")
 
-    def keep_drafts_now(self) -> PowerdeckError | None:
-        """On quit or hang-up (App.keep_drafts_now): keep unsaved changes, on this thread; say why not."""
+    def write_drafts_and_wait(self) -> PowerdeckError | None:
+        """On quit or hang-up (App.write_drafts_and_wait): write unsaved changes on this thread and
+        wait; say why not."""
         if self._pane is not None:
-            return self._pane.keep_drafts_now()
+            return self.entry_writes.write_unsaved_and_wait(self._pane.unsaved())
         return None
 
     def on_screen_suspend(self) -> None:
         # Popped without escape (a palette command such as "Go to card"): keep what was typed.
         if self._pane is not None and self not in self.app.screen_stack:
-            self._pane.keep_unsaved()
+            self.entry_writes.queue_unsaved_write(self._pane.unsaved())
+
+    def on_unmount(self) -> None:
+        # Taken down any other way: the fields are gone by now, their last text is in the snapshot.
+        if self._pane is not None:
+            self.entry_writes.queue_unsaved_write(self._pane.snapshot)

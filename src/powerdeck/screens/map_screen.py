@@ -86,7 +86,7 @@ class MapScreen(WorksheetScreen):
         self.history.append(self.sheet.people)
         self.sheet = self.sheet.with_changes(people=people)
         self._redraw()
-        self.keep()
+        self.queue_write()
         if status:
             self.set_status(status)
 
@@ -190,13 +190,13 @@ class MapScreen(WorksheetScreen):
             return
         self.sheet = self.sheet.with_changes(people=self.history.pop())
         self._redraw()
-        self.keep()
+        self.queue_write()
         self.set_status("Undone")
 
     def action_back(self) -> None:
         if self.focused is self._name_box():
             self.editing = None
-            self.keep()  # the half-typed name stays as the map's draft
+            self.queue_write()  # the half-typed name stays as the map's draft
             self.set_focus(self.query_one("#map-list", DataTable))
             return
         super().action_back()

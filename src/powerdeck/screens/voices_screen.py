@@ -159,7 +159,7 @@ class VoicesScreen(WorksheetScreen):
             for screen in self.app.screen_stack:
                 screen.post_message(DraftKept(card_id))
 
-        self.power_app.store.write(add_to_draft, on_done=done, on_error=self.power_app.report_error)
+        self.power_app.store.queue_write(add_to_draft, on_done=done, on_error=self.power_app.report_error)
 
     def action_scroll_cloud(self, pages: int) -> None:
         box = self.query_one("#voices-cloud-box", VerticalScroll)

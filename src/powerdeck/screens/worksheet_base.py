@@ -1,8 +1,8 @@
 """What every worksheet screen shares: the card's worksheet, kept as it is typed.
 
 A worksheet has no separate "save": it is written a moment after typing stops, on leaving, and on
-quitting or a dropped connection (the app calls `keep_drafts_now` on every screen on the stack),
-always through the store's one writer thread, so nothing typed is lost and the event loop never
+quitting or a dropped connection (the app calls `write_drafts_and_wait` on every screen on the
+stack), always through the store's one writer thread, so nothing typed is lost and the event loop never
 waits on the disk.
 """
 
@@ -20,7 +20,7 @@ from powerdeck.workbook.model import Worksheet
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
 
-KEEP_DELAY = 1.0
+WRITE_DELAY = 1.0
 """Seconds after typing stops before the worksheet is written."""
 
 
@@ -30,7 +30,8 @@ class WorksheetScreen(Screen[None]):
         self.card = card
         stored = self.power_app.store.read(lambda log: log.worksheet(card.id))
         self.sheet = stored if stored is not None and stored.kind == kind else Worksheet(card.id, kind)
-        self._kept = self.sheet
+        self._queued = self.sheet
+        """The worksheet as last queued for writing (or read): typing that changes nothing writes nothing."""
         self._timer: Timer | None = None
 
     @property
@@ -44,39 +45,40 @@ class WorksheetScreen(Screen[None]):
     def changed(self) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(KEEP_DELAY, self.keep)
+        self._timer = self.set_timer(WRITE_DELAY, self.queue_write)
 
-    def keep(self) -> None:
+    def queue_write(self) -> None:
+        """Queue the worksheet as on screen now for writing; returns at once."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         sheet = self.current()
-        if sheet == self._kept:
+        if sheet == self._queued:
             return
-        self._kept = sheet
-        self.power_app.store.write(lambda log: log.save_worksheet(sheet),
-                                   on_done=self._kept_on_disk, on_error=self._failed)
+        self._queued = sheet
+        self.power_app.store.queue_write(lambda log: log.save_worksheet(sheet),
+                                         on_done=self._written, on_error=self._failed)
 
-    def _kept_on_disk(self, _: Worksheet) -> None:
-        from powerdeck.widgets.worksheet_peek import refresh_all_peeks
+    def _written(self, _: Worksheet) -> None:
+        from powerdeck.screens.workbook_open import refresh_all_peeks
 
         if self.is_mounted:
             self.set_status("Kept")
         refresh_all_peeks(self.power_app)
 
     def _failed(self, error: PowerdeckError) -> None:
-        self._kept = Worksheet("", "")  # not on disk: try again next time
+        self._queued = Worksheet("", "")  # not on disk: try again next time
         self.set_status("Could not write to disk; your text is still here.")
         self.power_app.report_error(error)
 
-    def keep_drafts_now(self) -> None:
-        """On quit or hang-up: write on this thread, after any queued writes."""
+    def write_drafts_and_wait(self) -> None:
+        """On quit or hang-up: write on this thread, after any queued writes, and wait."""
         sheet = self.current()
-        if sheet == self._kept:
+        if sheet == self._queued:
             return
         try:
-            self.power_app.store.write_now(lambda log: log.save_worksheet(sheet))
-            self._kept = sheet
+            self.power_app.store.write_and_wait(lambda log: log.save_worksheet(sheet))
+            self._queued = sheet
         except PowerdeckError:
             pass
 
@@ -85,8 +87,8 @@ class WorksheetScreen(Screen[None]):
             status.update(text)  # type: ignore[attr-defined]  # query() yields Widget; #ws-status is always a Static
 
     def on_screen_suspend(self) -> None:
-        self.keep()
+        self.queue_write()
 
     def action_back(self) -> None:
-        self.keep()
+        self.queue_write()
         self.dismiss()

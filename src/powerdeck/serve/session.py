@@ -158,7 +158,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
     try:
         app.run(mouse=options.mouse)
     finally:
-        app.keep_drafts_now()
+        app.write_drafts_and_wait()
         log.close()
     return int(app.return_code or 0)
 

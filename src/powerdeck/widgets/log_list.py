@@ -1,25 +1,24 @@
 """The review log's list panel: title and counts, the filter line, the search field, the entries.
 
-It reads the entries that match a filter (through `app.store`) and shows them with their counts;
-the log screen holds the filter and the keys.
+It draws what the log screen gives it (`show`: the entries that match the filter, and how many
+the log holds) and tells the screen what is typed in the search field (`SearchChanged`,
+`SearchDone`); the screen holds the filter and the keys, and reads the log.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical
 from textual.content import Content
+from textual.message import Message
 from textual.widgets import Input, Static
 
 from powerdeck.entry import Entry, EntryFilter
-from powerdeck.log import Log
 from powerdeck.widgets.entry_list import EntryList, title_width
 from powerdeck.widgets.filter_bar import filter_line, plural
-
-if TYPE_CHECKING:
-    from powerdeck.app import PowerDeckApp
 
 OPEN_COUNT_LIMIT = 20000
 """Above this many entries shown, the title leaves out how many are open (a pass over them all)."""
@@ -35,9 +34,14 @@ class LogList(Vertical):
         self.total = 0
         self.open_count = 0
 
-    @property
-    def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]  # Widget.app is App[Any]; this widget runs only in PowerDeckApp
+    @dataclass
+    class SearchChanged(Message):
+        """The search field now holds `text`."""
+
+        text: str
+
+    class SearchDone(Message):
+        """enter in the search field: the search is typed."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="log-title", markup=False)
@@ -68,22 +72,27 @@ class LogList(Vertical):
             search.value = text
         return search
 
+    @on(Input.Changed, "#log-search-input")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.SearchChanged(event.value))
+
+    @on(Input.Submitted, "#log-search-input")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.SearchDone())
+
     @property
     def shown(self) -> list[Entry]:
         return self.entry_list.entries
 
-    def show(self, entry_filter: EntryFilter, keep: str | None = None) -> None:
-        """Read the entries that match the filter and show them (the cursor stays on `keep`)."""
+    def show(self, shown: list[Entry], total: int, entry_filter: EntryFilter, keep: str | None = None) -> None:
+        """Show `shown`, the entries of a log of `total` that match `entry_filter` (the cursor stays
+        on entry `keep`, else on the entry it is on)."""
         self.entry_filter = entry_filter
+        self.total = total
         if keep is None and self.entry_list.current is not None:
             keep = self.entry_list.current.id
-
-        def query(log: Log) -> tuple[list[Entry], int]:
-            everything = log.entries()
-            shown = everything if entry_filter.is_empty else entry_filter.apply(everything)
-            return shown, len(everything)
-
-        shown, self.total = self.power_app.store.read(query)
         self.entry_list.set_entries(shown, keep=keep)
         # Counted here, once per change of list, not again on every resize.
         self.open_count = sum(1 for entry in shown if entry.is_open) if len(shown) <= OPEN_COUNT_LIMIT else 0
