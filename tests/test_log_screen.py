@@ -255,6 +255,25 @@ async def test_leaving_by_palette_keeps_unsaved_text_as_a_draft(data_dir: Path) 
         assert draft is not None and draft.outcome == "kept" and draft.entry_id == "entry-007"
 
 
+async def test_text_typed_after_a_quit_that_did_not_happen_is_kept_on_leaving(data_dir: Path) -> None:
+    """A quit writes the open entry's changes and waits; if the app then goes on (the quit dialog's
+    "keep editing", because another write was refused), what is typed next must still be kept
+    when the screen is left, not skipped as "already written"."""
+    seed(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_log(app, pilot)
+        await pilot.press("enter", "o", "n", "e")
+        assert log_screen(app).write_drafts_and_wait() is None  # as action_quit does first
+        await pilot.press("space", "t", "w", "o")
+        app.action_go_to_card("2.1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DeckScreen)
+    with Log.open(data_dir) as log:
+        draft = log.draft("4.1")
+        assert draft is not None and draft.outcome == "one two" and draft.entry_id == "entry-007"
+
+
 async def test_delete_asks_then_undo_restores(data_dir: Path) -> None:
     seed(data_dir)
     app = make_app(data_dir)

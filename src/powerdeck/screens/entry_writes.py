@@ -54,8 +54,10 @@ class EntryWrites:
 
     def __init__(self, screen: LogScreen) -> None:
         self._screen = screen
-        self.written_on_leaving = False
-        """The unsaved changes were written (or queued) as the screen was left: not again."""
+        self._written: Unsaved | None = None
+        """The unsaved changes last written (or queued) as the screen was left: leaving fires more
+        than one hook (suspend, then unmount) with the same text, which is written once; text
+        typed after it (the quit dialog's "keep editing") is new and written again."""
 
     def queue_save(self, pane: EntryPane, request: EntryPane.SaveRequested) -> None:
         """ctrl+s in the pane: queue the save; the pane and the list follow when it lands."""
@@ -102,16 +104,16 @@ class EntryWrites:
             app.store.write_and_wait(entry_changes_job(_as_draft(unsaved)))
         except PowerdeckError as error:
             return self._refused(unsaved, error)
-        self.written_on_leaving = True
+        self._written = unsaved
         app.log_unsaved.pop(unsaved[0].id, None)
         return None
 
     def queue_unsaved_write(self, unsaved: Unsaved | None) -> None:
         """The screen is being left without escape (a palette command such as "Go to card", or
         taken down): queue the unsaved changes as the card's draft and say so."""
-        if unsaved is None or self.written_on_leaving:
+        if unsaved is None or unsaved == self._written:
             return
-        self.written_on_leaving = True
+        self._written = unsaved
         entry, _ = unsaved
         app = self._screen.power_app
 
