@@ -23,7 +23,6 @@ import os
 import select
 import stat
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,10 +41,10 @@ from powerdeck.export import (
     parse_json_export,
     parse_json_worksheets,
 )
+from powerdeck.private_write import write_private
 from powerdeck.rescue import parse_rescue
 from powerdeck.text import visible, visible_line
 
-FILE_MODE = 0o600
 MAX_IMPORT_ENTRIES = 200_000
 _KINDS = {
     stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
@@ -148,7 +147,7 @@ def log_files(log_file: Path) -> tuple[Path, ...]:
 def write_private_file(path: Path, data: bytes, *, overwrite: bool, protected: tuple[Path, ...] = ()) -> None:
     """Write `data` to `path` atomically with mode 0600; refuse an existing file unless told.
 
-    The data goes to a temporary file in the same folder (created 0600), is flushed and
+    `private_write.write_private` does the writing: a 0600 temporary file in the same folder,
     fsynced, then linked into place (which fails if the name was taken meanwhile) or, with
     `overwrite`, renamed over it. A failure leaves any existing file as it was. `protected`
     files (the log) are refused whatever `overwrite` says; see `refuse_special_target`.
@@ -156,52 +155,19 @@ def write_private_file(path: Path, data: bytes, *, overwrite: bool, protected: t
     folder = path.parent
     if not folder.is_dir():
         raise PowerdeckError(f"cannot write {path}: the folder {folder} does not exist")
-    exists = refuse_special_target(path, protected)
-    if not overwrite and exists:
-        raise PowerdeckError(
-            f"{path} already exists: choose another file with -o, or add --force to replace it"
-        )
+    taken = f"{path} already exists: choose another file with -o, or add --force to replace it"
+    if refuse_special_target(path, protected) and not overwrite:
+        raise PowerdeckError(taken)
+
+    def check_again() -> None:  # just before the rename: the target may have changed meanwhile
+        refuse_special_target(path, protected)
+
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:64]}.", suffix=".tmp")
+        write_private(path, data, replace=overwrite, before_rename=check_again)
+    except FileExistsError:
+        raise PowerdeckError(taken) from None
     except OSError as error:
         raise PowerdeckError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, FILE_MODE)
-        if overwrite:
-            refuse_special_target(path, protected)  # again, just before: it may have changed
-            os.replace(temporary, path)
-        else:
-            try:
-                os.link(temporary, path)  # atomic and never clobbers
-            except FileExistsError:
-                raise PowerdeckError(
-                    f"{path} already exists: choose another file with -o, "
-                    "or add --force to replace it"
-                ) from None
-            except OSError:
-                # A file system without hard links: the check above has to do.
-                if os.path.lexists(path):
-                    raise PowerdeckError(f"{path} already exists: add --force to replace it") from None
-                os.replace(temporary, path)
-        _fsync_folder(folder)
-    except OSError as error:
-        raise PowerdeckError(f"cannot write {path}: {error.strerror or error}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 def write_stdout(data: bytes, fmt: str) -> bool:
