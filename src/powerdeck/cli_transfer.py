@@ -17,11 +17,9 @@ prints it and exits with status 2. Nothing is written unless everything checked 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import errno
 import os
 import select
-import stat
 import sys
 from datetime import date
 from pathlib import Path
@@ -41,15 +39,11 @@ from powerdeck.export import (
     parse_json_export,
     parse_json_worksheets,
 )
-from powerdeck.private_write import write_private
+from powerdeck.export_file import log_files, write_private_file
 from powerdeck.rescue import parse_rescue
 from powerdeck.text import visible, visible_line
 
 MAX_IMPORT_ENTRIES = 200_000
-_KINDS = {
-    stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-    stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder",
-}  # fmt: skip
 
 
 def _load_deck(args: argparse.Namespace) -> Any:
@@ -108,66 +102,6 @@ def build_options(args: argparse.Namespace, deck: Any, state: dict[str, Any] | N
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
-
-
-def refuse_special_target(path: Path, protected: tuple[Path, ...] = ()) -> bool:
-    """Raise unless `path` may be written; True if it exists (as a file or a symlink).
-
-    Only `lstat` is used, never `open`: a named pipe as the target would block an open for
-    ever, and a symlink is never followed (the rename replaces the link itself)."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise PowerdeckError(f"cannot write {path}: {error.strerror or error}") from None
-    if info is not None and not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
-        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-        raise PowerdeckError(f"cannot write {path}: it is {kind}, not a file; choose another file with -o")
-    for guarded in protected:
-        same_name = guarded.parent.resolve() == path.parent.resolve() and path.name.startswith(guarded.name)
-        same_file = False
-        if info is not None and stat.S_ISREG(info.st_mode):
-            with contextlib.suppress(OSError):
-                other = os.lstat(guarded)
-                same_file = (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino)
-        if same_name or same_file:
-            raise PowerdeckError(
-                f"cannot write {path}: that is your review log or one of its backups; "
-                "choose another file with -o"
-            )
-    return info is not None
-
-
-def log_files(log_file: Path) -> tuple[Path, ...]:
-    """The log and the files beside it that an export must never replace (by name prefix)."""
-    return (log_file,)
-
-
-def write_private_file(path: Path, data: bytes, *, overwrite: bool, protected: tuple[Path, ...] = ()) -> None:
-    """Write `data` to `path` atomically with mode 0600; refuse an existing file unless told.
-
-    `private_write.write_private` does the writing: a 0600 temporary file in the same folder,
-    fsynced, then linked into place (which fails if the name was taken meanwhile) or, with
-    `overwrite`, renamed over it. A failure leaves any existing file as it was. `protected`
-    files (the log) are refused whatever `overwrite` says; see `refuse_special_target`.
-    """
-    folder = path.parent
-    if not folder.is_dir():
-        raise PowerdeckError(f"cannot write {path}: the folder {folder} does not exist")
-    taken = f"{path} already exists: choose another file with -o, or add --force to replace it"
-    if refuse_special_target(path, protected) and not overwrite:
-        raise PowerdeckError(taken)
-
-    def check_again() -> None:  # just before the rename: the target may have changed meanwhile
-        refuse_special_target(path, protected)
-
-    try:
-        write_private(path, data, replace=overwrite, before_rename=check_again)
-    except FileExistsError:
-        raise PowerdeckError(taken) from None
-    except OSError as error:
-        raise PowerdeckError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 def write_stdout(data: bytes, fmt: str) -> bool:

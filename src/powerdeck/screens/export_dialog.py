@@ -23,7 +23,6 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from powerdeck.cli_transfer import write_private_file
 from powerdeck.dates import appraisal_year, appraisal_year_of, calendar_year, long_date
 from powerdeck.entry import Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
@@ -34,6 +33,7 @@ from powerdeck.export import (
     default_export_path,
     export_bytes,
 )
+from powerdeck.export_file import write_private_file
 from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.screens.dialog_style import dialog_css, plain_list_css
 from powerdeck.widgets.choice_list import ChoiceList
