@@ -41,7 +41,7 @@ from powerdeck.export import (
 )
 from powerdeck.export_file import log_files, write_private_file
 from powerdeck.rescue import parse_rescue
-from powerdeck.text import visible, visible_line
+from powerdeck.text import plural, visible, visible_line
 
 MAX_IMPORT_ENTRIES = 200_000
 
@@ -50,10 +50,6 @@ def _load_deck(args: argparse.Namespace) -> Any:
     from powerdeck.deck import deck_path_from, load_deck
 
     return load_deck(deck_path_from(getattr(args, "deck", None)))
-
-
-def _plural(count: int, word: str = "entry", plural: str = "entries") -> str:
-    return f"{count} {word if count == 1 else plural}"
 
 
 def _period(args: argparse.Namespace) -> tuple[date | None, date | None]:
@@ -162,7 +158,7 @@ def run_export(args: argparse.Namespace) -> int:
     output = getattr(args, "output", None)
     if output == "-":
         if write_stdout(data, options.fmt):
-            print(f"Exported {_plural(len(entries))}", file=sys.stderr)
+            print(f"Exported {plural(len(entries))}", file=sys.stderr)
         return 0
     if output:
         path = Path(output).expanduser()
@@ -171,7 +167,7 @@ def run_export(args: argparse.Namespace) -> int:
         path = default_export_path(options.fmt)
         overwrite = False
     write_private_file(path, data, overwrite=overwrite, protected=log_files(log_file))
-    print(f"Exported {_plural(len(entries))} to {path}")
+    print(f"Exported {plural(len(entries))} to {path}")
     return 0
 
 
@@ -197,8 +193,8 @@ def import_rescued(args: argparse.Namespace, path: Path, drafts: list[Draft]) ->
             else:
                 log.add(draft.card, draft.action, draft.outcome, draft.learning)
                 as_entries += 1
-    note = f", {_plural(as_entries)} (their cards had another draft)" if as_entries else ""
-    print(f"Brought back {_plural(as_drafts, 'draft', 'drafts')}{note} from {visible_line(str(path))}")
+    note = f", {plural(as_entries)} (their cards had another draft)" if as_entries else ""
+    print(f"Brought back {plural(as_drafts, 'draft', 'drafts')}{note} from {visible_line(str(path))}")
     return 0
 
 
@@ -256,7 +252,7 @@ def run_import(args: argparse.Namespace) -> int:
         sheets = log.import_worksheets(worksheets)
     present = len(entries) - len(added)
     note = f"; {foreign} for cards not in this deck, kept and shown as such" if foreign else ""
-    print(f"Added {_plural(len(added))} ({present} already present{note}) from {visible_line(str(path))}")
+    print(f"Added {plural(len(added))} ({present} already present{note}) from {visible_line(str(path))}")
     if worksheets:
         print(f"Added {len(sheets)} of {len(worksheets)} worksheets (a card's own worksheet is kept)")
     return 0

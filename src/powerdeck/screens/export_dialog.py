@@ -36,6 +36,7 @@ from powerdeck.export import (
 from powerdeck.export_file import write_private_file
 from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.screens.dialog_style import dialog_css, plain_list_css
+from powerdeck.text import plural
 from powerdeck.widgets.choice_list import ChoiceList
 from powerdeck.workbook.model import Worksheet
 
@@ -48,10 +49,6 @@ FORMATS = (
     ("csv", "CSV: for a spreadsheet (.csv)"),
     ("json", "JSON: the exact copy, to move or back up (.json)"),
 )
-
-
-def plural(count: int) -> str:
-    return f"{count:,} {'entry' if count == 1 else 'entries'}"
 
 
 def period_choices(today: date, total: int, filtered: tuple[int, str] | None) -> list[tuple[str, str]]:

@@ -26,8 +26,7 @@ from powerdeck.dates import (
 )
 from powerdeck.deck import Deck
 from powerdeck.screens.dialog_style import dialog_css, plain_list_css
-from powerdeck.text import visible_line
-from powerdeck.widgets.sidebar import shorten
+from powerdeck.text import shorten, visible_line
 
 ANY_CARD = ""
 """What the card picker returns for "any card" (None means: cancelled, change nothing)."""

@@ -23,8 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from powerdeck.entry import Entry
-from powerdeck.text import visible_line
-from powerdeck.widgets.sidebar import shorten
+from powerdeck.text import shorten, visible_line
 
 OPEN_MARK = "○"
 DONE_MARK = "●"

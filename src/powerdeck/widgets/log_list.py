@@ -15,8 +15,9 @@ from textual.widgets import Input, Static
 
 from powerdeck.entry import Entry, EntryFilter
 from powerdeck.log import Log
+from powerdeck.text import plural
 from powerdeck.widgets.entry_list import EntryList, title_width
-from powerdeck.widgets.filter_bar import filter_line, plural
+from powerdeck.widgets.filter_bar import filter_line
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
