@@ -11,10 +11,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from powerdeck.screens.dialog_style import dialog_css
+from powerdeck.screens.dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -28,10 +27,13 @@ class Choice:
 YES_NO = (Choice("y", "Yes", "yes", "primary"), Choice("n", "No", "no"))
 
 
-class ChoiceDialog(ModalScreen[str | None]):
+class ChoiceDialog(Dialog[str | None]):
     """Ask one question; dismiss with the chosen value, or None on escape."""
 
-    DEFAULT_CSS = dialog_css("ChoiceDialog", width=64) + """
+    DEFAULT_CSS = """
+    ChoiceDialog > Vertical {
+        width: 64;
+    }
     ChoiceDialog #choice-question {
         margin: 1 0;
     }

@@ -20,7 +20,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from powerdeck.dates import appraisal_year, appraisal_year_of, calendar_year, long_date
@@ -35,7 +34,7 @@ from powerdeck.export import (
 )
 from powerdeck.export_file import write_private_file
 from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
-from powerdeck.screens.dialog_style import dialog_css, plain_list_css
+from powerdeck.screens.dialog import Dialog
 from powerdeck.text import plural
 from powerdeck.widgets.choice_list import ChoiceList
 from powerdeck.workbook.model import Worksheet
@@ -76,10 +75,10 @@ def laptop_hint(path: Path) -> str:
     return f"To copy it to your laptop, run there: scp {where}:{shown} ."
 
 
-class ExportDialog(ModalScreen["Path | None"]):
+class ExportDialog(Dialog["Path | None"]):
     """Choose who, format, period and file; dismissed with the path written (None if cancelled)."""
 
-    DEFAULT_CSS = dialog_css("ExportDialog") + plain_list_css("ExportDialog", "ChoiceList") + """
+    DEFAULT_CSS = """
     ExportDialog ChoiceList {
         width: 1fr;
         background: $panel;
