@@ -158,7 +158,7 @@ def run_app(args: argparse.Namespace) -> int:
         try:
             app.keep_drafts_now()
         finally:
-            restore_terminal(getattr(app._driver, "attrs_before", None))
+            restore_terminal(getattr(getattr(app, "_driver", None), "attrs_before", None))
             os._exit(128 + signum)
 
     signal.signal(signal.SIGHUP, hang_up)

@@ -59,6 +59,12 @@ LETTERS = {
 }
 
 
+def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> list[str]:
+    """The class Textual gives a screen `width` cells wide: the last breakpoint it reaches."""
+    reached = [(limit, name) for limit, name in breakpoints if width >= limit]
+    return [max(reached)[1]] if reached else []
+
+
 class DeckScreen(Screen[None]):
     """Pick a card, read it, write what you will do about it, beside it."""
 
@@ -88,8 +94,7 @@ class DeckScreen(Screen[None]):
         width = self.app.size.width
         for _, name in self.HORIZONTAL_BREAKPOINTS:
             self.set_class(False, name)
-        for name in self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS):
-            self.set_class(True, name)
+        self.set_class(True, *breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS))
         self.set_class(width >= ROOMY, "-roomy")
         sidebar = CapabilitySidebar(deck.capabilities, id="sidebar")
         sidebar.wrap = width >= ROOMY

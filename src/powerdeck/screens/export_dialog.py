@@ -126,7 +126,7 @@ class ExportDialog(Dialog["Path | None"]):
         self._shown = shown
         self._total = total
         self._filter_text = filter_text
-        self._name = name
+        self._person = name
         self._role = role
         self._today = today or date.today()
         self._path_edited = False
@@ -142,7 +142,7 @@ class ExportDialog(Dialog["Path | None"]):
             yield Label("Export the review log", classes="dialog-title")
             with Horizontal(id="export-who"):
                 yield Label("Name")
-                yield Input(self._name, placeholder="your name", id="export-name", compact=True)
+                yield Input(self._person, placeholder="your name", id="export-name", compact=True)
                 yield Label("Role")
                 yield Input(self._role, placeholder="e.g. Team leader", id="export-role", compact=True)
             yield Label("Format", classes="field-title")
@@ -270,9 +270,9 @@ class ExportDialog(Dialog["Path | None"]):
                 if log.get_state(key) != value:  # a value that did not change is not written
                     log.set_state(key, value)
 
-        if (name, role) != (self._name, self._role):
+        if (name, role) != (self._person, self._role):
             self.power_app.store.write(store)
-            self._name, self._role = name, role
+            self._person, self._role = name, role
 
     def _start(self, path: Path, *, overwrite: bool) -> None:
         entry_filter = self.chosen_filter()
