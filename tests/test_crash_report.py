@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import inspect
 import json
 import sys
 from pathlib import Path
 
 import pytest
-from textual.app import App
 
 from powerdeck.crash_report import fault_line, write_crash_report
 from pty_harness import PtyApp, base_env
@@ -24,13 +22,6 @@ FAULTY = (
     "from powerdeck.cli import main\n"
     "sys.exit(main())\n"
 )
-
-
-def test_textual_still_calls_the_hook_the_app_overrides() -> None:
-    # If Textual renames or stops calling App._fatal_error, the app would print its traceback
-    # again: this fails loudly instead of letting that degrade silently.
-    assert callable(getattr(App, "_fatal_error", None))
-    assert "self._fatal_error()" in inspect.getsource(App._handle_exception)
 
 
 def test_the_report_is_private_and_holds_the_traceback(tmp_path: Path) -> None:

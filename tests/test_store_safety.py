@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import powerdeck.storage as storage_module
+from powerdeck import private_write
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log, LogDamagedError, LogWriteError
 from powerdeck.log_worker import LogWorker
@@ -507,7 +508,7 @@ def test_a_temp_file_name_taken_by_a_symlink_is_never_followed(path: Path, monke
     log = Log(path)
     victim = path.parent.parent / "victim.txt"
     victim.write_text("v")
-    monkeypatch.setattr(storage_module.secrets, "token_hex", lambda n: "0" * 16)
+    monkeypatch.setattr(private_write.secrets, "token_hex", lambda n: "0" * 16)
     (path.parent / f".log.json.{'0' * 16}.tmp").symlink_to(victim)
     with pytest.raises(LogWriteError):
         log.add("1.1", "x")

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from powerdeck import locations
 from powerdeck.cli_cards import UnknownCardError
-from powerdeck.cli_transfer import log_files, write_private_file, write_stdout
+from powerdeck.cli_transfer import write_stdout
 from powerdeck.deck import deck_path_from, load_deck
 from powerdeck.errors import PowerdeckError
+from powerdeck.export_file import log_files, write_private_file
 from powerdeck.text import visible_line
 from powerdeck.workbook.cloud_svg import to_svg
 from powerdeck.workbook.files import free_path

@@ -17,13 +17,10 @@ prints it and exits with status 2. Nothing is written unless everything checked 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import errno
 import os
 import select
-import stat
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -42,25 +39,17 @@ from powerdeck.export import (
     parse_json_export,
     parse_json_worksheets,
 )
+from powerdeck.export_file import log_files, write_private_file
 from powerdeck.rescue import parse_rescue
-from powerdeck.text import visible, visible_line
+from powerdeck.text import plural, visible, visible_line
 
-FILE_MODE = 0o600
 MAX_IMPORT_ENTRIES = 200_000
-_KINDS = {
-    stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
-    stat.S_IFSOCK: "a socket", stat.S_IFDIR: "a folder",
-}  # fmt: skip
 
 
 def _load_deck(args: argparse.Namespace) -> Any:
     from powerdeck.deck import deck_path_from, load_deck
 
     return load_deck(deck_path_from(getattr(args, "deck", None)))
-
-
-def _plural(count: int, word: str = "entry", plural: str = "entries") -> str:
-    return f"{count} {word if count == 1 else plural}"
 
 
 def _period(args: argparse.Namespace) -> tuple[date | None, date | None]:
@@ -109,99 +98,6 @@ def build_options(args: argparse.Namespace, deck: Any, state: dict[str, Any] | N
 
 def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
-
-
-def refuse_special_target(path: Path, protected: tuple[Path, ...] = ()) -> bool:
-    """Raise unless `path` may be written; True if it exists (as a file or a symlink).
-
-    Only `lstat` is used, never `open`: a named pipe as the target would block an open for
-    ever, and a symlink is never followed (the rename replaces the link itself)."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as error:
-        raise PowerdeckError(f"cannot write {path}: {error.strerror or error}") from None
-    if info is not None and not (stat.S_ISREG(info.st_mode) or stat.S_ISLNK(info.st_mode)):
-        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-        raise PowerdeckError(f"cannot write {path}: it is {kind}, not a file; choose another file with -o")
-    for guarded in protected:
-        same_name = guarded.parent.resolve() == path.parent.resolve() and path.name.startswith(guarded.name)
-        same_file = False
-        if info is not None and stat.S_ISREG(info.st_mode):
-            with contextlib.suppress(OSError):
-                other = os.lstat(guarded)
-                same_file = (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino)
-        if same_name or same_file:
-            raise PowerdeckError(
-                f"cannot write {path}: that is your review log or one of its backups; "
-                "choose another file with -o"
-            )
-    return info is not None
-
-
-def log_files(log_file: Path) -> tuple[Path, ...]:
-    """The log and the files beside it that an export must never replace (by name prefix)."""
-    return (log_file,)
-
-
-def write_private_file(path: Path, data: bytes, *, overwrite: bool, protected: tuple[Path, ...] = ()) -> None:
-    """Write `data` to `path` atomically with mode 0600; refuse an existing file unless told.
-
-    The data goes to a temporary file in the same folder (created 0600), is flushed and
-    fsynced, then linked into place (which fails if the name was taken meanwhile) or, with
-    `overwrite`, renamed over it. A failure leaves any existing file as it was. `protected`
-    files (the log) are refused whatever `overwrite` says; see `refuse_special_target`.
-    """
-    folder = path.parent
-    if not folder.is_dir():
-        raise PowerdeckError(f"cannot write {path}: the folder {folder} does not exist")
-    exists = refuse_special_target(path, protected)
-    if not overwrite and exists:
-        raise PowerdeckError(
-            f"{path} already exists: choose another file with -o, or add --force to replace it"
-        )
-    try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name[:64]}.", suffix=".tmp")
-    except OSError as error:
-        raise PowerdeckError(f"cannot write {path}: {error.strerror or error}") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, FILE_MODE)
-        if overwrite:
-            refuse_special_target(path, protected)  # again, just before: it may have changed
-            os.replace(temporary, path)
-        else:
-            try:
-                os.link(temporary, path)  # atomic and never clobbers
-            except FileExistsError:
-                raise PowerdeckError(
-                    f"{path} already exists: choose another file with -o, "
-                    "or add --force to replace it"
-                ) from None
-            except OSError:
-                # A file system without hard links: the check above has to do.
-                if os.path.lexists(path):
-                    raise PowerdeckError(f"{path} already exists: add --force to replace it") from None
-                os.replace(temporary, path)
-        _fsync_folder(folder)
-    except OSError as error:
-        raise PowerdeckError(f"cannot write {path}: {error.strerror or error}") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-
-
-def _fsync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        descriptor = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
 
 
 def write_stdout(data: bytes, fmt: str) -> bool:
@@ -262,7 +158,7 @@ def run_export(args: argparse.Namespace) -> int:
     output = getattr(args, "output", None)
     if output == "-":
         if write_stdout(data, options.fmt):
-            print(f"Exported {_plural(len(entries))}", file=sys.stderr)
+            print(f"Exported {plural(len(entries))}", file=sys.stderr)
         return 0
     if output:
         path = Path(output).expanduser()
@@ -271,7 +167,7 @@ def run_export(args: argparse.Namespace) -> int:
         path = default_export_path(options.fmt)
         overwrite = False
     write_private_file(path, data, overwrite=overwrite, protected=log_files(log_file))
-    print(f"Exported {_plural(len(entries))} to {path}")
+    print(f"Exported {plural(len(entries))} to {path}")
     return 0
 
 
@@ -297,8 +193,8 @@ def import_rescued(args: argparse.Namespace, path: Path, drafts: list[Draft]) ->
             else:
                 log.add(draft.card, draft.action, draft.outcome, draft.learning)
                 as_entries += 1
-    note = f", {_plural(as_entries)} (their cards had another draft)" if as_entries else ""
-    print(f"Brought back {_plural(as_drafts, 'draft', 'drafts')}{note} from {visible_line(str(path))}")
+    note = f", {plural(as_entries)} (their cards had another draft)" if as_entries else ""
+    print(f"Brought back {plural(as_drafts, 'draft', 'drafts')}{note} from {visible_line(str(path))}")
     return 0
 
 
@@ -356,7 +252,7 @@ def run_import(args: argparse.Namespace) -> int:
         sheets = log.import_worksheets(worksheets)
     present = len(entries) - len(added)
     note = f"; {foreign} for cards not in this deck, kept and shown as such" if foreign else ""
-    print(f"Added {_plural(len(added))} ({present} already present{note}) from {visible_line(str(path))}")
+    print(f"Added {plural(len(added))} ({present} already present{note}) from {visible_line(str(path))}")
     if worksheets:
         print(f"Added {len(sheets)} of {len(worksheets)} worksheets (a card's own worksheet is kept)")
     return 0

@@ -14,6 +14,8 @@ from typing import Any
 
 FIELDS: tuple[str, ...] = ("action", "outcome", "learning")
 """The three texts a user writes for a card, in the order the editor shows them."""
+FIELD_LABELS: dict[str, str] = {"action": "Action", "outcome": "Outcome", "learning": "Learning"}
+"""Each text's name as a person reads it: the editor's labels and the exports' headings."""
 
 
 def now_iso() -> str:
@@ -102,7 +104,7 @@ class Entry:
 
         Everything the log later relies on is checked here, once: a bad entry is refused at the
         door rather than crashing every later start or export."""
-        values = {name: data[name] for name in _ENTRY_FIELDS}
+        values = {name: data[name] for name in ENTRY_FIELDS}
         for name in ("id", "card", *FIELDS, "created", "updated"):
             if not isinstance(values[name], str):
                 raise TypeError(f"field {name!r} must be text")
@@ -126,8 +128,9 @@ class Entry:
         return text.strip().splitlines()[0] if text.strip() else ""
 
 
-_ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
-"""Looked up once: `fields()` per entry was most of the time to open a 10,000-entry log."""
+ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
+"""Every field an entry has, stored or exported, in order. Looked up once: `fields()` per entry
+was most of the time to open a 10,000-entry log."""
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Acting on keys in the order they were typed, when a slow link delivers them in one burst.
 
 The screens with text fields (the deck screen's editor, the review log's entry pane) use priority
-bindings, which run as soon as the app reads their key, while the letters before them are only
-queued for the focused field. These helpers keep the two in order.
+bindings (why: screens/deck_keys.py), which run as soon as the app reads their key, while the
+letters before them are only queued for the focused field. These helpers keep the two in order.
 """
 
 from __future__ import annotations

@@ -81,7 +81,7 @@ def install_quit_signals(app: PowerDeckApp, *, grace: float = SIGNAL_GRACE) -> N
         try:
             app.write_drafts_and_wait()
         finally:
-            restore_terminal(getattr(app._driver, "attrs_before", None))
+            restore_terminal(getattr(getattr(app, "_driver", None), "attrs_before", None))
             os._exit(128 + signum)
 
     signal.signal(signal.SIGHUP, hang_up)

@@ -3,8 +3,9 @@ damaged file, and keeps the file private.
 
 TinyDB's JSONStorage rewrites the file in place (a crash mid-write leaves torn JSON) and has no
 locking (two sessions of one user lose each other's entries). Here every write goes to a private
-temp file that replaces the log atomically, under an flock held by `transaction()` for the whole
-read-modify-write; reads re-parse only when (mtime_ns, size, inode) changed on disk.
+temp file that replaces the log atomically (`private_write.write_private`), under an flock held
+by `transaction()` for the whole read-modify-write; reads re-parse only when (mtime_ns, size,
+inode) changed on disk.
 
 Every change made inside one `transaction()` is staged in memory and written once, when the
 outermost transaction ends: a save that adds an entry and clears its draft is one atomic write.
@@ -22,7 +23,6 @@ import fcntl
 import json
 import os
 import re
-import secrets
 import stat
 import threading
 import time
@@ -34,6 +34,8 @@ from typing import Any
 from tinydb.storages import Storage
 
 from powerdeck.errors import PowerdeckError
+from powerdeck.private_write import describe_mode, temp_name, write_private
+from powerdeck.private_write import open_private as _open_private
 
 BACKUPS = 5
 ROTATE_EVERY = 600.0
@@ -137,18 +139,6 @@ class SpecialFile(ValueError):
     """The path is not a regular file we may read: a folder, FIFO, device, symlink, or too big."""
 
 
-def _describe(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
-
-
 def open_regular(path: Path) -> tuple[int, os.stat_result] | None:
     """Open a file to read without following a symlink or blocking on a FIFO; None if missing.
 
@@ -164,7 +154,7 @@ def open_regular(path: Path) -> tuple[int, os.stat_result] | None:
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise SpecialFile(f"it is {_describe(st.st_mode)}, not a file")
+            raise SpecialFile(f"it is {describe_mode(st.st_mode)}, not a file")
         if st.st_size > MAX_LOG_BYTES:
             raise SpecialFile(f"it is {st.st_size // (1024 * 1024)} MB, larger than any review log "
                               f"({MAX_LOG_BYTES // (1024 * 1024)} MB)")
@@ -222,32 +212,6 @@ def write_message(path: Path, exc: OSError) -> str:
 
 def _stamp(st: os.stat_result) -> Stamp:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-def _open_private(path: Path, flags: int) -> int:
-    """Open (or create) a file of ours 0600, never through a symlink and never blocking."""
-    fd = os.open(path, flags | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise OSError(errno.EINVAL, f"{path.name} is {_describe(st.st_mode)}, not a file")
-        if st.st_uid == os.geteuid() and stat.S_IMODE(st.st_mode) != 0o600:
-            os.fchmod(fd, 0o600)  # a file of ours from before may be wider than 0600
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _fsync_dir(directory: Path) -> None:
-    # Makes the rename itself durable. Some filesystems refuse fsync on a directory; the data is
-    # already replaced then, so reporting a failed save would be a lie.
-    with suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class SafeJSONStorage(Storage):
@@ -473,28 +437,15 @@ class SafeJSONStorage(Storage):
     def _commit(self) -> None:
         data = self._data
         assert data is not None
-        tmp: Path | None = None
         try:
             payload = encode(data)
             self._rotate_backups()
-            tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
-            fd = _open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-            with os.fdopen(fd, "wb") as file:
-                file.write(payload)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(tmp, self.path)
-            tmp = None
-            _fsync_dir(self.path.parent)
+            write_private(self.path, payload)
             self._stamp = _stamp(os.stat(self.path))
             self._good, self._good_has_content = (payload, self._stamp), has_content(data)
             self._pending = False
         except OSError as exc:
             raise LogWriteError(write_message(self.path, exc)) from exc
-        finally:
-            if tmp is not None:
-                with suppress(OSError):
-                    os.unlink(tmp)
 
     def _rotate_backups(self) -> None:
         """Keep the last good file as bak1 (older ones shift up to bak5).
@@ -535,17 +486,8 @@ class SafeJSONStorage(Storage):
         self._rotated_at = now
 
     def _copy_private(self, target: Path) -> None:
-        tmp = target.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
-        try:
-            fd = _open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
-            with os.fdopen(fd, "wb") as file:
-                file.write(read_regular(self.path) or b"")
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(tmp, target)
-        finally:
-            with suppress(OSError):
-                os.unlink(tmp)
+        # The temporary file is named after the log, so _remove_stray_temps finds it after a crash.
+        write_private(target, read_regular(self.path) or b"", temp=temp_name(self.path.name))
 
     def close(self) -> None:
         with self.thread_lock:

@@ -1,11 +1,13 @@
-"""Text from a file or a person, made safe to show: shown, never obeyed.
+"""Text helpers: text from a file or a person made safe to show (shown, never obeyed), counts in
+words (`plural`) and text cut to a width (`shorten`). Dates are in dates.py.
 
 A log, an import or a deck can hold control characters (an escape sequence that leaves the
 alternate screen or sets the terminal title, a bell, a lone surrogate from a broken terminal).
 Stored text is never changed; every place that shows such text, in the app and on the command
 line, passes it through one of these first.
 
-No Textual import here: the command line uses it too.
+No Textual import at the top: the command line uses this module too (only `shorten`, which the
+app alone calls, loads Textual's `Content`).
 """
 
 from __future__ import annotations
@@ -48,3 +50,18 @@ def visible_line(text: str) -> str:
 def is_visible(text: str) -> bool:
     """True when `visible_line(text) == text` (nothing to replace): a fast check for hot paths."""
     return _UNSAFE_ONE_LINE.search(text) is None
+
+
+def plural(count: int, word: str = "entry", words: str = "entries") -> str:
+    """`1 entry`, `2 entries`, `1,200 entries`: a count and its word."""
+    return f"{count:,} {word if count == 1 else words}"
+
+
+def shorten(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells (a wide character counts two), ending in "…" when cut."""
+    from textual.content import Content  # here: the command line imports this module, not Textual
+
+    content = Content(text)
+    if content.cell_length <= width:
+        return text
+    return content.truncate(max(width - 1, 0)).plain.rstrip() + "…"

@@ -24,8 +24,14 @@ from typing import Any
 from textual import events
 from textual.app import App
 from textual.message import Message
-from textual.message_pump import MessagePumpClosed
+from textual.message_pump import MessagePump, MessagePumpClosed
 from textual.widgets import TextArea
+
+AVAILABLE = (callable(getattr(MessagePump, "_peek_message", None))
+             and "_pending_message" in MessagePump.__init__.__code__.co_names
+             and callable(getattr(TextArea, "_replace_via_keyboard", None)))
+"""The private Textual parts this takes a run through are where Textual 8 has them (see
+docs/architecture.md, "Private Textual API"); without them every key goes the usual way."""
 
 RUN_LIMIT = 16_384
 """Characters taken in one go: the screen is drawn between runs (the paste is seen arriving)."""
@@ -47,7 +53,7 @@ async def insert_typed_run(app: App[Any], first: events.Key) -> bool:
 
     Returns False (nothing done: the key goes the usual way) when there is no such run."""
     area = app.screen.focused
-    if not isinstance(area, TextArea) or area.read_only or area.tab_behavior != "focus":
+    if not AVAILABLE or not isinstance(area, TextArea) or area.read_only or area.tab_behavior != "focus":
         return False
     first_text = typed_text(first)
     if first_text is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from powerdeck.dates import long_date, period_title
-from powerdeck.entry import Entry, EntryFilter
+from powerdeck.entry import FIELD_LABELS, Entry, EntryFilter
 
 FORMATS = ("docx", "markdown", "csv", "json")
 LAYOUTS = ("standard", "nmc")
@@ -24,7 +24,6 @@ BINARY_FORMATS = frozenset({"docx"})
 EXTENSIONS = {"docx": "docx", "markdown": "md", "md": "md", "csv": "csv", "json": "json"}
 DEFAULT_CREDIT = "the New NHS Alliance"
 STILL_TO_COMPLETE = "still to complete"
-FIELD_LABELS = {"action": "Action", "outcome": "Outcome", "learning": "Learning"}
 NAME_KEY = "reviewer_name"
 ROLE_KEY = "reviewer_role"
 """`log.get_state` keys: the person's name and role, asked once in the app and remembered."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
-from powerdeck.entry import Entry
+from powerdeck.entry import ENTRY_FIELDS, Entry
 from powerdeck.errors import PowerdeckError
 from powerdeck.export.common import ExportOptions, chronological, document_title
 from powerdeck.workbook.model import Worksheet
@@ -58,11 +58,6 @@ def to_json(entries: Iterable[Entry], exported: str | None = None,
     return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
-_ENTRY_FIELDS: Sequence[str] = (
-    "id", "card", "capability", "action", "outcome", "learning", "created", "updated",
-)  # fmt: skip
-
-
 def parse_json_export(text: str) -> list[Entry]:
     """The entries of a JSON export, in file order; ImportFileError (one line) if unreadable."""
     try:
@@ -95,7 +90,7 @@ def parse_json_export(text: str) -> list[Entry]:
     for number, raw in enumerate(raw_entries, start=1):
         if not isinstance(raw, dict):
             raise ImportFileError(f"entry {number} is not an object")
-        for name in _ENTRY_FIELDS:
+        for name in ENTRY_FIELDS:
             if name not in raw:
                 raise ImportFileError(f'entry {number} is missing field "{name}"')
         try:

@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from powerdeck.entry import FIELDS, Entry
+from powerdeck.entry import FIELD_LABELS, FIELDS, Entry
 from powerdeck.export.common import (
-    FIELD_LABELS,
     NMC_FOR_YOU,
     NMC_PROMPTS,
     NMC_REMINDER,

@@ -34,9 +34,8 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement  # type: ignore[import-untyped]
 
 from powerdeck.dates import long_date
-from powerdeck.entry import FIELDS, Entry
+from powerdeck.entry import FIELD_LABELS, FIELDS, Entry
 from powerdeck.export.common import (
-    FIELD_LABELS,
     NMC_FOR_YOU,
     NMC_PROMPTS,
     NMC_REMINDER,

@@ -7,14 +7,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from powerdeck.screens.dialog_style import dialog_css
+from powerdeck.screens.dialog import Dialog
 
 
 @dataclass(frozen=True)
@@ -28,10 +27,13 @@ class Choice:
 YES_NO = (Choice("y", "Yes", "yes", "primary"), Choice("n", "No", "no"))
 
 
-class ChoiceDialog(ModalScreen[str | None]):
+class ChoiceDialog(Dialog[str | None]):
     """Ask one question; dismiss with the chosen value, or None on escape."""
 
-    DEFAULT_CSS = dialog_css("ChoiceDialog", width=64) + """
+    DEFAULT_CSS = """
+    ChoiceDialog > Vertical {
+        width: 64;
+    }
     ChoiceDialog #choice-question {
         margin: 1 0;
     }
@@ -59,10 +61,6 @@ class ChoiceDialog(ModalScreen[str | None]):
         self._title = title
         self._question = question
         self._choices = choices
-        for choice in choices:
-            binding = Binding(choice.key, f"choose({choice.value!r})", choice.label,
-                              id=f"choice-{choice.value}", priority=True)
-            self._bindings.key_to_bindings.setdefault(choice.key, []).append(binding)
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -84,6 +82,16 @@ class ChoiceDialog(ModalScreen[str | None]):
     def _pressed(self, event: Button.Pressed) -> None:
         value = (event.button.id or "").removeprefix("choice-")
         self.dismiss(value)
+
+    def on_key(self, event: events.Key) -> None:
+        # A choice's letter (y, n, ...) as the key bubbles up from the focused button (buttons take
+        # only enter and space). Per dialog, so not in BINDINGS; Textual has no public way to add
+        # a binding to one screen after it is made.
+        for choice in self._choices:
+            if event.key == choice.key:
+                event.stop()
+                self.dismiss(choice.value)
+                return
 
     def action_choose(self, value: str) -> None:
         self.dismiss(value or None)

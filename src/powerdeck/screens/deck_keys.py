@@ -16,12 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widget import Widget
 
-# Every key of the deck screen is a priority binding: Textual hands a key to the focused widget
-# as soon as it reads it, but runs ordinary bindings only after the key has bubbled back up, so in
-# a burst of keys (a slow link delivers them together) "enter" + text or "4" + right + enter
-# would act out of order and letters meant for a field would be lost. Priority bindings act at
-# once, in order; check_action turns the reading keys off while the editor has focus, so there
-# they type text as usual.
+# Why every key is a priority binding (the one place this is explained; the review log's screen
+# follows the same rule): Textual hands a key to the focused widget as soon as it reads it, but
+# runs ordinary bindings only after the key has bubbled back up, so in a burst of keys (a slow
+# link delivers them together) "enter" + text or "4" + right + enter would act out of order and
+# letters meant for a field would be lost. Priority bindings act at once, in order; check_action
+# turns the reading keys off while the editor has focus, so there they type text as usual. The
+# two helpers this needs, moving focus at once and letting a field take the letters queued for
+# it before an action reads it, are in key_bursts.py.
 DECK_BINDINGS: list[BindingType] = [
     Binding("up", "previous_capability", "Capability", id="previous-capability", key_display="↑↓", priority=True),
     Binding("down", "next_capability", "Next capability", id="next-capability", show=False, priority=True),

@@ -59,12 +59,18 @@ LETTERS = {
 }
 
 
+def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> list[str]:
+    """The class Textual gives a screen `width` cells wide: the last breakpoint it reaches."""
+    reached = [(limit, name) for limit, name in breakpoints if width >= limit]
+    return [max(reached)[1]] if reached else []
+
+
 class DeckScreen(Screen[None]):
     """Pick a card, read it, write what you will do about it, beside it."""
 
     AUTO_FOCUS = ""  # nothing: letters are keys here until the user chooses to write
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]
-    # All priority bindings, so that a burst of keys acts in the order it was typed: see deck_keys.
+    # All priority bindings: why, in deck_keys.
     BINDINGS: ClassVar[list[BindingType]] = DECK_BINDINGS + WORKBOOK_BINDINGS
 
     def __init__(self) -> None:
@@ -88,8 +94,7 @@ class DeckScreen(Screen[None]):
         width = self.app.size.width
         for _, name in self.HORIZONTAL_BREAKPOINTS:
             self.set_class(False, name)
-        for name in self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS):
-            self.set_class(True, name)
+        self.set_class(True, *breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS))
         self.set_class(width >= ROOMY, "-roomy")
         sidebar = CapabilitySidebar(deck.capabilities, id="sidebar")
         sidebar.wrap = width >= ROOMY
@@ -350,8 +355,8 @@ class DeckScreen(Screen[None]):
     def action_edit(self) -> None:
         self.gate.reset()
         self._set_writing(True)  # shown first: a hidden field cannot take focus
-        # Screen.set_focus acts at once; Widget.focus() waits its turn in the queue, so the
-        # letters typed right after enter (a burst over SSH) would be taken as keys, not text.
+        # Screen.set_focus, not Widget.focus(): at once, so the letters typed right after enter
+        # land in the field (see key_bursts).
         self.set_focus(self.editor.field("action"))
 
     @on(CardNotes.WriteRequested)
@@ -366,12 +371,11 @@ class DeckScreen(Screen[None]):
         self._go(deck.card(message.card) if message.card else deck.capability(message.capability).cards[0])
 
     def action_focus_field(self, step: int) -> None:
-        focus_field(self, step)  # at once, not queued (see BINDINGS and key_bursts)
+        focus_field(self, step)
 
     async def settle_editor(self) -> None:
         """Let letters sent just before ctrl+s, escape or ctrl+q land in the field before it is
-        read: in a burst ("text" + ctrl+s, or + escape + "l") the action would read the field
-        without them (see key_bursts.settle_keys; App.action_quit calls this too)."""
+        read (key_bursts.settle_keys; App.action_quit calls this too)."""
         await settle_keys(self.focused, self.editor)
 
     async def action_leave_editor(self) -> None:

@@ -20,10 +20,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from powerdeck.cli_transfer import write_private_file
 from powerdeck.dates import appraisal_year, appraisal_year_of, calendar_year, long_date
 from powerdeck.entry import Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
@@ -34,8 +32,10 @@ from powerdeck.export import (
     default_export_path,
     export_bytes,
 )
+from powerdeck.export_file import write_private_file
 from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
-from powerdeck.screens.dialog_style import dialog_css, plain_list_css
+from powerdeck.screens.dialog import Dialog
+from powerdeck.text import plural
 from powerdeck.widgets.choice_list import ChoiceList
 from powerdeck.workbook.model import Worksheet
 
@@ -48,10 +48,6 @@ FORMATS = (
     ("csv", "CSV: for a spreadsheet (.csv)"),
     ("json", "JSON: the exact copy, to move or back up (.json)"),
 )
-
-
-def plural(count: int) -> str:
-    return f"{count:,} {'entry' if count == 1 else 'entries'}"
 
 
 def period_choices(today: date, total: int, filtered: tuple[int, str] | None) -> list[tuple[str, str]]:
@@ -79,10 +75,10 @@ def laptop_hint(path: Path) -> str:
     return f"To copy it to your laptop, run there: scp {where}:{shown} ."
 
 
-class ExportDialog(ModalScreen["Path | None"]):
+class ExportDialog(Dialog["Path | None"]):
     """Choose who, format, period and file; dismissed with the path written (None if cancelled)."""
 
-    DEFAULT_CSS = dialog_css("ExportDialog") + plain_list_css("ExportDialog", "ChoiceList") + """
+    DEFAULT_CSS = """
     ExportDialog ChoiceList {
         width: 1fr;
         background: $panel;
@@ -130,7 +126,7 @@ class ExportDialog(ModalScreen["Path | None"]):
         self._shown = shown
         self._total = total
         self._filter_text = filter_text
-        self._name = name
+        self._person = name
         self._role = role
         self._today = today or date.today()
         self._path_edited = False
@@ -146,7 +142,7 @@ class ExportDialog(ModalScreen["Path | None"]):
             yield Label("Export the review log", classes="dialog-title")
             with Horizontal(id="export-who"):
                 yield Label("Name")
-                yield Input(self._name, placeholder="your name", id="export-name", compact=True)
+                yield Input(self._person, placeholder="your name", id="export-name", compact=True)
                 yield Label("Role")
                 yield Input(self._role, placeholder="e.g. Team leader", id="export-role", compact=True)
             yield Label("Format", classes="field-title")
@@ -274,9 +270,9 @@ class ExportDialog(ModalScreen["Path | None"]):
                 if log.get_state(key) != value:  # a value that did not change is not written
                     log.set_state(key, value)
 
-        if (name, role) != (self._name, self._role):
+        if (name, role) != (self._person, self._role):
             self.power_app.store.queue_write(store)
-            self._name, self._role = name, role
+            self._person, self._role = name, role
 
     def _start(self, path: Path, *, overwrite: bool) -> None:
         entry_filter = self.chosen_filter()

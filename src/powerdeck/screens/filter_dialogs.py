@@ -12,7 +12,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
@@ -25,18 +24,17 @@ from powerdeck.dates import (
     parse_optional_date,
 )
 from powerdeck.deck import Deck
-from powerdeck.screens.dialog_style import dialog_css, plain_list_css
-from powerdeck.text import visible_line
-from powerdeck.widgets.sidebar import shorten
+from powerdeck.screens.dialog import Dialog
+from powerdeck.text import shorten, visible_line
 
 ANY_CARD = ""
 """What the card picker returns for "any card" (None means: cancelled, change nothing)."""
 
 
-class CapabilityPicker(ModalScreen["frozenset[int] | None"]):
+class CapabilityPicker(Dialog["frozenset[int] | None"]):
     """Tick one or several capabilities (space, or their number); enter applies."""
 
-    DEFAULT_CSS = dialog_css("CapabilityPicker") + plain_list_css("CapabilityPicker", "SelectionList", max_height=14)
+    DEFAULT_CSS = "CapabilityPicker SelectionList { max-height: 14; }"
     BINDINGS = [
         Binding("enter", "apply", "Apply", id="capabilities-apply", priority=True),
         Binding("escape", "cancel", "Cancel", id="capabilities-cancel", priority=True),
@@ -93,11 +91,11 @@ class CapabilityPicker(ModalScreen["frozenset[int] | None"]):
         self.dismiss(None)
 
 
-class CardPicker(ModalScreen["str | None"]):
+class CardPicker(Dialog["str | None"]):
     """One card (or any card); enter picks."""
 
-    DEFAULT_CSS = dialog_css("CardPicker") + plain_list_css("CardPicker", "OptionList", max_height=16) + """
-    CardPicker OptionList { text-wrap: nowrap; text-overflow: ellipsis; }
+    DEFAULT_CSS = """
+    CardPicker OptionList { max-height: 16; text-wrap: nowrap; text-overflow: ellipsis; }
     """
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="card-cancel", priority=True),
@@ -162,11 +160,11 @@ def parse_day(text: str, which: str) -> date | None:
     return parse_optional_date(text, f"{which} date")
 
 
-class PeriodPicker(ModalScreen["Period | None"]):
+class PeriodPicker(Dialog["Period | None"]):
     """Any date, the last 30 days, an appraisal or calendar year, or from/to dates typed as
     2026-04-01 or 1/4/2026."""
 
-    DEFAULT_CSS = dialog_css("PeriodPicker") + plain_list_css("PeriodPicker", "OptionList") + """
+    DEFAULT_CSS = """
     PeriodPicker Horizontal {
         height: auto;
         margin-top: 1;

@@ -1,9 +1,8 @@
 """The review log: every entry newest first, the filters, and an entry opened beside its card.
 
-Keys follow the deck screen's rule: every binding is a priority binding (so a burst of keys
-over a slow SSH link acts in the order it was typed) and focus moves with `Screen.set_focus`
-(at once, not queued). `check_action` switches the list's letter keys off while a text field
-has focus, so there they type text.
+Keys follow the deck screen's rule (screens/deck_keys.py): every binding is a priority binding
+and focus moves at once (key_bursts.py). `check_action` switches the list's letter keys off
+while a text field has focus, so there they type text.
 
 Opening the screen builds only the list (LogList). The fields to edit an entry (EntryPane) are
 built the first time an entry is opened: three TextAreas and a card view cost more than the
@@ -318,7 +317,7 @@ class LogScreen(Screen[None]):
             self.set_status("ctrl+s saves · escape goes back to the list · tab: next field")
 
     def action_focus_field(self, step: int) -> None:
-        focus_field(self, step)  # at once, not queued: see key_bursts
+        focus_field(self, step)
 
     async def action_save(self) -> None:
         if self._pane is not None:

@@ -18,8 +18,7 @@ from textual.widgets import Footer, Static
 
 from powerdeck.deck import Deck
 from powerdeck.log_watch import LogWatch
-from powerdeck.text import visible_line
-from powerdeck.widgets.sidebar import shorten
+from powerdeck.text import shorten, visible_line
 from powerdeck.widgets.worksheet_peek import describe
 from powerdeck.workbook.model import Worksheet
 

@@ -15,18 +15,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from powerdeck.errors import PowerdeckError
-from powerdeck.screens.dialog_style import dialog_css
+from powerdeck.screens.dialog import Dialog
 from powerdeck.text import visible_line
 
 
-class QuitDialog(ModalScreen[str]):
+class QuitDialog(Dialog[str]):
     """Dismisses with "saved", "keep" or "quit"."""
 
-    DEFAULT_CSS = dialog_css("QuitDialog", width=76) + """
+    DEFAULT_CSS = """
     QuitDialog #quit-problem {
         margin: 1 0 0 0;
     }

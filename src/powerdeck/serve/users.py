@@ -17,7 +17,6 @@ import json
 import os
 import re
 import secrets
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from powerdeck.errors import PowerdeckError
+from powerdeck.private_write import write_private
 
 USERS_NAME = "users.json"
 LOCK_NAME = "users.lock"
@@ -211,19 +211,10 @@ class UsersFile:
             os.close(descriptor)
 
     def _write(self, users: Users) -> None:
-        handle, temporary = tempfile.mkstemp(dir=self.state, prefix=".users.", suffix=".tmp")
         try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(_encode(users))
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, 0o600)
-            os.replace(temporary, self.path)
+            write_private(self.path, _encode(users))
         except OSError as error:
             raise UsersFileError(f"cannot write {self.path}: {error.strerror or error}") from None
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
 
     # -- the commands -----------------------------------------------------------------------
 

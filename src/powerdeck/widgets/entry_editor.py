@@ -15,15 +15,15 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from powerdeck.entry import FIELDS, Entry
+from powerdeck.entry import FIELD_LABELS, FIELDS, Entry
 from powerdeck.widgets.lean_text_area import LeanTextArea
 
-FIELD_LABELS: dict[str, tuple[str, str]] = {
-    "action": ("Action", "what will you do?"),
-    "outcome": ("Outcome", "what happened?"),
-    "learning": ("Learning", "what did you learn?"),
+FIELD_HINTS: dict[str, str] = {
+    "action": "what will you do?",
+    "outcome": "what happened?",
+    "learning": "what did you learn?",
 }
-"""Each field's label and its hint, after the review log book's questions."""
+"""Each field's hint beside its label (`entry.FIELD_LABELS`), after the review log book's questions."""
 
 PRIVACY_REMINDER = (
     "Reflective notes can be disclosed (as the GMC and NMC warn): write what you did and "
@@ -45,7 +45,7 @@ def entry_option_label(entry: Entry) -> str:
 def field_label(name: str, *, active: bool) -> Content:
     """A field's label; the one taking the typing says so in words (it must show without colour).
     The words come before the hint: in a narrow column the line is cut, and the hint can go."""
-    label, hint = FIELD_LABELS[name]
+    label, hint = FIELD_LABELS[name], FIELD_HINTS[name]
     if active:
         return Content.from_markup("[b reverse] ▶ $label ◀ typing here [/] [b]· $hint[/]", label=label, hint=hint)
     return Content.from_markup("   $label [dim]· $hint[/]", label=label, hint=hint)

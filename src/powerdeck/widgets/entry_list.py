@@ -4,8 +4,8 @@ A DataTable builds every row up front (about a second for 10,000 entries, again 
 of filter); this widget keeps the list of entries and draws the visible lines on demand, so
 showing a new filter costs the same for ten entries or ten thousand.
 
-It has no key bindings of its own: the screen moves the cursor with priority bindings, so a
-burst of keys over SSH ("down down enter") acts in the order it was typed.
+It has no key bindings of its own: the screen moves the cursor with priority bindings (why:
+screens/deck_keys.py).
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from powerdeck.entry import Entry
-from powerdeck.text import visible_line
-from powerdeck.widgets.sidebar import shorten
+from powerdeck.text import shorten, visible_line
 
 OPEN_MARK = "○"
 DONE_MARK = "●"

@@ -8,11 +8,8 @@ from __future__ import annotations
 from textual.content import Content
 
 from powerdeck.entry import EntryFilter
+from powerdeck.text import shorten
 from powerdeck.widgets.entry_list import one_line
-
-
-def plural(count: int, word: str = "entry", words: str = "entries") -> str:
-    return f"{count:,} {word if count == 1 else words}"
 
 
 def describe_filter(entry_filter: EntryFilter) -> list[str]:
@@ -53,9 +50,7 @@ def filter_line(entry_filter: EntryFilter) -> Content:
         period = f"to {f.until}"
     else:
         period = ""
-    search = one_line(f.text)
-    if len(search) > SEARCH_CELLS:
-        search = search[: SEARCH_CELLS - 1] + "…"
+    search = shorten(one_line(f.text), SEARCH_CELLS)
     items = [
         ("c", "capability", ", ".join(str(n) for n in sorted(f.capabilities))),
         ("a", "card", f.card or ""),

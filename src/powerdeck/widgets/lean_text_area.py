@@ -105,7 +105,7 @@ class LeanTextArea(TextArea):
         height = self.size.height
         if height <= 0:
             return
-        theme = self._theme
+        theme = getattr(self, "_theme", None)
         if theme:
             theme.apply_css(self)  # as render_lines does before rendering rows
         painted = self._painted

@@ -17,8 +17,9 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 from powerdeck.entry import Entry, EntryFilter
+from powerdeck.text import plural
 from powerdeck.widgets.entry_list import EntryList, title_width
-from powerdeck.widgets.filter_bar import filter_line, plural
+from powerdeck.widgets.filter_bar import filter_line
 
 OPEN_COUNT_LIMIT = 20000
 """Above this many entries shown, the title leaves out how many are open (a pass over them all)."""

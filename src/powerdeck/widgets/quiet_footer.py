@@ -36,10 +36,13 @@ class QuietFooter(Footer):
 
     def compose(self) -> ComposeResult:
         # Noted in the same synchronous step as Footer.compose reads the bindings.
-        self._shown = self._keys() if self._bindings_ready else None
+        # Private Footer/Widget flags (docs/architecture.md, "Private Textual API"): without them
+        # nothing is noted, and every recompose rebuilds, as a plain Footer does.
+        self._shown = self._keys() if getattr(self, "_bindings_ready", False) else None
         yield from super().compose()
 
     async def recompose(self) -> None:
-        if self._shown is not None and self.is_attached and not self._pruning and self._keys() == self._shown:
+        if (self._shown is not None and self.is_attached and not getattr(self, "_pruning", True)
+                and self._keys() == self._shown):
             return
         await super().recompose()

@@ -14,7 +14,6 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from rich.cells import cell_len
 from textual import events, on
 from textual.content import Content
 from textual.geometry import Region
@@ -23,19 +22,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from powerdeck.deck import Capability
-from powerdeck.text import visible_line
-
-
-def shorten(text: str, width: int) -> str:
-    """Cut text to a number of terminal cells, ending in an ellipsis when cut."""
-    if cell_len(text) <= width:
-        return text
-    out = ""
-    for char in text:
-        if cell_len(out + char) > width - 1:
-            break
-        out += char
-    return out.rstrip() + "…"
+from powerdeck.text import shorten, visible_line
 
 
 def _shared_words(one: str, other: str) -> int:

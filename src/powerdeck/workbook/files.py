@@ -1,5 +1,5 @@
 """Writing a picture or a pack to a new private file: 0600, never over an existing file or
-through a symlink (O_EXCL refuses both), never a half-written one (written, fsynced, then named)."""
+through a symlink, never a half-written one (`private_write.write_private`, `replace=False`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from powerdeck.errors import PowerdeckError
+from powerdeck.private_write import write_private
 
 
 def free_path(folder: Path, stem: str, suffix: str) -> Path:
@@ -20,21 +21,9 @@ def free_path(folder: Path, stem: str, suffix: str) -> Path:
 
 
 def write_new_private(path: Path, data: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.link(temporary, path)  # fails if the name was taken meanwhile: never replaces a file
+        write_private(path, data, replace=False)  # never replaces a file, even one made meanwhile
     except FileExistsError:
         raise PowerdeckError(f"{path} already exists: choose another name") from None
     except OSError as error:
         raise PowerdeckError(f"cannot write {path}: {error.strerror or error}") from None
-    finally:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
