@@ -65,8 +65,10 @@ class DraftKeeper:
             self._timer.stop()
             self._timer = None
 
-    def load_editor(self) -> None:
-        """Fill the editor from the showing card's draft, or empty for a new entry."""
+    def load_editor(self, entries: list[Entry] | None = None) -> None:
+        """Fill the editor from the showing card's draft, or empty for a new entry.
+
+        `entries`, the card's entries as just read, spare a read of the log (see DeckScreen._show)."""
         screen = self._screen
         editor = screen.editor
         draft = self.drafts.get(screen.card_id)
@@ -75,7 +77,9 @@ class DraftKeeper:
             return
         entry = None
         entry_id = draft.entry_id
-        if entry_id is not None:
+        if entry_id is not None and entries is not None:
+            entry = next((found for found in entries if found.id == entry_id), None)
+        elif entry_id is not None:
             entry = screen.power_app.store.read(lambda log: log.get(entry_id))
         # A draft of an earlier entry counts as unsaved against that entry's stored text.
         baseline = {name: getattr(entry, name) if entry else "" for name in FIELDS}

@@ -25,7 +25,7 @@ from textual.widgets import Input, Static
 from powerdeck.entry import Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
 from powerdeck.key_bursts import focus_field
-from powerdeck.log_watch import LogWatch
+from powerdeck.log_watch import LogFollower
 from powerdeck.screens.delete_entry import Deletions
 from powerdeck.screens.log_filters import ask_capabilities, ask_card, ask_period
 from powerdeck.widgets.entry_editor import EntryEditor
@@ -39,9 +39,6 @@ if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
 
 __all__ = ["LogScreen", "describe_filter", "filter_line"]  # the export dialog imports describe_filter here
-
-POLL_SECONDS = 2.0
-"""How often to look whether another session changed the log (a stat call; draws nothing)."""
 
 LIST_ACTIONS = {
     "open_entry", "search", "capabilities", "card", "open_only", "period", "clear_filters",
@@ -92,6 +89,7 @@ class LogScreen(Screen[None]):
         self.deletions = Deletions(self)
         self._card_titles: dict[str, str] = {}
         self._pane: EntryPane | None = None
+        self.log_follower = LogFollower(self, self.refresh_list)
 
     @property
     def power_app(self) -> PowerDeckApp:
@@ -109,8 +107,7 @@ class LogScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_list()
         self.set_focus(self.entry_list)
-        self._log_watch = LogWatch(self.power_app.store)
-        self.set_interval(POLL_SECONDS, self._poll_log)
+        self.log_follower.follow(self.power_app.log_watcher)  # another session's entries appear
 
     @property
     def log_list(self) -> LogList:
@@ -159,11 +156,6 @@ class LogScreen(Screen[None]):
     def _set_filter(self, entry_filter: EntryFilter) -> None:
         if entry_filter != self.entry_filter:
             self.entry_filter = entry_filter
-            self.refresh_list()
-
-    def _poll_log(self) -> None:
-        """Another session (a second SSH login) may have written: show its entries."""
-        if self._log_watch.changed():
             self.refresh_list()
 
     # -- modes and keys --------------------------------------------------------------------
@@ -320,6 +312,9 @@ class LogScreen(Screen[None]):
         if self._pane is not None:
             return self._pane.keep_drafts_now()
         return None
+
+    def on_screen_resume(self) -> None:
+        self.log_follower.resumed()  # the log changed under a dialog or the overview
 
     def on_screen_suspend(self) -> None:
         # Popped without escape (a palette command such as "Go to card"): keep what was typed.
