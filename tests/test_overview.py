@@ -11,7 +11,7 @@ from log_helpers import seed
 from powerdeck.log import Log
 from powerdeck.screens.log_screen import LogScreen
 from powerdeck.screens.overview_screen import DONE_BLOCK, OPEN_BLOCK, OverviewScreen, bar, overview_content
-from ui_helpers import DECK, fast_watch, make_app, settle, until
+from ui_helpers import DECK, fast_watch, make_app, until
 
 
 def chart_lines(app) -> list[str]:

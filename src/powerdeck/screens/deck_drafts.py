@@ -219,8 +219,8 @@ class DraftKeeper:
             else:
                 # More was typed while saving: keep it, measured against what was saved.
                 editor.load(editor.values(), entry_id=entry.id, baseline=values)
-            screen.refresh_card()
-        screen.refresh_counts()
+        # Read after any write queued meanwhile (a draft of text typed during the save), not behind it.
+        screen.power_app.store.after_writes(screen.refresh_from_log)
         screen.set_status(f"Saved entry for {entry.card}")
 
     def _save_failed(self, error: PowerdeckError) -> None:

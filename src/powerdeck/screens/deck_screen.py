@@ -180,16 +180,24 @@ class DeckScreen(Screen[None]):
 
     def _show(self, card: Card, *, direction: int) -> None:
         """Move to a card: keep the old card's text as a draft, then load the new card's."""
-        # The new card's entries are read before the old card's draft is queued: read after it, they
-        # would wait on the store's lock, which the writer holds through its fsync. A draft changes
-        # none of them, nor any count (the sidebar's marks are drawn from memory).
-        shown = self._read_card(card)
+        # The UI never waits on the disk. A read waits while a write is under way (the writer holds
+        # the store's lock through its fsync), so the new card's entries are read before the old
+        # card's draft is queued; and if a write is under way already (escape, then a move, in one
+        # burst), the card and its draft are drawn from memory now and its entries once the write
+        # has landed. A draft changes no entries and no counts (the sidebar's marks come from memory).
+        store = self.power_app.store
+        draft = self.draft_keeper.drafts.get(card.id)
+        # Only a draft of an earlier entry needs that entry's stored text to load the editor.
+        wait = draft is not None and draft.entry_id is not None
+        shown = self._read_card(card) if wait or not store.busy else None
         if self.card_id and card.id != self.card_id:
             self.keep_draft()
         self.card_id = card.id
         self.query_one(CapabilitySidebar).select_card(card.capability, card.id)
-        self.draft_keeper.load_editor(shown.entries)
-        self._draw_card(shown, direction=direction)
+        self.draft_keeper.load_editor(shown.entries if shown is not None else [])
+        self._draw_card(shown or ShownCard([], ""), direction=direction)
+        if shown is None:
+            store.after_writes(self._draw_entries_now)
         self.set_status("")
         self._show_mode()
         if self._state_timer is not None:
@@ -211,8 +219,16 @@ class DeckScreen(Screen[None]):
         deck = self.power_app.deck
         card = self.card
         self.query_one(CardView).show(card, deck.capability(card.capability), direction=direction)
+        self._draw_entries(shown)
+
+    def _draw_entries(self, shown: ShownCard) -> None:
         self._show_notes(shown.entries, shown.peek)
         self.editor.set_entries(shown.entries)
+
+    def _draw_entries_now(self) -> None:
+        """The showing card's entries, read now (the writes queued before have landed)."""
+        if self.card_id and self.is_attached:
+            self._draw_entries(self._read_card(self.card))
 
     def show_notes(self, entries: list[Entry] | None = None) -> None:
         """The notes under or beside the card: its draft, its entries, its workbook line."""
@@ -480,14 +496,15 @@ class DeckScreen(Screen[None]):
     def refresh_from_log(self) -> None:
         """Read counts and the card's entries again: the log changed (app.log_watcher), or the
         deck is shown again after a screen that may have written (the review log's edits)."""
-        if self.card_id:
+        if self.card_id and self.is_attached:
             self.refresh_counts()
             self.refresh_card()
 
     def on_screen_resume(self) -> None:
-        # Always, not only when stale: the review log's own saves and deletes must show here too.
+        # Always, not only when stale: the review log's own saves and deletes must show here too;
+        # after any write the covering screen queued on its way out (a draft of its text).
         self.log_follower.stale = False
-        self.refresh_from_log()
+        self.power_app.store.after_writes(self.refresh_from_log)
 
     @on(DraftKept)
     def _draft_kept(self, message: DraftKept) -> None:
