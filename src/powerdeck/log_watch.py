@@ -115,6 +115,18 @@ class LogWatcher:
         self._app.report_error(problem)
 
 
+def in_view(screen: Screen[Any]) -> bool:
+    """The screen is on top, or shows through every screen above it (a dialog's dimmed backdrop).
+
+    Not Screen.is_current: that counts the screen right under the top one as visible whatever
+    covers it (App._background_screens tests the lower screen's own background, not the upper's)."""
+    stack = screen.app.screen_stack
+    if screen not in stack:
+        return False
+    above = stack[stack.index(screen) + 1:]
+    return all(upper.styles.background.a < 1 for upper in above)
+
+
 class LogFollower:
     """Keeps one screen's log data current: redraws it on a change while it is the screen on top,
     else marks it stale and redraws when it is shown again (call `resumed` from on_screen_resume)."""
@@ -129,7 +141,7 @@ class LogFollower:
         watcher.changed.subscribe(self._screen, self._changed)
 
     def _changed(self, change: LogChange) -> None:
-        if self._screen.is_current:
+        if in_view(self._screen):
             self.stale = False
             self._redraw()
         else:
