@@ -107,6 +107,7 @@ class DraftKeeper:
             kept = self.drafts.get(card_id)
             if kept is not None and _same_text(kept, draft):
                 return  # already on disk as it is (only the time would differ): no write
+            was_kept = self.is_kept(card_id)
             self.drafts[card_id] = draft
             self.unwritten[card_id] = draft
             future = store.write(
@@ -116,6 +117,11 @@ class DraftKeeper:
                 on_error=lambda error: self._draft_failed(error),
             )
             watch_unexpected(future, self._screen.power_app, self._draft_failed)
+            if was_kept:
+                # An autosave of a draft already on disk: its marks stay until the write lands or
+                # fails. Taking them down and up again redrew the sidebar twice per autosave, and a
+                # key typed meanwhile waited for those frames (bench/echo_during_autosave.py).
+                return
         elif card_id in self.drafts:
             del self.drafts[card_id]
             self.unwritten.pop(card_id, None)
@@ -148,6 +154,12 @@ class DraftKeeper:
         deck = screen.power_app.deck
         drafted = {deck.card(card_id).capability for card_id in self.kept_cards() if deck.find_card(card_id)}
         screen.query_one(CapabilitySidebar).set_drafts(drafted)
+        if screen.query_one(CardNotes).display:  # hidden while writing: drawn when shown (draw_notes)
+            self.draw_notes()
+
+    def draw_notes(self) -> None:
+        """The showing card's draft in the notes, from memory."""
+        screen = self._screen
         if screen.is_mounted and screen.card_id:
             card_id = screen.card_id
             screen.query_one(CardNotes).show_draft(self.drafts.get(card_id), kept=self.is_kept(card_id))

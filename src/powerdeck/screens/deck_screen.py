@@ -146,7 +146,7 @@ class DeckScreen(Screen[None]):
         status = self.query_one("#status", Static)
         text = visible_line(text)  # it may hold a date or an id read from the log file
         if str(status.content) != text:
-            status.update(Content(text))
+            status.update(Content(text), layout=False)  # one line of fixed size: no layout pass
         if self._status_timer is not None:
             self._status_timer.stop()
             self._status_timer = None
@@ -371,6 +371,8 @@ class DeckScreen(Screen[None]):
             self.set_class(writing, "-writing")
             self.editor.display = writing
             self.query_one(CardNotes).display = not writing
+            if not writing:
+                self.draft_keeper.draw_notes()  # autosaves while writing left the hidden notes alone
             view = self.query_one(CardView)
             view.more_label = " ↓ more: ctrl+↓ or f3 " if writing else MORE
             view.refresh()
