@@ -302,6 +302,7 @@ async def test_an_autosave_of_a_kept_draft_redraws_nothing(data_dir: Path, monke
     # against 23 ms): each autosave took the sidebar's "draft kept" mark down when queued and put
     # it back when the write landed, two sidebar rebuilds, and redrew the notes hidden under the
     # form; a key typed meanwhile waited for those frames.
+    monkeypatch.setattr(log_watch, "POLL_SECONDS", 3600)  # its look at our own write is not the autosave
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("e")
