@@ -5,14 +5,19 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from powerdeck.app import PowerDeckApp
 from powerdeck.deck import Deck
 from powerdeck.log import Log
 from powerdeck.options import AppOptions
 from powerdeck.screens.deck_screen import DeckScreen
+from ui_helpers import fast_watch, watcher_looks
 
 
-async def test_the_poll_reports_a_damaged_log_and_the_app_keeps_running(deck: Deck, data_dir: Path) -> None:
+async def test_the_poll_reports_a_damaged_log_and_the_app_keeps_running(
+        deck: Deck, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_watch(monkeypatch)
     log = Log.open(data_dir)
     log.add("1.1", "walk with a colleague")
     app = PowerDeckApp(deck, log, options=AppOptions(animation="none"))
@@ -22,11 +27,10 @@ async def test_the_poll_reports_a_damaged_log_and_the_app_keeps_running(deck: De
         garbage = data_dir / "garbage"
         garbage.write_bytes(b"not json at all")
         os.replace(garbage, data_dir / "log.json")
-        screen._poll_log()
-        await pilot.pause()
+        await watcher_looks(app, pilot, looks=3)
         assert app.is_running
         messages = [str(n.message) for n in app._notifications]
-        assert any("cannot be opened" in message for message in messages)
+        assert sum("cannot be opened" in message for message in messages) == 1  # said once, not per look
         await pilot.press("right")
         assert screen.card_id == "1.2"
     assert (data_dir / "log.json").read_bytes() == b"not json at all"

@@ -15,7 +15,7 @@ from powerdeck.screens.confirm_dialog import ChoiceDialog
 from powerdeck.screens.deck_screen import DeckScreen
 from powerdeck.screens.filter_dialogs import CapabilityPicker, CardPicker, PeriodPicker
 from powerdeck.screens.log_screen import LogScreen
-from ui_helpers import make_app, settle
+from ui_helpers import fast_watch, make_app, settle, until
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -355,14 +355,13 @@ async def test_markup_and_odd_text_are_shown_literally(data_dir: Path) -> None:
     assert app.return_value is None
 
 
-async def test_another_session_s_entry_appears(data_dir: Path) -> None:
+async def test_another_session_s_entry_appears(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_watch(monkeypatch)
     seed(data_dir)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_log(app, pilot)
         with Log.open(data_dir) as other:
             other.add("3.2", "Written in another window")
-        log_screen(app)._poll_log()
-        await pilot.pause()
-        assert len(shown_ids(app)) == 8
+        await until(pilot, lambda: len(shown_ids(app)) == 8, "the other session's entry in the list")
         assert "8 of 8 entries" in text_of(app, "#log-title")

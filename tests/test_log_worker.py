@@ -53,3 +53,27 @@ async def test_flush_from_the_ui_thread_while_a_result_waits_does_not_deadlock(
         await pilot.pause()
     assert results == [None]
     assert Log.open(data_dir).get_state("probe") == 2
+
+
+def test_busy_and_after_writes(data_dir: Path) -> None:
+    delivered: list[str] = []
+    worker = LogWorker(Log.open(data_dir), lambda callback, value: callback(value))
+    called: list[str] = []
+    worker.after_writes(lambda: called.append("idle"))
+    assert called == ["idle"]  # nothing queued: at once, on the caller's thread
+    gate = threading.Event()
+    worker.queue_write(lambda log: gate.wait(10), on_done=lambda _: delivered.append("write"))
+    assert worker.busy
+    worker.after_writes(lambda: called.append("after"))
+    assert called == ["idle"]  # not before the queued write has landed
+    gate.set()
+    worker.wait_for_writes()
+    assert not worker.busy
+    assert delivered == ["write"] and called == ["idle", "after"]
+    worker.queue_write(lambda log: 1 / 0, on_error=lambda error: delivered.append("failed"))
+    worker.wait_for_writes()
+    assert not worker.busy and delivered[-1] == "failed"  # a failed write is not under way either
+    worker.close()
+    worker.after_writes(lambda: called.append("closed"))
+    assert called[-1] == "closed"  # a closed store queues nothing: at once
+    worker.log.close()

@@ -11,7 +11,7 @@ from log_helpers import seed
 from powerdeck.log import Log
 from powerdeck.screens.log_screen import LogScreen
 from powerdeck.screens.overview_screen import DONE_BLOCK, OPEN_BLOCK, OverviewScreen, bar, overview_content
-from ui_helpers import DECK, make_app, settle
+from ui_helpers import DECK, fast_watch, make_app, until
 
 
 def chart_lines(app) -> list[str]:
@@ -76,7 +76,8 @@ def test_unused_cards_are_greyed(deck) -> None:
     assert styles_of_1_3 == ["$text-disabled"]
 
 
-async def test_overview_from_the_palette_action(data_dir: Path) -> None:
+async def test_overview_from_the_palette_action(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_watch(monkeypatch)
     seed(data_dir)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -85,9 +86,7 @@ async def test_overview_from_the_palette_action(data_dir: Path) -> None:
         assert isinstance(app.screen, OverviewScreen)
         with Log.open(data_dir) as other:
             other.add("3.2", "From another session")
-        app.screen._poll_log()
-        await settle(app, pilot)
-        assert "8 entries" in chart_lines(app)[0]
+        await until(pilot, lambda: "8 entries" in chart_lines(app)[0], "the other session's entry in the chart")
         assert "not started" not in capability_line(chart_lines(app), 3)
         await pilot.press("escape")
         assert not isinstance(app.screen, OverviewScreen)

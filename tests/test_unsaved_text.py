@@ -18,10 +18,12 @@ from ui_helpers import (
     card_text,
     deck_screen,
     drafts_on_disk,
+    fast_watch,
     field,
     make_app,
     settle,
     type_text,
+    watcher_looks,
 )
 
 
@@ -32,7 +34,9 @@ def damage(data_dir: Path, name: str = "log.json") -> None:
 
 
 @pytest.mark.parametrize("name", ["log.json", "state.json"])
-async def test_a_file_damaged_while_typing_keeps_the_app_and_the_text(data_dir: Path, name: str) -> None:
+async def test_a_file_damaged_while_typing_keeps_the_app_and_the_text(
+        data_dir: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    fast_watch(monkeypatch)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("e")
@@ -44,8 +48,7 @@ async def test_a_file_damaged_while_typing_keeps_the_app_and_the_text(data_dir: 
         await type_text(pilot, " and more")
         deck_screen(app).queue_draft_write()  # the autosave
         await settle(app, pilot)
-        deck_screen(app)._poll_log()
-        await settle(app, pilot)
+        await watcher_looks(app, pilot)
         await type_text(pilot, "!")
         await settle(app, pilot)
         assert app.is_running

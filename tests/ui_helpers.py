@@ -106,3 +106,21 @@ def sidebar(app: PowerDeckApp) -> CapabilitySidebar:
     return deck_screen(app).query_one(CapabilitySidebar)
 
 
+FAST_POLL = 0.05
+"""The watcher's poll interval in tests (log_watch.POLL_SECONDS is patched to it)."""
+
+
+def fast_watch(monkeypatch: Any) -> None:
+    """Make the app's log watcher look every FAST_POLL seconds (call before the app starts)."""
+    from powerdeck import log_watch
+
+    monkeypatch.setattr(log_watch, "POLL_SECONDS", FAST_POLL)
+
+
+async def watcher_looks(app: PowerDeckApp, pilot: Pilot[None], looks: int = 2, timeout: float = 10.0) -> None:
+    """Wait, by the watcher's own timer, until it has looked at the log `looks` more times (and the
+    screens have had the change it published), bounded by `timeout` seconds."""
+    target = app.log_watcher.looks + looks
+    await until(pilot, lambda: app.log_watcher.looks >= target, f"{looks} looks of the log watcher", timeout)
+    await pilot.pause()
+    await pilot.pause()

@@ -28,6 +28,7 @@ from powerdeck.deck import Deck, Section
 from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log
+from powerdeck.log_watch import LogWatcher
 from powerdeck.log_worker import LogWorker
 from powerdeck.options import AppOptions
 from powerdeck.rescue import take_notices, write_rescue
@@ -70,6 +71,8 @@ class PowerDeckApp(App[None]):
         self.deck = shown_deck(deck)
         self.options = options or AppOptions()
         self.store = LogWorker(log, self._deliver_store_result)
+        self.log_watcher = LogWatcher(self, self.store)
+        """Notices another session's write; screens follow its `changed` signal (log_watch.py)."""
         self.animation_level = self.options.animation
         self._too_small: TooSmallScreen | None = None
         self._holding_first_paint = LayoutUpdate is not None
@@ -149,6 +152,7 @@ class PowerDeckApp(App[None]):
             self.notify(visible_line(line), title="Unsaved text", severity="warning", timeout=60, markup=False)
         self.push_screen(DeckScreen())
         self.call_after_refresh(self._check_size)
+        self.log_watcher.start()
 
     def _apply_theme(self, name: str, *, remember: bool) -> None:
         if name not in self.available_themes:

@@ -65,8 +65,10 @@ class DraftKeeper:
             self._timer.stop()
             self._timer = None
 
-    def load_editor(self) -> None:
-        """Fill the editor from the showing card's draft, or empty for a new entry."""
+    def load_editor(self, entries: list[Entry] | None = None) -> None:
+        """Fill the editor from the showing card's draft, or empty for a new entry.
+
+        `entries`, the card's entries as just read, spare a read of the log (see DeckScreen._show)."""
         screen = self._screen
         editor = screen.editor
         draft = self.drafts.get(screen.card_id)
@@ -75,7 +77,9 @@ class DraftKeeper:
             return
         entry = None
         entry_id = draft.entry_id
-        if entry_id is not None:
+        if entry_id is not None and entries is not None:
+            entry = next((found for found in entries if found.id == entry_id), None)
+        elif entry_id is not None:
             entry = screen.power_app.store.read(lambda log: log.get(entry_id))
         # A draft of an earlier entry counts as unsaved against that entry's stored text.
         baseline = {name: getattr(entry, name) if entry else "" for name in FIELDS}
@@ -104,6 +108,7 @@ class DraftKeeper:
             kept = self.drafts.get(card_id)
             if kept is not None and _same_text(kept, draft):
                 return  # already on disk as it is (only the time would differ): no write
+            was_kept = self.is_kept(card_id)
             self.drafts[card_id] = draft
             self.unwritten[card_id] = draft
             future = store.queue_write(
@@ -113,6 +118,11 @@ class DraftKeeper:
                 on_error=lambda error: self._draft_failed(error),
             )
             watch_unexpected(future, self._screen.power_app, self._draft_failed)
+            if was_kept:
+                # An autosave of a draft already on disk: its marks stay until the write lands or
+                # fails. Taking them down and up again redrew the sidebar twice per autosave, and a
+                # key typed meanwhile waited for those frames (bench/echo_during_autosave.py).
+                return
         elif card_id in self.drafts:
             del self.drafts[card_id]
             self.unwritten.pop(card_id, None)
@@ -145,6 +155,12 @@ class DraftKeeper:
         deck = screen.power_app.deck
         drafted = {deck.card(card_id).capability for card_id in self.kept_cards() if deck.find_card(card_id)}
         screen.query_one(CapabilitySidebar).set_drafts(drafted)
+        if screen.query_one(CardNotes).display:  # hidden while writing: drawn when shown (draw_notes)
+            self.draw_notes()
+
+    def draw_notes(self) -> None:
+        """The showing card's draft in the notes, from memory."""
+        screen = self._screen
         if screen.is_mounted and screen.card_id:
             card_id = screen.card_id
             screen.query_one(CardNotes).show_draft(self.drafts.get(card_id), kept=self.is_kept(card_id))
@@ -217,8 +233,8 @@ class DraftKeeper:
             else:
                 # More was typed while saving: keep it, measured against what was saved.
                 editor.load(editor.values(), entry_id=entry.id, baseline=values)
-            screen.refresh_card()
-        screen.refresh_counts()
+        # Read after any write queued meanwhile (a draft of text typed during the save), not behind it.
+        screen.power_app.store.after_writes(screen.refresh_from_log)
         screen.set_status(f"Saved entry for {entry.card}")
 
     def _save_failed(self, error: PowerdeckError) -> None:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -23,7 +24,7 @@ from powerdeck.entry import FIELDS, Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
 from powerdeck.key_bursts import focus_field, settle_keys
 from powerdeck.log import Log
-from powerdeck.log_watch import LogWatch
+from powerdeck.log_watch import LogFollower
 from powerdeck.messages import DraftKept
 from powerdeck.screens.deck_drafts import DraftKeeper
 from powerdeck.screens.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
@@ -33,6 +34,7 @@ from powerdeck.widgets.card_notes import CardNotes
 from powerdeck.widgets.card_view import MORE, CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
+from powerdeck.widgets.worksheet_peek import peek_text
 
 if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
@@ -41,8 +43,6 @@ DRAFT_DELAY = 1.0
 """Seconds after typing stops before the draft is written to disk (handed to the DraftKeeper)."""
 STATE_DELAY = 3.0
 """Seconds a card must stay showing before it is remembered as the one to reopen."""
-POLL_SECONDS = 2.0
-"""How often to look whether another session changed the log (a stat call; draws nothing)."""
 LAST_CARD = "last_card"
 STATUS_SECONDS = 5.0
 """A status line ("Draft kept for 9.2") clears after this long, or at the next move."""
@@ -65,6 +65,14 @@ def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> list[s
     return [max(reached)[1]] if reached else []
 
 
+@dataclass(frozen=True)
+class ShownCard:
+    """What one card shows from the log: its entries (newest first) and its workbook line."""
+
+    entries: list[Entry]
+    peek: str
+
+
 class DeckScreen(Screen[None]):
     """Pick a card, read it, write what you will do about it, beside it."""
 
@@ -79,7 +87,7 @@ class DeckScreen(Screen[None]):
         self.draft_keeper = DraftKeeper(self, delay=DRAFT_DELAY)
         self._state_timer: Timer | None = None
         self._status_timer: Timer | None = None
-        self._reported_problem = ""
+        self.log_follower = LogFollower(self, self.refresh_from_log)
         self._writing = False
         self.gate = TypingGate(self, self._typing_while_reading)
 
@@ -117,8 +125,8 @@ class DeckScreen(Screen[None]):
         last = self.power_app.store.read(lambda log: log.get_state(LAST_CARD))
         start = deck.find_card(last) if isinstance(last, str) else None
         self._show(start or deck.cards[0], direction=0)
-        self._log_watch = LogWatch(self.power_app.store)
-        self.set_interval(POLL_SECONDS, self._poll_log)
+        self.refresh_counts()
+        self.log_follower.follow(self.power_app.log_watcher)
         if self.draft_keeper.drafts:
             # A draft of a card this deck lacks (another --deck) is listed last, never a KeyError.
             order = {card.id: n for n, card in enumerate(deck.cards)}
@@ -144,7 +152,7 @@ class DeckScreen(Screen[None]):
         status = self.query_one("#status", Static)
         text = visible_line(text)  # it may hold a date or an id read from the log file
         if str(status.content) != text:
-            status.update(Content(text))
+            status.update(Content(text), layout=False)  # one line of fixed size: no layout pass
         if self._status_timer is not None:
             self._status_timer.stop()
             self._status_timer = None
@@ -178,36 +186,69 @@ class DeckScreen(Screen[None]):
 
     def _show(self, card: Card, *, direction: int) -> None:
         """Move to a card: keep the old card's text as a draft, then load the new card's."""
+        # The UI never waits on the disk. A read waits while a write is under way (the writer holds
+        # the store's lock through its fsync), so the new card's entries are read before the old
+        # card's draft is queued; and if a write is under way already (escape, then a move, in one
+        # burst), the card and its draft are drawn from memory now and its entries once the write
+        # has landed. A draft changes no entries and no counts (the sidebar's marks come from memory).
+        store = self.power_app.store
+        draft = self.draft_keeper.drafts.get(card.id)
+        # Only a draft of an earlier entry needs that entry's stored text to load the editor.
+        wait = draft is not None and draft.entry_id is not None
+        shown = self._read_card(card) if wait or not store.busy else None
         if self.card_id and card.id != self.card_id:
             self.queue_draft_write()
         self.card_id = card.id
         self.query_one(CapabilitySidebar).select_card(card.capability, card.id)
-        self.draft_keeper.load_editor()
-        self.refresh_card(direction=direction)
+        self.draft_keeper.load_editor(shown.entries if shown is not None else [])
+        self._draw_card(shown or ShownCard([], ""), direction=direction)
+        if shown is None:
+            store.after_writes(self._draw_entries_now)
         self.set_status("")
         self._show_mode()
-        self.refresh_counts()
         if self._state_timer is not None:
             self._state_timer.stop()
         self._state_timer = self.set_timer(STATE_DELAY, self._remember_card)
 
     def refresh_card(self, *, direction: int = 0) -> None:
+        self._draw_card(self._read_card(self.card), direction=direction)
+
+    def _read_card(self, card: Card) -> ShownCard:
+        """What the card's notes and entry list show, in one read of the log."""
+        card_filter = EntryFilter(card=card.id)
+        wants_peek = bool(card.worksheet or card.looks_back)
+        entries, sheets = self.power_app.store.read(
+            lambda log: (log.entries(card_filter), log.worksheets() if wants_peek else {}))
+        return ShownCard(entries, peek_text(card, self.power_app.deck, sheets) if wants_peek else "")
+
+    def _draw_card(self, shown: ShownCard, *, direction: int) -> None:
         deck = self.power_app.deck
         card = self.card
-        entries = self._card_entries()
         self.query_one(CardView).show(card, deck.capability(card.capability), direction=direction)
-        self.show_notes(entries)
-        self.editor.set_entries(entries)
+        self._draw_entries(shown)
+
+    def _draw_entries(self, shown: ShownCard) -> None:
+        self._show_notes(shown.entries, shown.peek)
+        self.editor.set_entries(shown.entries)
+
+    def _draw_entries_now(self) -> None:
+        """The showing card's entries, read now (the writes queued before have landed)."""
+        if self.card_id and self.is_attached:
+            self._draw_entries(self._read_card(self.card))
 
     def show_notes(self, entries: list[Entry] | None = None) -> None:
         """The notes under or beside the card: its draft, its entries, its workbook line."""
         card = self.card
+        self._show_notes(self._card_entries() if entries is None else entries, peek_for(self.power_app, card))
+
+    def _show_notes(self, entries: list[Entry], peek: str) -> None:
+        card = self.card
         self.query_one(CardNotes).show(
-            self._card_entries() if entries is None else entries,
+            entries,
             self.draft_keeper.drafts.get(card.id),
             kept=self.draft_keeper.is_kept(card.id),
             compact=not self.has_class("-wide"),
-            peek=peek_for(self.power_app, card),
+            peek=peek,
         )
 
     def _card_entries(self) -> list[Entry]:
@@ -336,6 +377,8 @@ class DeckScreen(Screen[None]):
             self.set_class(writing, "-writing")
             self.editor.display = writing
             self.query_one(CardNotes).display = not writing
+            if not writing:
+                self.draft_keeper.draw_notes()  # autosaves while writing left the hidden notes alone
             view = self.query_one(CardView)
             view.more_label = " ↓ more: ctrl+↓ or f3 " if writing else MORE
             view.refresh()
@@ -457,29 +500,18 @@ class DeckScreen(Screen[None]):
         card_id = self.card_id
         self.power_app.store.queue_write(lambda log: log.set_state(LAST_CARD, card_id))
 
-    def _poll_log(self) -> None:
-        """Another session (a second SSH login) may have written: show its entries."""
-        store = self.power_app.store
-        problem: PowerdeckError | None
-        try:
-            if not self._log_watch.changed():
-                return
-            self.refresh_from_log()
-            # Damaged by another program: reads keep showing the last good data.
-            problem = store.read(lambda log: log.problem)
-        except PowerdeckError as error:  # a poll never ends the app: the text stays in the editor
-            problem = error
-        if problem is not None and str(problem) != self._reported_problem:
-            self._reported_problem = str(problem)  # say so once
-            self.power_app.report_error(problem)
-
     def refresh_from_log(self) -> None:
-        self.refresh_counts()
-        self.refresh_card()
+        """Read counts and the card's entries again: the log changed (app.log_watcher), or the
+        deck is shown again after a screen that may have written (the review log's edits)."""
+        if self.card_id and self.is_attached:
+            self.refresh_counts()
+            self.refresh_card()
 
     def on_screen_resume(self) -> None:
-        if self.card_id:
-            self.refresh_from_log()
+        # Always, not only when stale: the review log's own saves and deletes must show here too;
+        # after any write the covering screen queued on its way out (a draft of its text).
+        self.log_follower.stale = False
+        self.power_app.store.after_writes(self.refresh_from_log)
 
     @on(DraftKept)
     def _draft_kept(self, message: DraftKept) -> None:

@@ -27,7 +27,7 @@ from powerdeck.entry import Draft, Entry, EntryFilter
 from powerdeck.errors import PowerdeckError
 from powerdeck.key_bursts import focus_field
 from powerdeck.log import Log
-from powerdeck.log_watch import LogWatch
+from powerdeck.log_watch import LogFollower
 from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.screens.delete_entry import Deletions
 from powerdeck.screens.entry_writes import EntryWrites
@@ -43,9 +43,6 @@ if TYPE_CHECKING:
     from powerdeck.app import PowerDeckApp
 
 __all__ = ["LogScreen", "describe_filter", "filter_line"]  # the export dialog imports describe_filter here
-
-POLL_SECONDS = 2.0
-"""How often to look whether another session changed the log (a stat call; draws nothing)."""
 
 LIST_ACTIONS = {
     "open_entry", "search", "capabilities", "card", "open_only", "period", "clear_filters",
@@ -97,6 +94,7 @@ class LogScreen(Screen[None]):
         self.entry_writes = EntryWrites(self)
         self._card_titles: dict[str, str] = {}
         self._pane: EntryPane | None = None
+        self.log_follower = LogFollower(self, self.refresh_list)
 
     @property
     def power_app(self) -> PowerDeckApp:
@@ -114,8 +112,7 @@ class LogScreen(Screen[None]):
     def on_mount(self) -> None:
         self.refresh_list()
         self.set_focus(self.entry_list)
-        self._log_watch = LogWatch(self.power_app.store)
-        self.set_interval(POLL_SECONDS, self._poll_log)
+        self.log_follower.follow(self.power_app.log_watcher)  # another session's entries appear
 
     @property
     def log_list(self) -> LogList:
@@ -172,11 +169,6 @@ class LogScreen(Screen[None]):
     def _set_filter(self, entry_filter: EntryFilter) -> None:
         if entry_filter != self.entry_filter:
             self.entry_filter = entry_filter
-            self.refresh_list()
-
-    def _poll_log(self) -> None:
-        """Another session (a second SSH login) may have written: show its entries."""
-        if self._log_watch.changed():
             self.refresh_list()
 
     # -- modes and keys --------------------------------------------------------------------
@@ -373,6 +365,9 @@ class LogScreen(Screen[None]):
         if self._pane is not None:
             return self.entry_writes.write_unsaved_and_wait(self._pane.unsaved())
         return None
+
+    def on_screen_resume(self) -> None:
+        self.log_follower.resumed()  # the log changed under a dialog or the overview
 
     def on_screen_suspend(self) -> None:
         # Popped without escape (a palette command such as "Go to card"): keep what was typed.

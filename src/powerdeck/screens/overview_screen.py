@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from powerdeck.deck import Deck
-from powerdeck.log_watch import LogWatch
+from powerdeck.log_watch import LogFollower
 from powerdeck.text import shorten, visible_line
 from powerdeck.widgets.worksheet_peek import describe
 from powerdeck.workbook.model import Worksheet
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 DONE_BLOCK = "█"
 OPEN_BLOCK = "▒"
-POLL_SECONDS = 2.0
 
 
 def bar(done: int, open_: int, most: int, width: int) -> tuple[str, str]:
@@ -137,10 +136,16 @@ class OverviewScreen(Screen[None]):
             yield Static("", id="overview-chart")
         yield Footer(compact=True)
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.log_follower = LogFollower(self, self.show_chart)
+
     def on_mount(self) -> None:
         self.show_chart()
-        self._log_watch = LogWatch(self.power_app.store)
-        self.set_interval(POLL_SECONDS, self._poll_log)
+        self.log_follower.follow(self.power_app.log_watcher)  # another session's entries count
+
+    def on_screen_resume(self) -> None:
+        self.log_follower.resumed()
 
     def on_resize(self) -> None:
         self.show_chart()
@@ -158,10 +163,6 @@ class OverviewScreen(Screen[None]):
         chart = overview_content(deck, counts, opens, by_card, width=width - 1)
         content = Content("\n").join([chart, *workbook_lines(deck, sheets, width - 1)])
         self.query_one("#overview-chart", Static).update(content)
-
-    def _poll_log(self) -> None:
-        if self._log_watch.changed():
-            self.show_chart()
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#overview-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
