@@ -31,7 +31,7 @@ from docx.oxml.table import CT_Tbl
 from docx.shared import Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-from lxml.etree import SubElement  # type: ignore[import-untyped]
+from lxml.etree import SubElement  # type: ignore[import-untyped]  # lxml ships no type hints (python-docx depends on it)
 
 from powerdeck.dates import long_date
 from powerdeck.entry import FIELD_LABELS, FIELDS, Entry

@@ -134,7 +134,7 @@ class ExportDialog(Dialog["Path | None"]):
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
 
     def compose(self) -> ComposeResult:
         filtered = None if self._filter.is_empty else (self._shown, self._filter_text)

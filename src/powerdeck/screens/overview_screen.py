@@ -129,7 +129,7 @@ class OverviewScreen(Screen[None]):
 
     @property
     def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="overview-scroll"):
