@@ -249,6 +249,38 @@ def store_rounds(sizes: list[int], data_root: Path, log_screen: bool, startup_ru
     return out
 
 
+FILTER_TYPED = "123"
+"""Typed into the review log's search one key at a time, then taken back with backspace."""
+
+
+def filter_keys(directory: Path, repeat: int = 2, command: list[str] | None = None) -> dict:
+    """The review log's search over the log in `directory`: key -> last byte of each typed
+    character and each backspace (median over the keys and `repeat` rounds)."""
+    typed: list[float] = []
+    erased: list[float] = []
+    typed_bytes: list[float] = []
+    app, _ = start([*(command or powerdeck_command()), "--data", str(directory)], "Capability ")
+    try:
+        app.send("L")
+        app.wait_for("Review log", timeout=60)
+        # Past the start-up's own writes (the last card is remembered 3 s after the start, and
+        # the log screen redraws when it sees the write): this measures the keys, not that.
+        time.sleep(max(0.0, app.t0 + 4.5 - time.monotonic()))
+        app.wait_quiet(0.5, timeout=60)
+        for _ in range(repeat):
+            burst(app, "/")
+            for char in FILTER_TYPED:
+                step = burst(app, char)
+                typed.append(step["ms"])
+                typed_bytes.append(step["bytes"])
+            for _ in FILTER_TYPED:
+                erased.append(burst(app, "backspace")["ms"])
+            burst(app, "escape")
+    finally:
+        quit_app(app)
+    return {"type_ms": med(typed), "type_bytes": med(typed_bytes), "backspace_ms": med(erased)}
+
+
 def typing_during_save(app: PtyApp) -> dict:
     """Echo latency of keys typed while ctrl+s saves into the big log (the save runs on a worker
     thread; the event loop must keep drawing keys)."""

@@ -101,7 +101,7 @@ class LogScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self._card_titles = {card.id: card.title for card in self.power_app.deck.cards}
-        yield LogList(self._card_titles, id="log-list")
+        yield LogList(self._card_titles, on_search=self._search_typed, id="log-list")
         # The entry pane (#log-entry) is mounted here, before the status line, on first open.
         yield Static("", id="log-status", markup=False)
         yield QuietFooter(compact=True, show_command_palette=False)
@@ -217,10 +217,14 @@ class LogScreen(Screen[None]):
         self.set_focus(self.log_list.start_search(self.entry_filter.text))
         self.refresh_bindings()
 
+    def _search_typed(self, text: str) -> None:
+        """The search field's text changed (called at once, in the frame that echoes the key)."""
+        if self.is_mounted:
+            self._set_filter(replace(self.entry_filter, text=text))
+
     @on(Input.Changed, "#log-search-input")
     def _search_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._set_filter(replace(self.entry_filter, text=event.value))
+        event.stop()  # already applied by _search_typed
 
     @on(Input.Submitted, "#log-search-input")
     def _search_submitted(self, event: Input.Submitted) -> None:
