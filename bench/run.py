@@ -7,9 +7,9 @@
 
 Everything runs at 80x24 with TERM=xterm-256color and no COLORTERM, as over a plain `ssh -t`,
 and with SSH_CONNECTION set, so powerdeck behaves as it does over SSH (no animation unless
---animation full, no cursor blink, 30 FPS). The terminal is played by pyte (tests/pty_harness.py,
-after shared/tools/tuimeasure.py): it answers the terminal queries, and every chunk the app
-writes is timestamped. "Bytes" are what crosses the link; "time" is key -> last byte of the
+--animation full, no cursor blink; 30 FPS only with animation). The terminal is played by pyte
+(tests/pty_harness.py, after shared/tools/tuimeasure.py): it answers the terminal queries, and
+every chunk the app writes is timestamped. "Bytes" are what crosses the link; "time" is key -> last byte of the
 burst (a burst ends after 300 ms of silence, not counted).
 
 The floor (bench/floor_app.py: a Static and a Footer) runs interleaved with powerdeck in the same
