@@ -133,7 +133,7 @@ def run_app(args: argparse.Namespace) -> int:
     check_terminal()
     ensure_utf8_output()
     lenient_terminal_input()
-    deck = load_deck(deck_path_from(args.deck))
+    deck = load_deck(deck_path_from(args.deck), cache=locations.cache_dir())
     options = AppOptions.from_args(animation=args.animation, theme=args.theme, no_mouse=args.no_mouse)
     cap_frame_rate(options, os.environ)
     log = Log.open(locations.data_dir(args.data))
