@@ -426,7 +426,7 @@ def report(m: dict, paint: dict, ui: dict, store: dict, log_screen: bool, wall: 
     row("card change, animation full: bytes", ui.get("card_full_bytes"), fl["step_bytes"], "B", "<= 16 KB",
         ui.get("card_full_bytes", 0) <= 16 * 1024)
     row("card change, animation full: time", ui.get("card_full_ms"), fl["step_ms"], "ms")
-    row("open the editor (e): bytes", ui.get("enter_editor_bytes"), None, "B")
+    row("open the editor (enter): bytes", ui.get("enter_editor_bytes"), None, "B")
     row("one typed character: bytes", ui.get("char_bytes"), fl["step_bytes"], "B", "<= 300 B",
         ui.get("char_bytes", 0) <= 300)
     row("one typed character: time", ui.get("char_ms"), fl["step_ms"], "ms")
