@@ -35,22 +35,32 @@ def median_ms(action, repeat: int) -> float:
     return statistics.median(times)
 
 
+def save_costs(count: int, repeat: int) -> dict[str, float]:
+    """Median ms of saving an entry, a draft and the last card into a log of `count` entries,
+    with the sizes of log.json and state.json in KB (bench/run.py reports these too)."""
+    with tempfile.TemporaryDirectory() as folder:
+        log = seeded(Path(folder) / "log.json", count)
+        try:
+            entry = median_ms(lambda n: log.add("1.1", f"new {n}"), repeat)
+            draft = median_ms(lambda n: log.save_draft("2.1", f"draft {n}", "", ""), repeat)
+            card = median_ms(lambda n: log.set_state("last_card", f"{1 + n % 10}.1"), repeat)
+        finally:
+            log.close()
+        state = Path(folder) / "state.json"
+        return {"entry_ms": entry, "draft_ms": draft, "last_card_ms": card,
+                "log_kb": (Path(folder) / "log.json").stat().st_size / 1024,
+                "state_kb": state.stat().st_size / 1024 if state.exists() else 0.0}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=15)
     repeat = parser.parse_args().repeat
     print(f"{'entries':>8} {'entry ms':>9} {'draft ms':>9} {'last card ms':>13} {'log KB':>8} {'state KB':>9}")
     for count in (100, 1_000, 10_000):
-        with tempfile.TemporaryDirectory() as folder:
-            log = seeded(Path(folder) / "log.json", count)
-            entry = median_ms(lambda n, log=log: log.add("1.1", f"new {n}"), repeat)
-            draft = median_ms(lambda n, log=log: log.save_draft("2.1", f"draft {n}", "", ""), repeat)
-            card = median_ms(lambda n, log=log: log.set_state("last_card", f"{1 + n % 10}.1"), repeat)
-            size = (Path(folder) / "log.json").stat().st_size // 1024
-            state = Path(folder) / "state.json"
-            state_kb = f"{state.stat().st_size / 1024:.1f}" if state.exists() else "-"
-            print(f"{count:>8} {entry:>9.1f} {draft:>9.1f} {card:>13.1f} {size:>8} {state_kb:>9}")
-            log.close()
+        c = save_costs(count, repeat)
+        print(f"{count:>8} {c['entry_ms']:>9.1f} {c['draft_ms']:>9.1f} {c['last_card_ms']:>13.1f} "
+              f"{c['log_kb']:>8.0f} {c['state_kb']:>9.1f}")
 
 
 if __name__ == "__main__":

@@ -48,3 +48,12 @@ def real_letter_settle(monkeypatch: pytest.MonkeyPatch) -> float:
 
     monkeypatch.setattr(deck_keys, "LETTER_SETTLE", 0.4)  # the value in deck_keys
     return 0.4
+
+
+@pytest.fixture(autouse=True)
+def private_cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's own cache folder (the deck cache, deck_cache.py), for the app started in
+    process and for the processes a test starts (they inherit the environment)."""
+    folder = tmp_path / "cache-home"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder

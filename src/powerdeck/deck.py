@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, NoReturn
-
-import yaml
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from powerdeck.errors import PowerdeckError
 from powerdeck.workbook.model import KINDS as WORKSHEET_KINDS
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+
+# PyYAML is imported only where a deck is parsed: a start that finds the deck in its cache
+# (deck_cache.py) never loads it.
 
 FORMAT = 1
 ENV_VAR = "POWERDECK_DECK"
@@ -117,8 +119,17 @@ def deck_path_from(arg: str | os.PathLike[str] | None) -> Path | None:
     return Path(env).expanduser() if env else None
 
 
-def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
-    """Read and check a deck file; `None` means the packaged deck.yaml."""
+def _loader() -> type[yaml.SafeLoader]:
+    import yaml
+
+    loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return loader
+
+
+def load_deck(path: str | os.PathLike[str] | None = None, *, cache: Path | None = None) -> Deck:
+    """Read and check a deck file; `None` means the packaged deck.yaml. With `cache` (a private
+    folder), the checked data is kept there as JSON and read back at the next start while the
+    deck file is unchanged (deck_cache.py)."""
     if path is None:
         resource = resources.files("powerdeck").joinpath("deck.yaml")
         name, source = "packaged deck.yaml", str(resource)
@@ -128,7 +139,8 @@ def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
         reader = _reader(Path(path))
     problem = None
     try:
-        text = reader().decode("utf-8-sig")
+        raw = reader()
+        text = raw.decode("utf-8-sig")
     except FileNotFoundError:
         problem = f"no such deck file; check the path given to --deck or {ENV_VAR}"
     except IsADirectoryError:
@@ -141,6 +153,26 @@ def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
         problem = str(error)
     if problem:
         raise DeckError(f"{name}: {problem}")
+    if cache is None:
+        return _parse_and_check(text, name, source)[0]
+    from powerdeck import deck_cache
+
+    key = deck_cache.deck_key(raw)
+    cached = deck_cache.read_cached(cache, source, key)
+    if cached is not None:
+        try:
+            return _Checker(name, text).deck(cached, source)
+        except DeckError:
+            pass  # a cache that fails the checks is not trusted: parse the deck itself
+    deck, data = _parse_and_check(text, name, source)
+    deck_cache.write_cached(cache, source, key, data)
+    return deck
+
+
+def _parse_and_check(text: str, name: str, source: str) -> tuple[Deck, Any]:
+    """The deck parsed from YAML and checked, and the data it was built from."""
+    import yaml
+
     try:
         data = _parse(text, name)
     except yaml.MarkedYAMLError as error:
@@ -154,7 +186,7 @@ def load_deck(path: str | os.PathLike[str] | None = None) -> Deck:
         ) from None
     except yaml.YAMLError as error:
         raise DeckError(f"{name}: YAML syntax error: {_one_line(str(error))}") from None
-    return _Checker(name, text).deck(data, source)
+    return _Checker(name, text).deck(data, source), data
 
 
 def _reader(path: Path) -> Callable[[], bytes]:
@@ -190,7 +222,7 @@ def _parse(text: str, name: str) -> Any:
     hundred bytes of nested aliases expand to gigabytes (and an error message's repr() of them
     too); so are duplicate keys (YAML keeps the last one silently), huge values, and numbers too
     long for Python's int-digit limit (which raises ValueError even in str())."""
-    loader = _Loader(text)
+    loader = _loader()(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -206,6 +238,8 @@ def _parse(text: str, name: str) -> Any:
 
 
 def _check_nodes(root: yaml.Node, name: str) -> None:
+    import yaml
+
     seen: set[int] = set()
     stack = [root]
     while stack:
@@ -265,8 +299,10 @@ class _Checker:
         """The line of the node at `path` (or of the nearest parent that exists)."""
         if not path:
             return None  # the whole file: a line number would not help
+        import yaml
+
         try:
-            node = yaml.compose(self.source_text, Loader=_Loader)
+            node = yaml.compose(self.source_text, Loader=_loader())
         except yaml.YAMLError:
             return None
         line = None

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 FIELDS: tuple[str, ...] = ("action", "outcome", "learning")
@@ -85,9 +86,10 @@ class Entry:
     created: str
     updated: str
 
-    @property
+    @cached_property
     def is_open(self) -> bool:
-        """An entry is open while its outcome or its learning is still to write."""
+        """An entry is open while its outcome or its learning is still to write (worked out once:
+        the review log counts and draws it for every entry shown, on every key of a search)."""
         return not self.outcome.strip() or not self.learning.strip()
 
     @property

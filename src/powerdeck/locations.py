@@ -25,6 +25,12 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_data_dir("powerdeck", appauthor=False))
 
 
+def cache_dir() -> Path:
+    """The per-user cache folder (`XDG_CACHE_HOME` on Linux): the deck's parsed form lives here
+    (deck_cache.py). Nothing is created here either."""
+    return Path(platformdirs.user_cache_dir("powerdeck", appauthor=False))
+
+
 def log_path(directory: str | os.PathLike[str]) -> Path:
     """The log file inside a data folder."""
     return Path(directory) / LOG_NAME

@@ -36,6 +36,7 @@ from powerdeck.entry import (
 )
 from powerdeck.errors import PowerdeckError
 from powerdeck.locations import log_path, state_path
+from powerdeck.log_search import SearchIndex
 from powerdeck.state_file import DRAFTS, STATE, StateFile, StateTables, check_drafts_and_state
 from powerdeck.storage import (
     Data,
@@ -122,6 +123,7 @@ class Log:
         self._by_id: dict[str, tuple[int, Entry]] = {}
         self._keys: dict[str, tuple[float, int]] = {}
         self._newest_first: list[Entry] = []
+        self._search: SearchIndex | None = None
         try:
             self._state = StateFile(state_path(self.path))
         except BaseException:
@@ -173,6 +175,7 @@ class Log:
     def _sort(self) -> None:
         order = sorted(self._by_id, key=self._keys.__getitem__, reverse=True)
         self._newest_first = [self._by_id[entry_id][1] for entry_id in order]
+        self._search = None
         self._generation = self._storage.generation
 
     @contextmanager
@@ -345,7 +348,14 @@ class Log:
         self._index()
         if filter is None or filter.is_empty:
             return list(self._newest_first)
-        return filter.apply(self._newest_first)
+        with self._storage.thread_lock:
+            if self._search is None:
+                self._search = SearchIndex(self._newest_first)
+            return self._search.apply(filter)
+
+    def count(self) -> int:
+        """How many entries the log holds."""
+        return len(self._index())
 
     def count_by_capability(self, filter: EntryFilter | None = None) -> dict[int, int]:
         return dict(Counter(entry.capability for entry in self.entries(filter)))

@@ -104,7 +104,8 @@ class LogScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         self._card_titles = {card.id: card.title for card in self.power_app.deck.cards}
-        yield LogList(self._card_titles, id="log-list")
+        yield LogList(self._card_titles, on_search=self._search_typed,
+                      search_cursor_blink=not self.power_app.options.over_ssh, id="log-list")
         # The entry pane (#log-entry) is mounted here, before the status line, on first open.
         yield Static("", id="log-status", markup=False)
         yield QuietFooter(compact=True, show_command_palette=False)
@@ -155,9 +156,7 @@ class LogScreen(Screen[None]):
         entry_filter = self.entry_filter
 
         def query(log: Log) -> tuple[list[Entry], int]:
-            everything = log.entries()
-            shown = everything if entry_filter.is_empty else entry_filter.apply(everything)
-            return shown, len(everything)
+            return log.entries(entry_filter), log.count()  # the log's search index answers
 
         shown, total = self.power_app.store.read(query)
         self.log_list.show(shown, total, entry_filter, keep=keep)
@@ -222,9 +221,15 @@ class LogScreen(Screen[None]):
         self.set_focus(self.log_list.start_search(self.entry_filter.text))
         self.refresh_bindings()
 
+    def _search_typed(self, text: str) -> None:
+        """The search field's text changed (called at once by the list, in the frame that echoes
+        the key: a message would reach the screen a refresh later, a frame of its own)."""
+        if self.is_mounted:
+            self._set_filter(replace(self.entry_filter, text=text))
+
     @on(LogList.SearchChanged)
     def _search_changed(self, event: LogList.SearchChanged) -> None:
-        self._set_filter(replace(self.entry_filter, text=event.text))
+        self._search_typed(event.text)
 
     @on(LogList.SearchDone)
     def _search_done(self) -> None:

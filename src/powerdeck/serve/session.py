@@ -43,7 +43,7 @@ MAX_MESSAGE = 65536
 class SessionSettings:
     """Textual reads these from the environment once, at import: set per session in the child."""
 
-    fps: int = 30
+    fps: int = 60  # 30 saved no byte without animation and held each key's frame a tick longer (launch.cap_frame_rate)
     escape_delay_ms: int = 100
     color_system: str = "auto"
     animation: AnimationLevel = "none"

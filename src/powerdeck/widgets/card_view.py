@@ -19,7 +19,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.color import Color
 from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
@@ -125,11 +125,13 @@ class CardView(ScrollView, can_focus=False):
         content = render_card(card, capability, entries=entries, has_draft=has_draft)
         if not changed and content == self._content:
             return  # the same card, said the same way: nothing to send over the link
+        sliding = changed and bool(direction) and self.app.animation_level != "none"
+        before = self._drawn_lines() if not sliding and self.scroll_offset.y == 0 else None
         self._card_id = card.id
         self._content = content
         self._strips_key = None
         self._fit()
-        self.refresh()
+        self._refresh_lines(before)
         if not changed:
             return
         self.scroll_home(animate=False)
@@ -142,6 +144,29 @@ class CardView(ScrollView, can_focus=False):
             if self.app.animation_level == "full" and _apply_opacity is not None:
                 self.fade = FADE_FROM
                 self.animate("fade", 1.0, duration=SLIDE_SECONDS, easing="out_cubic", level="full")
+
+    def _drawn_lines(self) -> list[Strip] | None:
+        """The lines on screen now (None before the view has a size)."""
+        height = self.scrollable_content_region.height
+        if not self.is_mounted or height <= 0 or self.scrollable_content_region.width <= 0:
+            return None
+        return [self.render_line(y) for y in range(height)]
+
+    def _refresh_lines(self, before: list[Strip] | None) -> None:
+        """Repaint only the lines that differ from `before` (all of them without it).
+
+        Textual sends every cell of a refreshed region: the heading, the blank lines between
+        paragraphs and the rows below a short card are often the same on the next card, and over
+        a slow link each is about 136 bytes."""
+        after = self._drawn_lines()
+        if before is None or after is None or len(before) != len(after):
+            self.refresh()
+            return
+        # refresh() takes regions of the whole widget (padding and scrollbar gutter included).
+        top, width = self.styles.gutter.top, self.size.width
+        for y, (old, new) in enumerate(zip(before, after, strict=True)):
+            if old != new:
+                self.refresh(Region(0, top + y, width, 1))
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -159,7 +184,14 @@ class CardView(ScrollView, can_focus=False):
         if lines > height and scrollbar and self.styles.overflow_y != "hidden":
             width = max(1, width - scrollbar)
             lines = len(self._wrapped(width))
-        self.virtual_size = Size(width, lines)
+        size = Size(width, lines)
+        fits, fitted = lines <= height, self.virtual_size.height <= height
+        if self.virtual_size.width == width and fits and fitted:
+            # A card as short as the last one: no scrollbar before or after, nothing to lay out,
+            # and a layout would repaint the whole view (show() repaints only the lines that differ).
+            self.set_reactive(CardView.virtual_size, size)
+            return
+        self.virtual_size = size
 
     def on_resize(self) -> None:
         self._fit()

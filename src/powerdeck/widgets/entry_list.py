@@ -99,11 +99,29 @@ class EntryList(ScrollView, can_focus=True):
         """Show these entries; the cursor stays on entry `keep` if it is still there."""
         old_cursor = self.cursor
         self._entries = entries
-        self.virtual_size = Size(self.scrollable_content_region.width, len(entries))
+        self._set_rows(len(entries))
         index = 0
         if keep is not None:
             index = next((n for n, entry in enumerate(entries) if entry.id == keep), min(old_cursor, len(entries) - 1))
         self.cursor = max(0, min(index, len(entries) - 1))
+        self.refresh()
+
+    def _set_rows(self, rows: int) -> None:
+        """The list's height in rows, without a new layout of the screen when the scrollbar
+        stays as it is (shown before and after, or hidden before and after).
+
+        After a layout Textual redraws the scrollbar in a frame of its own, a tick later: on
+        every key of a search that was a second frame, 20-30 ms after the rows."""
+        size = Size(self.scrollable_content_region.width, rows)
+        window = self.scrollable_content_region.height
+        old_rows = self.virtual_size.height
+        if not window or self.virtual_size.width != size.width or (rows > window) != (old_rows > window):
+            self.virtual_size = size  # the scrollbar comes or goes: a layout
+            return
+        self.set_reactive(EntryList.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = rows  # drawn with the rows
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
         self.refresh()
 
     # -- cursor ----------------------------------------------------------------------------

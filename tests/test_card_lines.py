@@ -1,0 +1,50 @@
+"""A card change sends only the card's lines that differ from the last card's: what the terminal
+shows afterwards must be exactly what the app paints when it starts on that card (every cell,
+text and colours), in a real pty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from powerdeck.log import Log
+from powerdeck.screens.deck_screen import LAST_CARD
+from pty_harness import PtyApp, base_env, powerdeck_command
+
+FIRST = "1.1  Changing your perspective"
+ENV = base_env("xterm-256color", SSH_CONNECTION="127.0.0.1 50000 127.0.0.1 22")  # no animation
+
+
+def cells(app: PtyApp) -> list[list[tuple[str, str, str, bool]]]:
+    """Every cell of the terminal: character, colours, bold."""
+    with app._lock:
+        buffer = app.screen.buffer
+        return [[(buffer[y][x].data, buffer[y][x].fg, buffer[y][x].bg, buffer[y][x].bold)
+                 for x in range(app.cols)] for y in range(app.rows)]
+
+
+def painted_at_start(folder: Path, card: str) -> list[list[tuple[str, str, str, bool]]]:
+    """The screen of an app that starts on `card` (the card it remembers): a whole first paint."""
+    with Log.open(folder) as log:
+        log.set_state(LAST_CARD, card)
+    with PtyApp([*powerdeck_command(), "--data", str(folder)], ENV, cols=80, rows=24) as app:
+        app.wait_for(f"{card}  ", timeout=30)
+        app.wait_quiet(0.3)
+        return cells(app)
+
+
+def test_after_card_changes_the_terminal_shows_what_a_first_paint_shows(tmp_path: Path) -> None:
+    with PtyApp([*powerdeck_command(), "--data", str(tmp_path / "data")], ENV, cols=80, rows=24) as app:
+        app.wait_for(FIRST, timeout=30)
+        app.wait_quiet(0.3)
+        # Next cards, back, into the next capability (the heading changes too), a jump.
+        for n, (key, card) in enumerate([("right", "1.2"), ("right", "1.3"), ("left", "1.2"),
+                                         ("down", "2.1"), ("5", "5.1")]):
+            app.send(key)
+            app.wait_for(f"card {card}", timeout=15)
+            app.wait_quiet(0.3)
+            shown = cells(app)
+            reference = painted_at_start(tmp_path / f"reference-{n}", card)
+            differ = [y for y in range(app.rows) if shown[y] != reference[y]]
+            assert not differ, (key, card, differ, app.text())
+        app.send("ctrl+q")
+        app.wait_exit(timeout=15)
