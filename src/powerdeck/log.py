@@ -36,13 +36,12 @@ from powerdeck.entry import (
     new_entry_id,
     now_iso,
 )
-from powerdeck.errors import PowerdeckError
+from powerdeck.errors import LogWriteError, PowerdeckError
 from powerdeck.locations import log_path, state_path
 from powerdeck.state_file import DRAFTS, STATE, StateFile, StateTables, check_drafts_and_state
 from powerdeck.storage import (
     Data,
     LogDamagedError,
-    LogWriteError,
     SafeJSONStorage,
     SchemaProblem,
 )
