@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from powerdeck.errors import LogWriteError
 from powerdeck.log import Log
 from powerdeck.screens.quit_dialog import QuitDialog
-from powerdeck.storage import LogWriteError, SafeJSONStorage
+from powerdeck.storage import SafeJSONStorage
 from pty_harness import PtyApp, base_env, powerdeck_command
 from ui_helpers import make_app, settle, type_text
 

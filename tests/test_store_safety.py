@@ -21,6 +21,7 @@ from powerdeck import private_write
 from powerdeck.errors import PowerdeckError
 from powerdeck.log import Log, LogDamagedError, LogWriteError
 from powerdeck.log_worker import LogWorker
+from powerdeck.path_checks import MAX_LOG_BYTES
 from powerdeck.storage import SafeJSONStorage
 
 
@@ -378,7 +379,7 @@ def make_special(path: Path, kind: str) -> None:
         path.symlink_to(real)
     elif kind == "too_big":
         with open(path, "wb") as file:
-            file.truncate(storage_module.MAX_LOG_BYTES + 1)  # sparse: costs no disk
+            file.truncate(MAX_LOG_BYTES + 1)  # sparse: costs no disk
 
 
 SPECIAL = ["folder", "fifo", "symlink_to_dev_zero", "symlink_to_a_log", "too_big"]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.errors import PowerdeckError
+from powerdeck.errors import LogWriteError, PowerdeckError
 from powerdeck.screens.quit_dialog import QuitDialog
-from powerdeck.storage import LogWriteError, SafeJSONStorage
+from powerdeck.storage import SafeJSONStorage
 from ui_helpers import (
     card_text,
     deck_screen,

@@ -201,7 +201,7 @@ def import_rescued(args: argparse.Namespace, path: Path, drafts: list[Draft]) ->
 def run_import(args: argparse.Namespace) -> int:
     from powerdeck import locations
     from powerdeck.log import Log
-    from powerdeck.storage import MAX_LOG_BYTES, SpecialFile, read_regular
+    from powerdeck.path_checks import MAX_LOG_BYTES, SpecialFile, read_regular
 
     path = Path(args.file).expanduser()
     try:

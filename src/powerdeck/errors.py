@@ -9,6 +9,12 @@ class PowerdeckError(Exception):
     """An error whose message is fit to show a user as it is."""
 
 
+class LogWriteError(PowerdeckError):
+    """A save failed (disk full, read-only): nothing on disk was damaged and the caller may retry.
+
+    Here, not in storage.py, because the data folder's checks (path_checks.py) raise it too."""
+
+
 def describe(error: BaseException, limit: int = 200) -> str:
     """Any exception as a short single line, for a message about something unexpected.
 

@@ -9,6 +9,8 @@ objects that is rebuilt only when the file changed (ours or another process's wr
 A log written before the split keeps its `drafts` and `state` tables until the first write of
 any kind moves them into the state file (`_migrate`); until then they are read from the log, so
 an old log opens, read-only too, exactly as it is.
+
+The workbook's worksheets live in the same file; their methods are in workbook/store.py.
 """
 
 from __future__ import annotations
@@ -34,19 +36,17 @@ from powerdeck.entry import (
     new_entry_id,
     now_iso,
 )
-from powerdeck.errors import PowerdeckError
+from powerdeck.errors import LogWriteError, PowerdeckError
 from powerdeck.locations import log_path, state_path
 from powerdeck.log_search import SearchIndex
 from powerdeck.state_file import DRAFTS, STATE, StateFile, StateTables, check_drafts_and_state
 from powerdeck.storage import (
     Data,
     LogDamagedError,
-    LogWriteError,
     SafeJSONStorage,
     SchemaProblem,
 )
-from powerdeck.workbook.model import Worksheet
-from powerdeck.workbook.store import WORKSHEETS, validate_worksheets
+from powerdeck.workbook.store import WORKSHEETS, WorksheetTable, validate_worksheets
 
 __all__ = ["SCHEMA_VERSION", "Draft", "Entry", "EntryFilter", "InvalidEntryError", "Log",
            "LogDamagedError", "LogWriteError"]
@@ -111,8 +111,8 @@ def _created_key(doc_id: int, entry: Entry) -> tuple[float, int]:
     return (datetime.fromisoformat(entry.created).timestamp(), doc_id)
 
 
-class Log:
-    """One user's review log file."""
+class Log(WorksheetTable):
+    """One user's review log file (its worksheets' methods: `WorksheetTable`, workbook/store.py)."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -484,26 +484,7 @@ class Log:
         self._state.read()
         return self._storage.generation + self._state.storage.generation  # both only ever grow
 
-    # -- worksheets (the workbook: powerdeck/workbook/) ------------------------------------
-
-    def _put(self, table: str, key: str, value: str, doc: dict[str, Any]) -> None:
-        """Insert or replace the one document whose `key` field equals `value` (the worksheets
-        table); nothing is written when the one stored is already equal."""
-        raw = self._raw(table)
-        matches = [int(i) for i, d in raw.items() if d.get(key) == value]
-        if len(matches) == 1 and raw[str(matches[0])] == doc:
-            return
-        if matches:
-            if matches[1:]:  # duplicates: keep one (TinyDB writes even for an empty list)
-                self._db.table(table).remove(doc_ids=matches[1:])
-            self._db.table(table).update(doc, doc_ids=matches[:1])
-        else:
-            self._insert(table, [doc])
-
-    def _drop(self, table: str, key: str, value: str) -> None:
-        matches = [int(i) for i, d in self._raw(table).items() if d.get(key) == value]
-        if matches:
-            self._db.table(table).remove(doc_ids=matches)
+    # -- the file's schema (worksheets: workbook/store.py) ----------------------------------
 
     def _bump_schema(self) -> None:
         """Schema 1 -> 2, inside a worksheet's write: the worksheets table is new, nothing else
@@ -517,39 +498,3 @@ class Log:
         meta: dict[str, Any] = next(iter(self._raw(META).values()), {})
         version = meta.get("schema_version", SCHEMA_VERSION)
         return int(version)
-
-    def worksheets(self) -> dict[str, Worksheet]:
-        """Every worksheet, by card."""
-        return validate_worksheets(self._raw(WORKSHEETS))
-
-    def worksheet(self, card: str) -> Worksheet | None:
-        return self.worksheets().get(card)
-
-    def save_worksheet(self, sheet: Worksheet) -> Worksheet:
-        """Keep a card's worksheet (replacing the one before); `updated` is set now."""
-        saved = sheet.with_changes(updated=now_iso())
-        with self._changing():
-            self._bump_schema()
-            self._put(WORKSHEETS, "card", sheet.card, saved.to_dict())
-            self._patch()
-        return saved
-
-    def delete_worksheet(self, card: str) -> None:
-        with self._changing():
-            self._drop(WORKSHEETS, "card", card)
-            self._patch()
-
-    def import_worksheets(self, sheets: Iterable[Worksheet]) -> list[Worksheet]:
-        """Add the worksheets of cards that have none yet (a card's own work is never replaced)."""
-        with self._changing():
-            have = {doc.get("card") for doc in self._raw(WORKSHEETS).values()}
-            new = []
-            for sheet in sheets:
-                if sheet.card not in have:
-                    have.add(sheet.card)
-                    new.append(sheet)
-            if new:
-                self._bump_schema()
-                self._insert(WORKSHEETS, [sheet.to_dict() for sheet in new])
-                self._patch()
-        return new

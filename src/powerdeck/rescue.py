@@ -58,7 +58,7 @@ def take_notices(home: Path | None = None) -> list[str]:
     """The lines for this start, once: "Text from your last session ... is in FILE" per rescue
     file still there; the notice is removed. A notice that is not a small regular file of ours is
     left alone and says nothing."""
-    from powerdeck.storage import SpecialFile, read_regular
+    from powerdeck.path_checks import SpecialFile, read_regular
 
     notice = (home or Path.home()) / NOTICE_NAME
     try:

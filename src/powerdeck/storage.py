@@ -13,7 +13,7 @@ outermost transaction ends: a save that adds an entry and clears its draft is on
 Nothing is followed through a symlink or read without bound: the log and its backups are opened
 O_NOFOLLOW|O_NONBLOCK and must be regular files of at most MAX_LOG_BYTES; the lock and temp files
 are opened O_NOFOLLOW (temps O_EXCL too); the data folder must be the user's own and not
-writable by anyone else.
+writable by anyone else (those checks on what a path is: path_checks.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ import fcntl
 import json
 import os
 import re
-import stat
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -33,16 +32,15 @@ from typing import Any
 
 from tinydb.storages import Storage
 
-from powerdeck.errors import PowerdeckError
-from powerdeck.private_write import describe_mode, temp_name, write_private
+from powerdeck.errors import LogWriteError, PowerdeckError
+from powerdeck.path_checks import SpecialFile, open_regular, private_dir, read_bounded, read_regular
 from powerdeck.private_write import open_private as _open_private
+from powerdeck.private_write import temp_name, write_private
 
 BACKUPS = 5
 ROTATE_EVERY = 600.0
 """Seconds between backup rotations within one session (the first write of a session rotates)."""
 LOCK_TIMEOUT = 10.0
-MAX_LOG_BYTES = 64 * 1024 * 1024
-"""Larger than any real review log (10,000 entries are about 4 MB): a bigger file is refused, not read."""
 MAX_DOC_ID_DIGITS = 15
 
 Data = dict[str, dict[str, Any]]
@@ -53,62 +51,8 @@ class LogDamagedError(PowerdeckError):
     """The log is not JSON or not our schema: it is refused and left byte-for-byte untouched."""
 
 
-class LogWriteError(PowerdeckError):
-    """A save failed (disk full, read-only): nothing on disk was damaged and the caller may retry."""
-
-
 class SchemaProblem(ValueError):
     """Raised by a validator: the file parses but is not a log this version understands."""
-
-
-def private_dir(directory: Path) -> None:
-    """Create the data folder and every missing parent 0700, then insist that it is private.
-
-    A folder someone else owns, or one others can write to, is refused (one line, with the fix):
-    another user could delete the log, plant a FIFO or a symlink where powerdeck writes.
-    """
-    directory = Path(os.path.abspath(directory))
-    missing: list[Path] = []
-    here = directory
-    while not os.path.lexists(here) and here != here.parent:
-        missing.append(here)
-        here = here.parent
-    for folder in reversed(missing):
-        try:
-            os.mkdir(folder, 0o700)
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise LogWriteError(f"Could not create the data folder {folder}: {exc.strerror}; "
-                                "choose another with --data DIR") from exc
-        # mkdir's mode is filtered by the umask (a umask of 0700 would leave it 0000); set it
-        # through a descriptor that refuses a symlink swapped in meanwhile.
-        with suppress(OSError):
-            fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
-            try:
-                os.fchmod(fd, 0o700)
-            finally:
-                os.close(fd)
-    check_private_dir(directory)
-
-
-def check_private_dir(directory: Path) -> None:
-    """Refuse a data folder that is not a folder, not the user's, or writable by others."""
-    try:
-        st = os.stat(directory)
-    except OSError as exc:
-        raise LogWriteError(f"Could not use the data folder {directory}: {exc.strerror}; "
-                            "choose another with --data DIR") from exc
-    if not stat.S_ISDIR(st.st_mode):
-        raise LogWriteError(f"The data folder {directory} is not a folder; "
-                            "choose another with --data DIR")
-    if st.st_uid != os.geteuid():
-        raise LogWriteError(f"The data folder {directory} belongs to another user (uid {st.st_uid}), "
-                            "who could read or replace your log; use a folder of your own with --data DIR")
-    if st.st_mode & 0o022:
-        raise LogWriteError(f"The data folder {directory} can be changed by other users "
-                            f"(mode {stat.S_IMODE(st.st_mode):o}), who could delete or replace your log; "
-                            f"make it private with: chmod 700 {directory}")
 
 
 def check_tables(data: Any) -> None:
@@ -133,61 +77,6 @@ def short(text: str, limit: int = 40) -> str:
 def has_content(data: Data | None) -> bool:
     """`{}` or empty tables hold nothing: never a good backup, never a replacement for one."""
     return data is not None and any(data.values())
-
-
-class SpecialFile(ValueError):
-    """The path is not a regular file we may read: a folder, FIFO, device, symlink, or too big."""
-
-
-def open_regular(path: Path) -> tuple[int, os.stat_result] | None:
-    """Open a file to read without following a symlink or blocking on a FIFO; None if missing.
-
-    Raises SpecialFile for anything that is not a regular file of at most MAX_LOG_BYTES."""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise SpecialFile("it is a symbolic link, which powerdeck never follows") from None
-        raise
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise SpecialFile(f"it is {describe_mode(st.st_mode)}, not a file")
-        if st.st_size > MAX_LOG_BYTES:
-            raise SpecialFile(f"it is {st.st_size // (1024 * 1024)} MB, larger than any review log "
-                              f"({MAX_LOG_BYTES // (1024 * 1024)} MB)")
-    except BaseException:
-        os.close(fd)
-        raise
-    return fd, st
-
-
-def read_bounded(fd: int, limit: int = MAX_LOG_BYTES) -> bytes:
-    """Read to the end, but never more than `limit` bytes (the file may grow while we read)."""
-    chunks: list[bytes] = []
-    total = 0
-    while True:
-        chunk = os.read(fd, min(1024 * 1024, limit + 1 - total))
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > limit:
-            raise SpecialFile(f"it grew past {limit // (1024 * 1024)} MB while being read")
-
-
-def read_regular(path: Path, limit: int = MAX_LOG_BYTES) -> bytes | None:
-    """The bytes of a regular file (None if missing); SpecialFile for anything else."""
-    opened = open_regular(path)
-    if opened is None:
-        return None
-    fd = opened[0]
-    try:
-        return read_bounded(fd, limit)
-    finally:
-        os.close(fd)
 
 
 def encode(data: Data) -> bytes:

@@ -28,10 +28,11 @@ from powerdeck.log_watch import LogFollower
 from powerdeck.messages import DraftKept
 from powerdeck.screens.deck_drafts import DraftKeeper
 from powerdeck.screens.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
+from powerdeck.screens.deck_mode import TYPING_HINT, DeckMode
 from powerdeck.screens.workbook_open import WORKBOOK_BINDINGS, open_workbook, peek_for
 from powerdeck.text import visible_line
 from powerdeck.widgets.card_notes import CardNotes
-from powerdeck.widgets.card_view import MORE, CardView
+from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_editor import EntryEditor
 from powerdeck.widgets.sidebar import CapabilitySidebar
 from powerdeck.widgets.worksheet_peek import peek_text
@@ -48,7 +49,6 @@ STATUS_SECONDS = 5.0
 """A status line ("Draft kept for 9.2") clears after this long, or at the next move."""
 ROOMY = 120
 """From this width the sidebar shows every capability's title whole."""
-TYPING_HINT = "Typing does nothing here: press enter or e to write."
 LETTERS = {
     "edit": "action_edit",
     "random_card": "action_random_card",
@@ -88,8 +88,8 @@ class DeckScreen(Screen[None]):
         self._state_timer: Timer | None = None
         self._status_timer: Timer | None = None
         self.log_follower = LogFollower(self, self.refresh_from_log)
-        self._writing = False
         self.gate = TypingGate(self, self._typing_while_reading)
+        self.mode = DeckMode(self)
 
     @property
     def power_app(self) -> PowerDeckApp:
@@ -115,7 +115,7 @@ class DeckScreen(Screen[None]):
                 editor.display = False  # reading first: the form shows only when writing
                 yield editor
         with Horizontal(id="status-bar"):
-            yield Static(self._mode_text(), id="mode", markup=False)
+            yield Static(self.mode.badge(), id="mode", markup=False)
             yield Static("", id="status", markup=False)
         yield Footer(compact=True)
 
@@ -145,7 +145,7 @@ class DeckScreen(Screen[None]):
 
     @property
     def writing(self) -> bool:
-        return self._writing
+        return self.mode.writing
 
     def set_status(self, text: str) -> None:
         """A message for a moment: it clears after STATUS_SECONDS or at the next move of card."""
@@ -159,28 +159,13 @@ class DeckScreen(Screen[None]):
         if text:
             self._status_timer = self.set_timer(STATUS_SECONDS, lambda: self.set_status(""))
 
-    def _mode_text(self) -> Content:
-        """The state, always in view and in words: reading or writing, which card, which field."""
-        card = self.card_id
-        if not self._writing:
-            return Content.from_markup("[b reverse] READING [/] $card", card=f"card {card}" if card else "")
-        name = self.editor.active_field if self.is_mounted else None
-        where = f"WRITING: {name.capitalize()}" if name else "WRITING"
-        return Content.from_markup("[b reverse] $where [/] card $card", where=where, card=card)
-
-    def _show_mode(self) -> None:
-        mode = self.query_one("#mode", Static)
-        text = self._mode_text()
-        if mode.content != text:
-            mode.update(text)
-
     def _typing_while_reading(self) -> None:
         self.set_status(TYPING_HINT)
 
     def on_key(self, event: events.Key) -> None:
         # Keys no binding took reach the screen only while nothing has focus: reading. A printable
         # one is someone typing a sentence: tell them how to write, and keep letters inert a while.
-        if not self._writing and event.is_printable:
+        if not self.mode.writing and event.is_printable:
             event.stop()
             self.gate.typed()
 
@@ -205,7 +190,7 @@ class DeckScreen(Screen[None]):
         if shown is None:
             store.after_writes(self._draw_entries_now)
         self.set_status("")
-        self._show_mode()
+        self.mode.show_badge()
         if self._state_timer is not None:
             self._state_timer.stop()
         self._state_timer = self.set_timer(STATE_DELAY, self._remember_card)
@@ -366,38 +351,19 @@ class DeckScreen(Screen[None]):
             return False
         return not (action in WRITING and not self._editing())
 
-    def _set_writing(self, writing: bool) -> None:
-        """Switch between the two states: reading (card and notes) and writing (card and form)."""
-        if writing != self._writing:
-            self._writing = writing
-            self.gate.reset()
-            if str(self.query_one("#status", Static).content) == TYPING_HINT:
-                self.set_status("")  # the hint has been followed
-            self.query_one("#work").set_class(writing, "-editing")
-            self.set_class(writing, "-writing")
-            self.editor.display = writing
-            self.query_one(CardNotes).display = not writing
-            if not writing:
-                self.draft_keeper.draw_notes()  # autosaves while writing left the hidden notes alone
-            view = self.query_one(CardView)
-            view.more_label = " ↓ more: ctrl+↓ or f3 " if writing else MORE
-            view.refresh()
-        self._show_mode()
-        self.refresh_bindings()
-
     def on_descendant_focus(self, event: object) -> None:
-        self._set_writing(self._editing())
-        self.call_after_refresh(self._show_mode)  # the editor marks its field after this
+        self.mode.switch(self._editing())
+        self.call_after_refresh(self.mode.show_badge)  # the editor marks its field after this
 
     def on_descendant_blur(self, event: object) -> None:
         self.call_after_refresh(self._after_blur)
 
     def _after_blur(self) -> None:
-        self._set_writing(self._editing())
+        self.mode.switch(self._editing())
 
     def action_edit(self) -> None:
         self.gate.reset()
-        self._set_writing(True)  # shown first: a hidden field cannot take focus
+        self.mode.switch(True)  # shown first: a hidden field cannot take focus
         # Screen.set_focus, not Widget.focus(): at once, so the letters typed right after enter
         # land in the field (see key_bursts).
         self.set_focus(self.editor.field("action"))
