@@ -26,7 +26,7 @@ from typing import Any
 
 from powerdeck import __version__
 from powerdeck.errors import PowerdeckError
-from powerdeck.storage import SpecialFile, check_private_dir, open_regular, private_dir, read_bounded
+from powerdeck.path_checks import SpecialFile, check_private_dir, open_regular, private_dir, read_bounded
 
 FORMAT = 1
 MAX_CACHE_BYTES = 8 * 1024 * 1024
