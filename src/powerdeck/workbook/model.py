@@ -6,7 +6,7 @@ the shape we write, so a damaged or hostile record never reaches the screens.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 KINDS = ("voices", "map", "notes", "list", "memo")
@@ -35,9 +35,7 @@ class Person:
     def from_dict(cls, raw: Any) -> Person:
         if not isinstance(raw, dict):
             raise TypeError("a person should be an object")
-        unknown = set(raw) - {"id", "name", "ring", "quality", "sector", "missing"}
-        if unknown:
-            raise ValueError(f"unknown field {min(unknown)!r}")
+        _refuse_unknown(raw, cls)
         person = cls(
             id=_text(raw, "id"), name=_text(raw, "name"), ring=_choice(raw, "ring", RINGS),
             quality=_choice(raw, "quality", QUALITIES), sector=_choice(raw, "sector", SECTORS),
@@ -77,9 +75,7 @@ class Worksheet:
         """The worksheet in `raw`; TypeError or ValueError (with a short reason) if not valid."""
         if not isinstance(raw, dict):
             raise TypeError("a worksheet should be an object")
-        unknown = set(raw) - {"card", "kind", "text", "people", "draft", "updated"}
-        if unknown:
-            raise ValueError(f"unknown field {min(unknown)!r}")
+        _refuse_unknown(raw, cls)
         people = raw.get("people", [])
         if not isinstance(people, list):
             raise TypeError('"people" should be a list')
@@ -93,6 +89,13 @@ class Worksheet:
         if len(set(ids)) != len(ids):
             raise ValueError("two people on the map have the same id")
         return sheet
+
+
+def _refuse_unknown(raw: dict[str, Any], kind: type[Any]) -> None:
+    """A field the dataclass does not have (to_dict writes exactly its fields) is refused."""
+    unknown = set(raw) - {item.name for item in fields(kind)}
+    if unknown:
+        raise ValueError(f"unknown field {min(unknown)!r}")
 
 
 def _text(raw: dict[str, Any], key: str, default: str | None = None) -> str:
