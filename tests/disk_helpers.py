@@ -9,6 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from powerdeck.errors import LogWriteError
+from powerdeck.storage import SafeJSONStorage
+
 
 def on_disk(data_dir: Path) -> dict[str, Any]:
     """The log file as JSON: fails the test if it does not parse."""
@@ -42,3 +47,12 @@ def wait_until(test: Callable[[], Any], timeout: float = 10.0, what: str = "cond
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         time.sleep(0.05)
+
+
+def refuse_writes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every write of the log or state file fails as on a read-only folder (the one line the user sees)."""
+
+    def refused(self: SafeJSONStorage, data: object) -> None:
+        raise LogWriteError(f"Could not save {self.path}: its folder is read-only or not writable.")
+
+    monkeypatch.setattr(SafeJSONStorage, "write", refused)

@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.errors import LogWriteError
+from disk_helpers import refuse_writes
 from powerdeck.log import Log
 from powerdeck.screens.quit_dialog import QuitDialog
-from powerdeck.storage import SafeJSONStorage
 from pty_harness import PtyApp, base_env, powerdeck_command
 from ui_helpers import make_app, settle, type_text
 
@@ -45,13 +44,6 @@ def test_a_20_kb_raw_paste_arrives_whole_in_order_and_the_draft_matches(tmp_path
         app.send("ctrl+q")
         assert app.wait_exit(timeout=30) == 0
     assert drafts(data)["1.1"] == text
-
-
-def refuse_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refused(self: SafeJSONStorage, data: object) -> None:
-        raise LogWriteError(f"Could not save {self.path}: its folder is read-only or not writable.")
-
-    monkeypatch.setattr(SafeJSONStorage, "write", refused)
 
 
 async def test_text_refused_in_the_review_log_editor_is_offered_by_the_quit_dialog(

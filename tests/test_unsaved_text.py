@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.errors import LogWriteError, PowerdeckError
+from disk_helpers import refuse_writes
+from powerdeck.errors import PowerdeckError
 from powerdeck.screens.quit_dialog import QuitDialog
 from powerdeck.storage import SafeJSONStorage
 from ui_helpers import (
@@ -64,13 +65,6 @@ async def test_a_file_damaged_while_typing_keeps_the_app_and_the_text(
         assert any("changed by another program" in m and name in m and "--data DIR" in m
                    for m in messages), messages
     assert (data_dir / name).read_bytes() == b"not json at all"
-
-
-def refuse_writes(monkeypatch: pytest.MonkeyPatch) -> None:
-    def refused(self: SafeJSONStorage, data: object) -> None:
-        raise LogWriteError(f"Could not save {self.path}: its folder is read-only or not writable.")
-
-    monkeypatch.setattr(SafeJSONStorage, "write", refused)
 
 
 async def test_quit_with_writes_refused_asks_and_saves_elsewhere(data_dir: Path, tmp_path: Path,
