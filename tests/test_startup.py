@@ -39,3 +39,18 @@ def test_help_says_what_the_animation_default_over_ssh_is() -> None:
     assert "none over SSH" in text and "basic over SSH" not in text
     over_ssh = AppOptions.from_args(animation=None, theme=None, no_mouse=False, environ={"SSH_CONNECTION": "1 2 3 4"})
     assert over_ssh.animation == "none" and over_ssh.animation in ANIMATION_LEVELS
+
+
+def test_a_start_caches_the_apps_bytecode_even_when_the_environment_says_not_to(tmp_path: Path) -> None:
+    # Regression: with PYTHONDONTWRITEBYTECODE=1 (set on many images and CI machines) and the
+    # README's editable install, every start compiled every powerdeck module from source again:
+    # 115 ms of a 790 ms first paint (docs/benchmarks.md).
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(tmp_path))
+    code = "import powerdeck.cli, powerdeck.launch, powerdeck.app"
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
+    cached = {path.name.split(".")[0] for path in tmp_path.rglob("*.pyc") if "powerdeck" in path.parts}
+    assert {"launch", "app", "deck_screen"} <= cached

@@ -15,6 +15,12 @@ from powerdeck.errors import PowerdeckError
 from powerdeck.options import ANIMATION_LEVELS
 from powerdeck.text import visible_line
 
+# Images and CI machines often set PYTHONDONTWRITEBYTECODE=1. With an editable install (the
+# README's) that compiled every powerdeck module from source at every start: 80-100 ms of a first
+# paint of about 500 ms (docs/benchmarks.md). Python caches the app's bytecode as it normally does;
+# where it cannot write (a shared install), it skips the cache silently.
+sys.dont_write_bytecode = False
+
 EXPORT_FORMATS = ("docx", "markdown", "csv", "json")
 EXPORT_LAYOUTS = ("standard", "nmc")
 
