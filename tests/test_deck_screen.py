@@ -17,6 +17,7 @@ from ui_helpers import (
     card_text,
     card_view,
     deck_screen,
+    entries_list,
     entries_on_disk,
     field,
     make_app,
@@ -213,7 +214,7 @@ async def test_editing_an_earlier_entry_updates_it(data_dir: Path) -> None:
     app = make_app(data_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4", "right")
-        entries = deck_screen(app).editor.query_one("#card-entries", OptionList)
+        entries = await entries_list(app, pilot)
         # newest first, after the "+ new entry" line
         assert [entries.get_option_at_index(i).id for i in range(3)] == ["new-entry", "e-new", "e-old"]
         entries.highlighted = 2

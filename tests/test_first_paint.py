@@ -62,6 +62,25 @@ async def test_the_first_screen_is_written_once_and_whole(data_dir: Path, frames
         assert first["footer_keys"]
 
 
+async def test_nothing_is_rendered_before_the_frame_that_is_written(data_dir: Path, frames: list[dict[str, Any]],
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression: Textual rendered each stage of the first screen (8 renders), and the hold
+    # dropped all but the last: CPU spent on frames nobody saw.
+    from textual._compositor import Compositor
+
+    renders: list[int] = []
+    render = Compositor.render_update
+    monkeypatch.setattr(Compositor, "render_update",
+                        lambda self, *a, **k: (renders.append(len(frames)), render(self, *a, **k))[1])
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        first_written = next(n for n, frame in enumerate(frames) if isinstance(frame["screen"], DeckScreen))
+        before = [count for count in renders if count <= first_written]
+        assert len(before) == first_written + 1  # one render for each frame up to the first deck frame
+
+
 async def test_the_first_paint_is_not_held_back_for_ever(data_dir: Path, frames: list[dict[str, Any]],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # If the footer never composes its keys, the screen is still written after a second.

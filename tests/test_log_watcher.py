@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
 from log_helpers import open_log, seed
 from powerdeck.app import PowerDeckApp
@@ -23,6 +23,7 @@ from powerdeck.screens.overview_screen import OverviewScreen
 from ui_helpers import (
     deck_screen,
     drafts_on_disk,
+    entries_list,
     fast_watch,
     field,
     make_app,
@@ -68,7 +69,7 @@ async def test_another_sessions_entry_reaches_the_deck_screen(data_dir: Path, mo
         write_elsewhere(data_dir, "1.1", "written in the other session")
         await until(pilot, lambda: "1 entry" in notes_text(app), "the entry in the card's notes")
         await until(pilot, lambda: capability_label(app, 1).rstrip().endswith("1"), "the count in the sidebar")
-        entries = deck_screen(app).editor.query_one("#card-entries")
+        entries = await entries_list(app, pilot)
         assert "written in the other session" in str(entries.get_option_at_index(1).prompt)
 
 
@@ -101,11 +102,11 @@ async def test_a_hidden_screen_redraws_when_shown_again(data_dir: Path, monkeypa
     seed(data_dir)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
+        card_entries = await entries_list(app, pilot)
         await open_log(app, pilot)
         await pilot.press("v")  # the overview over the review log, over the deck
         assert isinstance(app.screen, OverviewScreen)
         deck, log = deck_screen(app), the_log_screen(app)
-        card_entries = deck.editor.query_one("#card-entries", OptionList)
         listed = card_entries.option_count
         redrawn: list[str] = []
         real = log.log_list.show

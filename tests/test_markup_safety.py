@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList
 
 from powerdeck.entry import Entry
 from powerdeck.log import Log
-from ui_helpers import deck_screen, entries_on_disk, field, make_app, settle, status
+from ui_helpers import deck_screen, entries_list, entries_on_disk, field, make_app, settle, status
 
 CASES = {
     "markup": "[/b] [link=x]y[/link] [bold] [red]x[/] $accent [@click=app.quit]q[/]",
@@ -38,7 +37,7 @@ async def test_a_stored_entry_shows_as_typed_in_the_list_and_the_editor(data_dir
     async with app.run_test(size=size) as pilot:
         await pilot.press("4", "right")
         await pilot.pause()
-        entries = deck_screen(app).editor.query_one("#card-entries", OptionList)
+        entries = await entries_list(app, pilot)
         label = str(entries.get_option_at_index(1).prompt)
         assert label.startswith("2026-03-01")
         assert text.splitlines()[0][:40] in label
@@ -93,7 +92,7 @@ async def test_a_long_entry_takes_one_line_in_the_entries_list(data_dir: Path, n
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("4", "right", "enter")
         await pilot.pause()
-        entries = deck_screen(app).editor.query_one("#card-entries", OptionList)
+        entries = await entries_list(app, pilot)
         assert entries.option_count == 2
         assert entries.virtual_size.height == 2
         assert entries.region.height == 2

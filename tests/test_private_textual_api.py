@@ -50,6 +50,16 @@ def test_layout_update_and_app_display() -> None:
         moved("Screen's call of App._display with a LayoutUpdate", "app.py")
 
 
+def test_screen_compositor_refresh_is_where_a_frame_is_rendered() -> None:
+    from textual.screen import Screen
+
+    assert parameters(Screen._compositor_refresh) == ["self"], \
+        moved("Screen._compositor_refresh", "screens/deck_screen.py")
+    source = inspect.getsource(Screen._compositor_refresh)
+    assert "render_update" in source and "_display" in source, \
+        moved("the render in Screen._compositor_refresh", "screens/deck_screen.py")
+
+
 # -- app.py: a fault in powerdeck itself (crash_report.py) ---------------------------------------
 
 def test_fatal_error_hook_and_what_it_uses() -> None:

@@ -27,6 +27,7 @@ from ui_helpers import (
     sidebar,
     status,
     type_text,
+    until,
 )
 
 SENTENCES = [
@@ -80,7 +81,7 @@ async def test_a_sentence_typed_while_reading_changes_nothing_and_says_how_to_wr
         assert screen.card_id == "9.2"
         assert card_on_screen(app) == before
         assert app.focused is None and not screen.writing and not screen.editor.display
-        assert all(field(app, name).text == "" for name in ("action", "outcome", "learning"))
+        assert all(text == "" for text in screen.editor.values().values())
         assert "press enter or e to write" in status(app)
         assert "READING" in mode(app)
         await pilot.press("enter")  # the way in the hint names: it works at once, and the hint goes
@@ -106,7 +107,8 @@ async def test_a_command_letter_alone_still_acts_after_a_moment(data_dir: Path, 
         assert len(draws) == 2 and screen.card_id != ""
         await pilot.press("e")
         await pilot.pause(real_letter_settle + 0.3)
-        assert app.focused is field(app, "action")
+        # The first time, the form is built first (screen.start_writing): a moment more.
+        await until(pilot, lambda: screen.editor.built and app.focused is field(app, "action"), "the cursor")
 
 
 async def test_enter_then_text_in_a_burst_writes_on_the_card_showing(data_dir: Path, real_letter_settle: float) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from powerdeck.log import Log
-from ui_helpers import deck_screen, fast_watch, make_app, notes_text, sidebar, watcher_looks
+from ui_helpers import deck_screen, entries_list, fast_watch, make_app, notes_text, sidebar, watcher_looks
 
 
 async def test_an_entry_read_in_by_our_own_save_still_shows(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -24,7 +24,7 @@ async def test_an_entry_read_in_by_our_own_save_still_shows(data_dir: Path, monk
         await asyncio.to_thread(app.store.write_and_wait, lambda log: log.set_state("probe", 1))
         await watcher_looks(app, pilot)  # by the app's own timer
         assert "1 entry" in notes_text(app)
-        entries = deck_screen(app).editor.query_one("#card-entries")
+        entries = await entries_list(app, pilot)
         assert "written in the other session" in str(entries.get_option_at_index(1).prompt)
 
 

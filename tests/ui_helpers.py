@@ -13,7 +13,7 @@ from typing import Any
 from textual import events
 from textual.geometry import Region
 from textual.pilot import Pilot
-from textual.widgets import Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 
 from disk_helpers import drafts_on_disk, entries_on_disk, on_disk, state_on_disk  # noqa: F401  (re-exported)
 from powerdeck.app import PowerDeckApp
@@ -74,6 +74,17 @@ def deck_screen(app: PowerDeckApp) -> DeckScreen:
 
 def field(app: PowerDeckApp, name: str) -> TextArea:
     return deck_screen(app).editor.field(name)
+
+
+async def entries_list(app: PowerDeckApp, pilot: Pilot[None]) -> OptionList:
+    """The writing form's list of the card's entries. The form is built the first time writing
+    starts, so this starts writing (enter) and leaves (escape) if the form is not there yet."""
+    screen = deck_screen(app)
+    if not screen.editor.built:
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.editor.built, "the writing form")
+        await pilot.press("escape")
+    return screen.editor.query_one("#card-entries", OptionList)
 
 
 def card_view(app: PowerDeckApp) -> CardView:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ from powerdeck.typed_runs import insert_typed_run
 DEFAULT_THEME = "textual-dark"
 FIRST_PAINT_LIMIT = 1.0
 """Seconds after the app is ready that the first paint may wait for the screen to settle."""
+INPUT_EVENTS = (events.Key, events.MouseEvent, events.Paste)
+"""What `hold_input_until` holds back."""
 
 
 @dataclass
@@ -77,6 +80,7 @@ class PowerDeckApp(App[None]):
         self._too_small: TooSmallScreen | None = None
         self._holding_first_paint = LayoutUpdate is not None
         self._first_paint_due = False
+        self._input_holds: set[asyncio.Task[None]] = set()
         self._theme_warning = ""
         self.log_unsaved: dict[str, Draft] = {}
         """Entry id -> changes made to it in the review log whose write was refused: offered by the
@@ -114,6 +118,11 @@ class PowerDeckApp(App[None]):
             self._holding_first_paint = False
             self.call_after_refresh(self.collect_after_first_paint)
         super()._display(screen, renderable)
+
+    @property
+    def first_paint_held(self) -> bool:
+        """True while a frame drawn now would be dropped by the hold (`_display`)."""
+        return self._holding_first_paint and not self._first_paint_due
 
     def on_ready(self) -> None:
         # Whatever happens, the screen is not held back longer than this.
@@ -191,7 +200,18 @@ class PowerDeckApp(App[None]):
             self._too_small = None
             self._hand_back_keys(held)
 
+    def hold_input_until(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` (the deck's form being built on the first enter) and hold every key, click
+        and paste until it is done: handled sooner, the letters typed right after enter, in one
+        burst over SSH, would find no field to land in. They wait in the app's queue, in order."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._input_holds.add(task)
+        task.add_done_callback(self._input_holds.discard)
+
     async def on_event(self, event: events.Event) -> None:
+        if self._input_holds and isinstance(event, INPUT_EVENTS):
+            for task in list(self._input_holds):
+                await task
         # A paste arriving as typed keys (no bracketed paste) goes in as one insert: typed_runs.
         if isinstance(event, events.Key) and not event.is_forwarded and await insert_typed_run(self, event):
             return

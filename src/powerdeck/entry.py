@@ -6,7 +6,6 @@ Plain data with no I/O, so the store, the screens and the exporters share one de
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
@@ -26,6 +25,8 @@ def now_iso() -> str:
 
 def new_entry_id() -> str:
     """A stable id that survives edits, exports and re-imports."""
+    import uuid  # here: uuid loads `platform` and more, and a start adds no entry
+
     return uuid.uuid4().hex
 
 

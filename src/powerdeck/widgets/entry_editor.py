@@ -5,6 +5,7 @@ The widget only holds text; it posts messages and the deck screen decides what t
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from textual import events, on
@@ -58,7 +59,13 @@ def _set_label(label: Label, text: str) -> None:
 
 
 class EntryEditor(VerticalScroll, can_focus=False):
-    """Three multi-line fields and the list of this card's entries, newest first."""
+    """Three multi-line fields and the list of this card's entries, newest first.
+
+    With `lazy`, the fields are built by `build()`, not composed: three TextAreas and an entry
+    list were about 70 % of the deck screen's first-screen CPU (docs/benchmarks.md), and a reader
+    may never write. Until then the editor keeps what it is given in memory and answers from it
+    (`values`, `is_dirty`, `set_entries`), so the screen treats it the same either way.
+    """
 
     @dataclass
     class Changed(Message):
@@ -72,14 +79,42 @@ class EntryEditor(VerticalScroll, can_focus=False):
 
         entry_id: str | None
 
-    def __init__(self, *, cursor_blink: bool = True, show_entries: bool = True, id: str | None = None) -> None:
+    def __init__(self, *, cursor_blink: bool = True, show_entries: bool = True, lazy: bool = False,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self._cursor_blink = cursor_blink
         self._show_entries = show_entries
         self.entry_id: str | None = None
         self._baseline: dict[str, str] = dict.fromkeys(FIELDS, "")
+        self.built = not lazy
+        self._building: asyncio.Event | None = None
+        self._held_values: dict[str, str] = dict.fromkeys(FIELDS, "")
+        self._held_entries: list[Entry] = []
 
     def compose(self) -> ComposeResult:
+        if self.built:
+            yield from self._form()
+
+    async def build(self) -> None:
+        """Build the fields (once) and put in them what the editor holds; returns when they exist."""
+        if self.built:
+            return
+        if self._building is not None:  # already under way (from another task): wait for it
+            await self._building.wait()
+            return
+        self._building = asyncio.Event()
+        try:
+            await self.mount_all(list(self._form()))
+            if not self.query(f"#field-{FIELDS[0]}"):
+                return  # the app is closing (a start-up timer firing on the way out): nothing mounted
+            self.built = True
+            values, baseline, entries = self._held_values, self._baseline, self._held_entries
+            self.load(values, entry_id=self.entry_id, baseline=baseline)
+            self.set_entries(entries)
+        finally:
+            self._building.set()
+
+    def _form(self) -> ComposeResult:
         yield Label("New entry", id="editor-title")
         for name in FIELDS:
             yield Label(field_label(name, active=False), classes="field-label", id=f"label-{name}")
@@ -95,6 +130,8 @@ class EntryEditor(VerticalScroll, can_focus=False):
     @property
     def active_field(self) -> str | None:
         """The name of the field that takes the typing, if one has focus."""
+        if not self.built:
+            return None
         focused = self.screen.focused if self.is_attached else None
         for name in FIELDS:
             if focused is self.field(name):
@@ -108,7 +145,7 @@ class EntryEditor(VerticalScroll, can_focus=False):
         self.call_after_refresh(self._mark_active)
 
     def _mark_active(self) -> None:
-        if not self.is_attached:
+        if not self.is_attached or not self.built:
             return
         active = self.active_field
         for name in FIELDS:
@@ -126,6 +163,8 @@ class EntryEditor(VerticalScroll, can_focus=False):
         return self.query_one(f"#field-{name}", TextArea)
 
     def values(self) -> dict[str, str]:
+        if not self.built:
+            return dict(self._held_values)
         return {name: self.field(name).text for name in FIELDS}
 
     @property
@@ -146,6 +185,10 @@ class EntryEditor(VerticalScroll, can_focus=False):
     ) -> None:
         """Show texts in the fields; `baseline` is what counts as already saved (default: these)."""
         self.entry_id = entry_id
+        if not self.built:
+            self._held_values = {name: values.get(name, "") for name in FIELDS}
+            self._baseline = dict(baseline if baseline is not None else self._held_values)
+            return
         for name in FIELDS:
             area = self.field(name)
             if area.text != values.get(name, ""):
@@ -158,6 +201,9 @@ class EntryEditor(VerticalScroll, can_focus=False):
 
     def set_entries(self, entries: list[Entry]) -> None:
         if not self._show_entries:
+            return
+        if not self.built:
+            self._held_entries = list(entries)
             return
         options = [Option(entry_option_label(entry), id=entry.id) for entry in entries]
         if entries:
