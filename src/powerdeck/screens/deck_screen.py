@@ -111,13 +111,24 @@ class DeckScreen(Screen[None]):
             with Container(id="work"):
                 yield CardView(id="card-view", one_line_heading=True)
                 yield CardNotes(id="card-notes")
-                editor = EntryEditor(cursor_blink=not self.power_app.options.over_ssh, id="editor")
+                # The form's fields are built when writing first starts (start_writing): they were
+                # most of this screen's start-up cost, and a reader may never write.
+                editor = EntryEditor(cursor_blink=not self.power_app.options.over_ssh, lazy=True, id="editor")
                 editor.display = False  # reading first: the form shows only when writing
                 yield editor
         with Horizontal(id="status-bar"):
             yield Static(self.mode.badge(), id="mode", markup=False)
             yield Static("", id="status", markup=False)
         yield Footer(compact=True)
+
+    def _compositor_refresh(self) -> None:
+        # Textual renders every stage of the first screen (layout, sidebar, footer keys); the
+        # app's first-paint hold then drops all but the last (PowerDeckApp._display). Rendering
+        # them cost ~20 ms of CPU at start (8 renders for 1 frame written): skip it. What is dirty
+        # stays dirty, and the hold's release repaints the whole screen.
+        if self.power_app.first_paint_held:
+            return
+        super()._compositor_refresh()
 
     def on_mount(self) -> None:
         deck = self.power_app.deck
@@ -363,6 +374,19 @@ class DeckScreen(Screen[None]):
 
     def action_edit(self) -> None:
         self.gate.reset()
+        if self.editor.built:
+            self._focus_form()
+        else:
+            # The first time: the keys typed after enter wait until the field has focus.
+            self.power_app.hold_input_until(self.start_writing())
+
+    async def start_writing(self) -> None:
+        """Build the form (once; it holds the card's draft already) and put the cursor in it."""
+        await self.editor.build()
+        if self.is_attached and self.editor.built:
+            self._focus_form()
+
+    def _focus_form(self) -> None:
         self.mode.switch(True)  # shown first: a hidden field cannot take focus
         # Screen.set_focus, not Widget.focus(): at once, so the letters typed right after enter
         # land in the field (see key_bursts).
