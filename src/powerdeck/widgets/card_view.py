@@ -8,7 +8,8 @@ view ends on the card the last key led to.
 The view draws the card's lines itself (Textual's line API) rather than holding a Static: a
 Static repaints when its text changes and again when the layout gives it the new card's height,
 so every change of card crossed a slow link twice. Here the view keeps its size, only the
-scrollable height changes, and a change of card is one paint.
+scrollable height changes, and a change of card is one paint. Each line is sent as few style runs
+as it can be (`terse_strip`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from textual.strip import Strip
 from textual.visual import Visual
 
 from powerdeck.deck import Capability, Card
+from powerdeck.widgets.terse import terse_strip
 
 _apply_opacity: Callable[[Iterable[Segment], Color, float], Iterable[Segment]] | None
 try:  # How Textual fades a widget with `opacity`; without it the fade is skipped.
@@ -239,6 +241,7 @@ class CardView(ScrollView, can_focus=False):
             # without colour it may not show at all).
             more = Strip([Segment(self.more_label, style + Style(reverse=True, bold=True))])
             strip = Strip.join([strip.crop(0, max(0, width - more.cell_length)), more])
+        strip = terse_strip(strip)
         fade = _fade_step(self.fade)
         if fade < 1.0 and _apply_opacity is not None:
             background = self.visual_style.background
