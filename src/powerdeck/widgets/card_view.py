@@ -28,7 +28,7 @@ from textual.strip import Strip
 from textual.visual import Visual
 
 from powerdeck.deck import Capability, Card
-from powerdeck.widgets.terse import terse_strip
+from powerdeck.widgets.terse import changed_width, terse_strip
 
 _apply_opacity: Callable[[Iterable[Segment], Color, float], Iterable[Segment]] | None
 try:  # How Textual fades a widget with `opacity`; without it the fade is skipped.
@@ -167,8 +167,9 @@ class CardView(ScrollView, can_focus=False):
         # refresh() takes regions of the whole widget (padding and scrollbar gutter included).
         top, width = self.styles.gutter.top, self.size.width
         for y, (old, new) in enumerate(zip(before, after, strict=True)):
-            if old != new:
-                self.refresh(Region(0, top + y, width, 1))
+            if old != new and (cells := changed_width(old, new)):
+                # Up to the last cell that differs: the blanks both lines end with stay as they are.
+                self.refresh(Region(0, top + y, min(width, cells + 1), 1))
 
     # -- layout ----------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.color import ColorSystem
 from rich.segment import Segment
 from rich.style import Style
@@ -52,3 +53,29 @@ def terse_strip(strip: Strip) -> Strip:
     if len(merged) == len(strip._segments):
         return strip
     return Strip(merged, strip.cell_length)
+
+
+def _cells(strip: Strip) -> list[tuple[str, str]]:
+    cells: list[tuple[str, str]] = []
+    for text, style, control in strip:
+        if control:
+            continue
+        looks = _looks(style) if style is not None else ""
+        for character in text:
+            cells.append((character, looks))
+            cells.extend([("", looks)] * (cell_len(character) - 1))
+    return cells
+
+
+def changed_width(old: Strip, new: Strip) -> int:
+    """How many cells from the left a repaint of `old` into `new` must cover (0: they look the
+    same): the blanks both end with need not be sent again."""
+    before, after = _cells(old), _cells(new)
+    if len(before) != len(after):
+        return max(len(before), len(after))
+    end = len(after)
+    while end and before[end - 1] == after[end - 1]:
+        end -= 1
+    if end and after[end - 1][0] == "" and end < len(after):
+        end += 1  # never cut a wide character in two
+    return end
