@@ -182,7 +182,7 @@ class CardView(ScrollView, can_focus=False):
         for y, (old, new) in enumerate(zip(before, after, strict=True)):
             if old != new and (cells := changed_width(old, new)):
                 # Up to the last cell that differs: the blanks both lines end with stay as they are.
-                self.refresh(Region(0, top + y, min(width, cells + 1), 1))
+                self.refresh(Region(0, top + y, min(width, cells), 1))
 
     # -- layout ----------------------------------------------------------------------------
 
