@@ -1,10 +1,14 @@
-"""A card change sends only the card's lines that differ from the last card's: what the terminal
-shows afterwards must be exactly what the app paints when it starts on that card (every cell,
-text and colours), in a real pty."""
+"""A card change sends only the card's lines that differ from the last card's, each only up to its
+last changed cell and as few style runs as it can, and the sidebar only the rows that look
+different: what the terminal shows afterwards must be exactly what the app paints when it starts
+on that card (every cell, text and colours), in a real pty. The same after the animated change
+(drawn in steps, each sending only the lines that step changes)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 from powerdeck.log import Log
 from powerdeck.screens.deck_screen import LAST_CARD
@@ -32,16 +36,22 @@ def painted_at_start(folder: Path, card: str) -> list[list[tuple[str, str, str, 
         return cells(app)
 
 
-def test_after_card_changes_the_terminal_shows_what_a_first_paint_shows(tmp_path: Path) -> None:
-    with PtyApp([*powerdeck_command(), "--data", str(tmp_path / "data")], ENV, cols=80, rows=24) as app:
+# Next cards, back, into the next capability (the heading and the sidebar's open list change),
+# back across it, a jump, and back into the capability before (its last card).
+MOVES = [("right", "1.2"), ("right", "1.3"), ("left", "1.2"), ("right", "1.3"), ("right", "2.1"),
+         ("left", "1.3"), ("down", "2.1"), ("5", "5.1"), ("left", "4.3"), ("up", "3.1")]
+
+
+@pytest.mark.parametrize("animation", ["none", "full"])
+def test_after_card_changes_the_terminal_shows_what_a_first_paint_shows(tmp_path: Path, animation: str) -> None:
+    argv = [*powerdeck_command(), "--data", str(tmp_path / "data"), "--animation", animation]
+    with PtyApp(argv, ENV, cols=80, rows=24) as app:
         app.wait_for(FIRST, timeout=30)
         app.wait_quiet(0.3)
-        # Next cards, back, into the next capability (the heading changes too), a jump.
-        for n, (key, card) in enumerate([("right", "1.2"), ("right", "1.3"), ("left", "1.2"),
-                                         ("down", "2.1"), ("5", "5.1")]):
+        for n, (key, card) in enumerate(MOVES):
             app.send(key)
             app.wait_for(f"card {card}", timeout=15)
-            app.wait_quiet(0.3)
+            app.wait_quiet(0.4)  # past the slide's last step
             shown = cells(app)
             reference = painted_at_start(tmp_path / f"reference-{n}", card)
             differ = [y for y in range(app.rows) if shown[y] != reference[y]]

@@ -210,7 +210,7 @@ async def test_moving_card_slides_in_the_direction_of_travel_and_is_instant_with
         deck_screen(app).action_next_card()
         assert view.shift > 0  # the next card comes in from the right
         assert view.fade < 1.0  # and fades in ("full" only)
-        assert app.animator.is_being_animated(view, "shift")
+        assert app.animator.is_being_animated(view, "progress")
         assert "1.2  " in card_text(app)  # the content is replaced at once
         await pilot.wait_for_animation()
         assert view.shift == 0 and view.fade == 1.0
@@ -232,10 +232,10 @@ async def test_moving_card_slides_in_the_direction_of_travel_and_is_instant_with
     async with app.run_test(size=(120, 40)) as pilot:
         view = card_view(app)
         shifts: list[float] = []
-        view.watch(view, "shift", shifts.append, init=False)
+        view.watch(view, "progress", shifts.append, init=False)
         deck_screen(app).action_next_card()
         assert view.shift == 0 and view.fade == 1.0
-        assert not app.animator.is_being_animated(view, "shift")
+        assert not app.animator.is_being_animated(view, "progress")
         await pilot.pause()
         assert shifts == []  # never drawn out of place, not even for a frame
         assert "1.2  " in card_on_screen(app)

@@ -208,3 +208,16 @@ async def test_a_choice_letter_answers_the_dialog() -> None:
         await pilot.press("x", "d")
         await pilot.pause()
     assert answers == ["discard"]
+
+
+# -- widgets/sidebar.py: a rebuild repaints only the rows that look different ----------------------
+
+def test_widget_repaint_regions_and_option_lines() -> None:
+    from textual.widget import Widget
+
+    assert sets(Widget, "_repaint_regions") and sets(Widget, "_dirty_regions"), \
+        moved("Widget._repaint_regions / _dirty_regions", "widgets/sidebar.py _repaint_changed")
+    assert "_repaint_regions" in inspect.getsource(Widget._exchange_repaint_regions), \
+        moved("Widget._exchange_repaint_regions's use of _repaint_regions", "widgets/sidebar.py")
+    assert isinstance(getattr(OptionList, "_lines", None), property), \
+        moved("OptionList._lines", "widgets/sidebar.py _repaint_changed")

@@ -8,7 +8,8 @@ view ends on the card the last key led to.
 The view draws the card's lines itself (Textual's line API) rather than holding a Static: a
 Static repaints when its text changes and again when the layout gives it the new card's height,
 so every change of card crossed a slow link twice. Here the view keeps its size, only the
-scrollable height changes, and a change of card is one paint.
+scrollable height changes, and a change of card is one paint. Each line is sent as few style runs
+as it can be (`terse_strip`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from textual.strip import Strip
 from textual.visual import Visual
 
 from powerdeck.deck import Capability, Card
+from powerdeck.widgets.terse import changed_width, terse_strip
 
 _apply_opacity: Callable[[Iterable[Segment], Color, float], Iterable[Segment]] | None
 try:  # How Textual fades a widget with `opacity`; without it the fade is skipped.
@@ -41,12 +43,10 @@ SLIDE_CELLS = 6
 SLIDE_SECONDS = 0.22
 FADE_FROM = 0.3
 """The opacity a new card fades in from, at animation level "full"."""
-FADE_STEPS = 4
-"""The fade is drawn in quarters: a repaint for each animation tick would double the bytes."""
-
-
-def _fade_step(fade: float) -> float:
-    return round(fade * FADE_STEPS) / FADE_STEPS
+STEPS = 3
+"""The slide and the fade are drawn together in three steps after the first frame (6, 4, 2, 0
+cells from its place; opacity 0.3 to 1): each step is a repaint of the card's lines over the link,
+and drawing the slide per cell and the fade in quarters, each on its own tick, made about seven."""
 
 
 def render_card(card: Card, capability: Capability, *, entries: int, has_draft: bool) -> Content:
@@ -88,10 +88,8 @@ class CardView(ScrollView, can_focus=False):
     }
     """
 
-    shift: var[float] = var(0.0, init=False)
-    """Cells the card is drawn to the right (negative: left) of its place; animated to 0."""
-    fade: var[float] = var(1.0, init=False)
-    """Opacity of the card's text; animated to 1 at animation level "full"."""
+    progress: var[float] = var(1.0, init=False)
+    """How far the new card has come in (0 to 1, animated); it is drawn at the nearest step."""
 
     def __init__(self, *, id: str | None = None, classes: str | None = None, one_line_heading: bool = False) -> None:
         super().__init__(id=id, classes=classes)
@@ -100,12 +98,28 @@ class CardView(ScrollView, can_focus=False):
         self._card_id: str | None = None
         self._strips: list[Strip] = []
         self._strips_key: tuple[object, ...] | None = None
+        self._step = STEPS
+        """The step of the slide drawn (STEPS: in place)."""
+        self._direction = 0
+        self._fading = False
         self.more_label = MORE
         """Said over the last line while the card continues (the screen names the key of the moment)."""
 
     @property
     def card_id(self) -> str | None:
         return self._card_id
+
+    @property
+    def shift(self) -> float:
+        """Cells the card is drawn to the right (negative: left) of its place."""
+        return SLIDE_CELLS * self._direction * (STEPS - self._step) / STEPS
+
+    @property
+    def fade(self) -> float:
+        """Opacity of the card's text (below 1 only while fading in, at animation level "full")."""
+        if not self._fading or self._step >= STEPS:
+            return 1.0
+        return FADE_FROM + (1 - FADE_FROM) * self._step / STEPS
 
     @property
     def content(self) -> Content:
@@ -126,24 +140,25 @@ class CardView(ScrollView, can_focus=False):
         if not changed and content == self._content:
             return  # the same card, said the same way: nothing to send over the link
         sliding = changed and bool(direction) and self.app.animation_level != "none"
-        before = self._drawn_lines() if not sliding and self.scroll_offset.y == 0 else None
+        before = self._drawn_lines() if self.scroll_offset.y == 0 else None
         self._card_id = card.id
         self._content = content
         self._strips_key = None
+        if sliding:
+            # With no animation nothing is drawn out of place: such a frame would cost a second
+            # paint of the whole card over a slow link.
+            self._direction = direction
+            self._fading = self.app.animation_level == "full" and _apply_opacity is not None
+            self._step = 0
+            self.set_reactive(CardView.progress, 0.0)
         self._fit()
         self._refresh_lines(before)
         if not changed:
             return
         self.scroll_home(animate=False)
-        if direction and self.app.animation_level != "none":
-            # With no animation the shift is never set: a frame drawn out of place would cost a
-            # second paint of the whole card over a slow link.
+        if sliding:
             # A new animation on the same attribute replaces one still running.
-            self.shift = float(SLIDE_CELLS * direction)
-            self.animate("shift", 0.0, duration=SLIDE_SECONDS, easing="out_cubic", level="basic")
-            if self.app.animation_level == "full" and _apply_opacity is not None:
-                self.fade = FADE_FROM
-                self.animate("fade", 1.0, duration=SLIDE_SECONDS, easing="out_cubic", level="full")
+            self.animate("progress", 1.0, duration=SLIDE_SECONDS, easing="out_cubic", level="basic")
 
     def _drawn_lines(self) -> list[Strip] | None:
         """The lines on screen now (None before the view has a size)."""
@@ -165,8 +180,9 @@ class CardView(ScrollView, can_focus=False):
         # refresh() takes regions of the whole widget (padding and scrollbar gutter included).
         top, width = self.styles.gutter.top, self.size.width
         for y, (old, new) in enumerate(zip(before, after, strict=True)):
-            if old != new:
-                self.refresh(Region(0, top + y, width, 1))
+            if old != new and (cells := changed_width(old, new)):
+                # Up to the last cell that differs: the blanks both lines end with stay as they are.
+                self.refresh(Region(0, top + y, min(width, cells), 1))
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -214,14 +230,14 @@ class CardView(ScrollView, can_focus=False):
 
     # -- drawing ---------------------------------------------------------------------------
 
-    def watch_shift(self, old: float, new: float) -> None:
-        if round(old) != round(new):
-            self.refresh()
-
-    def watch_fade(self, old: float, new: float) -> None:
-        # Only a visible step repaints; the slide's steps come in the same ticks.
-        if _fade_step(old) != _fade_step(new):
-            self.refresh()
+    def watch_progress(self, new: float) -> None:
+        step = round(new * STEPS)
+        if step != self._step:
+            # Only the lines the step changes: the blank ones look the same at every step. A step
+            # not yet painted is still marked for repaint, so what is sent covers both.
+            before = self._drawn_lines()
+            self._step = step
+            self._refresh_lines(before)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -229,7 +245,7 @@ class CardView(ScrollView, can_focus=False):
         strips = self._wrapped(width)
         index = y + self.scroll_offset.y
         strip = strips[index] if 0 <= index < len(strips) else Strip.blank(width, style)
-        shift = round(self.shift)
+        shift = round(self.shift)  # a whole number of cells at every step
         if shift > 0:
             strip = Strip.join([Strip.blank(shift, style), strip.crop(0, width - shift)])
         elif shift < 0:
@@ -239,7 +255,8 @@ class CardView(ScrollView, can_focus=False):
             # without colour it may not show at all).
             more = Strip([Segment(self.more_label, style + Style(reverse=True, bold=True))])
             strip = Strip.join([strip.crop(0, max(0, width - more.cell_length)), more])
-        fade = _fade_step(self.fade)
+        strip = terse_strip(strip)
+        fade = self.fade
         if fade < 1.0 and _apply_opacity is not None:
             background = self.visual_style.background
             if background is not None:

@@ -18,11 +18,13 @@ from textual import events, on
 from textual.content import Content
 from textual.geometry import Region
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from powerdeck.deck import Capability
 from powerdeck.text import shorten, visible_line
+from powerdeck.widgets.terse import terse_strip
 
 
 def _shared_words(one: str, other: str) -> int:
@@ -149,6 +151,42 @@ class CapabilitySidebar(OptionList, can_focus=False):
             return False
         return True
 
+    def render_line(self, y: int) -> Strip:
+        return terse_strip(super().render_line(y))  # a label and its trailing blank: one run
+
+    def _lines_on_screen(self) -> list[Strip] | None:
+        """The rows as painted now, if nothing is waiting to be painted and nothing is scrolled."""
+        height = self.scrollable_content_region.height
+        try:
+            pending = bool(self._repaint_regions)
+        except AttributeError:  # pragma: no cover - a Textual without it
+            return None
+        if not self.is_mounted or pending or height <= 0 or self.scroll_offset.y:
+            return None
+        return [self.render_line(y) for y in range(height)]
+
+    def _repaint_changed(self, before: list[Strip] | None) -> None:
+        """After a rebuild, repaint only the rows that look different.
+
+        `set_options` repaints the whole sidebar: crossing into another capability closes one
+        list of cards and opens another, and the rows below the list, the border beside them and
+        most labels are the same as before (about 1.2 KB over the link at 80x24). This reaches
+        into Widget's pending repaint regions; without them the whole sidebar is repainted."""
+        height = self.scrollable_content_region.height
+        if before is None or len(before) != height or self.scroll_offset.y:
+            return
+        try:
+            if len(self._lines) > height:
+                return  # it scrolls: the highlight may move the view
+            after = [self.render_line(y) for y in range(height)]
+            self._repaint_regions.clear()
+            self._dirty_regions.clear()
+        except AttributeError:  # pragma: no cover - a Textual without them
+            return
+        changed = [Region(0, y, self.size.width, 1) for y in range(height) if before[y] != after[y]]
+        if changed:
+            self.refresh(*changed)
+
     def select_capability(self, number: int) -> None:
         self.select_card(number, self._card or "")
 
@@ -197,6 +235,7 @@ class CapabilitySidebar(OptionList, can_focus=False):
                tuple(sorted(self._drafts)))
         if key == self._built:
             return  # the same rows again would repaint the sidebar: bytes over a slow link
+        before = self._lines_on_screen() if self._built is not None and self._built[0] == width else None
         self._built = key
         options: list[Option] = []
         self._rows = []
@@ -216,6 +255,7 @@ class CapabilitySidebar(OptionList, can_focus=False):
                         highlight = len(options) - 1
         self.set_options(options)
         self.highlighted = highlight
+        self._repaint_changed(before)
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
