@@ -219,10 +219,13 @@ def prepare(deck_file: str | None) -> Any:
     import textual.widgets  # noqa: F401
 
     import powerdeck.app
+    import powerdeck.launch  # run_child's own imports (argparse and gettext come with it)
     import powerdeck.log
+    import powerdeck.quit_signals
     import powerdeck.serve.served_app  # noqa: F401
     from powerdeck.deck import deck_path_from, load_deck
     from powerdeck.errors import PowerdeckError
+    from powerdeck.serve.parsed_css import keep_parsed_css, share_parsed_css
 
     try:
         deck = load_deck(deck_path_from(deck_file))
@@ -230,10 +233,12 @@ def prepare(deck_file: str | None) -> Any:
         raise PreparationFailed(str(error)) from None
     from powerdeck.serve.rehearsal import rehearse_a_session
 
+    share_parsed_css()  # the rehearsal's parsed CSS is every session's (parsed_css.py)
     try:
         rehearse_a_session(deck)  # what a first screen loads and caches, once for every session
     except Exception as error:  # any failure here means no session could run
         raise PreparationFailed(f"a rehearsal session failed: {type(error).__name__}: {error}") from None
+    keep_parsed_css()
     gc.collect()
     gc.freeze()  # the objects built so far stay shared with every child, page for page
     return deck
