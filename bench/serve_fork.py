@@ -47,6 +47,17 @@ def pss_kib(pid: int) -> int:
     return 0
 
 
+def private_dirty_by_map(pid: int) -> dict[str, int]:
+    maps: dict[str, int] = {}
+    current = ""
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        if line[:1] in "0123456789abcdef" and "-" in line.split()[0]:
+            current = line.split()[0]
+        elif line.startswith("Private_Dirty:"):
+            maps[current] = maps.get(current, 0) + int(line.split()[1])
+    return maps
+
+
 def fork_child(folder: Path, report_fd: int, *, profile: str | None, stay: bool) -> tuple[int, int]:
     """(pid, pty master) of a child running one session; it writes its figures to `report_fd`."""
     master, slave = os.openpty()
@@ -153,6 +164,16 @@ def main() -> int:
             print(f"{people} idle sessions: PSS {sum(pss) / 1024:.0f} MiB ({statistics.mean(pss) / 1024:.1f} each), "
                   f"prepared process {pss_kib(os.getpid()) / 1024:.0f} MiB; "
                   f"CPU to first frame median {statistics.median(cpu):.0f} ms")
+            if os.environ.get("DETAIL"):  # where one child's memory is: its rollup and largest private maps
+                first = children[0][0]
+                print(Path(f"/proc/{first}/smaps_rollup").read_text())
+                os.system(f"awk '/^[0-9a-f]+-/{{name=$6}} /^Private_Dirty/{{d[name]+=$2}} "
+                          f"END{{for(n in d) print d[n], n}}' /proc/{first}/smaps | sort -rn | head -8")
+                inherited = set(private_dirty_by_map(os.getpid()))
+                mine = private_dirty_by_map(first)
+                print(f"child's private dirty: {sum(v for k, v in mine.items() if k in inherited) / 1024:.1f} MiB "
+                      f"in maps the prepared process has (copied on write), "
+                      f"{sum(v for k, v in mine.items() if k not in inherited) / 1024:.1f} MiB in maps of its own")
             for pid, _master in children:
                 os.kill(pid, 15)
             for pid, master in children:
