@@ -47,6 +47,12 @@ def pss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_ms(pid: int) -> float:
+    raw = Path(f"/proc/{pid}/stat").read_bytes()
+    fields = raw[raw.rfind(b")") + 2:].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def private_dirty_by_map(pid: int) -> dict[str, int]:
     maps: dict[str, int] = {}
     current = ""
@@ -160,10 +166,11 @@ def main() -> int:
             while time.monotonic() < deadline:
                 drain(masters)
             pss = [pss_kib(pid) for pid, _ in children]
+            idle_cpu = [cpu_ms(pid) for pid, _ in children]
             cpu = [json.loads(line)["cpu_ms"] for line in lines.splitlines()]
             print(f"{people} idle sessions: PSS {sum(pss) / 1024:.0f} MiB ({statistics.mean(pss) / 1024:.1f} each), "
                   f"prepared process {pss_kib(os.getpid()) / 1024:.0f} MiB; "
-                  f"CPU to first frame median {statistics.median(cpu):.0f} ms")
+                  f"CPU to first frame median {statistics.median(cpu):.0f} ms, to idle {statistics.median(idle_cpu):.0f} ms")
             if os.environ.get("DETAIL"):  # where one child's memory is: its rollup and largest private maps
                 first = children[0][0]
                 print(Path(f"/proc/{first}/smaps_rollup").read_text())
