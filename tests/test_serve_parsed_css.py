@@ -71,7 +71,7 @@ async def test_a_second_session_parses_no_css_and_looks_the_same(deck: Deck, tmp
 
 async def test_a_session_whose_theme_differs_gets_its_own_colours(deck: Deck, tmp_path: Path,
                                                                   parses: list[str]) -> None:
-    dark, dark_background = await first_screen(deck, tmp_path / "alice")
+    _dark, dark_background = await first_screen(deck, tmp_path / "alice")
     parsed_by_dark = len(parses)
     nord, nord_background = await first_screen(deck, tmp_path / "bob", theme="nord")
     assert nord.theme == "nord"
