@@ -10,7 +10,8 @@ This process does what `powerdeck.serve.session.zygote_main` does before its fir
 (80x24, xterm-256color), exactly as the zygote does, minus the socket. A child notes its CPU
 time (user + system, which start at zero in a fork) when its first frame is written, the moment
 `PowerDeckApp.collect_after_first_paint` runs. The figures are less noisy than bench/serve.py's
-wall times on a shared machine, and a profile shows where a session's CPU goes.
+wall times on a shared machine, and a profile shows where a session's CPU goes. The CPU spent
+parsing CSS (Textual's Stylesheet.parse and reparse) is given on its own.
 
 `THEME=NAME` in the environment gives every child's log that theme (a person's own choice);
 `SRC=DIR` runs another tree's src/ (a baseline) in place of this one.
@@ -64,6 +65,21 @@ def private_dirty_by_map(pid: int) -> dict[str, int]:
     return maps
 
 
+def timed_parse(method: Any, totals: list[float]) -> Any:
+    """`method`, adding its CPU time to totals[0]; the outermost call only (totals is the depth)."""
+    def timed(self: Any) -> None:
+        start = time.process_time()
+        totals.append(0.0)
+        outermost = len(totals) == 2
+        try:
+            method(self)
+        finally:
+            totals.pop()
+            if outermost:
+                totals[0] += time.process_time() - start
+    return timed
+
+
 def fork_child(folder: Path, report_fd: int, *, profile: str | None, stay: bool) -> tuple[int, int]:
     """(pid, pty master) of a child running one session; it writes its figures to `report_fd`."""
     master, slave = os.openpty()
@@ -84,6 +100,11 @@ def fork_child(folder: Path, report_fd: int, *, profile: str | None, stay: bool)
 
             profiler = cProfile.Profile()
             profiler.enable()
+        from textual.css.stylesheet import Stylesheet
+
+        css_seconds = [0.0]
+        for name in ("parse", "reparse"):  # the CSS parse timed on its own (a reparse's parse once)
+            setattr(Stylesheet, name, timed_parse(getattr(Stylesheet, name), css_seconds))
         original = PowerDeckApp.collect_after_first_paint
         done = []
 
@@ -95,7 +116,8 @@ def fork_child(folder: Path, report_fd: int, *, profile: str | None, stay: bool)
                     profiler.disable()
                     profiler.dump_stats(profile)
                 os.write(report_fd, json.dumps({"cpu_ms": (cpu.ru_utime + cpu.ru_stime) * 1000,
-                                                "wall_ms": (time.monotonic() - started) * 1000}).encode() + b"\n")
+                                                "wall_ms": (time.monotonic() - started) * 1000,
+                                                "css_ms": css_seconds[0] * 1000}).encode() + b"\n")
                 if not stay:
                     os._exit(0)
             original(app)
@@ -150,8 +172,10 @@ def main() -> int:
                 os.close(master)
             cpu = [f["cpu_ms"] for f in figures]
             wall = [f["wall_ms"] for f in figures]
+            css = [f["css_ms"] for f in figures]
             print(f"fork -> first frame, {runs} runs: CPU median {statistics.median(cpu):.0f} ms "
-                  f"(min {min(cpu):.0f}, max {max(cpu):.0f}); wall median {statistics.median(wall):.0f} ms")
+                  f"(min {min(cpu):.0f}, max {max(cpu):.0f}), of which parsing CSS {statistics.median(css):.1f} ms; "
+                  f"wall median {statistics.median(wall):.0f} ms")
         elif mode == "idle":
             people = int(arg)
             children = [fork_child(folders[number], writer, profile=None, stay=True)
@@ -170,7 +194,8 @@ def main() -> int:
             cpu = [json.loads(line)["cpu_ms"] for line in lines.splitlines()]
             print(f"{people} idle sessions: PSS {sum(pss) / 1024:.0f} MiB ({statistics.mean(pss) / 1024:.1f} each), "
                   f"prepared process {pss_kib(os.getpid()) / 1024:.0f} MiB; "
-                  f"CPU to first frame median {statistics.median(cpu):.0f} ms, to idle {statistics.median(idle_cpu):.0f} ms")
+                  f"CPU to first frame median {statistics.median(cpu):.0f} ms, "
+                  f"to idle {statistics.median(idle_cpu):.0f} ms")
             if os.environ.get("DETAIL"):  # where one child's memory is: its rollup and largest private maps
                 first = children[0][0]
                 print(Path(f"/proc/{first}/smaps_rollup").read_text())
