@@ -221,3 +221,26 @@ def test_widget_repaint_regions_and_option_lines() -> None:
         moved("Widget._exchange_repaint_regions's use of _repaint_regions", "widgets/sidebar.py")
     assert isinstance(getattr(OptionList, "_lines", None), property), \
         moved("OptionList._lines", "widgets/sidebar.py _repaint_changed")
+
+
+# -- serve/parsed_css.py: CSS parsed once per process and theme -----------------------------------
+
+def test_stylesheet_parse_rules_and_variables() -> None:
+    from textual.css.stylesheet import Stylesheet
+
+    from powerdeck.serve import parsed_css
+
+    original = getattr(Stylesheet._parse_rules, "__wrapped__", Stylesheet._parse_rules)
+    assert parameters(original) == parsed_css._PARAMETERS, \
+        moved("Stylesheet._parse_rules(css, read_from, is_default_rules, tie_breaker, scope)", "serve/parsed_css.py")
+    assert sets(Stylesheet, "_variables"), moved("Stylesheet._variables", "serve/parsed_css.py")
+    # Every source is parsed through _parse_rules (parse), re-parses through a fresh Stylesheet's
+    # parse (reparse), and the variables reach the parser only from _variables.
+    assert "self._parse_rules(" in inspect.getsource(Stylesheet.parse), \
+        moved("Stylesheet.parse's call of _parse_rules", "serve/parsed_css.py")
+    assert "stylesheet.parse()" in inspect.getsource(Stylesheet.reparse), \
+        moved("Stylesheet.reparse's parse of a fresh Stylesheet", "serve/parsed_css.py")
+    assert "variable_tokens=self._variable_tokens" in inspect.getsource(original), \
+        moved("the variables _parse_rules parses with", "serve/parsed_css.py")
+    assert "tokenize_values(self._variables)" in inspect.getsource(Stylesheet), \
+        moved("Stylesheet._variable_tokens (made from _variables)", "serve/parsed_css.py")

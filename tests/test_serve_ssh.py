@@ -654,3 +654,40 @@ async def test_a_damaged_users_file_refuses_logins_but_keeps_running_sessions(
     screen.send("\x11")
     await asyncio.wait_for(screen.process.wait_closed(), 15)
     assert screen.process.exit_status == 0
+
+
+# --------------------------------------------------------------- CSS parsed in the prepared process
+
+
+def most_common_background(screen: Screen) -> str:
+    from collections import Counter
+
+    return Counter(char.bg for row in screen.screen.buffer.values() for char in row.values()).most_common(1)[0][0]
+
+
+async def test_a_person_with_their_own_theme_gets_its_colours(server: ServeServer, keys: dict[str, Path],
+                                                              aclose: list[Any]) -> None:
+    """The prepared process parsed the CSS for the default theme (serve/parsed_css.py): a person
+    whose theme differs is painted in their theme, and the next default session in the default."""
+    from powerdeck.log import Log
+
+    server.add("erin", keys["erin"])
+    folder = server.folder("erin")
+    (server.state / "people").mkdir(mode=0o700, exist_ok=True)
+    with Log.open(folder) as log:
+        log.set_state("theme", "nord")
+    if server.user is not None:
+        for path in [server.state / "people", folder, *folder.iterdir()]:
+            os.chown(path, server.user.pw_uid, server.user.pw_gid)
+    backgrounds: dict[str, set[str]] = {}
+    for name in ("alice", "erin", "alice"):
+        conn = await connect(server, keys[name])
+        aclose.append(conn)
+        screen = await open_screen(conn)
+        await screen.wait_for("Capability ")
+        await screen.wait_for("Quit")
+        backgrounds.setdefault(name, set()).add(most_common_background(screen))
+        screen.send("\x11")
+        await asyncio.wait_for(screen.process.wait_closed(), 15)
+    assert len(backgrounds["alice"]) == 1, "the default theme looks the same before and after erin's session"
+    assert backgrounds["erin"] != backgrounds["alice"], "erin's own theme, not the one parsed in advance"

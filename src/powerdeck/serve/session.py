@@ -207,34 +207,50 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
     send_message(sock, {"op": "started", "id": request["id"], "pid": pid})
 
 
-def zygote_main(sock_fd: int, deck_file: str | None) -> int:
+class PreparationFailed(Exception):
+    """The prepared process cannot serve: the deck is broken or the rehearsal failed."""
+
+
+def prepare(deck_file: str | None) -> Any:
+    """Everything a session needs, imported and parsed once, before the first fork: the deck."""
     scrub_environment()
     os.environ["LANG"] = "C.UTF-8"
-    sock = socket.socket(fileno=sock_fd)
-    # Everything a session needs, imported and parsed once, before the first fork.
     import textual.app
     import textual.widgets  # noqa: F401
 
     import powerdeck.app
+    import powerdeck.launch  # run_child's own imports (argparse and gettext come with it)
     import powerdeck.log
+    import powerdeck.quit_signals
     import powerdeck.serve.served_app  # noqa: F401
     from powerdeck.deck import deck_path_from, load_deck
     from powerdeck.errors import PowerdeckError
+    from powerdeck.serve.parsed_css import keep_parsed_css, share_parsed_css
 
     try:
         deck = load_deck(deck_path_from(deck_file))
     except PowerdeckError as error:
-        send_message(sock, {"op": "broken", "error": str(error)})
-        return 2
+        raise PreparationFailed(str(error)) from None
     from powerdeck.serve.rehearsal import rehearse_a_session
 
+    share_parsed_css()  # the rehearsal's parsed CSS is every session's (parsed_css.py)
     try:
         rehearse_a_session(deck)  # what a first screen loads and caches, once for every session
     except Exception as error:  # any failure here means no session could run
-        send_message(sock, {"op": "broken", "error": f"a rehearsal session failed: {type(error).__name__}: {error}"})
-        return 2
+        raise PreparationFailed(f"a rehearsal session failed: {type(error).__name__}: {error}") from None
+    keep_parsed_css()
     gc.collect()
     gc.freeze()  # the objects built so far stay shared with every child, page for page
+    return deck
+
+
+def zygote_main(sock_fd: int, deck_file: str | None) -> int:
+    sock = socket.socket(fileno=sock_fd)
+    try:
+        deck = prepare(deck_file)
+    except PreparationFailed as error:
+        send_message(sock, {"op": "broken", "error": str(error)})
+        return 2
 
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
