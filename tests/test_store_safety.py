@@ -509,7 +509,7 @@ def test_a_temp_file_name_taken_by_a_symlink_is_never_followed(path: Path, monke
     log = Log(path)
     victim = path.parent.parent / "victim.txt"
     victim.write_text("v")
-    monkeypatch.setattr(private_write.secrets, "token_hex", lambda n: "0" * 16)
+    monkeypatch.setattr(private_write.os, "urandom", bytes)  # the temp name's random part: 16 zeros
     (path.parent / f".log.json.{'0' * 16}.tmp").symlink_to(victim)
     with pytest.raises(LogWriteError):
         log.add("1.1", "x")

@@ -7,7 +7,7 @@ import gc
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on
@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, TextArea
+from textual.widgets import Footer, Input
 
 try:  # private: if a Textual release moves it, the app simply paints the way Textual does
     from textual._compositor import LayoutUpdate
@@ -34,12 +34,13 @@ from powerdeck.log_worker import LogWorker
 from powerdeck.options import AppOptions
 from powerdeck.rescue import take_notices, write_rescue
 from powerdeck.screens.deck_screen import DeckScreen
-from powerdeck.screens.help_screen import HelpScreen
-from powerdeck.screens.quit_dialog import QuitDialog
-from powerdeck.screens.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallScreen
+from powerdeck.screens.min_size import MIN_HEIGHT, MIN_WIDTH
 from powerdeck.storage import LogDamagedError
 from powerdeck.text import visible, visible_line
 from powerdeck.typed_runs import insert_typed_run
+
+if TYPE_CHECKING:
+    from powerdeck.screens.too_small import TooSmallScreen
 
 DEFAULT_THEME = "textual-dark"
 FIRST_PAINT_LIMIT = 1.0
@@ -189,6 +190,8 @@ class PowerDeckApp(App[None]):
         width, height = size or self.size
         too_small = width < MIN_WIDTH or height < MIN_HEIGHT
         if too_small and self._too_small is None:
+            from powerdeck.screens.too_small import TooSmallScreen
+
             self._too_small = TooSmallScreen((width, height))
             self.push_screen(self._too_small)
         elif too_small and self._too_small is not None:
@@ -220,6 +223,8 @@ class PowerDeckApp(App[None]):
     def _hand_back_keys(self, keys: list[events.Key]) -> None:
         """Keys typed under the too-small message go to the field that was focused (else nowhere:
         with no field focused they would have been commands nobody saw the screen for)."""
+        from textual.widgets import TextArea
+
         focused = self.screen.focused
         if not keys or focused is None or not isinstance(focused, (TextArea, Input)):
             return
@@ -228,10 +233,17 @@ class PowerDeckApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing may open over the too-small message: it would hide it and stay behind it.
-        return not (action == "command_palette" and isinstance(self.screen, TooSmallScreen))
+        return not (action == "command_palette" and self._too_small_showing())
+
+    def _too_small_showing(self) -> bool:
+        # `_too_small` is the one TooSmallScreen there is (_check_size makes and pushes it), so no
+        # isinstance: the screen's module loads only once a terminal is too small.
+        return self._too_small is not None and self.screen is self._too_small
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, (HelpScreen, TooSmallScreen)):
+        from powerdeck.screens.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen) and not self._too_small_showing():
             self.push_screen(HelpScreen())
 
     def action_open_log(self) -> None:
@@ -310,6 +322,8 @@ class PowerDeckApp(App[None]):
         return write_rescue(folder, self.unsaved_drafts())
 
     async def action_quit(self) -> None:
+        from powerdeck.screens.quit_dialog import QuitDialog
+
         if isinstance(self.screen, QuitDialog):
             return  # the dialog asks; a second ctrl+q must not drop the text it is about
         # Letters sent just before ctrl+q may still be queued for a field: let them land first.

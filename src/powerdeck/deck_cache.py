@@ -3,8 +3,10 @@
 Importing PyYAML and parsing deck.yaml cost 6-9 ms of every start (more on a loaded machine);
 json.loads of the same data costs about 0.1 ms. The cache is only ever a shortcut:
 
-- it is keyed by a hash of powerdeck's version and the deck file's bytes, so an edited deck
-  (or a new powerdeck) never meets an old cache;
+- its key is powerdeck's version and the deck file's whole text, kept in the cache file and
+  compared exactly, so an edited deck (or a new powerdeck) never meets an old cache. (A hash
+  would do as well but `hashlib` loads OpenSSL, 3-4 ms of every start; comparing 20 KB costs
+  microseconds and cannot collide.)
 - the data read from it goes through the same checks as data parsed from YAML (deck._Checker);
 - a cache file that is missing, stale, damaged, a symlink, not a regular file, not the user's
   own or readable by others is ignored and the deck parsed from YAML (and the cache rewritten);
@@ -17,10 +19,10 @@ No Textual, no YAML import here.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import stat
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -28,23 +30,24 @@ from powerdeck import __version__
 from powerdeck.errors import PowerdeckError
 from powerdeck.path_checks import SpecialFile, check_private_dir, open_regular, private_dir, read_bounded
 
-FORMAT = 1
+FORMAT = 2
 MAX_CACHE_BYTES = 8 * 1024 * 1024
 """Far above any deck's JSON (the packaged deck is about 19 KB); a bigger file is not ours."""
 
 
 def deck_key(deck_bytes: bytes) -> str:
-    """The hash a cache file must carry to stand for these deck bytes, in this powerdeck.
-    (The version from __init__: importlib.metadata takes about 100 ms to find it.)"""
-    digest = hashlib.sha256()
-    digest.update(f"powerdeck {__version__} deck cache {FORMAT}\0".encode())
-    digest.update(deck_bytes)
-    return digest.hexdigest()
+    """The key a cache file must carry to stand for these deck bytes, in this powerdeck: the
+    version and the bytes themselves (a byte that is not UTF-8 cannot be written to the cache's
+    JSON: such a deck is not cached). (The version from __init__: importlib.metadata takes
+    about 100 ms to find it.)"""
+    return f"powerdeck {__version__} deck cache {FORMAT}\0" + deck_bytes.decode("utf-8", "surrogateescape")
 
 
 def cache_file(folder: Path, source: str) -> Path:
-    """One cache file per deck file (the packaged deck, a team's --deck): they never evict each other."""
-    return folder / f"deck-{hashlib.sha256(source.encode()).hexdigest()[:24]}.json"
+    """One cache file per deck file (the packaged deck, a team's --deck), so they do not evict each
+    other. The name is only a place: two paths that happen to share one take turns, never each
+    other's data (the key is compared whole)."""
+    return folder / f"deck-{zlib.crc32(source.encode('utf-8', 'surrogateescape')):08x}.json"
 
 
 def read_cached(folder: Path, source: str, key: str) -> Any | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from powerdeck.deck import FORMAT, Capability, Card, Deck, DeckError, Section
-from powerdeck.workbook.model import KINDS as WORKSHEET_KINDS
+from powerdeck.workbook import KINDS as WORKSHEET_KINDS
 
 if TYPE_CHECKING:
     import yaml

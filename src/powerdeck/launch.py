@@ -18,6 +18,22 @@ from powerdeck.log import Log
 from powerdeck.options import AppOptions
 from powerdeck.quit_signals import install_quit_signals
 
+LOADED_ON_FIRST_USE = (
+    "yaml",  # the deck is read from its cache (deck_cache.py)
+    "hashlib", "secrets",  # OpenSSL and hmac: nothing on the start path hashes
+    "powerdeck.screens.help_screen", "powerdeck.screens.quit_dialog", "powerdeck.screens.dialog",
+    "powerdeck.screens.too_small", "powerdeck.screens.log_screen", "powerdeck.screens.overview_screen",
+    "powerdeck.screens.export_dialog", "powerdeck.screens.map_screen", "powerdeck.screens.notes_screen",
+    "powerdeck.screens.voices_screen", "powerdeck.export", "powerdeck.cli_transfer",
+    "powerdeck.workbook.model", "powerdeck.workbook.relmap", "powerdeck.workbook.voices",
+    "powerdeck.workbook.notes",  # with the first worksheet (widgets/worksheet_peek.py)
+    "textual.widgets._text_area", "powerdeck.widgets.lean_text_area",  # the writing form
+)
+"""Modules a start does not import before its first frame (the deck screen, reading): each loads
+where it is first used, a local import there. Every one of them costs a start its import time, so
+tests/test_start_imports.py fails when one loads earlier; the server imports them all before it
+forks its sessions (serve/rehearsal.py), so that a session never pays for them."""
+
 
 def check_terminal() -> None:
     """Refuse, in one line, to start where a full-screen app cannot work."""

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import errno
 import os
-import secrets
 import stat
 from collections.abc import Callable
 from contextlib import suppress
@@ -34,8 +33,9 @@ MODE = 0o600
 
 
 def temp_name(name: str) -> str:
-    """`.NAME.<16 hex>.tmp`: hidden, beside the target; storage.py sweeps stray ones by it."""
-    return f".{name}.{secrets.token_hex(8)}.tmp"
+    """`.NAME.<16 hex>.tmp`: hidden, beside the target; storage.py sweeps stray ones by it.
+    (os.urandom is what secrets.token_hex reads; `secrets` would load hmac and OpenSSL at start-up.)"""
+    return f".{name}.{os.urandom(8).hex()}.tmp"
 
 
 def describe_mode(mode: int) -> str:

@@ -25,11 +25,9 @@ from textual import events
 from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump, MessagePumpClosed
-from textual.widgets import TextArea
 
 AVAILABLE = (callable(getattr(MessagePump, "_peek_message", None))
-             and "_pending_message" in MessagePump.__init__.__code__.co_names
-             and callable(getattr(TextArea, "_replace_via_keyboard", None)))
+             and "_pending_message" in MessagePump.__init__.__code__.co_names)
 """The private Textual parts this takes a run through are where Textual 8 has them (see
 docs/architecture.md, "Private Textual API"); without them every key goes the usual way."""
 
@@ -53,7 +51,14 @@ async def insert_typed_run(app: App[Any], first: events.Key) -> bool:
 
     Returns False (nothing done: the key goes the usual way) when there is no such run."""
     area = app.screen.focused
-    if not AVAILABLE or not isinstance(area, TextArea) or area.read_only or area.tab_behavior != "focus":
+    if not AVAILABLE or area is None:
+        return False
+    # Here, not at the top: TextArea's modules cost about 13 ms of a start, and the first screen
+    # (reading) has no text field; when one is focused they are loaded already.
+    from textual.widgets import TextArea
+
+    if (not isinstance(area, TextArea) or area.read_only or area.tab_behavior != "focus"
+            or not callable(getattr(TextArea, "_replace_via_keyboard", None))):
         return False
     first_text = typed_text(first)
     if first_text is None:

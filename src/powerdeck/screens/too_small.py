@@ -11,8 +11,8 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-MIN_WIDTH = 60
-MIN_HEIGHT = 18
+from powerdeck.screens.min_size import MIN_HEIGHT, MIN_WIDTH
+
 TYPING_KEYS = frozenset({"backspace", "delete", "enter", "tab", "shift+tab", "left", "right", "up", "down"})
 HELD_LIMIT = 100_000
 """At most this many keys are held (a paste into a tiny terminal still fits)."""

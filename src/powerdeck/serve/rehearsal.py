@@ -12,6 +12,7 @@ and its folder removed; the prepared process checks there is no thread left befo
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import tempfile
 import threading
@@ -31,11 +32,14 @@ KEYS = ("right", "enter", "a", "escape", "L", "wait", "escape", "question_mark",
 
 def rehearse_a_session(deck: Deck) -> None:
     """Run one served app headless through its first screens; raise if it leaves a thread."""
+    from powerdeck.launch import LOADED_ON_FIRST_USE
     from powerdeck.log import Log
     from powerdeck.options import AppOptions
     from powerdeck.screens import deck_keys
     from powerdeck.serve.served_app import ServedApp
 
+    for name in LOADED_ON_FIRST_USE:  # what a start leaves for later, a session gets from here
+        importlib.import_module(name)
     folder = Path(tempfile.mkdtemp(prefix="powerdeck-rehearsal-"))  # 0700, ours alone
     try:
         log = Log.open(folder / "data")

@@ -7,17 +7,24 @@ Text only: the deck screen reads the worksheets and shows the line (screens/work
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from powerdeck.deck import Card, Deck
-from powerdeck.workbook import relmap
-from powerdeck.workbook.model import Worksheet
-from powerdeck.workbook.notes import brief, list_items, word_count
-from powerdeck.workbook.voices import small_voices, weights
+
+if TYPE_CHECKING:
+    from powerdeck.workbook.model import Worksheet
 
 
 def describe(sheet: Worksheet | None, kind: str, *, breadth: bool = False) -> str:
     """One worksheet in brief."""
     if sheet is None or sheet.is_empty:
         return {"voices": "no voices yet", "map": "no map yet"}.get(kind, "nothing written yet")
+    # The workbook's modules load once there is a worksheet to describe: the deck screen imports
+    # this module, and most starts show a card with nothing written in its worksheet.
+    from powerdeck.workbook import relmap
+    from powerdeck.workbook.notes import brief, list_items, word_count
+    from powerdeck.workbook.voices import small_voices, weights
+
     if kind == "voices":
         phrases = weights(sheet.text)
         quiet = small_voices(phrases)

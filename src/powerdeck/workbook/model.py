@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-KINDS = ("voices", "map", "notes", "list", "memo")
+from powerdeck.workbook import KINDS
+
 RINGS = ("close", "around", "far")
 QUALITIES = ("strong", "stressed", "distant")
 SECTORS = ("statutory", "voluntary", "community", "faith", "social enterprise", "housing", "other")

@@ -13,16 +13,22 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 from powerdeck.entry import now_iso
-from powerdeck.workbook.model import Worksheet
 
 if TYPE_CHECKING:
     from tinydb import TinyDB
+
+    from powerdeck.workbook.model import Worksheet
 
 WORKSHEETS = "worksheets"
 
 
 def validate_worksheets(table: dict[str, Any]) -> dict[str, Worksheet]:
     """The worksheets by card; ValueError naming the first damaged record."""
+    if not table:
+        return {}
+    # The model loads with the first worksheet: every start checks this table, most logs have none.
+    from powerdeck.workbook.model import Worksheet
+
     sheets: dict[str, Worksheet] = {}
     for doc_id, doc in table.items():
         try:
