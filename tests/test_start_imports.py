@@ -73,8 +73,6 @@ def test_a_start_leaves_for_later_what_its_first_frame_does_not_use(loaded_at_st
     assert [name for name in loaded_at_start if name not in WRITING_FORM] == []
 
 
-@pytest.mark.xfail(strict=True, reason="widgets/entry_editor.py imports TextArea at its top; when "
-                   "it no longer does, drop this mark (the list then holds for the form too)")
 def test_a_start_does_not_import_the_writing_forms_text_area(loaded_at_start: list[str]) -> None:
     assert [name for name in loaded_at_start if name in WRITING_FORM] == []
 

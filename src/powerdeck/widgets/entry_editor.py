@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Label, OptionList, Static, TextArea
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from powerdeck.entry import FIELD_LABELS, FIELDS, Entry
-from powerdeck.widgets.lean_text_area import LeanTextArea
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 FIELD_HINTS: dict[str, str] = {
     "action": "what will you do?",
@@ -115,6 +118,10 @@ class EntryEditor(VerticalScroll, can_focus=False):
             self._building.set()
 
     def _form(self) -> ComposeResult:
+        # TextArea's modules load here, with the first form built: about 30M instructions
+        # (3 % of a start) that a reader who never writes does not pay for.
+        from powerdeck.widgets.lean_text_area import LeanTextArea
+
         yield Label("New entry", id="editor-title")
         for name in FIELDS:
             yield Label(field_label(name, active=False), classes="field-label", id=f"label-{name}")
@@ -160,6 +167,8 @@ class EntryEditor(VerticalScroll, can_focus=False):
                 label.update(field_label(name, active=on))
 
     def field(self, name: str) -> TextArea:
+        from textual.widgets import TextArea
+
         return self.query_one(f"#field-{name}", TextArea)
 
     def values(self) -> dict[str, str]:
@@ -214,8 +223,7 @@ class EntryEditor(VerticalScroll, can_focus=False):
         title = self.query_one("#entries-title", Label)
         _set_label(title, f"Entries for this card ({len(entries)})" if entries else "No entries yet for this card")
 
-    @on(TextArea.Changed)
-    def _text_changed(self, event: TextArea.Changed) -> None:
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
         self.post_message(self.Changed(self))
 
