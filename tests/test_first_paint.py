@@ -81,6 +81,26 @@ async def test_nothing_is_rendered_before_the_frame_that_is_written(data_dir: Pa
         assert len(before) == first_written + 1  # one render for each frame up to the first deck frame
 
 
+async def test_the_footer_has_its_keys_from_its_first_compose(data_dir: Path, frames: list[dict[str, Any]],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression: Textual's Footer composes empty and rebuilds with its keys a refresh later, and
+    # the first paint waited one more layout for them (~45 ms of a start).
+    rebuilt_before_first_frame: list[bool] = []
+    recompose = Footer.recompose
+
+    async def noted(self: Footer) -> None:
+        rebuilt_before_first_frame.append(not frames)
+        await recompose(self)
+
+    monkeypatch.setattr(Footer, "recompose", noted)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert frames and frames[0]["footer_keys"]
+        assert not any(rebuilt_before_first_frame)
+
+
 async def test_the_first_paint_is_not_held_back_for_ever(data_dir: Path, frames: list[dict[str, Any]],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # If the footer never composes its keys, the screen is still written after a second.

@@ -34,6 +34,7 @@ from powerdeck.text import visible_line
 from powerdeck.widgets.card_notes import CardNotes
 from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_editor import EntryEditor
+from powerdeck.widgets.quiet_footer import QuietFooter
 from powerdeck.widgets.sidebar import CapabilitySidebar
 from powerdeck.widgets.worksheet_peek import peek_text
 
@@ -119,7 +120,7 @@ class DeckScreen(Screen[None]):
         with Horizontal(id="status-bar"):
             yield Static(self.mode.badge(), id="mode", markup=False)
             yield Static("", id="status", markup=False)
-        yield Footer(compact=True)
+        yield QuietFooter(compact=True, keys_at_compose=True)
 
     def _compositor_refresh(self) -> None:
         # Textual renders every stage of the first screen (layout, sidebar, footer keys); the
