@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
 from typing import Any
@@ -181,9 +182,15 @@ async def test_burst_of_text_then_escape_and_move_keeps_it_on_its_card(data_dir:
 
 async def test_burst_of_text_then_ctrl_q_keeps_all_the_text(data_dir: Path) -> None:
     app = make_app(data_dir)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24)):
         burst(app, "enter", *"last words", "ctrl+q")
-        await pilot.pause(0.5)
+        # Until the app has quit (a loaded machine takes longer than any fixed pause; leaving
+        # run_test sooner closed the app under the held keys).
+        for _ in range(300):
+            if app.return_code is not None:
+                break
+            await asyncio.sleep(0.05)
+        assert app.return_code == 0
     assert drafts_on_disk(data_dir)["1.1"]["action"] == "last words"
 
 

@@ -86,3 +86,30 @@ async def test_a_click_on_the_notes_builds_the_form_and_puts_the_cursor_in_it(da
         await until(pilot, lambda: deck_screen(app).editor.built, "the form")
         await pilot.press(*"by click")
         assert app.focused is field(app, "action") and field(app, "action").text == "by click"
+
+
+async def test_a_key_held_while_the_app_closes_is_dropped_not_a_fault(data_dir: Path) -> None:
+    # Regression: a key waiting for the form (held by App.on_event) went on after the app had
+    # closed meanwhile (a quit, a hang-up, a loaded machine) and found no screen: a "fault in
+    # powerdeck" and a fault file, instead of a quiet end.
+    import asyncio
+
+    app = make_app(data_dir)
+    release = asyncio.Event()
+
+    async def slow_build() -> None:
+        await release.wait()
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.hold_input_until(slow_build())
+        burst(app, "x")
+        await pilot.pause()
+        screens = list(app.screen_stack)
+        app._screen_stack.clear()  # as the app's close leaves it, while the key is held
+        release.set()
+        for _ in range(20):  # the held key goes on now (no pilot here: it needs a screen)
+            await asyncio.sleep(0.01)
+        app._screen_stack.extend(screens)  # put back so run_test can close as usual
+    assert app._exception is None
+    assert not list(data_dir.glob("powerdeck-fault-*"))

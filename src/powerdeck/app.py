@@ -215,6 +215,8 @@ class PowerDeckApp(App[None]):
         if self._input_holds and isinstance(event, INPUT_EVENTS):
             for task in list(self._input_holds):
                 await task
+            if not self.screen_stack:
+                return  # the app closed while the key waited (a quit, a hang-up): nobody to take it
         # A paste arriving as typed keys (no bracketed paste) goes in as one insert: typed_runs.
         if isinstance(event, events.Key) and not event.is_forwarded and await insert_typed_run(self, event):
             return

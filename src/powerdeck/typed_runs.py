@@ -50,6 +50,8 @@ async def insert_typed_run(app: App[Any], first: events.Key) -> bool:
     """Insert `first` and the plain typing queued right behind it in the focused field at once.
 
     Returns False (nothing done: the key goes the usual way) when there is no such run."""
+    if not app.screen_stack:
+        return False  # closing: the usual path drops the key
     area = app.screen.focused
     if not AVAILABLE or area is None:
         return False
@@ -64,8 +66,8 @@ async def insert_typed_run(app: App[Any], first: events.Key) -> bool:
     if first_text is None:
         return False
     await asyncio.sleep(0)  # the driver thread's keys waiting to be queued join the queue
-    if typed_text(app._peek_message()) is None:
-        return False  # one key at a time is typing: the usual path
+    if not app.screen_stack or typed_text(app._peek_message()) is None:
+        return False  # one key at a time is typing (the usual path), or the app closed meanwhile
     bound = app.screen.active_bindings
 
     def acts(key: events.Key) -> bool:
