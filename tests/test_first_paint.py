@@ -126,23 +126,6 @@ async def test_releasing_the_first_paint_writes_the_frame_at_once(data_dir: Path
         assert [(type(frame["screen"]), frame["kind"]) for frame in frames] == [(DeckScreen, "LayoutUpdate")]
 
 
-async def test_the_first_screen_waits_for_no_update_tick(data_dir: Path, frames: list[dict[str, Any]],
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    # Laid out and drawn when the app is ready, not at the screen's next 60 Hz update ticks (two
-    # waits of up to 16 ms each on every first screen): with the ticks stopped it still comes.
-    from textual.timer import Timer
-
-    resume = Timer.resume
-    monkeypatch.setattr(Timer, "resume", lambda timer: None if timer.name == "screen_update" else resume(timer))
-    app = make_app(data_dir)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause(0.2)  # well inside the hold's one-second limit
-        assert not app._holding_first_paint
-        first = frames[0]
-        assert isinstance(first["screen"], DeckScreen) and first["kind"] == "LayoutUpdate"
-        assert first["footer_keys"] and first["sidebar_options"]
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_a_card_change_paints_the_card_once(data_dir: Path, size: tuple[int, int],
                                                   frames: list[dict[str, Any]]) -> None:

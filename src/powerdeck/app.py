@@ -129,17 +129,13 @@ class PowerDeckApp(App[None]):
         # Whatever happens, the screen is not held back longer than this.
         self.set_timer(FIRST_PAINT_LIMIT, self._release_first_paint)
         self.set_timer(2 * FIRST_PAINT_LIMIT, self.collect_after_first_paint)  # whatever the hold did
-        self.call_later(self._release_when_settled)
-
-    def _footers_laid_out(self) -> bool:
-        return all(footer.children and footer.children[0].size for footer in self.screen.query(Footer))
+        self.call_after_refresh(self._release_when_settled)
 
     def _release_when_settled(self) -> None:
         if not self._holding_first_paint:
             return
-        if not self._footers_laid_out():
-            self._update_screen_now()  # lay it out now (held: nothing is rendered), not at the next tick
-        if not self._footers_laid_out():
+        footers = self.screen.query(Footer)
+        if any(not footer.children or not footer.children[0].size for footer in footers):
             # The footer composes its keys a moment after the screen is ready, and they are laid
             # out at the next refresh: a frame written before would be followed by the footer.
             self.call_after_refresh(self._release_when_settled)
@@ -158,14 +154,11 @@ class PowerDeckApp(App[None]):
             # The next full frame is the first one written.
             self._first_paint_due = True
             self.screen.refresh()
-            self._update_screen_now()
-
-    def _update_screen_now(self) -> None:
-        """The screen's pending layout and repaint now, not at its next 60 Hz update tick: on the
-        first screen that tick waited up to 16 ms, twice (private: only where this Textual has it)."""
-        update_now = getattr(self.screen, "_on_timer_update", None)
-        if callable(update_now):
-            update_now()
+            # Now, not at the screen's next 60 Hz update tick: that waited up to 16 ms (private,
+            # so only where this Textual has it).
+            update_now = getattr(self.screen, "_on_timer_update", None)
+            if callable(update_now):
+                update_now()
 
     def on_mount(self) -> None:
         if self._theme_warning:
