@@ -112,20 +112,6 @@ async def test_the_first_paint_is_not_held_back_for_ever(data_dir: Path, frames:
         assert any(isinstance(frame["screen"], DeckScreen) for frame in frames)
 
 
-async def test_releasing_the_first_paint_writes_the_frame_at_once(data_dir: Path, frames: list[dict[str, Any]],
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    # The release draws the frame there and then, not at the screen's next update tick (up to
-    # 16 ms later, on every session's first screen).
-    app = make_app(data_dir)
-    monkeypatch.setattr(app, "_release_when_settled", lambda: None)  # held until released below
-    async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert app._holding_first_paint and not frames
-        app._release_first_paint()
-        assert not app._holding_first_paint
-        assert [(type(frame["screen"]), frame["kind"]) for frame in frames] == [(DeckScreen, "LayoutUpdate")]
-
-
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 async def test_a_card_change_paints_the_card_once(data_dir: Path, size: tuple[int, int],
                                                   frames: list[dict[str, Any]]) -> None:

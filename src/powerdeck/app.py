@@ -154,11 +154,6 @@ class PowerDeckApp(App[None]):
             # The next full frame is the first one written.
             self._first_paint_due = True
             self.screen.refresh()
-            # Now, not at the screen's next 60 Hz update tick: that waited up to 16 ms (private,
-            # so only where this Textual has it).
-            update_now = getattr(self.screen, "_on_timer_update", None)
-            if callable(update_now):
-                update_now()
 
     def on_mount(self) -> None:
         if self._theme_warning:
