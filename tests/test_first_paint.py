@@ -151,3 +151,18 @@ async def test_collection_starts_again_after_the_first_paint(data_dir: Path) -> 
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+async def test_the_first_screen_is_not_written_again_once_it_has_settled(data_dir: Path,
+                                                                         frames: list[dict[str, Any]]) -> None:
+    # Drawing the first frame before the start-up resize and card redraw were handled wrote the
+    # whole screen again right after (twice the bytes over a slow link): one full frame only.
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(60):  # the first frame, however slow the machine (the hold ends within 1 s)
+            if frames:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.5)
+        full = [frame for frame in frames if frame["kind"] == "LayoutUpdate"]
+        assert len(full) == 1, f"{len(full)} full frames written at start"
