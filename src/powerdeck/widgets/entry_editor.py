@@ -65,9 +65,10 @@ class EntryEditor(VerticalScroll, can_focus=False):
     """Three multi-line fields and the list of this card's entries, newest first.
 
     With `lazy`, the fields are built by `build()`, not composed: three TextAreas and an entry
-    list were about 70 % of the deck screen's first-screen CPU (docs/benchmarks.md), and a reader
-    may never write. Until then the editor keeps what it is given in memory and answers from it
-    (`values`, `is_dirty`, `set_entries`), so the screen treats it the same either way.
+    list were most of a served session's first-screen CPU and part of every cold start
+    (docs/benchmarks.md), and a reader may never write. Until then the editor keeps what it is
+    given in memory and answers from it (`values`, `is_dirty`, `set_entries`), so the screen
+    treats it the same either way.
     """
 
     @dataclass
