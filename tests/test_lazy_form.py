@@ -22,6 +22,13 @@ from ui_helpers import (
 )
 
 
+def draft_from_last_time(data_dir: Path, action: str, outcome: str = "") -> None:
+    """A draft of card 3.2 left last time, and 3.2 as the card to reopen."""
+    with Log.open(data_dir) as log:
+        log.save_draft("3.2", entry_id=None, action=action, outcome=outcome, learning="")
+        log.set_state("last_card", "3.2")
+
+
 async def test_reading_never_builds_the_form(data_dir: Path) -> None:
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -48,9 +55,7 @@ async def test_keys_sent_with_the_first_enter_wait_for_the_form_and_land_in_orde
 
 
 async def test_a_draft_from_last_time_is_held_then_in_the_form(data_dir: Path) -> None:
-    with Log.open(data_dir) as log:
-        log.save_draft("3.2", entry_id=None, action="half a plan", outcome="", learning="")
-        log.set_state("last_card", "3.2")
+    draft_from_last_time(data_dir, "half a plan")
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -65,9 +70,7 @@ async def test_a_draft_from_last_time_is_held_then_in_the_form(data_dir: Path) -
 
 
 async def test_quitting_before_the_form_is_built_keeps_the_draft(data_dir: Path) -> None:
-    with Log.open(data_dir) as log:
-        log.save_draft("3.2", entry_id=None, action="half a plan", outcome="so far", learning="")
-        log.set_state("last_card", "3.2")
+    draft_from_last_time(data_dir, "half a plan", "so far")
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("right", "left")  # away and back: the held draft is kept, then loaded again
