@@ -37,17 +37,17 @@ def moved(what: str, where: str) -> str:
             "'Private Textual API' table, or drop the use")
 
 
-# -- app.py: the first paint held back until the deck screen has settled -------------------------
+# -- first_paint.py: the first paint held back until the deck screen has settled -------------------------
 
 def test_layout_update_and_app_display() -> None:
     from textual import _compositor
 
-    assert hasattr(_compositor, "LayoutUpdate"), moved("textual._compositor.LayoutUpdate", "app.py")
-    assert parameters(App._display) == ["self", "screen", "renderable"], moved("App._display", "app.py")
+    assert hasattr(_compositor, "LayoutUpdate"), moved("textual._compositor.LayoutUpdate", "first_paint.py")
+    assert parameters(App._display) == ["self", "screen", "renderable"], moved("App._display", "first_paint.py")
     from textual.screen import Screen
 
     assert "app._display(self, update)" in inspect.getsource(Screen), \
-        moved("Screen's call of App._display with a LayoutUpdate", "app.py")
+        moved("Screen's call of App._display with a LayoutUpdate", "first_paint.py")
 
 
 def test_screen_compositor_refresh_is_where_a_frame_is_rendered() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,18 +15,14 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input
-
-try:  # private: if a Textual release moves it, the app simply paints the way Textual does
-    from textual._compositor import LayoutUpdate
-except ImportError:  # pragma: no cover
-    LayoutUpdate = None  # type: ignore[assignment,misc]  # private Textual class; None when a release moves it (see the try above)
+from textual.widgets import Input
 
 from powerdeck.commands import DeckCommands
 from powerdeck.crash_report import report_fault
 from powerdeck.deck import Deck, Section
 from powerdeck.entry import Draft
 from powerdeck.errors import PowerdeckError
+from powerdeck.first_paint import FirstPaintHold
 from powerdeck.log import Log
 from powerdeck.log_watch import LogWatcher
 from powerdeck.log_worker import LogWorker
@@ -43,8 +38,6 @@ if TYPE_CHECKING:
     from powerdeck.screens.too_small import TooSmallScreen
 
 DEFAULT_THEME = "textual-dark"
-FIRST_PAINT_LIMIT = 1.0
-"""Seconds after the app is ready that the first paint may wait for the screen to settle."""
 INPUT_EVENTS = (events.Key, events.MouseEvent, events.Paste)
 """What `hold_input_until` holds back."""
 
@@ -57,7 +50,7 @@ class StoreDone(Message):
     value: Any
 
 
-class PowerDeckApp(App[None]):
+class PowerDeckApp(FirstPaintHold):
     """The power shifting cards beside a private review log book."""
 
     CSS_PATH = ["app.tcss", "log_screen.tcss"]
@@ -79,8 +72,6 @@ class PowerDeckApp(App[None]):
         """Notices another session's write; screens follow its `changed` signal (log_watch.py)."""
         self.animation_level = self.options.animation
         self._too_small: TooSmallScreen | None = None
-        self._holding_first_paint = LayoutUpdate is not None
-        self._first_paint_due = False
         self._input_holds: set[asyncio.Task[None]] = set()
         self._theme_warning = ""
         self.log_unsaved: dict[str, Draft] = {}
@@ -105,55 +96,6 @@ class PowerDeckApp(App[None]):
     @on(StoreDone)
     def _store_done(self, message: StoreDone) -> None:
         message.callback(message.value)
-
-    # -- the first paint ------------------------------------------------------------------
-    # Textual draws the first screen in stages: the layout on resume, the whole screen again right
-    # after, the sidebar once it knows its width, the footer once its keys are composed. Over a
-    # slow link each stage is a frame of its own (14 KB in all at 80x24). Until the deck screen has
-    # settled nothing is written; then it is drawn once, whole.
-
-    def _display(self, screen: Screen[Any], renderable: Any) -> None:
-        if self._holding_first_paint:
-            if not (self._first_paint_due and isinstance(renderable, LayoutUpdate)):
-                return  # a stage on the way, or a part of the screen the full frame will redraw
-            self._holding_first_paint = False
-            self.call_after_refresh(self.collect_after_first_paint)
-        super()._display(screen, renderable)
-
-    @property
-    def first_paint_held(self) -> bool:
-        """True while a frame drawn now would be dropped by the hold (`_display`)."""
-        return self._holding_first_paint and not self._first_paint_due
-
-    def on_ready(self) -> None:
-        # Whatever happens, the screen is not held back longer than this.
-        self.set_timer(FIRST_PAINT_LIMIT, self._release_first_paint)
-        self.set_timer(2 * FIRST_PAINT_LIMIT, self.collect_after_first_paint)  # whatever the hold did
-        self.call_after_refresh(self._release_when_settled)
-
-    def _release_when_settled(self) -> None:
-        if not self._holding_first_paint:
-            return
-        footers = self.screen.query(Footer)
-        if any(not footer.children or not footer.children[0].size for footer in footers):
-            # The footer composes its keys a moment after the screen is ready, and they are laid
-            # out at the next refresh: a frame written before would be followed by the footer.
-            self.call_after_refresh(self._release_when_settled)
-        else:
-            self._release_first_paint()
-
-    def collect_after_first_paint(self) -> None:
-        """The screen is up: what start-up made lives as long as the app, so it is frozen out of
-        every later collection, and collection (turned off by launch.run_app) starts again."""
-        if not gc.isenabled():
-            gc.freeze()
-            gc.enable()
-
-    def _release_first_paint(self) -> None:
-        if self._holding_first_paint and not self._first_paint_due:
-            # The next full frame is the first one written.
-            self._first_paint_due = True
-            self.screen.refresh()
 
     def on_mount(self) -> None:
         if self._theme_warning:

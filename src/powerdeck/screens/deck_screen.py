@@ -124,7 +124,7 @@ class DeckScreen(Screen[None]):
 
     def _compositor_refresh(self) -> None:
         # Textual renders every stage of the first screen (layout, sidebar, footer keys); the
-        # app's first-paint hold then drops all but the last (PowerDeckApp._display). Rendering
+        # app's first-paint hold then drops all but the last (first_paint.py). Rendering
         # them cost ~20 ms of CPU at start (8 renders for 1 frame written): skip it. What is dirty
         # stays dirty, and the hold's release repaints the whole screen.
         if self.power_app.first_paint_held:

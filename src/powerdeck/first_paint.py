@@ -1,0 +1,78 @@
+"""The first paint, written once and whole.
+
+Textual draws the first screen in stages: the layout on resume, the whole screen again right
+after, the sidebar once it knows its width, the footer once its keys are composed. Over a slow
+link each stage is a frame of its own (14 KB in all at 80x24). Until the screen has settled
+nothing is written; then it is drawn once, whole (the deck screen renders nothing meanwhile:
+`DeckScreen._compositor_refresh` reads `first_paint_held`). Collection of garbage, turned off
+for the start by launch.run_app, starts again after that frame.
+"""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+from textual.app import App
+from textual.screen import Screen
+from textual.widgets import Footer
+
+try:  # private: if a Textual release moves it, the app simply paints the way Textual does
+    from textual._compositor import LayoutUpdate
+except ImportError:  # pragma: no cover
+    LayoutUpdate = None  # type: ignore[assignment,misc]  # private Textual class; None when a release moves it (see the try above)
+
+FIRST_PAINT_LIMIT = 1.0
+"""Seconds after the app is ready that the first paint may wait for the screen to settle."""
+
+
+class FirstPaintHold(App[None]):
+    """An App whose first frame is written once the screen has settled (PowerDeckApp's base)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._holding_first_paint = LayoutUpdate is not None
+        self._first_paint_due = False
+
+    def _display(self, screen: Screen[Any], renderable: Any) -> None:
+        if self._holding_first_paint:
+            if not (self._first_paint_due and isinstance(renderable, LayoutUpdate)):
+                return  # a stage on the way, or a part of the screen the full frame will redraw
+            self._holding_first_paint = False
+            self.call_after_refresh(self.collect_after_first_paint)
+        super()._display(screen, renderable)
+
+    @property
+    def first_paint_held(self) -> bool:
+        """True while a frame drawn now would be dropped by the hold (`_display`)."""
+        return self._holding_first_paint and not self._first_paint_due
+
+    def on_ready(self) -> None:
+        # Whatever happens, the screen is not held back longer than this.
+        self.set_timer(FIRST_PAINT_LIMIT, self._release_first_paint)
+        self.set_timer(2 * FIRST_PAINT_LIMIT, self.collect_after_first_paint)  # whatever the hold did
+        self.call_after_refresh(self._release_when_settled)
+
+    def _release_when_settled(self) -> None:
+        if not self._holding_first_paint:
+            return
+        footers = self.screen.query(Footer)
+        if any(not footer.children or not footer.children[0].size for footer in footers):
+            # The footer composes its keys a moment after the screen is ready, and they are laid
+            # out at the next refresh: a frame written before would be followed by the footer.
+            self.call_after_refresh(self._release_when_settled)
+        else:
+            self._release_first_paint()
+
+    def collect_after_first_paint(self) -> None:
+        """The screen is up: what start-up made lives as long as the app, so it is frozen out of
+        every later collection, and collection (turned off by launch.run_app) starts again."""
+        if not gc.isenabled():
+            gc.freeze()
+            gc.enable()
+
+    def _release_first_paint(self) -> None:
+        if self._holding_first_paint and not self._first_paint_due:
+            # The next full frame is the first one written.
+            self._first_paint_due = True
+            self.screen.refresh()
