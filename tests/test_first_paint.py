@@ -166,3 +166,70 @@ async def test_the_first_screen_is_not_written_again_once_it_has_settled(data_di
         await pilot.pause(0.5)
         full = [frame for frame in frames if frame["kind"] == "LayoutUpdate"]
         assert len(full) == 1, f"{len(full)} full frames written at start"
+
+
+async def test_each_widget_of_the_first_screen_is_styled_once(data_dir: Path, frames: list[dict[str, Any]],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression: up to the first frame, every widget was styled two or three times (115 style
+    # passes for 19 widgets): once as it mounted, again when the screen first resumed, and each
+    # footer key again when it added its "-compact" class. Each pass matches the widget against
+    # every rule: CPU before the first paint that changed nothing on the screen.
+    from collections import Counter
+
+    from textual.css.stylesheet import Stylesheet
+
+    styled: Counter[int] = Counter()
+    apply = Stylesheet.apply
+
+    def counted(self: Stylesheet, node: Any, *args: Any, **kwargs: Any) -> None:
+        if not frames:
+            styled[id(node)] += 1
+        apply(self, node, *args, **kwargs)
+
+    monkeypatch.setattr(Stylesheet, "apply", counted)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert frames
+        screen = deck_screen(app)
+        widgets = list(screen.query("*"))
+        assert len(widgets) > 10
+        again = sorted(type(widget).__name__ for widget in widgets if styled[id(widget)] > 1)
+        assert not again, f"styled more than once before the first frame: {again}"
+        # The screen itself: as it mounts, and once more for the layout classes compose gives it.
+        assert styled[id(screen)] <= 2
+
+
+async def test_the_same_size_again_lays_nothing_out(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Regression: the driver reports the terminal's size once it has started, after Textual's
+    # own first Resize: the same size again, which laid out every screen again and read the
+    # card's entries from the log again before the first frame.
+    from textual import events
+    from textual.geometry import Size
+    from textual.screen import Screen
+
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause(0.2)
+        layouts: list[str] = []
+        refresh_layout = Screen._refresh_layout
+
+        def noted(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+            layouts.append(type(self).__name__)
+            refresh_layout(self, *args, **kwargs)
+
+        monkeypatch.setattr(Screen, "_refresh_layout", noted)
+        reads: list[int] = []
+        read_card = DeckScreen._read_card
+        monkeypatch.setattr(DeckScreen, "_read_card", lambda self, card: (reads.append(1), read_card(self, card))[1])
+        app.post_message(events.Resize(Size(80, 24), Size(80, 24)))
+        await pilot.pause()
+        await pilot.pause(0.1)
+        assert layouts == [] and reads == []
+        # A size that differs is laid out as ever.
+        app.post_message(events.Resize(Size(120, 40), Size(120, 40)))
+        await pilot.pause(0.2)
+        assert "DeckScreen" in layouts
+        assert app.size == Size(120, 40)

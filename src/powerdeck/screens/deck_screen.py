@@ -91,6 +91,7 @@ class DeckScreen(Screen[None]):
         self.log_follower = LogFollower(self, self.refresh_from_log)
         self.gate = TypingGate(self, self._typing_while_reading)
         self.mode = DeckMode(self)
+        self._resumed_before = False
 
     @property
     def power_app(self) -> PowerDeckApp:
@@ -425,13 +426,18 @@ class DeckScreen(Screen[None]):
             sidebar.wrap = roomy
             sidebar.call_after_refresh(sidebar.refresh_labels)
         if self.card_id:
-            self.call_after_refresh(self.refresh_card)  # the notes are one line or a panel
+            self.call_after_refresh(self._fit_notes)
         # Under 80 columns the palette hint would push Quit and Help off the footer (help lists ctrl+p).
         footer = self.query_one(Footer)
         wide = event.size.width >= 80
         if footer.show_command_palette != wide:
             footer.show_command_palette = wide
             footer.refresh(recompose=True)
+
+    def _fit_notes(self) -> None:
+        """The notes are one line on a narrow screen and a panel on a wide one: redrawn when the
+        width crosses over, from what they show (no read of the log)."""
+        self.query_one(CardNotes).set_compact(not self.has_class("-wide"))
 
     def on_screen_suspend(self) -> None:
         # Help, the palette, the log or the too-small message covers the deck: keep the text now.
@@ -498,7 +504,13 @@ class DeckScreen(Screen[None]):
             self.refresh_counts()
             self.refresh_card()
 
-    def on_screen_resume(self) -> None:
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. The first time, every widget was styled a moment ago
+        # as it mounted, and nothing has changed since: restyling them all again cost ~9 ms of
+        # the first paint. Later resumes restyle as Textual does (a theme may have changed).
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
         # Always, not only when stale: the review log's own saves and deletes must show here too;
         # after any write the covering screen queued on its way out (a draft of its text).
         self.log_follower.stale = False

@@ -103,6 +103,13 @@ class CardNotes(Static, can_focus=False):
             entries, compact, peek = self._last
             self.show(entries, draft, compact=compact, kept=kept, peek=peek)
 
+    def set_compact(self, compact: bool) -> None:
+        """One line or a panel, for the screen's new width: what is shown, redrawn to fit."""
+        if self._shown is not None and self._last is not None:
+            entries, _, peek = self._last
+            _, draft, _, kept, _ = self._shown
+            self.show(entries, draft, compact=compact, kept=kept, peek=peek)  # type: ignore[arg-type]
+
     @property
     def text(self) -> str:
         return str(self.content)

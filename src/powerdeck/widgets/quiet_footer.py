@@ -13,6 +13,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class QuietFooter(Footer):
@@ -51,7 +52,13 @@ class QuietFooter(Footer):
         # Private Footer/Widget flags (docs/architecture.md, "Private Textual API"): without them
         # nothing is noted, and every recompose rebuilds, as a plain Footer does.
         self._shown = self._keys() if getattr(self, "_bindings_ready", False) else None
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and (self.compact or "-command-palette" in widget.classes):
+                # A key starts compact and says so with a class as it mounts, which restyles it
+                # there and then (~0.8 ms a key, a dozen keys at start): given the class now, it
+                # is styled once. The palette's key is never bound to the footer's `compact`.
+                widget.add_class("-compact", update=False)
+            yield widget
 
     async def recompose(self) -> None:
         if (self._shown is not None and self.is_attached and not getattr(self, "_pruning", True)
