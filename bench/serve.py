@@ -187,7 +187,8 @@ def _server_side(server: ServeServer) -> list[int]:
     """The server's process and its prepared process (the sessions' apps are counted apart)."""
     if server.proc is None:
         return []
-    return [server.proc.pid, *(int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == server.proc.pid)]
+    server_pid = server.proc.pid
+    return [server_pid, *(int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == server_pid)]
 
 
 def _parent(pid: int) -> int:

@@ -60,6 +60,30 @@ def test_screen_compositor_refresh_is_where_a_frame_is_rendered() -> None:
         moved("the render in Screen._compositor_refresh", "screens/deck_screen.py")
 
 
+def test_screen_update_tick_handler() -> None:
+    from textual.screen import Screen
+
+    assert parameters(Screen._on_timer_update) == ["self"], moved("Screen._on_timer_update", "first_paint.py")
+    source = inspect.getsource(Screen._on_timer_update)
+    assert "_refresh_layout" in source and "_compositor_refresh" in source, \
+        moved("the layout and render in Screen._on_timer_update", "first_paint.py")
+
+
+def test_app_size_and_pending_resize() -> None:
+    app = App[None]()
+    assert app._size is None and app._resize_event is None, \
+        moved("App._size / App._resize_event", "app.py on_resize")
+    assert "self._resize_event = event" in inspect.getsource(App._on_resize), \
+        moved("App._on_resize's pending event", "app.py on_resize")
+
+
+def test_footer_key_and_its_compact_class() -> None:
+    from textual.widgets._footer import FooterKey
+
+    assert "-compact" in inspect.getsource(FooterKey._watch_compact), \
+        moved("FooterKey's -compact class", "widgets/quiet_footer.py")
+
+
 # -- app.py: a fault in powerdeck itself (crash_report.py) ---------------------------------------
 
 def test_fatal_error_hook_and_what_it_uses() -> None:

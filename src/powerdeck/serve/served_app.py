@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 import powerdeck.app
 from powerdeck.app import PowerDeckApp
+from powerdeck.serve.start_gate import say_painted
 
 SERVER_ONLY = frozenset({"Screenshot"})
 EXPORT_HINT = (
@@ -33,6 +34,15 @@ class ServedApp(PowerDeckApp):
     CSS_PATH: ClassVar[list[str | PurePath]] = [
         Path(powerdeck.app.__file__).parent / str(name) for name in PowerDeckApp.CSS_PATH or ()
     ]
+    painted_fd: int | None = None
+    """Where to say the first frame is out (start_gate.py), once."""
+
+    def collect_after_first_paint(self) -> None:
+        fd, self.painted_fd = self.painted_fd, None
+        if fd is not None:
+            say_painted(fd)
+        super().collect_after_first_paint()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if command.title not in SERVER_ONLY:

@@ -11,6 +11,9 @@ The server speaks to it over a SOCK_SEQPACKET socket, one JSON message per packe
                     terminal side as SCM_RIGHTS
   zygote -> server  {"op": "ready"} once, {"op": "started", "id", "pid"}, {"op": "exited", "pid", "status"}
 
+Start requests wait their turn in a StartGate (start_gate.py): as many sessions start at once as
+there are cores, each holding its place until its first frame is written.
+
 A child makes the pty its controlling terminal (setsid + TIOCSCTTY, so the kernel delivers
 SIGWINCH on resize and SIGHUP when the server closes the other side), gets an environment built
 from nothing, Textual's import-time settings for this session, a fresh `random` seed, opens the
@@ -31,6 +34,8 @@ import sys
 import termios
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from powerdeck.serve.start_gate import StartGate
 
 if TYPE_CHECKING:  # the child imports Textual only after setting its environment
     from textual.types import AnimationLevel
@@ -116,8 +121,10 @@ def apply_textual_settings(settings: SessionSettings) -> None:
     textual.screen.UPDATE_PERIOD = 1 / settings.fps  # type: ignore[misc]  # Textual declares UPDATE_PERIOD Final; set once per session before any screen exists
 
 
-def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
-    """In the forked child: become the session on `tty_fd`, run the app, return its status."""
+def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int | None = None) -> int:
+    """In the forked child: become the session on `tty_fd`, run the app, return its status.
+
+    `painted_fd` is told when the first frame is out (start_gate.py)."""
     os.setsid()
     fcntl.ioctl(tty_fd, termios.TIOCSCTTY, 0)
     for target in (0, 1, 2):
@@ -153,6 +160,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
         return 2
     options = AppOptions(animation=settings.animation, over_ssh=True, animation_chosen=True)
     app = ServedApp(deck, log, options)
+    app.painted_fd = painted_fd
 
     install_quit_signals(app)  # taken over, the server stopping, the person removed: SIGTERM
     try:
@@ -166,7 +174,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any) -> int:
 # --------------------------------------------------------------------------- the zygote
 
 
-def _reap(sock: socket.socket) -> None:
+def _reap(sock: socket.socket, gate: StartGate) -> None:
     while True:
         try:
             pid, status = os.waitpid(-1, os.WNOHANG)
@@ -174,17 +182,18 @@ def _reap(sock: socket.socket) -> None:
             return
         if pid == 0:
             return
+        gate.ended(pid)
         code = os.waitstatus_to_exitcode(status)
         send_message(sock, {"op": "exited", "pid": pid, "status": code if code >= 0 else 128 - code})
 
 
 def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[str, Any], fds: list[int],
-                  deck: Any) -> None:
+                  deck: Any, gate: StartGate) -> int | None:
     if len(fds) != 1:
         for fd in fds:
             os.close(fd)
         send_message(sock, {"op": "failed", "id": request.get("id"), "error": "no terminal passed"})
-        return
+        return None
     pid = os.fork()
     if pid == 0:
         status = 70
@@ -194,7 +203,8 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
             sock.close()
             os.close(wakeup[0])
             os.close(wakeup[1])
-            status = run_child(request, fds[0], deck)
+            painted_fd = gate.close_in_child()
+            status = run_child(request, fds[0], deck, painted_fd)
         except BaseException as error:  # one line on the person's screen, never a traceback
             try:
                 os.write(2, f"\r\npowerdeck: the session failed ({type(error).__name__}); "
@@ -205,6 +215,7 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
             os._exit(status)
     os.close(fds[0])
     send_message(sock, {"op": "started", "id": request["id"], "pid": pid})
+    return pid
 
 
 class PreparationFailed(Exception):
@@ -263,13 +274,19 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
 
     import select
 
+    gate = StartGate()
     open_socket = True
     while True:
         if open_socket:
             try:
-                _reap(sock)
+                _reap(sock, gate)
+                for waiting, fds in gate.admitted():
+                    pid = _fork_session(sock, (wake_read, wake_write), waiting, fds, deck, gate)
+                    if pid is not None:
+                        gate.started(pid)
             except OSError:
                 open_socket = False
+                gate.drop_waiting()
         if not open_socket:
             # The server is gone: the sessions end by their hang-up; wait for the last one.
             try:
@@ -277,7 +294,11 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
                 continue
             except ChildProcessError:
                 return 0
-        readable, _, _ = select.select([sock.fileno(), wake_read], [], [], 5.0)
+        deadline = gate.next_deadline()
+        readable, _, _ = select.select([sock.fileno(), wake_read, gate.painted_read], [], [],
+                                       5.0 if deadline is None else deadline)
+        if gate.painted_read in readable:
+            gate.read_painted()
         if wake_read in readable:
             try:
                 os.read(wake_read, 512)
@@ -290,9 +311,10 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
                 message, fds = None, []
             if message is None:
                 open_socket = False
+                gate.drop_waiting()
                 continue
             if message.get("op") == "start":
-                _fork_session(sock, (wake_read, wake_write), message, fds, deck)
+                gate.wait(message, fds)  # forked at the top of the loop, when its turn comes
             else:
                 for fd in fds:
                     os.close(fd)
