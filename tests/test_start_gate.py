@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import time
 
+import pytest
+
 from powerdeck.serve.start_gate import StartGate, say_painted
 
 
@@ -113,3 +115,28 @@ def test_a_child_holds_no_other_persons_terminal() -> None:
     assert os.waitstatus_to_exitcode(status) == 0
     gate.drop_waiting()
     os.close(other_end)
+
+
+def test_a_fork_that_fails_is_told_to_that_person_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Out of processes: the person asking gets one line; the prepared process goes on serving.
+    import errno
+    import socket
+
+    from powerdeck.serve import session
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    terminal, other_end = os.pipe()
+
+    def no_fork() -> int:
+        raise OSError(errno.EAGAIN, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(session.os, "fork", no_fork)
+    assert session._fork_session(ours, (-1, -1), {"id": 5}, [terminal], None, StartGate()) is None
+    message, _ = session.receive_message(theirs)
+    assert message is not None and message["op"] == "failed" and message["id"] == 5
+    assert "could not start your session" in message["error"]
+    with pytest.raises(OSError):
+        os.fstat(terminal)  # the terminal was closed, not leaked
+    os.close(other_end)
+    ours.close()
+    theirs.close()

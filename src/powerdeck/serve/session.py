@@ -194,7 +194,14 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
             os.close(fd)
         send_message(sock, {"op": "failed", "id": request.get("id"), "error": "no terminal passed"})
         return None
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as error:  # out of processes or memory: this person is told, the next may start
+        os.close(fds[0])
+        send_message(sock, {"op": "failed", "id": request.get("id"),
+                            "error": f"the server could not start your session ({error.strerror}): "
+                                     "please try again in a minute"})
+        return None
     if pid == 0:
         status = 70
         try:
