@@ -17,7 +17,7 @@ from textual.containers import Container, Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from powerdeck.deck import Card
 from powerdeck.entry import FIELDS, Entry, EntryFilter
@@ -34,7 +34,7 @@ from powerdeck.text import visible_line
 from powerdeck.widgets.card_notes import CardNotes
 from powerdeck.widgets.card_view import CardView
 from powerdeck.widgets.entry_editor import EntryEditor
-from powerdeck.widgets.quiet_footer import QuietFooter
+from powerdeck.widgets.lean_footer import LeanFooter
 from powerdeck.widgets.sidebar import CapabilitySidebar
 from powerdeck.widgets.worksheet_peek import peek_text
 
@@ -121,7 +121,7 @@ class DeckScreen(Screen[None]):
         with Horizontal(id="status-bar"):
             yield Static(self.mode.badge(), id="mode", markup=False)
             yield Static("", id="status", markup=False)
-        yield QuietFooter(compact=True, keys_at_compose=True)
+        yield LeanFooter(show_command_palette=width >= 80)
 
     def _compositor_refresh(self) -> None:
         # Textual renders every stage of the first screen (layout, sidebar, footer keys); the
@@ -428,11 +428,7 @@ class DeckScreen(Screen[None]):
         if self.card_id:
             self.call_after_refresh(self._fit_notes)
         # Under 80 columns the palette hint would push Quit and Help off the footer (help lists ctrl+p).
-        footer = self.query_one(Footer)
-        wide = event.size.width >= 80
-        if footer.show_command_palette != wide:
-            footer.show_command_palette = wide
-            footer.refresh(recompose=True)
+        self.query_one(LeanFooter).show_command_palette = event.size.width >= 80
 
     def _fit_notes(self) -> None:
         """The notes are one line on a narrow screen and a panel on a wide one: redrawn when the

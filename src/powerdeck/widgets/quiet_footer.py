@@ -21,21 +21,9 @@ except ImportError:  # pragma: no cover
 
 
 class QuietFooter(Footer):
-    """Footer, minus the rebuilds that would draw the same keys again.
-
-    With `keys_at_compose`, the keys are there from the first compose. Footer composes empty and
-    builds its keys a refresh later; a first screen that waits for them (the deck's first paint,
-    app.py) then waited one more layout and refresh, ~45 ms of a start.
-    """
+    """Footer, minus the rebuilds that would draw the same keys again."""
 
     _shown: tuple[Any, ...] | None = None
-
-    def __init__(self, *, compact: bool = False, show_command_palette: bool = True,
-                 keys_at_compose: bool = False) -> None:
-        super().__init__(compact=compact, show_command_palette=show_command_palette)
-        ready = getattr(Footer, "_bindings_ready", None)  # private: without it, Footer's own timing
-        if keys_at_compose and ready is not None:
-            self.set_reactive(ready, True)
 
     def _keys(self) -> tuple[Any, ...]:
         """Everything Footer.compose reads: the shown bindings, their state, the palette key."""

@@ -1,0 +1,206 @@
+"""The deck screen's footer, drawn by one widget: the keys of the moment and the palette's key.
+
+Textual's Footer is a container of one FooterKey widget per key, each styled, laid out and
+rendered on its own: on the deck's first screen, a dozen widgets of its nineteen, and about a
+sixth of a served session's CPU before its first frame (a served session: 61-67 ms with them,
+50-55 ms without). This draws the same line from the same bindings, styles and theme variables
+(FooterKey's, as a compact Footer lays them out), and does what a key does under the mouse: it
+lights up, shows its tooltip, and a click presses it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.strip import Strip
+from textual.widget import Widget
+
+from powerdeck.text import visible_line
+
+BORDER = "▏"
+"""The palette key's left edge (Footer's `border-left: vkey`)."""
+
+
+@dataclass(frozen=True)
+class FooterEntry:
+    """One key as the footer shows it, and the cells it takes."""
+
+    key: str
+    display: str
+    description: str
+    enabled: bool
+    tooltip: str
+    palette: bool = False
+
+    @property
+    def text(self) -> str:
+        return f"{self.display} {self.description}" if self.description else self.display
+
+
+class LeanFooter(Widget, can_focus=False):
+    """One line at the bottom: each shown binding's key and description, the palette's key on
+    the right; a click on a key presses it."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "lean-footer--key",
+        "lean-footer--description",
+        "lean-footer--hover",
+        "lean-footer--border",
+    }
+    DEFAULT_CSS = """
+    LeanFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+    }
+    LeanFooter > .lean-footer--key {
+        color: $footer-key-foreground;
+        background: $footer-key-background;
+        text-style: bold;
+    }
+    LeanFooter > .lean-footer--description {
+        color: $footer-description-foreground;
+        background: $footer-description-background;
+    }
+    LeanFooter > .lean-footer--hover {
+        color: $footer-key-foreground;
+        background: $block-hover-background;
+    }
+    LeanFooter > .lean-footer--border {
+        color: $foreground 20%;
+    }
+    """
+
+    show_command_palette: reactive[bool] = reactive(True)
+
+    def __init__(self, *, show_command_palette: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.set_reactive(LeanFooter.show_command_palette, show_command_palette)
+        self.entries: tuple[FooterEntry, ...] = ()
+        self._spans: list[tuple[int, int, FooterEntry]] = []
+        self._hovered: int | None = None
+
+    # -- what it shows ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.entries = self._read_entries()
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            entries = self._read_entries()
+            if entries != self.entries:  # the same keys again would repaint the line for nothing
+                self.entries = entries
+                self._hovered = None
+                self.refresh()
+
+    def watch_show_command_palette(self) -> None:
+        self.entries = self._read_entries()
+        self.refresh()
+
+    def _read_entries(self) -> tuple[FooterEntry, ...]:
+        """As Footer composes its keys: the first shown binding of each action, in order."""
+        active = self.screen.active_bindings
+        app = self.app
+        entries: list[FooterEntry] = []
+        actions: set[str] = set()
+        for _node, binding, enabled, tooltip in active.values():
+            if not binding.show or binding.action in actions:
+                continue
+            actions.add(binding.action)
+            entries.append(FooterEntry(binding.key, app.get_key_display(binding), binding.description, enabled,
+                                       tooltip or binding.description))
+        palette = active.get(app.COMMAND_PALETTE_BINDING)
+        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE and palette is not None:
+            _node, binding, enabled, tooltip = palette
+            entries.append(FooterEntry(binding.key, app.get_key_display(binding), binding.description, enabled,
+                                       binding.tooltip or binding.description, palette=True))
+        return tuple(entries)
+
+    # -- drawing ---------------------------------------------------------------------------
+
+    def _entry_segments(self, entry: FooterEntry, hovered: bool) -> list[Segment]:
+        base = self.rich_style
+        if hovered:
+            base = base + self.get_component_rich_style("lean-footer--hover")
+        if not entry.enabled:
+            base = base + Style(dim=True)
+        key = base + self.get_component_rich_style("lean-footer--key", partial=True)
+        segments = [Segment(visible_line(entry.display), key)]
+        if entry.description:
+            description = base + self.get_component_rich_style("lean-footer--description", partial=True)
+            segments.append(Segment(" " + visible_line(entry.description), description))
+        return segments
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        blank = Style(bgcolor=base.bgcolor)  # margins and the rest of the line: the footer's background
+        keys = [entry for entry in self.entries if not entry.palette]
+        palette = next((entry for entry in self.entries if entry.palette), None)
+        right: list[Segment] = []
+        right_width = 0
+        if palette is not None:
+            hovered = self._hovered == len(keys)
+            border_base = base + self.get_component_rich_style("lean-footer--hover") if hovered else base
+            # The edge's colour is the foreground at 20 % over the background, as Textual draws a border.
+            edge = self.get_component_rich_style("lean-footer--border").color
+            border = Segment(BORDER, Style(color=edge, bgcolor=border_base.bgcolor))
+            right = [border, *self._entry_segments(palette, hovered), Segment(" ", blank)]
+            right_width = Strip(right).cell_length
+        left: list[Segment] = []
+        spans: list[tuple[int, int, FooterEntry]] = []
+        x = 0
+        for index, entry in enumerate(keys):
+            segments = self._entry_segments(entry, self._hovered == index)
+            length = Strip(segments).cell_length
+            spans.append((x, x + length, entry))
+            left.extend(segments)
+            left.append(Segment(" ", blank))  # the margin after each key
+            x += length + 1
+        left_strip = Strip(left).crop_extend(0, max(0, width - right_width), blank)
+        if palette is not None and width > right_width:
+            spans.append((width - right_width, width - 1, palette))
+        self._spans = spans
+        return Strip.join([left_strip, Strip(right)]).crop_extend(0, width, blank)
+
+    # -- the mouse -------------------------------------------------------------------------
+
+    def _index_at(self, x: int) -> int | None:
+        for index, (start, end, _entry) in enumerate(self._spans):
+            if start <= x < end:
+                return index
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        index = self._index_at(event.x)
+        if index != self._hovered:
+            self._hovered = index
+            self.tooltip = self._spans[index][2].tooltip if index is not None else None
+            self.refresh()
+
+    def on_leave(self) -> None:
+        if self._hovered is not None:
+            self._hovered = None
+            self.tooltip = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._index_at(event.x)
+        if index is None:
+            return
+        entry = self._spans[index][2]
+        if entry.enabled:
+            self.app.simulate_key(entry.key)
+        else:
+            self.app.bell()
