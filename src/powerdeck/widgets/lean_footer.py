@@ -1,9 +1,9 @@
 """The deck screen's footer, drawn by one widget: the keys of the moment and the palette's key.
 
 Textual's Footer is a container of one FooterKey widget per key, each styled, laid out and
-rendered on its own: on the deck's first screen, a dozen widgets of its nineteen, and about a
-sixth of a served session's CPU before its first frame (a served session: 61-67 ms with them,
-50-55 ms without). This draws the same line from the same bindings, styles and theme variables
+rendered on its own: on the deck's first screen, a dozen widgets of its nineteen, and a sixth to
+a tenth of a served session's CPU before its first frame (docs/benchmarks.md, fifth round).
+This draws the same line from the same bindings, styles and theme variables
 (FooterKey's, as a compact Footer lays them out), and does what a key does under the mouse: it
 lights up, shows its tooltip, and a click presses it.
 """
