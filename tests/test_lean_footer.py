@@ -130,3 +130,23 @@ async def test_the_deck_footer_follows_the_keys_of_the_moment_and_the_width(data
         await pilot.resize_terminal(120, 40)
         await pilot.pause(0.2)
         assert shown()[-1] == "palette"
+
+
+async def test_keys_cut_off_by_the_palette_key_are_not_under_it() -> None:
+    # At 50 columns the keys run under the palette's key, which Footer docks over them: a click
+    # there is the palette's, never a hidden key's.
+    app = FooterApp(lean=True)
+    async with app.run_test(size=(50, 10)) as pilot:
+        footer = app.query_one(LeanFooter)
+        await pilot.pause()
+        pressed: list[str] = []
+        app.simulate_key = pressed.append  # type: ignore[method-assign,assignment]
+        palette_start = next(start for start, _end, entry in footer._spans if entry.palette)
+        assert all(end <= palette_start for _start, end, entry in footer._spans if not entry.palette)
+        await pilot.click(LeanFooter, offset=(palette_start + 2, 0))
+        await pilot.hover(LeanFooter, offset=(palette_start + 2, 0))
+        await pilot.pause()
+        assert pressed == [app.COMMAND_PALETTE_BINDING]
+        lit = footer.render_line(0)
+        hover = footer.get_component_rich_style("lean-footer--hover").bgcolor
+        assert {segment.style.bgcolor for segment in lit.crop(palette_start, 49)} == {hover}

@@ -123,8 +123,8 @@ class PowerDeckApp(FirstPaintHold):
     def on_resize(self, event: events.Resize) -> None:
         if event.size == getattr(self, "_size", None) and getattr(self, "_resize_event", True) is None:
             # The driver reports the size once it has started, after App's own first Resize: the
-            # same size again. Textual would pass it to every screen, each laying out again and
-            # redrawing its card before the first frame (~10 ms of a start's CPU), for nothing.
+            # same size again. Textual would pass it to every screen, each laying itself out again
+            # before the first frame (~5 ms of a start's CPU), for nothing.
             event.prevent_default()
             return
         # This runs before App._on_resize stores the new size, so self.size is still the old one.

@@ -124,7 +124,7 @@ class DeckScreen(Screen[None]):
         yield LeanFooter(show_command_palette=width >= 80)
 
     def _compositor_refresh(self) -> None:
-        # Textual renders every stage of the first screen (layout, sidebar, footer keys); the
+        # Textual renders every stage of the first screen (its layout, the sidebar's rows); the
         # app's first-paint hold then drops all but the last (first_paint.py). Rendering
         # them cost ~20 ms of CPU at start (8 renders for 1 frame written): skip it. What is dirty
         # stays dirty, and the hold's release repaints the whole screen.

@@ -85,7 +85,7 @@ class LeanFooter(Widget, can_focus=False):
         self.set_reactive(LeanFooter.show_command_palette, show_command_palette)
         self.entries: tuple[FooterEntry, ...] = ()
         self._spans: list[tuple[int, int, FooterEntry]] = []
-        self._hovered: int | None = None
+        self._hovered: FooterEntry | None = None  # the key under the mouse
 
     # -- what it shows ---------------------------------------------------------------------
 
@@ -151,7 +151,7 @@ class LeanFooter(Widget, can_focus=False):
         right: list[Segment] = []
         right_width = 0
         if palette is not None:
-            hovered = self._hovered == len(keys)
+            hovered = self._hovered is palette
             border_base = base + self.get_component_rich_style("lean-footer--hover") if hovered else base
             # The edge's colour is the foreground at 20 % over the background, as Textual draws a border.
             edge = self.get_component_rich_style("lean-footer--border").color
@@ -160,15 +160,17 @@ class LeanFooter(Widget, can_focus=False):
             right_width = Strip(right).cell_length
         left: list[Segment] = []
         spans: list[tuple[int, int, FooterEntry]] = []
+        room = max(0, width - right_width)  # keys past it are cut off, as in Footer: not clickable
         x = 0
-        for index, entry in enumerate(keys):
-            segments = self._entry_segments(entry, self._hovered == index)
+        for entry in keys:
+            segments = self._entry_segments(entry, self._hovered is entry)
             length = Strip(segments).cell_length
-            spans.append((x, x + length, entry))
+            if x < room:
+                spans.append((x, min(x + length, room), entry))
             left.extend(segments)
             left.append(Segment(" ", blank))  # the margin after each key
             x += length + 1
-        left_strip = Strip(left).crop_extend(0, max(0, width - right_width), blank)
+        left_strip = Strip(left).crop_extend(0, room, blank)
         if palette is not None and width > right_width:
             spans.append((width - right_width, width - 1, palette))
         self._spans = spans
@@ -176,17 +178,14 @@ class LeanFooter(Widget, can_focus=False):
 
     # -- the mouse -------------------------------------------------------------------------
 
-    def _index_at(self, x: int) -> int | None:
-        for index, (start, end, _entry) in enumerate(self._spans):
-            if start <= x < end:
-                return index
-        return None
+    def _entry_at(self, x: int) -> FooterEntry | None:
+        return next((entry for start, end, entry in self._spans if start <= x < end), None)
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
-        index = self._index_at(event.x)
-        if index != self._hovered:
-            self._hovered = index
-            self.tooltip = self._spans[index][2].tooltip if index is not None else None
+        entry = self._entry_at(event.x)
+        if entry is not self._hovered:
+            self._hovered = entry
+            self.tooltip = entry.tooltip if entry is not None else None
             self.refresh()
 
     def on_leave(self) -> None:
@@ -196,10 +195,9 @@ class LeanFooter(Widget, can_focus=False):
             self.refresh()
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
-        index = self._index_at(event.x)
-        if index is None:
+        entry = self._entry_at(event.x)
+        if entry is None:
             return
-        entry = self._spans[index][2]
         if entry.enabled:
             self.app.simulate_key(entry.key)
         else:

@@ -48,7 +48,7 @@ class QuietFooter(Footer):
             is_key = FooterKey is not None and isinstance(widget, FooterKey)
             if is_key and (self.compact or "-command-palette" in widget.classes):
                 # A key starts compact and says so with a class as it mounts, which restyles it
-                # there and then (~0.8 ms a key, a dozen keys at start): given the class now, it
+                # there and then (~0.8 ms a key as the review log opens): given the class now, it
                 # is styled once. The palette's key is never bound to the footer's `compact`.
                 widget.add_class("-compact", update=False)
             yield widget
