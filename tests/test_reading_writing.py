@@ -323,3 +323,23 @@ async def test_moving_past_a_card_with_a_draft_does_not_rewrite_it(data_dir: Pat
         await settle(app, pilot)
         assert drafts_on_disk(data_dir)["1.1"] == before
         assert "Draft kept" not in status(app)
+
+
+async def test_a_command_letter_right_after_escape_acts(data_dir: Path, real_letter_settle: float) -> None:
+    # Regression: a letter pressed right after escape, before the screen had switched back to
+    # reading (a refresh later), was forgotten by that switch: "escape L" quickly did nothing.
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        screen = deck_screen(app)
+        await until(pilot, lambda: screen.editor.built and app.focused is field(app, "action"), "the cursor")
+        await pilot.press(*"Asked first")
+        # As they come over a link: both keys queued at once, no pause between them for the
+        # screen to settle (Pilot's press waits for that after each key).
+        from textual import events
+
+        app.post_message(events.Key("escape", None))
+        app.post_message(events.Key("4", "4"))
+        await pilot.pause(real_letter_settle + 0.3)
+        assert screen.card_id == "4.1"
+        assert not screen.writing

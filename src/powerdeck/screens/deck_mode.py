@@ -52,7 +52,10 @@ class DeckMode:
         screen = self.screen
         if writing != self.writing:
             self.writing = writing
-            screen.gate.reset()
+            if writing:
+                screen.gate.reset()  # a letter waiting to act is text in the field now
+            # Back to reading, a letter already waiting came after the editor lost focus (this
+            # switch runs a refresh later): a command, as "escape 4" sent in one burst means.
             if str(screen.query_one("#status", Static).content) == TYPING_HINT:
                 screen.set_status("")  # the hint has been followed
             screen.query_one("#work").set_class(writing, "-editing")
