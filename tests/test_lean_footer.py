@@ -65,6 +65,13 @@ async def footer_cells(lean: bool, theme: str, width: int) -> list[tuple[str, An
         return cells
 
 
+async def mounted(app: App[None], pilot: Any) -> tuple[LeanFooter, dict[str, tuple[int, int]]]:
+    """The footer once drawn, and where each key is on its line, by its description."""
+    footer = app.query_one(LeanFooter)
+    await pilot.pause()
+    return footer, {entry.description: (start, end) for start, end, entry in footer._spans}
+
+
 @pytest.mark.parametrize("theme", THEMES)
 @pytest.mark.parametrize("width", [80, 50])
 async def test_the_line_is_textuals_footer_cell_for_cell(theme: str, width: int) -> None:
@@ -74,9 +81,7 @@ async def test_the_line_is_textuals_footer_cell_for_cell(theme: str, width: int)
 async def test_a_click_presses_the_key_and_a_disabled_one_rings() -> None:
     app = FooterApp(lean=True)
     async with app.run_test(size=(80, 10)) as pilot:
-        footer = app.query_one(LeanFooter)
-        await pilot.pause()
-        spans = {entry.description: (start, end) for start, end, entry in footer._spans}
+        _footer, spans = await mounted(app, pilot)
         await pilot.click(LeanFooter, offset=(spans["Write"][0] + 1, 0))
         await pilot.click(LeanFooter, offset=(spans["Random"][1] - 1, 0))
         await pilot.pause()
@@ -91,9 +96,7 @@ async def test_a_click_presses_the_key_and_a_disabled_one_rings() -> None:
 async def test_the_key_under_the_mouse_lights_up_and_says_what_it_does() -> None:
     app = FooterApp(lean=True)
     async with app.run_test(size=(80, 10)) as pilot:
-        footer = app.query_one(LeanFooter)
-        await pilot.pause()
-        spans = {entry.description: (start, end) for start, end, entry in footer._spans}
+        footer, spans = await mounted(app, pilot)
         plain = list(footer.render_line(0))
         await pilot.hover(LeanFooter, offset=(spans["Write"][0], 0))
         await pilot.pause()
