@@ -84,13 +84,14 @@ class CardNotes(Static, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._shown: tuple[object, ...] | None = None
-        self._last: tuple[list[Entry], bool, str] | None = None
+        # What `show` was last given: entries, draft, kept, compact, peek.
+        self._last: tuple[list[Entry], Draft | None, bool, bool, str] | None = None
 
     def show(
         self, entries: list[Entry], draft: Draft | None, *, compact: bool, kept: bool = True, peek: str = ""
     ) -> None:
         key = (tuple(entries), draft, compact, kept, peek)
-        self._last = (entries, compact, peek)
+        self._last = (entries, draft, kept, compact, peek)
         if key == self._shown:
             return  # the same again would lay out and repaint: bytes over a slow link
         self._shown = key
@@ -100,15 +101,14 @@ class CardNotes(Static, can_focus=False):
         """The draft changed (kept, or refused): redraw with the entries shown last, without
         reading the log (a draft changes no entries; a read would wait on the writer)."""
         if self._last is not None:
-            entries, compact, peek = self._last
+            entries, _, _, compact, peek = self._last
             self.show(entries, draft, compact=compact, kept=kept, peek=peek)
 
     def set_compact(self, compact: bool) -> None:
         """One line or a panel, for the screen's new width: what is shown, redrawn to fit."""
-        if self._shown is not None and self._last is not None:
-            entries, _, peek = self._last
-            _, draft, _, kept, _ = self._shown
-            self.show(entries, draft, compact=compact, kept=kept, peek=peek)  # type: ignore[arg-type]
+        if self._last is not None:
+            entries, draft, kept, _, peek = self._last
+            self.show(entries, draft, compact=compact, kept=kept, peek=peek)
 
     @property
     def text(self) -> str:

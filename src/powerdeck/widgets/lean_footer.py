@@ -37,10 +37,6 @@ class FooterEntry:
     tooltip: str
     palette: bool = False
 
-    @property
-    def text(self) -> str:
-        return f"{self.display} {self.description}" if self.description else self.display
-
 
 class LeanFooter(Widget, can_focus=False):
     """One line at the bottom: each shown binding's key and description, the palette's key on
@@ -129,52 +125,48 @@ class LeanFooter(Widget, can_focus=False):
 
     # -- drawing ---------------------------------------------------------------------------
 
-    def _entry_segments(self, entry: FooterEntry, hovered: bool) -> list[Segment]:
-        base = self.rich_style
-        if hovered:
-            base = base + self.get_component_rich_style("lean-footer--hover")
-        if not entry.enabled:
-            base = base + Style(dim=True)
-        key = base + self.get_component_rich_style("lean-footer--key", partial=True)
-        segments = [Segment(visible_line(entry.display), key)]
-        if entry.description:
-            description = base + self.get_component_rich_style("lean-footer--description", partial=True)
-            segments.append(Segment(" " + visible_line(entry.description), description))
-        return segments
-
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
         blank = Style(bgcolor=base.bgcolor)  # margins and the rest of the line: the footer's background
+        lit = base + self.get_component_rich_style("lean-footer--hover")
+        key_style = self.get_component_rich_style("lean-footer--key", partial=True)
+        description_style = self.get_component_rich_style("lean-footer--description", partial=True)
+
+        def drawn(entry: FooterEntry) -> list[Segment]:
+            under = lit if entry is self._hovered else base
+            if not entry.enabled:
+                under = under + Style(dim=True)
+            segments = [Segment(visible_line(entry.display), under + key_style)]
+            if entry.description:
+                segments.append(Segment(" " + visible_line(entry.description), under + description_style))
+            return segments
+
         keys = [entry for entry in self.entries if not entry.palette]
         palette = next((entry for entry in self.entries if entry.palette), None)
         right: list[Segment] = []
-        right_width = 0
         if palette is not None:
-            hovered = self._hovered is palette
-            border_base = base + self.get_component_rich_style("lean-footer--hover") if hovered else base
             # The edge's colour is the foreground at 20 % over the background, as Textual draws a border.
             edge = self.get_component_rich_style("lean-footer--border").color
-            border = Segment(BORDER, Style(color=edge, bgcolor=border_base.bgcolor))
-            right = [border, *self._entry_segments(palette, hovered), Segment(" ", blank)]
-            right_width = Strip(right).cell_length
+            under = lit if palette is self._hovered else base
+            right = [Segment(BORDER, Style(color=edge, bgcolor=under.bgcolor)), *drawn(palette), Segment(" ", blank)]
+        right_width = Strip(right).cell_length
+        room = max(0, width - right_width)  # keys past it are cut off, as in Footer: not clickable
         left: list[Segment] = []
         spans: list[tuple[int, int, FooterEntry]] = []
-        room = max(0, width - right_width)  # keys past it are cut off, as in Footer: not clickable
         x = 0
         for entry in keys:
-            segments = self._entry_segments(entry, self._hovered is entry)
+            segments = drawn(entry)
             length = Strip(segments).cell_length
             if x < room:
                 spans.append((x, min(x + length, room), entry))
             left.extend(segments)
             left.append(Segment(" ", blank))  # the margin after each key
             x += length + 1
-        left_strip = Strip(left).crop_extend(0, room, blank)
         if palette is not None and width > right_width:
-            spans.append((width - right_width, width - 1, palette))
+            spans.append((room, width - 1, palette))
         self._spans = spans
-        return Strip.join([left_strip, Strip(right)]).crop_extend(0, width, blank)
+        return Strip.join([Strip(left).crop_extend(0, room, blank), Strip(right)]).crop_extend(0, width, blank)
 
     # -- the mouse -------------------------------------------------------------------------
 
