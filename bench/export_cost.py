@@ -16,8 +16,8 @@ import os
 import time
 from datetime import datetime, timedelta, timezone
 
-from powerdeck.deck import load_deck
-from powerdeck.entry import Entry
+from powerdeck.core.entry import Entry
+from powerdeck.deck.model import load_deck
 from powerdeck.export import ExportOptions, export_bytes
 
 TEXTS = (

@@ -41,12 +41,12 @@ sys.path.insert(0, str(ROOT / "src"))
 from textual import events  # noqa: E402
 from textual._wait import wait_for_idle  # noqa: E402
 
-from powerdeck.app import PowerDeckApp  # noqa: E402
-from powerdeck.deck import load_deck  # noqa: E402
-from powerdeck.entry import Entry, capability_of  # noqa: E402
-from powerdeck.log import Log  # noqa: E402
-from powerdeck.options import AppOptions  # noqa: E402
-from powerdeck.screens.log_screen import LogScreen  # noqa: E402
+from powerdeck.core.entry import Entry, capability_of  # noqa: E402
+from powerdeck.deck.model import load_deck  # noqa: E402
+from powerdeck.store.log import Log  # noqa: E402
+from powerdeck.tui.app import PowerDeckApp  # noqa: E402
+from powerdeck.tui.options import AppOptions  # noqa: E402
+from powerdeck.tui.screens.log.log_screen import LogScreen  # noqa: E402
 
 BASE = datetime(2024, 1, 1, 9, 0, tzinfo=timezone.utc)
 STEP_TIMEOUT = 20.0

@@ -192,9 +192,9 @@ def interaction_runs(runs: int, data_root: Path, log_screen: bool) -> dict:
 
 
 def make_log(directory: Path, count: int) -> None:
-    from powerdeck.deck import load_deck
-    from powerdeck.entry import Entry, capability_of, new_entry_id
-    from powerdeck.log import Log
+    from powerdeck.core.entry import Entry, capability_of, new_entry_id
+    from powerdeck.deck.model import load_deck
+    from powerdeck.store.log import Log
 
     cards = [card.id for card in load_deck().cards]
     rng = random.Random(count)
@@ -224,8 +224,8 @@ def timed_ms(fn, repeat: int) -> float:
 
 def store_rounds(sizes: list[int], data_root: Path, log_screen: bool, startup_runs: int,
                  filter_repeat: int = 2, save_repeat: int = 15) -> dict:
-    from powerdeck.entry import EntryFilter
-    from powerdeck.log import Log
+    from powerdeck.core.entry import EntryFilter
+    from powerdeck.store.log import Log
 
     out: dict[int, dict] = {}
     for count in sizes:
@@ -437,7 +437,7 @@ def report(m: dict, paint: dict, ui: dict, store: dict, log_screen: bool, wall: 
         "",
         "The floor's update is one Tab bumping a counter in its Static (one line redrawn).",
         "",
-        "The log store (in-process, `powerdeck.log.Log`; a save rewrites and fsyncs the file under its lock):",
+        "The log store (in-process, `powerdeck.store.log.Log`; a save rewrites and fsyncs the file under its lock):",
         "",
         "| Entries | file | save one entry | filter by capability | filter after another session wrote | "
         "open (parse + index) | open the log screen (L) | bytes |",
@@ -498,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import importlib.util
 
-    log_screen = importlib.util.find_spec("powerdeck.screens.log_screen") is not None
+    log_screen = importlib.util.find_spec("powerdeck.tui.screens.log.log_screen") is not None
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="powerdeck-bench-") as tmp:
         root = Path(tmp)

@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from powerdeck.entry import Entry, new_entry_id
-from powerdeck.log import Log
+from powerdeck.core.entry import Entry, new_entry_id
+from powerdeck.store.log import Log
 
 
 def seeded(path: Path, count: int) -> Log:

@@ -92,7 +92,7 @@ def fork_child(folder: Path, report_fd: int, *, profile: str | None, stay: bool)
     status = 70
     try:
         os.close(master)
-        from powerdeck.app import PowerDeckApp
+        from powerdeck.tui.app import PowerDeckApp
 
         profiler = None
         if profile:
@@ -143,7 +143,7 @@ def make_folders(base: Path, people: int) -> list[Path]:
     """Each person's folder with a log already in it (a returning person), in a process of its own
     so that this one, the prepared process, holds nothing a session would not."""
     folders = [base / f"person{number:02d}" for number in range(people)]
-    script = ("import sys\nfrom powerdeck.log import Log\nfor folder in sys.argv[2:]:\n"
+    script = ("import sys\nfrom powerdeck.store.log import Log\nfor folder in sys.argv[2:]:\n"
               "    log = Log.open(folder)\n    log.set_state('theme', sys.argv[1]) if sys.argv[1] else None\n"
               "    log.close()\n")
     subprocess.run([sys.executable, "-c", script, os.environ.get("THEME", ""), *map(str, folders)], check=True,

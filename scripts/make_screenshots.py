@@ -21,7 +21,7 @@ OUT = Path(__file__).resolve().parent.parent / "screenshots"
 sys.path.insert(0, str(OUT.parent / "tests"))  # the example entries, shared with the snapshot tests
 
 from example_log import YOUTH_GROUP, example_app, example_log  # noqa: E402
-from powerdeck.entry import Entry  # noqa: E402
+from powerdeck.core.entry import Entry  # noqa: E402
 
 EXAMPLES = [
     YOUTH_GROUP,
@@ -87,7 +87,7 @@ async def main() -> int:
     await shoot("editor", (120, 40), writing)
     await shoot("editor-80x24", (80, 24), writing)
     await shoot("help", (100, 40), help_screen)
-    if importlib.util.find_spec("powerdeck.screens.log_screen") is not None:
+    if importlib.util.find_spec("powerdeck.tui.screens.log.log_screen") is not None:
         await shoot("review-log", (120, 40), review_log)
     return 0
 

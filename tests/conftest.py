@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.deck import Deck, load_deck
+from powerdeck.deck.model import Deck, load_deck
 
 
 @pytest.fixture(autouse=True)
@@ -37,14 +37,14 @@ def data_dir(tmp_path: Path) -> Path:
 def letters_act_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Command letters act at once in Pilot tests (Pilot sends keys faster than anyone types);
     the tests of the typing gate itself put the real wait back with `real_letter_settle`."""
-    from powerdeck.screens import deck_keys
+    from powerdeck.tui.screens.deck import deck_keys
 
     monkeypatch.setattr(deck_keys, "LETTER_SETTLE", 0.0)
 
 
 @pytest.fixture
 def real_letter_settle(monkeypatch: pytest.MonkeyPatch) -> float:
-    from powerdeck.screens import deck_keys
+    from powerdeck.tui.screens.deck import deck_keys
 
     monkeypatch.setattr(deck_keys, "LETTER_SETTLE", 0.4)  # the value in deck_keys
     return 0.4

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from powerdeck.errors import LogWriteError
-from powerdeck.storage import SafeJSONStorage
+from powerdeck.core.errors import LogWriteError
+from powerdeck.store.storage import SafeJSONStorage
 
 
 def on_disk(data_dir: Path) -> dict[str, Any]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from powerdeck.app import PowerDeckApp
-from powerdeck.deck import load_deck
-from powerdeck.entry import Entry
-from powerdeck.log import Log
-from powerdeck.options import AppOptions
+from powerdeck.core.entry import Entry
+from powerdeck.deck.model import load_deck
+from powerdeck.store.log import Log
+from powerdeck.tui.app import PowerDeckApp
+from powerdeck.tui.options import AppOptions
 
 YOUTH_GROUP = Entry(
     "ex-1", "4.2", 4,

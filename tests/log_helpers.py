@@ -10,10 +10,10 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from powerdeck.app import PowerDeckApp
-from powerdeck.entry import Entry, capability_of
-from powerdeck.log import Log
-from powerdeck.screens.log_screen import LogScreen
+from powerdeck.core.entry import Entry, capability_of
+from powerdeck.store.log import Log
+from powerdeck.tui.app import PowerDeckApp
+from powerdeck.tui.screens.log.log_screen import LogScreen
 from ui_helpers import on_disk
 
 BASE = datetime(2025, 3, 3, 9, 30, tzinfo=timezone.utc)

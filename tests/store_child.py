@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # works without an install
 
-from powerdeck.log import Log
-from powerdeck.storage import SafeJSONStorage
+from powerdeck.store.log import Log
+from powerdeck.store.storage import SafeJSONStorage
 
 
 def kill_after(name: str, nth: int) -> None:

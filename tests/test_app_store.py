@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import Static
 
 from log_helpers import open_log
-from powerdeck.log import Log
+from powerdeck.store.log import Log
 from ui_helpers import make_app, settle
 
 

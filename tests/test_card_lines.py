@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.log import Log
-from powerdeck.screens.deck_screen import LAST_CARD
+from powerdeck.store.log import Log
+from powerdeck.tui.screens.deck.deck_screen import LAST_CARD
 from pty_harness import PtyApp, base_env, powerdeck_command
 
 FIRST = "1.1  Changing your perspective"

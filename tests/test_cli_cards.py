@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from powerdeck import __version__
-from powerdeck.deck import Deck, load_deck
+from powerdeck.deck.model import Deck, load_deck
 
 ROOT = Path(__file__).resolve().parent.parent
 BAD_DECK = 'format: 1\ntitle: T\nauthor: A\ncapabilities:\n  - number: 10\n    title: C\n' \
@@ -159,7 +159,7 @@ def test_help() -> None:
 def test_in_process_via_cli_main(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, deck: Deck
 ) -> None:
-    from powerdeck.cli import main
+    from powerdeck.cli.main import main
 
     monkeypatch.delenv("POWERDECK_DECK", raising=False)
     assert main(["cards", "1.1"]) == 0

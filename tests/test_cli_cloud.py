@@ -12,7 +12,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from powerdeck.log import Log
+from powerdeck.store.log import Log
 from powerdeck.workbook.model import Person, Worksheet
 
 pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.entry import Entry
+from powerdeck.core.entry import Entry
 from powerdeck.export import parse_json_export
 
 pytestmark = pytest.mark.slow
@@ -44,8 +44,8 @@ ENTRIES = [
 
 
 def make_log(directory: Path, entries=ENTRIES) -> Path:
-    from powerdeck import locations
-    from powerdeck.log import Log
+    from powerdeck.store import locations
+    from powerdeck.store.log import Log
 
     log = Log.open(directory)
     log.import_entries(list(entries))
@@ -155,7 +155,7 @@ def test_export_json_round_trip_into_empty_log(data: Path, home: Path, tmp_path:
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == f"Added 4 entries (0 already present) from {out}"
 
-    from powerdeck.log import Log
+    from powerdeck.store.log import Log
 
     imported = Log.open(fresh).entries()
     assert sorted(imported, key=lambda e: e.id) == sorted(ENTRIES, key=lambda e: e.id)
@@ -351,6 +351,6 @@ def test_import_merges_with_existing(data: Path, home: Path, tmp_path: Path) -> 
     result = run("import", "--data", str(data), str(file), home=home)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"Added 1 entry (1 already present) from {file}"
-    from powerdeck.log import Log
+    from powerdeck.store.log import Log
 
     assert len(Log.open(data).entries()) == 5

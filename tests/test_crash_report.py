@@ -8,18 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.crash_report import fault_line, write_crash_report
+from powerdeck.store.crash_report import fault_line, write_crash_report
 from pty_harness import PtyApp, base_env
 
 # The real app, with a bug planted in the help screen: f1 raises inside a Textual handler.
 FAULTY = (
     "import sys\n"
-    "from powerdeck.screens import help_screen\n"
+    "from powerdeck.tui.screens.dialogs import help_screen\n"
     "def broken(self):\n"
     "    secret = 'words only the person should see'\n"
     "    raise RuntimeError('a planted fault')\n"
     "help_screen.HelpScreen.compose = broken\n"
-    "from powerdeck.cli import main\n"
+    "from powerdeck.cli.main import main\n"
     "sys.exit(main())\n"
 )
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.log import Log
+from powerdeck.store.log import Log
 
 CHILD = Path(__file__).with_name("store_child.py")
 KILLS = 50

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.app import PowerDeckApp
-from powerdeck.deck import Deck
-from powerdeck.log import Log
-from powerdeck.options import AppOptions
-from powerdeck.screens.deck_screen import DeckScreen
+from powerdeck.deck.model import Deck
+from powerdeck.store.log import Log
+from powerdeck.tui.app import PowerDeckApp
+from powerdeck.tui.options import AppOptions
+from powerdeck.tui.screens.deck.deck_screen import DeckScreen
 from ui_helpers import fast_watch, watcher_looks
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.deck import (
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.deck.model import (
     Capability,
     Card,
     Deck,
@@ -19,7 +20,6 @@ from powerdeck.deck import (
     deck_path_from,
     load_deck,
 )
-from powerdeck.errors import PowerdeckError
 
 ROOT = Path(__file__).resolve().parent.parent
 # The seed text (the PDF's extracted words) is kept beside the tests so the comparison always runs.

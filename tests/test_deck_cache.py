@@ -14,8 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from powerdeck import deck_cache
-from powerdeck.deck import DeckError, load_deck
+from powerdeck.deck import cache as deck_cache
+from powerdeck.deck.model import DeckError, load_deck
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def test_the_first_load_writes_a_private_cache_the_next_reads(deck_file: Path, c
 
 def test_a_hit_does_not_import_yaml(deck_file: Path, cache: Path) -> None:
     load_deck(deck_file, cache=cache)
-    code = ("import sys; from pathlib import Path; from powerdeck.deck import load_deck; "
+    code = ("import sys; from pathlib import Path; from powerdeck.deck.model import load_deck; "
             f"d = load_deck(Path({str(deck_file)!r}), cache=Path({str(cache)!r})); "
             "print(len(d.cards), 'yaml' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
@@ -193,7 +193,7 @@ def test_decoding_a_good_file_for_another_key_gives_nothing() -> None:
 
 
 def test_the_app_start_uses_the_user_cache_folder(private_cache_home: Path, tmp_path: Path) -> None:
-    from powerdeck import locations
+    from powerdeck.store import locations
 
     assert locations.cache_dir() == private_cache_home / "powerdeck"
     assert os.environ["XDG_CACHE_HOME"] == str(private_cache_home)

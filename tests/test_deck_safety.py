@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.deck import DeckError, load_deck
-from powerdeck.path_checks import read_regular
+from powerdeck.deck.model import DeckError, load_deck
+from powerdeck.store.path_checks import read_regular
 
 PACKAGED = Path(__file__).resolve().parent.parent / "src" / "powerdeck" / "deck.yaml"
 

@@ -9,9 +9,9 @@ import pytest
 from textual.command import CommandPalette
 from textual.widgets import OptionList
 
-from powerdeck.entry import Entry
-from powerdeck.log import Log
-from powerdeck.screens.help_screen import HelpScreen
+from powerdeck.core.entry import Entry
+from powerdeck.store.log import Log
+from powerdeck.tui.screens.dialogs.help_screen import HelpScreen
 from ui_helpers import (
     DECK,
     card_text,
@@ -332,9 +332,9 @@ async def test_a_team_deck_numbered_1_5_6_goes_to_the_capability_pressed(tmp_pat
     # capability the deck lacks raised KeyError. A team deck numbers its own capabilities.
     from dataclasses import replace as dc_replace
 
-    from powerdeck.app import PowerDeckApp
-    from powerdeck.log import Log
-    from powerdeck.options import AppOptions
+    from powerdeck.store.log import Log
+    from powerdeck.tui.app import PowerDeckApp
+    from powerdeck.tui.options import AppOptions
 
     kept = [DECK.capabilities[0], DECK.capabilities[4], DECK.capabilities[5]]  # numbered 1, 5, 6
     team = dc_replace(DECK, capabilities=tuple(kept))

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from powerdeck.deck import DeckError, load_deck
+from powerdeck.deck.model import DeckError, load_deck
 
 HEAD = """format: 1
 title: T

@@ -12,9 +12,9 @@ import pytest
 from textual.screen import Screen
 
 from log_helpers import seed
-from powerdeck.screens.confirm_dialog import ChoiceDialog
-from powerdeck.screens.filter_dialogs import CapabilityPicker, CardPicker, PeriodPicker
-from powerdeck.screens.quit_dialog import QuitDialog
+from powerdeck.tui.screens.dialogs.confirm_dialog import ChoiceDialog
+from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
+from powerdeck.tui.screens.log.filter_dialogs import CapabilityPicker, CardPicker, PeriodPicker
 from ui_helpers import DECK, make_app
 
 DIALOGS: dict[str, Callable[[], Screen[Any]]] = {

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from powerdeck import log_watch
-from powerdeck.screens import deck_screen as deck_screen_module
-from powerdeck.screens.help_screen import HelpScreen
-from powerdeck.widgets.card_notes import CardNotes
+from powerdeck.tui import log_watch
+from powerdeck.tui.screens.deck import deck_screen as deck_screen_module
+from powerdeck.tui.screens.dialogs.help_screen import HelpScreen
+from powerdeck.tui.widgets.card_notes import CardNotes
 from ui_helpers import (
     DECK,
     burst,

@@ -10,8 +10,8 @@ from datetime import date, datetime, timezone
 import pytest
 from markdown_it import MarkdownIt
 
-from powerdeck.deck import Capability, Card, Deck, Section
-from powerdeck.entry import Entry
+from powerdeck.core.entry import Entry
+from powerdeck.deck.model import Capability, Card, Deck, Section
 from powerdeck.export import (
     CSV_HEADER,
     ExportOptions,
@@ -330,13 +330,13 @@ def test_parse_json_export_entry_errors(change, message) -> None:
 
 
 def test_import_file_error_is_a_powerdeck_error() -> None:
-    from powerdeck.errors import PowerdeckError
+    from powerdeck.core.errors import PowerdeckError
 
     assert issubclass(ImportFileError, PowerdeckError)
 
 
 def test_markdown_with_packaged_deck_lists_all_ten_capabilities() -> None:
-    from powerdeck.deck import load_deck
+    from powerdeck.deck.model import load_deck
 
     deck = load_deck()
     text = md([make_entry(1, "10.1", "x", "y", "z")], deck)

@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from powerdeck.entry import Entry
+from powerdeck.core.entry import Entry
 from powerdeck.export import NAME_KEY, ROLE_KEY
 
 pytestmark = pytest.mark.slow
@@ -59,7 +59,7 @@ def home(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
-    from powerdeck.log import Log
+    from powerdeck.store.log import Log
 
     directory = tmp_path / "data"
     with Log.open(directory) as log:
@@ -185,7 +185,7 @@ def test_uk_dates_on_the_command_line(data: Path, home: Path) -> None:
 
 
 def test_name_and_role_given_or_remembered(data: Path, home: Path, tmp_path: Path) -> None:
-    from powerdeck.log import Log
+    from powerdeck.store.log import Log
 
     given = tmp_path / "given.docx"
     assert run("export", "--data", str(data), "--name", "Sam Jones", "--role", "Team leader",
@@ -231,7 +231,7 @@ def test_a_device_is_refused_with_force(data: Path, home: Path) -> None:
 
 @pytest.mark.parametrize("name", ["log.json", "log.json.bak1", "log.json.lock"])
 def test_the_log_and_its_backups_are_never_overwritten(data: Path, home: Path, name: str) -> None:
-    from powerdeck.log import Log
+    from powerdeck.store.log import Log
 
     with Log.open(data) as log:
         log.set_state("theme", "nord")  # a second write: a backup exists

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from powerdeck.dates import (
+from powerdeck.core.dates import (
     DateError,
     appraisal_year,
     appraisal_year_of,
@@ -17,8 +17,8 @@ from powerdeck.dates import (
     parse_date,
     parse_optional_date,
 )
-from powerdeck.entry import Entry, EntryFilter
-from powerdeck.errors import PowerdeckError
+from powerdeck.core.entry import Entry, EntryFilter
+from powerdeck.core.errors import PowerdeckError
 
 SETTINGS = settings(derandomize=True, max_examples=400, deadline=None)
 

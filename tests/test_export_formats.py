@@ -18,9 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from powerdeck.deck import load_deck
-from powerdeck.entry import Entry
-from powerdeck.errors import PowerdeckError
+from powerdeck.core.entry import Entry
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.deck.model import load_deck
 from powerdeck.export import ExportOptions, export_bytes, markdown_text, parse_json_export
 
 DECK = load_deck()

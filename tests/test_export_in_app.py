@@ -10,12 +10,12 @@ import docx
 from textual.widgets import Input, Static
 
 from log_helpers import SAMPLE, seed
-from powerdeck.entry import EntryFilter
+from powerdeck.core.entry import EntryFilter
 from powerdeck.export import NAME_KEY, ROLE_KEY, parse_json_export
-from powerdeck.screens.confirm_dialog import ChoiceDialog
-from powerdeck.screens.export_dialog import ExportDialog
-from powerdeck.screens.log_screen import LogScreen
-from powerdeck.widgets.choice_list import ChoiceList
+from powerdeck.tui.screens.dialogs.confirm_dialog import ChoiceDialog
+from powerdeck.tui.screens.dialogs.export_dialog import ExportDialog
+from powerdeck.tui.screens.log.log_screen import LogScreen
+from powerdeck.tui.widgets.choice_list import ChoiceList
 from ui_helpers import make_app, settle
 
 
@@ -206,7 +206,7 @@ def test_export_dialog_snapshot(snap_compare, data_dir: Path, private_data_home:
 
 
 async def test_period_dialog_takes_uk_dates_and_the_appraisal_year(data_dir: Path, private_data_home: Path) -> None:
-    from powerdeck.screens.filter_dialogs import PeriodPicker
+    from powerdeck.tui.screens.log.filter_dialogs import PeriodPicker
 
     seed(data_dir)
     app = make_app(data_dir)

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from powerdeck.deck import load_deck
-from powerdeck.entry import Entry
+from powerdeck.core.entry import Entry
+from powerdeck.deck.model import load_deck
 from powerdeck.export import ExportOptions, export_bytes
 from powerdeck.workbook.model import Person, Worksheet
 

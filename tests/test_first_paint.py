@@ -10,8 +10,8 @@ import pytest
 from textual.app import App
 from textual.widgets import Footer
 
-from powerdeck.screens.deck_screen import DeckScreen
-from powerdeck.widgets.lean_footer import LeanFooter
+from powerdeck.tui.screens.deck.deck_screen import DeckScreen
+from powerdeck.tui.widgets.lean_footer import LeanFooter
 from ui_helpers import card_on_screen, card_view, deck_screen, make_app, sidebar
 
 
@@ -87,7 +87,7 @@ async def test_nothing_is_rendered_before_the_frame_that_is_written(data_dir: Pa
 async def test_the_first_paint_is_not_held_back_for_ever(data_dir: Path, frames: list[dict[str, Any]],
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     # If the screen never seems to settle, it is still written after a second.
-    from powerdeck.first_paint import FirstPaintHold
+    from powerdeck.tui.first_paint import FirstPaintHold
 
     monkeypatch.setattr(FirstPaintHold, "_release_when_settled", lambda self: None)
     app = make_app(data_dir)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from powerdeck.launch import cap_frame_rate
-from powerdeck.options import AppOptions
+from powerdeck.tui.launch import cap_frame_rate
+from powerdeck.tui.options import AppOptions
 
 
 def options(animation: str | None, *, ssh: bool) -> AppOptions:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.log import Log
+from powerdeck.store.log import Log
 from pty_harness import PtyApp, base_env, powerdeck_command
 
 DECK_YAML = Path(__file__).resolve().parent.parent / "src" / "powerdeck" / "deck.yaml"

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "powerdeck"
-UI = sorted([*PACKAGE.glob("screens/*.py"), *PACKAGE.glob("widgets/*.py"), PACKAGE / "app.py"])
+UI = sorted([*PACKAGE.glob("tui/screens/*/[!_]*.py"), PACKAGE / "tui/screens/__init__.py",
+             *PACKAGE.glob("tui/widgets/*.py"), PACKAGE / "tui/app.py"])
 
 
 def imported(path: Path) -> set[str]:
@@ -23,5 +24,5 @@ def imported(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("path", UI, ids=lambda path: f"{path.parent.name}/{path.name}")
 def test_ui_module_does_not_import_the_command_line(path: Path) -> None:
-    cli = sorted(name for name in imported(path) if name.startswith("powerdeck.cli"))
+    cli = sorted(name for name in imported(path) if name.startswith("powerdeck.cli.main"))
     assert cli == [], f"{path.name} imports {cli}: move what it needs out of the command-line module"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from powerdeck.screens.too_small import TooSmallScreen
+from powerdeck.tui.screens.dialogs.too_small import TooSmallScreen
 from ui_helpers import deck_screen, field, make_app, sidebar, type_text, until
 
 
@@ -165,7 +165,7 @@ async def test_unknown_theme_falls_back_with_a_message(data_dir: Path) -> None:
 
 async def test_footer_shows_quit_and_help_at_80_columns(data_dir: Path) -> None:
     # Regression: at 80 columns the palette hint pushed "f1 Help" off the footer.
-    from powerdeck.widgets.lean_footer import LeanFooter
+    from powerdeck.tui.widgets.lean_footer import LeanFooter
 
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from powerdeck.log import Log
-from powerdeck.widgets.card_notes import CardNotes
+from powerdeck.store.log import Log
+from powerdeck.tui.widgets.card_notes import CardNotes
 from ui_helpers import (
     burst,
     deck_screen,

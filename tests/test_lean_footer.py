@@ -11,7 +11,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Static
 
-from powerdeck.widgets.lean_footer import LeanFooter
+from powerdeck.tui.widgets.lean_footer import LeanFooter
 from ui_helpers import deck_screen, make_app
 
 THEMES = ["textual-dark", "textual-light", "ansi-dark", "nord", "solarized-light", "dracula"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.locations import data_dir, log_path
+from powerdeck.store.locations import data_dir, log_path
 
 
 @pytest.fixture(autouse=True)

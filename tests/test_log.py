@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import powerdeck.log as log_module
-from powerdeck.log import SCHEMA_VERSION, Draft, Entry, EntryFilter, Log
+import powerdeck.store.log as log_module
+from powerdeck.store.log import SCHEMA_VERSION, Draft, Entry, EntryFilter, Log
 
 NASTY = [
     "[/b] [bold]not markup[/bold] \\[x] $x {y} <z> %s",

@@ -9,12 +9,12 @@ import pytest
 from textual.widgets import Input, SelectionList, Static
 
 from log_helpers import MARKUP, SAMPLE, entries_by_id, entry, log_screen, open_log, seed
-from powerdeck.entry import EntryFilter
-from powerdeck.log import Log
-from powerdeck.screens.confirm_dialog import ChoiceDialog
-from powerdeck.screens.deck_screen import DeckScreen
-from powerdeck.screens.filter_dialogs import CapabilityPicker, CardPicker, PeriodPicker
-from powerdeck.screens.log_screen import LogScreen
+from powerdeck.core.entry import EntryFilter
+from powerdeck.store.log import Log
+from powerdeck.tui.screens.deck.deck_screen import DeckScreen
+from powerdeck.tui.screens.dialogs.confirm_dialog import ChoiceDialog
+from powerdeck.tui.screens.log.filter_dialogs import CapabilityPicker, CardPicker, PeriodPicker
+from powerdeck.tui.screens.log.log_screen import LogScreen
 from ui_helpers import fast_watch, make_app, settle, until
 
 SIZES = [(80, 24), (120, 40)]

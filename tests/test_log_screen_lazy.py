@@ -9,12 +9,12 @@ from textual.widgets import TextArea
 from textual.widgets._footer import FooterKey
 
 from log_helpers import entries_by_id, open_log, seed
-from powerdeck.messages import DraftKept
-from powerdeck.screens.confirm_dialog import ChoiceDialog
-from powerdeck.screens.deck_screen import DeckScreen
-from powerdeck.screens.log_screen import LogScreen
-from powerdeck.widgets.card_view import CardView
-from powerdeck.widgets.entry_pane import EntryPane
+from powerdeck.tui.messages import DraftKept
+from powerdeck.tui.screens.deck.deck_screen import DeckScreen
+from powerdeck.tui.screens.dialogs.confirm_dialog import ChoiceDialog
+from powerdeck.tui.screens.log.log_screen import LogScreen
+from powerdeck.tui.widgets.card_view import CardView
+from powerdeck.tui.widgets.entry_pane import EntryPane
 from ui_helpers import burst, make_app, settle
 
 

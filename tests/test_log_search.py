@@ -1,4 +1,4 @@
-"""The review log's search index (powerdeck.log_search) answers exactly as EntryFilter.apply,
+"""The review log's search index (powerdeck.store.log_search) answers exactly as EntryFilter.apply,
 however the filters follow each other; and the log screen's search as a user drives it: the list
 narrows on each key, a long search scrolls in its field, the scrollbar comes and goes."""
 
@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from textual.widgets import Input
 
 from log_helpers import SAMPLE, entry, log_screen, open_log, seed
-from powerdeck.entry import Entry, EntryFilter
-from powerdeck.log import Log
-from powerdeck.log_search import SEPARATOR, SearchIndex
+from powerdeck.core.entry import Entry, EntryFilter
+from powerdeck.store.log import Log
+from powerdeck.store.log_search import SEPARATOR, SearchIndex
 from ui_helpers import make_app
 
 # Characters whose casefolding is not one to one ("ß" -> "ss", "ﬁ" -> "fi", "İ" -> "i̇"), the

@@ -10,8 +10,8 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from log_helpers import log_screen, open_log, seed
-from powerdeck.entry import EntryFilter
-from powerdeck.screens.filter_dialogs import CardPicker
+from powerdeck.core.entry import EntryFilter
+from powerdeck.tui.screens.log.filter_dialogs import CardPicker
 from ui_helpers import make_app
 
 

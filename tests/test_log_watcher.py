@@ -14,12 +14,12 @@ import pytest
 from textual.widgets import Static
 
 from log_helpers import open_log, seed
-from powerdeck.app import PowerDeckApp
-from powerdeck.entry import Entry, capability_of
-from powerdeck.log import Log
-from powerdeck.log_watch import LogWatch
-from powerdeck.screens.log_screen import LogScreen
-from powerdeck.screens.overview_screen import OverviewScreen
+from powerdeck.core.entry import Entry, capability_of
+from powerdeck.store.log import Log
+from powerdeck.tui.app import PowerDeckApp
+from powerdeck.tui.log_watch import LogWatch
+from powerdeck.tui.screens.log.log_screen import LogScreen
+from powerdeck.tui.screens.log.overview_screen import OverviewScreen
 from ui_helpers import (
     deck_screen,
     drafts_on_disk,

@@ -7,11 +7,11 @@ import sys
 import threading
 from pathlib import Path
 
-from powerdeck.app import PowerDeckApp
-from powerdeck.deck import Deck
-from powerdeck.log import Log
-from powerdeck.log_worker import LogWorker
-from powerdeck.options import AppOptions
+from powerdeck.deck.model import Deck
+from powerdeck.store.log import Log
+from powerdeck.store.log_worker import LogWorker
+from powerdeck.tui.app import PowerDeckApp
+from powerdeck.tui.options import AppOptions
 
 
 def test_writes_land_in_the_order_they_were_asked(data_dir: Path) -> None:

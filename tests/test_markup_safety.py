@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.entry import Entry
-from powerdeck.log import Log
+from powerdeck.core.entry import Entry
+from powerdeck.store.log import Log
 from ui_helpers import deck_screen, entries_list, entries_on_disk, field, make_app, settle, status
 
 CASES = {

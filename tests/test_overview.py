@@ -8,9 +8,9 @@ import pytest
 from textual.widgets import Static
 
 from log_helpers import seed
-from powerdeck.log import Log
-from powerdeck.screens.log_screen import LogScreen
-from powerdeck.screens.overview_screen import DONE_BLOCK, OPEN_BLOCK, OverviewScreen, bar, overview_content
+from powerdeck.store.log import Log
+from powerdeck.tui.screens.log.log_screen import LogScreen
+from powerdeck.tui.screens.log.overview_screen import DONE_BLOCK, OPEN_BLOCK, OverviewScreen, bar, overview_content
 from ui_helpers import DECK, fast_watch, make_app, until
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from textual.widgets import Static
 
 from log_helpers import seed
-from powerdeck.log import Log
-from powerdeck.screens.overview_screen import OverviewScreen, workbook_lines
+from powerdeck.store.log import Log
+from powerdeck.tui.screens.log.overview_screen import OverviewScreen, workbook_lines
 from powerdeck.workbook.model import Person, Worksheet
 from ui_helpers import DECK, make_app, settle
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from disk_helpers import refuse_writes
-from powerdeck.log import Log
-from powerdeck.screens.quit_dialog import QuitDialog
+from powerdeck.store.log import Log
+from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
 from pty_harness import PtyApp, base_env, powerdeck_command
 from ui_helpers import make_app, settle, type_text
 
@@ -116,9 +116,9 @@ def test_sighup_with_a_damaged_log_writes_the_rescue_file_and_the_next_start_nam
 
 
 def test_a_rescue_file_imports_back_as_drafts_and_a_damaged_one_is_refused(tmp_path: Path) -> None:
-    from powerdeck.cli import main
-    from powerdeck.entry import Draft
-    from powerdeck.rescue import write_rescue
+    from powerdeck.cli.main import main
+    from powerdeck.core.entry import Draft
+    from powerdeck.store.rescue import write_rescue
 
     data = tmp_path / "data"
     with Log.open(data) as log:

@@ -19,8 +19,8 @@ from textual.message_pump import MessagePump
 from textual.widgets import Footer, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-import powerdeck.typed_runs as typed_runs
-from powerdeck.widgets import lean_text_area
+import powerdeck.tui.typed_runs as typed_runs
+from powerdeck.tui.widgets import lean_text_area
 
 
 def parameters(function: Callable[..., Any]) -> list[str]:
@@ -54,10 +54,10 @@ def test_screen_compositor_refresh_is_where_a_frame_is_rendered() -> None:
     from textual.screen import Screen
 
     assert parameters(Screen._compositor_refresh) == ["self"], \
-        moved("Screen._compositor_refresh", "screens/deck_screen.py")
+        moved("Screen._compositor_refresh", "tui/screens/deck/deck_screen.py")
     source = inspect.getsource(Screen._compositor_refresh)
     assert "render_update" in source and "_display" in source, \
-        moved("the render in Screen._compositor_refresh", "screens/deck_screen.py")
+        moved("the render in Screen._compositor_refresh", "tui/screens/deck/deck_screen.py")
 
 
 def test_screen_update_tick_handler() -> None:
@@ -81,7 +81,7 @@ def test_footer_key_and_its_compact_class() -> None:
     from textual.widgets._footer import FooterKey
 
     assert "-compact" in inspect.getsource(FooterKey._watch_compact), \
-        moved("FooterKey's -compact class", "widgets/quiet_footer.py")
+        moved("FooterKey's -compact class", "tui/widgets/quiet_footer.py")
 
 
 # -- app.py: a fault in powerdeck itself (crash_report.py) ---------------------------------------
@@ -122,25 +122,25 @@ def test_apply_opacity() -> None:
     from textual import _opacity
 
     assert parameters(_opacity._apply_opacity) == ["segments", "base_background", "opacity"], \
-        moved("textual._opacity._apply_opacity", "widgets/card_view.py")
+        moved("textual._opacity._apply_opacity", "tui/widgets/card_view.py")
 
 
 # -- widgets/quiet_footer.py ---------------------------------------------------------------------
 
 def test_footer_flags() -> None:
-    assert hasattr(Footer, "_bindings_ready"), moved("Footer._bindings_ready", "widgets/quiet_footer.py")
+    assert hasattr(Footer, "_bindings_ready"), moved("Footer._bindings_ready", "tui/widgets/quiet_footer.py")
     from textual.dom import DOMNode
 
-    assert sets(DOMNode, "_pruning"), moved("DOMNode._pruning", "widgets/quiet_footer.py")
+    assert sets(DOMNode, "_pruning"), moved("DOMNode._pruning", "tui/widgets/quiet_footer.py")
 
 
 # -- widgets/sidebar.py: a move of card redraws two rows -----------------------------------------
 
 def test_option_list_parts_the_sidebar_uses() -> None:
     assert isinstance(getattr(OptionList, "_index_to_line", None), property), \
-        moved("OptionList._index_to_line", "widgets/sidebar.py _move_mark")
-    assert sets(OptionList, "_option_render_cache"), moved("OptionList._option_render_cache", "widgets/sidebar.py")
-    assert parameters(Option._set_prompt) == ["self", "prompt"], moved("Option._set_prompt", "widgets/sidebar.py")
+        moved("OptionList._index_to_line", "tui/widgets/sidebar.py _move_mark")
+    assert sets(OptionList, "_option_render_cache"), moved("OptionList._option_render_cache", "tui/widgets/sidebar.py")
+    assert parameters(Option._set_prompt) == ["self", "prompt"], moved("Option._set_prompt", "tui/widgets/sidebar.py")
 
 
 # -- widgets/lean_text_area.py -------------------------------------------------------------------
@@ -162,18 +162,18 @@ HOOK_PARAMETERS = {
 @pytest.mark.parametrize("name", sorted(HOOK_PARAMETERS))
 def test_lean_text_area_hooks(name: str) -> None:
     owner = next(owner for owner, hook in lean_text_area._HOOKS if hook == name)
-    assert hasattr(owner, name), moved(f"{owner.__name__}.{name}", "widgets/lean_text_area.py")
+    assert hasattr(owner, name), moved(f"{owner.__name__}.{name}", "tui/widgets/lean_text_area.py")
     assert parameters(getattr(owner, name)) == HOOK_PARAMETERS[name], \
-        moved(f"{owner.__name__}.{name}'s arguments", "widgets/lean_text_area.py")
+        moved(f"{owner.__name__}.{name}'s arguments", "tui/widgets/lean_text_area.py")
 
 
 def test_lean_text_area_is_lean_and_its_other_parts() -> None:
     assert {name for _, name in lean_text_area._HOOKS} == set(HOOK_PARAMETERS)
-    assert lean_text_area.LEAN, moved("a hook in lean_text_area._HOOKS", "widgets/lean_text_area.py")
-    assert sets(TextArea, "_line_cache"), moved("TextArea._line_cache", "widgets/lean_text_area.py")
-    assert "self._theme" in inspect.getsource(TextArea), moved("TextArea._theme", "widgets/lean_text_area.py")
+    assert lean_text_area.LEAN, moved("a hook in lean_text_area._HOOKS", "tui/widgets/lean_text_area.py")
+    assert sets(TextArea, "_line_cache"), moved("TextArea._line_cache", "tui/widgets/lean_text_area.py")
+    assert "self._theme" in inspect.getsource(TextArea), moved("TextArea._theme", "tui/widgets/lean_text_area.py")
     assert parameters(TextArea._on_paste) == ["self", "event"], \
-        moved("TextArea._on_paste", "widgets/lean_text_area.py")
+        moved("TextArea._on_paste", "tui/widgets/lean_text_area.py")
 
 
 # -- typed_runs.py: a paste without bracketed paste -----------------------------------------------
@@ -202,7 +202,7 @@ async def test_typed_runs_step_aside_without_the_private_parts(monkeypatch: pyte
 def test_breakpoint_classes_match_textuals_own() -> None:
     from textual.screen import Screen
 
-    from powerdeck.screens.deck_screen import DeckScreen, breakpoint_classes
+    from powerdeck.tui.screens.deck.deck_screen import DeckScreen, breakpoint_classes
 
     screen = Screen[None]()
     for width in range(0, 160):
@@ -213,15 +213,15 @@ def test_breakpoint_classes_match_textuals_own() -> None:
 def test_the_export_dialog_keeps_its_own_name() -> None:
     # Regression: the dialog kept the person's name in `self._name`, which is DOMNode's own
     # (`widget.name`): the screen was named "Sam Jones".
-    from powerdeck.entry import EntryFilter
-    from powerdeck.screens.export_dialog import ExportDialog
+    from powerdeck.core.entry import EntryFilter
+    from powerdeck.tui.screens.dialogs.export_dialog import ExportDialog
 
     dialog = ExportDialog(EntryFilter(), 1, 1, name="Sam Jones", role="Team leader")
     assert dialog.name is None
 
 
 async def test_a_choice_letter_answers_the_dialog() -> None:
-    from powerdeck.screens.confirm_dialog import Choice, ChoiceDialog
+    from powerdeck.tui.screens.dialogs.confirm_dialog import Choice, ChoiceDialog
 
     answers: list[str | None] = []
     app = App[None]()
@@ -240,11 +240,11 @@ def test_widget_repaint_regions_and_option_lines() -> None:
     from textual.widget import Widget
 
     assert sets(Widget, "_repaint_regions") and sets(Widget, "_dirty_regions"), \
-        moved("Widget._repaint_regions / _dirty_regions", "widgets/sidebar.py _repaint_changed")
+        moved("Widget._repaint_regions / _dirty_regions", "tui/widgets/sidebar.py _repaint_changed")
     assert "_repaint_regions" in inspect.getsource(Widget._exchange_repaint_regions), \
-        moved("Widget._exchange_repaint_regions's use of _repaint_regions", "widgets/sidebar.py")
+        moved("Widget._exchange_repaint_regions's use of _repaint_regions", "tui/widgets/sidebar.py")
     assert isinstance(getattr(OptionList, "_lines", None), property), \
-        moved("OptionList._lines", "widgets/sidebar.py _repaint_changed")
+        moved("OptionList._lines", "tui/widgets/sidebar.py _repaint_changed")
 
 
 # -- serve/parsed_css.py: CSS parsed once per process and theme -----------------------------------

@@ -1,4 +1,4 @@
-"""The one private atomic write (powerdeck.private_write), on real files.
+"""The one private atomic write (powerdeck.store.private_write), on real files.
 
 Every writer of personal text uses it (log, state, backups, exports, rescue files, fault reports,
 workbook files, the server's users): what is checked here holds for all of them.
@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from powerdeck import private_write
-from powerdeck.private_write import write_private
+from powerdeck.store import private_write
+from powerdeck.store.private_write import write_private
 
 
 def mode(path: Path) -> int:

@@ -18,11 +18,11 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from powerdeck import cli_transfer
-from powerdeck.cli_transfer import run_import
-from powerdeck.deck import load_deck
-from powerdeck.errors import PowerdeckError
-from powerdeck.log import Log
+from powerdeck.cli import transfer as cli_transfer
+from powerdeck.cli.transfer import run_import
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.deck.model import load_deck
+from powerdeck.store.log import Log
 
 PACKAGED = Path(__file__).resolve().parent.parent / "src" / "powerdeck" / "deck.yaml"
 DECK_TEXT = PACKAGED.read_text(encoding="utf-8")

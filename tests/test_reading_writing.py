@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.log import Log
-from powerdeck.screens import deck_keys
-from powerdeck.screens import deck_screen as deck_screen_module
-from powerdeck.widgets.card_notes import CardNotes
+from powerdeck.store.log import Log
+from powerdeck.tui.screens.deck import deck_keys
+from powerdeck.tui.screens.deck import deck_screen as deck_screen_module
+from powerdeck.tui.widgets.card_notes import CardNotes
 from ui_helpers import (
     DECK,
     burst,
@@ -280,7 +280,7 @@ async def test_the_palette_offers_only_powerdecks_commands_and_the_theme(data_di
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Keys" not in titles and "Screenshot" not in titles and "Maximize" not in titles
         assert "Theme" in titles
-        from powerdeck.commands import DeckCommands
+        from powerdeck.tui.commands import DeckCommands
 
         provider = DeckCommands(app.screen)
         names = [hit.text async for hit in provider.discover()]

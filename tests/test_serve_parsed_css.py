@@ -12,11 +12,11 @@ import textual.css.stylesheet
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 
-from powerdeck.deck import Deck
-from powerdeck.log import Log
-from powerdeck.options import AppOptions
+from powerdeck.deck.model import Deck
 from powerdeck.serve import parsed_css
 from powerdeck.serve.served_app import ServedApp
+from powerdeck.store.log import Log
+from powerdeck.tui.options import AppOptions
 
 
 @pytest.fixture

@@ -68,7 +68,7 @@ def actions(folder: Path, table: str = "entries") -> list[str]:
 
 def seed_log(server: ServeServer, name: str, texts: list[str]) -> None:
     """Entries written straight into a person's log, owned by the server's user."""
-    from powerdeck.log import Log
+    from powerdeck.store.log import Log
 
     folder = server.folder(name)
     (server.state / "people").mkdir(mode=0o700, exist_ok=True)
@@ -669,7 +669,7 @@ async def test_a_person_with_their_own_theme_gets_its_colours(server: ServeServe
                                                               aclose: list[Any]) -> None:
     """The prepared process parsed the CSS for the default theme (serve/parsed_css.py): a person
     whose theme differs is painted in their theme, and the next default session in the default."""
-    from powerdeck.log import Log
+    from powerdeck.store.log import Log
 
     server.add("erin", keys["erin"])
     folder = server.folder("erin")

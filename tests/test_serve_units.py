@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 asyncssh = pytest.importorskip("asyncssh")
 
-from powerdeck.errors import PowerdeckError  # noqa: E402
+from powerdeck.core.errors import PowerdeckError  # noqa: E402
 from powerdeck.serve.commands import ExportCommand, parse_command  # noqa: E402
 from powerdeck.serve.session import (  # noqa: E402
     TERM_DEFAULT,
@@ -256,13 +256,13 @@ def test_the_rehearsal_warms_the_prepared_process_and_leaves_nothing_behind(tmp_
     loads is loaded."""
     code = (
         "import sys, threading\n"
-        "from powerdeck.deck import load_deck\n"
+        "from powerdeck.deck.model import load_deck\n"
         "from powerdeck.serve.rehearsal import rehearse_a_session\n"
         "before = set(sys.modules)\n"
         "rehearse_a_session(load_deck())\n"
         "print(threading.active_count())\n"
         "print(len(set(sys.modules) - before))\n"
-        "print('textual.widgets._text_area' in sys.modules, 'powerdeck.screens.log_screen' in sys.modules)\n"
+        "print('textual.widgets._text_area' in sys.modules, 'powerdeck.tui.screens.log.log_screen' in sys.modules)\n"
     )
     env = {**os.environ, "TMPDIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, env=env)
@@ -278,10 +278,10 @@ def test_the_rehearsal_warms_the_prepared_process_and_leaves_nothing_behind(tmp_
 
 
 async def test_the_served_palette_offers_nothing_that_touches_the_servers_files(tmp_path: Path) -> None:
-    from powerdeck.deck import load_deck
-    from powerdeck.log import Log
-    from powerdeck.options import AppOptions
+    from powerdeck.deck.model import load_deck
     from powerdeck.serve.served_app import ServedApp
+    from powerdeck.store.log import Log
+    from powerdeck.tui.options import AppOptions
 
     log = Log.open(tmp_path / "alice")
     app = ServedApp(load_deck(), log, AppOptions(animation="none"))

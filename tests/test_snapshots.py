@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from example_log import YOUTH_GROUP, example_app, example_log
-from powerdeck.app import PowerDeckApp
-from powerdeck.entry import Entry
-from powerdeck.screens import deck_screen as deck_screen_module
+from powerdeck.core.entry import Entry
+from powerdeck.tui.app import PowerDeckApp
+from powerdeck.tui.screens.deck import deck_screen as deck_screen_module
 
 EXAMPLES = [
     YOUTH_GROUP,

@@ -24,7 +24,7 @@ from sshd_harness import SshServer, missing_tools, processes_with_arg
 pytestmark = pytest.mark.slow
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-LOG_SCREEN_READY = importlib.util.find_spec("powerdeck.screens.log_screen") is not None
+LOG_SCREEN_READY = importlib.util.find_spec("powerdeck.tui.screens.log.log_screen") is not None
 
 
 def _cannot_run() -> str | None:
@@ -113,7 +113,7 @@ def test_a_user_session_over_ssh_saves_an_entry_and_restores_the_terminal(sshd: 
     assert stat.S_IMODE((data / "log.json").stat().st_mode) == 0o600
 
 
-@pytest.mark.skipif(not LOG_SCREEN_READY, reason="the review log screen (powerdeck.screens.log_screen) "
+@pytest.mark.skipif(not LOG_SCREEN_READY, reason="the review log screen (powerdeck.tui.screens.log.log_screen) "
                     "has not landed yet: this step runs once it exists")
 def test_the_review_log_over_ssh_shows_the_saved_entry(sshd: SshServer, tmp_path: Path) -> None:
     data = tmp_path / "data"

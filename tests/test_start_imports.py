@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.deck import load_deck
-from powerdeck.launch import LOADED_ON_FIRST_USE
-from powerdeck.log import Log
+from powerdeck.deck.model import load_deck
+from powerdeck.store.log import Log
+from powerdeck.tui.launch import LOADED_ON_FIRST_USE
 
-WRITING_FORM = ("textual.widgets._text_area", "powerdeck.widgets.lean_text_area")
+WRITING_FORM = ("textual.widgets._text_area", "powerdeck.tui.widgets.lean_text_area")
 """Still imported at the start by widgets/entry_editor.py (the form's module, imported by the deck
 screen for its messages), though the form itself is built only when writing starts."""
 
@@ -28,12 +28,13 @@ START = """
 import asyncio, json, sys
 from pathlib import Path
 
-import powerdeck.cli  # the start path, as `powerdeck` takes it: cli -> launch -> app
-from powerdeck import launch, locations
-from powerdeck.app import PowerDeckApp
-from powerdeck.deck import load_deck
-from powerdeck.log import Log
-from powerdeck.options import AppOptions
+import powerdeck.cli.main  # the start path, as `powerdeck` takes it: cli -> launch -> app
+from powerdeck.tui import launch
+from powerdeck.store import locations
+from powerdeck.tui.app import PowerDeckApp
+from powerdeck.deck.model import load_deck
+from powerdeck.store.log import Log
+from powerdeck.tui.options import AppOptions
 
 
 async def first_frame() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from powerdeck.log import Log
+from powerdeck.store.log import Log
 from ui_helpers import deck_screen, make_app, sidebar
 
 
@@ -32,8 +32,8 @@ async def test_layout_class_is_right_in_the_first_frame(data_dir: Path) -> None:
 def test_help_says_what_the_animation_default_over_ssh_is() -> None:
     # Regression: --help said "basic over SSH" where AppOptions chooses none (issue 9), and the
     # levels were defined twice (cli.py and options.py).
-    from powerdeck.cli import build_parser
-    from powerdeck.options import ANIMATION_LEVELS, AppOptions
+    from powerdeck.cli.main import build_parser
+    from powerdeck.tui.options import ANIMATION_LEVELS, AppOptions
 
     text = " ".join(build_parser().format_help().split())
     assert "none over SSH" in text and "basic over SSH" not in text
@@ -50,7 +50,7 @@ def test_a_start_caches_the_apps_bytecode_even_when_the_environment_says_not_to(
     import sys
 
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", PYTHONPYCACHEPREFIX=str(tmp_path))
-    code = "import powerdeck.cli, powerdeck.launch, powerdeck.app"
+    code = "import powerdeck.cli.main, powerdeck.tui.launch, powerdeck.tui.app"
     subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
     cached = {path.name.split(".")[0] for path in tmp_path.rglob("*.pyc") if "powerdeck" in path.parts}
     assert {"launch", "app", "deck_screen"} <= cached

@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
-from powerdeck.log import Log, LogDamagedError, LogWriteError
-from powerdeck.log_watch import LogWatch
-from powerdeck.log_worker import LogWorker
-from powerdeck.state_file import STATE_VERSION
-from powerdeck.storage import SafeJSONStorage
+from powerdeck.store.log import Log, LogDamagedError, LogWriteError
+from powerdeck.store.log_worker import LogWorker
+from powerdeck.store.state_file import STATE_VERSION
+from powerdeck.store.storage import SafeJSONStorage
+from powerdeck.tui.log_watch import LogWatch
 
 CHILD = Path(__file__).with_name("store_child.py")
 OLD_LOG = Path(__file__).with_name("data") / "log_v1_before_state_file.json"
@@ -167,7 +167,7 @@ def test_a_kill_between_the_moves_two_writes_loses_nothing(folder: Path) -> None
     child = subprocess.run([sys.executable, "-c", f"""
 import sys; sys.path.insert(0, {str(CHILD.parent)!r})
 from store_child import kill_after
-from powerdeck.log import Log
+from powerdeck.store.log import Log
 log = Log({str(path)!r})
 kill_after("state.json", 1)
 log.set_state("last_card", "5.3")

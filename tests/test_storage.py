@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import powerdeck.storage as storage_module
-from powerdeck.log import Log, LogDamagedError, LogWriteError
-from powerdeck.storage import SafeJSONStorage
+import powerdeck.store.storage as storage_module
+from powerdeck.store.log import Log, LogDamagedError, LogWriteError
+from powerdeck.store.storage import SafeJSONStorage
 
 
 def mode(path: Path) -> int:
@@ -259,7 +259,7 @@ def test_read_only_folder_still_readable(path: Path, monkeypatch: pytest.MonkeyP
 def test_a_log_damaged_mid_session_keeps_reads_working_and_refuses_writes(tmp_path: Path) -> None:
     # Regression: a read that met a file damaged by another program raised, and the app's
     # polling timer turned that into a traceback. Reads now serve the last good data.
-    from powerdeck.log import Log
+    from powerdeck.store.log import Log
 
     log = Log.open(tmp_path)
     entry = log.add("4.2", "listen to a story")

@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-import powerdeck.storage as storage_module
-from powerdeck import private_write
-from powerdeck.errors import PowerdeckError
-from powerdeck.log import Log, LogDamagedError, LogWriteError
-from powerdeck.log_worker import LogWorker
-from powerdeck.path_checks import MAX_LOG_BYTES
-from powerdeck.storage import SafeJSONStorage
+import powerdeck.store.storage as storage_module
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.store import private_write
+from powerdeck.store.log import Log, LogDamagedError, LogWriteError
+from powerdeck.store.log_worker import LogWorker
+from powerdeck.store.path_checks import MAX_LOG_BYTES
+from powerdeck.store.storage import SafeJSONStorage
 
 
 def files(directory: Path) -> dict[str, tuple[int, bytes]]:

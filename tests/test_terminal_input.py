@@ -29,7 +29,7 @@ def test_the_decoder_hook_is_still_where_textual_looks_it_up() -> None:
     """If Textual moves its input decoder, lenient_terminal_input can no longer reach it: fail here."""
     from textual.drivers import linux_driver
 
-    from powerdeck.launch import lenient_terminal_input
+    from powerdeck.tui.launch import lenient_terminal_input
 
     assert "getincrementaldecoder" in linux_driver.LinuxDriver.run_input_thread.__code__.co_names
     assert lenient_terminal_input()

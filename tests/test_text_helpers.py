@@ -1,4 +1,4 @@
-"""The shared text helpers: `plural` and `shorten` (powerdeck.text)."""
+"""The shared text helpers: `plural` and `shorten` (powerdeck.core.text)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from powerdeck.entry import ENTRY_FIELDS, FIELD_LABELS, FIELDS, EntryFilter
+from powerdeck.core.entry import ENTRY_FIELDS, FIELD_LABELS, FIELDS, EntryFilter
+from powerdeck.core.text import plural, shorten
 from powerdeck.export.json_copy import ImportFileError, parse_json_export
-from powerdeck.text import plural, shorten
-from powerdeck.widgets.entry_editor import FIELD_HINTS
-from powerdeck.widgets.filter_bar import SEARCH_CELLS, filter_line
+from powerdeck.tui.widgets.entry_editor import FIELD_HINTS
+from powerdeck.tui.widgets.filter_bar import SEARCH_CELLS, filter_line
 
 
 def test_plural() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.log import Log
+from powerdeck.store.log import Log
 from ui_helpers import deck_screen, entries_list, fast_watch, make_app, notes_text, sidebar, watcher_looks
 
 

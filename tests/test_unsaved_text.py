@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from disk_helpers import refuse_writes
-from powerdeck.errors import PowerdeckError
-from powerdeck.screens.quit_dialog import QuitDialog
-from powerdeck.storage import SafeJSONStorage
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.store.storage import SafeJSONStorage
+from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
 from ui_helpers import (
     card_text,
     deck_screen,
@@ -136,8 +136,8 @@ async def test_a_write_failing_with_an_unexpected_error_is_reported(data_dir: Pa
 
 
 def test_rescue_file_is_private_and_never_overwrites(tmp_path: Path) -> None:
-    from powerdeck.entry import Draft
-    from powerdeck.rescue import write_rescue
+    from powerdeck.core.entry import Draft
+    from powerdeck.store.rescue import write_rescue
 
     drafts = [Draft(card="1.1", action="a\ud800", outcome="", learning="", entry_id=None, updated="x")]
     first = write_rescue(tmp_path, drafts)

@@ -36,7 +36,8 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     assert len(wheels) == 1
     names = zipfile.ZipFile(wheels[0]).namelist()
     assert "powerdeck/deck.yaml" in names
-    assert "powerdeck/deck.py" in names and "powerdeck/cli_cards.py" in names
+    assert "powerdeck/deck/model.py" in names and "powerdeck/cli/cards.py" in names
+    assert "powerdeck/tui/app.tcss" in names and "powerdeck/tui/screens/workbook/map_screen.tcss" in names
 
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path)
@@ -51,5 +52,5 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     card = _run([powerdeck, "cards", "9.3"], cwd=tmp_path)
     assert "performance – what measures" in " ".join(card.stdout.split())
     where = _run([str(bin_dir / "python"), "-c",
-                  "from powerdeck.deck import load_deck; print(load_deck().source)"], cwd=tmp_path)
+                  "from powerdeck.deck.model import load_deck; print(load_deck().source)"], cwd=tmp_path)
     assert str(venv) in where.stdout and str(ROOT / "src") not in where.stdout

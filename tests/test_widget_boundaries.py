@@ -12,25 +12,26 @@ from pathlib import Path
 from textual import on
 from textual.app import App, ComposeResult
 
-from powerdeck.deck import load_deck
-from powerdeck.entry import Entry
-from powerdeck.widgets.entry_pane import EntryPane
-from powerdeck.widgets.log_list import LogList
+from powerdeck.core.entry import Entry
+from powerdeck.deck.model import load_deck
+from powerdeck.tui.widgets.entry_pane import EntryPane
+from powerdeck.tui.widgets.log_list import LogList
 
 WIDGETS = Path(__file__).parent.parent / "src" / "powerdeck" / "widgets"
 
 
 def crossings(source: str) -> list[str]:
-    """What in one module breaks the rule: an import of powerdeck.screens (at the top or inside a
+    """What in one module breaks the rule: an import of powerdeck.tui.screens (at the top or inside a
     function) or any use of an attribute called `store`."""
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.ImportFrom) and node.module is not None:
             names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-            found += [f"line {node.lineno}: imports {name}" for name in names if name.startswith("powerdeck.screens")]
+            found += [f"line {node.lineno}: imports {name}" for name in names
+                      if name.startswith("powerdeck.tui.screens")]
         elif isinstance(node, ast.Import):
             found += [f"line {node.lineno}: imports {alias.name}" for alias in node.names
-                      if alias.name.startswith("powerdeck.screens")]
+                      if alias.name.startswith("powerdeck.tui.screens")]
         elif isinstance(node, ast.Attribute) and node.attr == "store":
             found.append(f"line {node.lineno}: uses .store")
     return sorted(set(found))
@@ -38,23 +39,23 @@ def crossings(source: str) -> list[str]:
 
 def test_the_check_finds_what_it_looks_for() -> None:
     source = (
-        "from powerdeck.screens.confirm_dialog import ChoiceDialog\n"
-        "import powerdeck.screens.log_screen\n"
+        "from powerdeck.tui.screens.dialogs.confirm_dialog import ChoiceDialog\n"
+        "import powerdeck.tui.screens.log.log_screen\n"
         "from powerdeck import screens\n"
         "def f(app):\n"
-        "    from powerdeck.screens.map_screen import MapScreen\n"
+        "    from powerdeck.tui.screens.workbook.map_screen import MapScreen\n"
         "    return app.store.read(len)\n"
     )
     assert crossings(source) == [
-        "line 1: imports powerdeck.screens.confirm_dialog",
-        "line 1: imports powerdeck.screens.confirm_dialog.ChoiceDialog",
-        "line 2: imports powerdeck.screens.log_screen",
-        "line 3: imports powerdeck.screens",
-        "line 5: imports powerdeck.screens.map_screen",
-        "line 5: imports powerdeck.screens.map_screen.MapScreen",
+        "line 1: imports powerdeck.tui.screens.dialogs.confirm_dialog",
+        "line 1: imports powerdeck.tui.screens.dialogs.confirm_dialog.ChoiceDialog",
+        "line 2: imports powerdeck.tui.screens.log.log_screen",
+        "line 3: imports powerdeck.tui.screens",
+        "line 5: imports powerdeck.tui.screens.workbook.map_screen",
+        "line 5: imports powerdeck.tui.screens.workbook.map_screen.MapScreen",
         "line 6: uses .store",
     ]
-    assert crossings("from powerdeck.widgets.card_view import CardView\nstored = 1\n") == []
+    assert crossings("from powerdeck.tui.widgets.card_view import CardView\nstored = 1\n") == []
 
 
 def test_no_widget_imports_a_screen_or_talks_to_the_store() -> None:

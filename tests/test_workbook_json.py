@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from powerdeck.cli import main
+from powerdeck.cli.main import main
 from powerdeck.export import ImportFileError, parse_json_export, parse_json_worksheets, to_json
-from powerdeck.log import Log
+from powerdeck.store.log import Log
 from powerdeck.workbook.model import KINDS, QUALITIES, RINGS, SECTORS, Person, Worksheet
 
 NASTY = "[/b] [bold]x[/bold] \x1b]0;title\x07 😀 שלום\r\n\ttab <svg>&amp;"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Static
 
-from powerdeck.screens.map_screen import MapScreen
-from powerdeck.screens.notes_screen import NotesScreen
-from powerdeck.screens.voices_screen import VoicesScreen
+from powerdeck.tui.screens.workbook.map_screen import MapScreen
+from powerdeck.tui.screens.workbook.notes_screen import NotesScreen
+from powerdeck.tui.screens.workbook.voices_screen import VoicesScreen
 from powerdeck.workbook.model import Person, Worksheet
 from ui_helpers import deck_screen, make_app, on_disk, settle
 

@@ -11,7 +11,7 @@ from rich.style import Style
 from textual.filter import LineFilter
 
 from example_log import example_app, example_log
-from powerdeck.app import PowerDeckApp
+from powerdeck.tui.app import PowerDeckApp
 from powerdeck.workbook.model import Person, Worksheet
 
 VOICES = "\n".join(

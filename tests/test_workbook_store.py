@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from powerdeck.log import SCHEMA_VERSION, Log, LogDamagedError
+from powerdeck.store.log import SCHEMA_VERSION, Log, LogDamagedError
 from powerdeck.workbook.model import Person, Worksheet
 
 V1_LOG = {

@@ -16,13 +16,13 @@ from textual.pilot import Pilot
 from textual.widgets import OptionList, Static, TextArea
 
 from disk_helpers import drafts_on_disk, entries_on_disk, on_disk, state_on_disk  # noqa: F401  (re-exported)
-from powerdeck.app import PowerDeckApp
-from powerdeck.deck import load_deck
-from powerdeck.log import Log
-from powerdeck.options import AppOptions
-from powerdeck.screens.deck_screen import DeckScreen
-from powerdeck.widgets.card_view import CardView
-from powerdeck.widgets.sidebar import CapabilitySidebar
+from powerdeck.deck.model import load_deck
+from powerdeck.store.log import Log
+from powerdeck.tui.app import PowerDeckApp
+from powerdeck.tui.options import AppOptions
+from powerdeck.tui.screens.deck.deck_screen import DeckScreen
+from powerdeck.tui.widgets.card_view import CardView
+from powerdeck.tui.widgets.sidebar import CapabilitySidebar
 
 DECK = load_deck()
 
@@ -104,7 +104,7 @@ def card_on_screen(app: PowerDeckApp) -> str:
 
 def notes_text(app: PowerDeckApp) -> str:
     """What the reading screen says beside or under the card (its draft, its entries), lower case."""
-    from powerdeck.widgets.card_notes import CardNotes
+    from powerdeck.tui.widgets.card_notes import CardNotes
 
     return deck_screen(app).query_one(CardNotes).text.lower()
 
@@ -123,7 +123,7 @@ FAST_POLL = 0.05
 
 def fast_watch(monkeypatch: Any) -> None:
     """Make the app's log watcher look every FAST_POLL seconds (call before the app starts)."""
-    from powerdeck import log_watch
+    from powerdeck.tui import log_watch
 
     monkeypatch.setattr(log_watch, "POLL_SECONDS", FAST_POLL)
 

@@ -2,6 +2,6 @@
 
 import sys
 
-from powerdeck.cli import main
+from powerdeck.cli.main import main
 
 sys.exit(main())

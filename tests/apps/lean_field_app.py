@@ -29,7 +29,7 @@ from textual.reactive import reactive  # noqa: E402
 from textual.widget import Widget  # noqa: E402
 from textual.widgets import Label, TextArea  # noqa: E402
 
-from powerdeck.widgets.lean_text_area import LeanTextArea  # noqa: E402
+from powerdeck.tui.widgets.lean_text_area import LeanTextArea  # noqa: E402
 
 LOADED_TEXT = "loaded one\nloaded two is a longer line that wraps across the narrow field\nloaded three"
 

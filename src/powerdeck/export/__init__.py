@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from powerdeck.dates import long_date, period_title
-from powerdeck.entry import Entry
-from powerdeck.errors import PowerdeckError
+from powerdeck.core.dates import long_date, period_title
+from powerdeck.core.entry import Entry
+from powerdeck.core.errors import PowerdeckError
 from powerdeck.export.common import (
     BINARY_FORMATS,
     EXTENSIONS,

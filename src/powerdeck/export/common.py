@@ -15,8 +15,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
-from powerdeck.dates import long_date, period_title
-from powerdeck.entry import FIELD_LABELS, Entry, EntryFilter
+from powerdeck.core.dates import long_date, period_title
+from powerdeck.core.entry import FIELD_LABELS, Entry, EntryFilter
 
 FORMATS = ("docx", "markdown", "csv", "json")
 LAYOUTS = ("standard", "nmc")
@@ -32,7 +32,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class DeckLike(Protocol):
-    """What an export needs of a deck (a `powerdeck.deck.Deck`, or a stand-in in tests)."""
+    """What an export needs of a deck (a `powerdeck.deck.model.Deck`, or a stand-in in tests)."""
 
     @property
     def title(self) -> str: ...

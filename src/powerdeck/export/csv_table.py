@@ -12,7 +12,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from powerdeck.entry import Entry
+from powerdeck.core.entry import Entry
 from powerdeck.export.common import (
     DeckLike,
     ExportOptions,

@@ -12,8 +12,8 @@ import json
 import re
 from collections.abc import Iterable
 
-from powerdeck.entry import ENTRY_FIELDS, Entry
-from powerdeck.errors import PowerdeckError
+from powerdeck.core.entry import ENTRY_FIELDS, Entry
+from powerdeck.core.errors import PowerdeckError
 from powerdeck.export.common import ExportOptions, chronological, document_title
 from powerdeck.workbook.model import Worksheet
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from powerdeck.entry import FIELD_LABELS, FIELDS, Entry
+from powerdeck.core.entry import FIELD_LABELS, FIELDS, Entry
 from powerdeck.export.common import (
     NMC_FOR_YOU,
     NMC_PROMPTS,

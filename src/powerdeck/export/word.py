@@ -33,8 +33,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement  # type: ignore[import-untyped]  # lxml ships no type hints (python-docx depends on it)
 
-from powerdeck.dates import long_date
-from powerdeck.entry import FIELD_LABELS, FIELDS, Entry
+from powerdeck.core.dates import long_date
+from powerdeck.core.entry import FIELD_LABELS, FIELDS, Entry
 from powerdeck.export.common import (
     NMC_FOR_YOU,
     NMC_PROMPTS,

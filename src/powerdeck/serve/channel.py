@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import asyncssh
 
-from powerdeck.errors import PowerdeckError
+from powerdeck.core.errors import PowerdeckError
 from powerdeck.serve.commands import USAGE, parse_command
 from powerdeck.serve.session import TERM_DEFAULT
 from powerdeck.serve.state import HANGUP_GRACE, INVITE_PROMPT_TIMEOUT, STOP_GRACE, log, safe_term

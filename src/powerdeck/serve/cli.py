@@ -10,7 +10,7 @@ from pathlib import Path
 
 import platformdirs
 
-from powerdeck.errors import PowerdeckError
+from powerdeck.core.errors import PowerdeckError
 
 ENV_STATE = "POWERDECK_SERVE_STATE"
 
@@ -125,7 +125,7 @@ def main(argv: Sequence[str]) -> int:
     state = args.state or default_state()
     if args.command == "users":
         return run_users(args, state)
-    from powerdeck.deck import deck_path_from
+    from powerdeck.deck.model import deck_path_from
     from powerdeck.serve.limits import Limits
     from powerdeck.serve.server import run_server
     from powerdeck.serve.state import ServeConfig

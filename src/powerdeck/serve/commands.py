@@ -41,12 +41,12 @@ def parse_command(command: str) -> ExportCommand | None:
 def export_bytes(folder: Path, deck_file: str | None, wanted: ExportCommand) -> bytes:
     """The person's export as bytes, made by the same engine as `powerdeck export` (the name and
     role they gave in the app included)."""
-    from powerdeck.dates import appraisal_year, calendar_year
-    from powerdeck.deck import deck_path_from, load_deck
+    from powerdeck.core.dates import appraisal_year, calendar_year
+    from powerdeck.deck.model import deck_path_from, load_deck
     from powerdeck.export import NAME_KEY, ROLE_KEY, ExportOptions
     from powerdeck.export import export_bytes as make_export
-    from powerdeck.locations import log_path
-    from powerdeck.log import Log
+    from powerdeck.store.locations import log_path
+    from powerdeck.store.log import Log
 
     period = None
     if wanted.year is not None:

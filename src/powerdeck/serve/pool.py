@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from powerdeck.errors import PowerdeckError
+from powerdeck.core.errors import PowerdeckError
 from powerdeck.serve.session import receive_message, send_message
 
 READY_TIMEOUT = 60.0

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from textual.pilot import Pilot
 
-    from powerdeck.deck import Deck
+    from powerdeck.deck.model import Deck
 
 # What a person does first: the first screen, a card change, writing and leaving the editor, the
 # review log, help. Each key is a path whose modules and caches the sessions then share. A command
@@ -32,11 +32,11 @@ KEYS = ("right", "enter", "a", "escape", "L", "wait", "escape", "question_mark",
 
 def rehearse_a_session(deck: Deck) -> None:
     """Run one served app headless through its first screens; raise if it leaves a thread."""
-    from powerdeck.launch import LOADED_ON_FIRST_USE
-    from powerdeck.log import Log
-    from powerdeck.options import AppOptions
-    from powerdeck.screens import deck_keys
     from powerdeck.serve.served_app import ServedApp
+    from powerdeck.store.log import Log
+    from powerdeck.tui.launch import LOADED_ON_FIRST_USE
+    from powerdeck.tui.options import AppOptions
+    from powerdeck.tui.screens.deck import deck_keys
 
     for name in LOADED_ON_FIRST_USE:  # what a start leaves for later, a session gets from here
         importlib.import_module(name)

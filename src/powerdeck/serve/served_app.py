@@ -16,9 +16,9 @@ from typing import Any, ClassVar
 from textual.app import SystemCommand
 from textual.screen import Screen
 
-import powerdeck.app
-from powerdeck.app import PowerDeckApp
+import powerdeck.tui.app
 from powerdeck.serve.start_gate import say_painted
+from powerdeck.tui.app import PowerDeckApp
 
 SERVER_ONLY = frozenset({"Screenshot"})
 EXPORT_HINT = (
@@ -32,7 +32,7 @@ class ServedApp(PowerDeckApp):
 
     # Textual finds a relative CSS_PATH beside the subclass: point at the app's own files.
     CSS_PATH: ClassVar[list[str | PurePath]] = [
-        Path(powerdeck.app.__file__).parent / str(name) for name in PowerDeckApp.CSS_PATH or ()
+        Path(powerdeck.tui.app.__file__).parent / str(name) for name in PowerDeckApp.CSS_PATH or ()
     ]
     painted_fd: int | None = None
     """Where to say the first frame is out (start_gate.py), once."""

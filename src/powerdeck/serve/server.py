@@ -12,7 +12,7 @@ import signal
 
 import asyncssh
 
-from powerdeck.errors import PowerdeckError
+from powerdeck.core.errors import PowerdeckError
 from powerdeck.serve.login import DeckServer
 from powerdeck.serve.pool import ZygotePool
 from powerdeck.serve.state import (

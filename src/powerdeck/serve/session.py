@@ -142,18 +142,18 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
     # The prepared process's objects stay frozen: a collection walking them would write to (and so
     # copy) every page this session shares with the others.
 
-    from powerdeck.errors import PowerdeckError
-    from powerdeck.launch import ensure_utf8_output
-    from powerdeck.log import Log
-    from powerdeck.options import AppOptions
-    from powerdeck.quit_signals import install_quit_signals
+    from powerdeck.core.errors import PowerdeckError
     from powerdeck.serve.served_app import ServedApp
+    from powerdeck.store.log import Log
+    from powerdeck.tui.launch import ensure_utf8_output
+    from powerdeck.tui.options import AppOptions
+    from powerdeck.tui.quit_signals import install_quit_signals
 
     ensure_utf8_output()
     try:
         log = Log.open(request["folder"])
     except PowerdeckError as error:
-        from powerdeck.text import visible_line
+        from powerdeck.core.text import visible_line
 
         sys.stderr.write(f"powerdeck: {visible_line(str(error))}\r\n")
         sys.stderr.flush()
@@ -236,13 +236,13 @@ def prepare(deck_file: str | None) -> Any:
     import textual.app
     import textual.widgets  # noqa: F401
 
-    import powerdeck.app
-    import powerdeck.launch  # run_child's own imports (argparse and gettext come with it)
-    import powerdeck.log
-    import powerdeck.quit_signals
-    import powerdeck.serve.served_app  # noqa: F401
-    from powerdeck.deck import deck_path_from, load_deck
-    from powerdeck.errors import PowerdeckError
+    import powerdeck.serve.served_app
+    import powerdeck.store.log
+    import powerdeck.tui.app
+    import powerdeck.tui.launch  # run_child's own imports (argparse and gettext come with it)
+    import powerdeck.tui.quit_signals  # noqa: F401
+    from powerdeck.core.errors import PowerdeckError
+    from powerdeck.deck.model import deck_path_from, load_deck
     from powerdeck.serve.parsed_css import keep_parsed_css, share_parsed_css
 
     try:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import asyncssh
 
-from powerdeck.errors import PowerdeckError
+from powerdeck.core.errors import PowerdeckError
 from powerdeck.serve.limits import FailureCounter, Limits
 from powerdeck.serve.pool import ZygotePool
 from powerdeck.serve.session import TERM_DEFAULT, SessionSettings

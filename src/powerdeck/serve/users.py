@@ -23,8 +23,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from powerdeck.errors import PowerdeckError
-from powerdeck.private_write import write_private
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.store.private_write import write_private
 
 USERS_NAME = "users.json"
 LOCK_NAME = "users.lock"

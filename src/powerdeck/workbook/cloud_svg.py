@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from powerdeck.text import visible_line
+from powerdeck.core.text import visible_line
 from powerdeck.workbook.cloud import TIERS, layout
 from powerdeck.workbook.voices import Phrase
 

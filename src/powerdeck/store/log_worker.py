@@ -1,0 +1,132 @@
+"""One thread that does every write to the review log, in order, off the UI's event loop.
+
+An entry's save rewrites the whole log file (and fsyncs it); at 10,000 entries that takes long
+enough to drop keystrokes if it ran on the event loop. Drafts and state go to the small state file
+beside it, through this same thread. Writes go through one worker thread so they land in
+the order they were asked for (a draft saved, then cleared, is never stored the other way round).
+Reads take the same lock, so they never see a half-updated cache.
+
+Results go back to the UI through `deliver`, which must not wait for the UI thread: the UI thread
+may itself be waiting for this worker (`wait_for_writes()`, or a hang-up that writes the last
+draft), and a blocking hand-back (App.call_from_thread) would deadlock the two.
+
+Where each call runs, and whether it waits (the names say it):
+- `read(query)`: on the caller's thread, now; it takes the lock, so it waits while a write runs.
+- `queue_write(job, on_done, on_error)`: returns at once; the job runs on the writer thread, the
+  callbacks later on the event loop. What the UI uses while the app runs.
+- `write_and_wait(job)`: runs the job on the caller's thread after every queued write and returns
+  once it is on disk (quitting, a hang-up, a signal: nothing may be left in a queue).
+- `wait_for_writes()`: blocks until every queued write has finished.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from powerdeck.core.errors import PowerdeckError, describe
+from powerdeck.store.log import Log, LogWriteError
+
+T = TypeVar("T")
+
+
+def as_user_error(error: Exception) -> PowerdeckError:
+    """Any failure of a write as a one-line PowerdeckError (an OSError from flock, a bug ...)."""
+    if isinstance(error, PowerdeckError):
+        return error
+    return LogWriteError(f"Could not save the review log ({describe(error)}). Your text is still "
+                         "here; check the disk and the data folder, then save again.")
+
+
+class LogWorker:
+    """The one way to the log while the app runs (held as `app.store`); jobs get the `Log`."""
+
+    def __init__(self, log: Log, deliver: Callable[[Callable[[Any], None], Any], None]) -> None:
+        self.log = log
+        self._lock = threading.RLock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powerdeck-log")
+        self._deliver = deliver
+        self._closed = False
+        self._queued = 0
+        self._queued_lock = threading.Lock()
+
+    def read(self, query: Callable[[Log], T]) -> T:
+        """Run a query now, on the caller's thread (waiting for a write that is under way)."""
+        with self._lock:
+            return query(self.log)
+
+    @property
+    def busy(self) -> bool:
+        """A write is queued or under way: a read now would wait for it (the writer holds the lock
+        through its fsync, 80 ms for an entry at 10,000 entries)."""
+        return self._queued > 0
+
+    def after_writes(self, callback: Callable[[], None]) -> None:
+        """`callback()` on the UI thread once the writes queued so far have finished: at once when
+        none is, so the UI reads the log without waiting on the disk (used after queuing a write)."""
+        if not self.busy or self.queue_write(lambda log: None, on_done=lambda _: callback()) is None:
+            callback()
+
+    def queue_write(
+        self,
+        job: Callable[[Log], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[PowerdeckError], None] | None = None,
+    ) -> Future[None] | None:
+        """Queue a write and return at once; the callbacks run on the UI thread when it has finished."""
+        if self._closed:
+            return None
+
+        def run() -> None:
+            try:
+                try:
+                    with self._lock:
+                        result = job(self.log)
+                finally:
+                    self._count(-1)  # before the callbacks: a callback that reads finds the store idle
+            except Exception as error:  # every failure reaches the user, none vanishes
+                if on_error is not None:
+                    self._call_back(on_error, as_user_error(error))
+                return
+            if on_done is not None:
+                self._call_back(on_done, result)
+
+        self._count(1)
+        try:
+            return self._executor.submit(run)
+        except BaseException:
+            self._count(-1)
+            raise
+
+    def _count(self, step: int) -> None:
+        with self._queued_lock:
+            self._queued += step
+
+    def _call_back(self, callback: Callable[[T], None], value: T) -> None:
+        try:
+            self._deliver(callback, value)
+        except RuntimeError:
+            # The app has stopped: the write itself is done, nobody is left to tell.
+            pass
+
+    def write_and_wait(self, job: Callable[[Log], T]) -> T:
+        """Write on the caller's thread, after every queued write, and return once it is on disk
+        (for quitting and hang-ups)."""
+        self.wait_for_writes()
+        with self._lock:
+            try:
+                return job(self.log)
+            except Exception as error:
+                raise as_user_error(error) from error
+
+    def wait_for_writes(self) -> None:
+        """Block until every queued write has finished."""
+        if not self._closed:
+            self._executor.submit(lambda: None).result()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._executor.shutdown(wait=True)
+            self._closed = True

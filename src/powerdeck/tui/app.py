@@ -1,0 +1,394 @@
+"""The App: global keys, theme, the command palette, and the screens' shared access to the log."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import events, on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Input
+
+from powerdeck.core.entry import Draft
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.core.text import visible, visible_line
+from powerdeck.deck.model import Deck, Section
+from powerdeck.store.crash_report import report_fault
+from powerdeck.store.log import Log
+from powerdeck.store.log_worker import LogWorker
+from powerdeck.store.rescue import take_notices, write_rescue
+from powerdeck.store.storage import LogDamagedError
+from powerdeck.tui.commands import DeckCommands
+from powerdeck.tui.first_paint import FirstPaintHold
+from powerdeck.tui.log_watch import LogWatcher
+from powerdeck.tui.options import AppOptions
+from powerdeck.tui.screens.deck.deck_screen import DeckScreen
+from powerdeck.tui.screens.dialogs.min_size import MIN_HEIGHT, MIN_WIDTH
+from powerdeck.tui.typed_runs import insert_typed_run
+
+if TYPE_CHECKING:
+    from powerdeck.tui.screens.dialogs.too_small import TooSmallScreen
+
+DEFAULT_THEME = "textual-dark"
+INPUT_EVENTS = (events.Key, events.MouseEvent, events.Paste)
+"""What `hold_input_until` holds back."""
+
+
+@dataclass
+class StoreDone(Message):
+    """A queued write finished; run its callback on the UI thread."""
+
+    callback: Callable[[Any], None]
+    value: Any
+
+
+class PowerDeckApp(FirstPaintHold):
+    """The power shifting cards beside a private review log book."""
+
+    CSS_PATH = ["app.tcss", "log_screen.tcss"]
+    TITLE = "powerdeck"
+    COMMANDS = App.COMMANDS | {DeckCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit (drafts are kept)"),
+        Binding("f1", "help", "Help", id="help", tooltip="Keys, how to use the cards, about the deck"),
+        Binding("question_mark", "help", "Help", id="help-question", show=False),
+    ]
+
+    def __init__(self, deck: Deck, log: Log, options: AppOptions | None = None) -> None:
+        super().__init__()
+        self.deck = shown_deck(deck)
+        self.options = options or AppOptions()
+        self.store = LogWorker(log, self._deliver_store_result)
+        self.log_watcher = LogWatcher(self, self.store)
+        """Notices another session's write; screens follow its `changed` signal (log_watch.py)."""
+        self.animation_level = self.options.animation
+        self._too_small: TooSmallScreen | None = None
+        self._input_holds: set[asyncio.Task[None]] = set()
+        self._theme_warning = ""
+        self.log_unsaved: dict[str, Draft] = {}
+        """Entry id -> changes made to it in the review log whose write was refused: offered by the
+        quit dialog with the cards' unwritten drafts, and tried again on quit (screens/entry_writes.py)."""
+        # The theme is set before the first frame: changing it after mount restyles and redraws
+        # the whole screen, a second full frame over the link.
+        theme = self.options.theme or self.store.read(lambda log: log.get_state("theme")) or DEFAULT_THEME
+        self._apply_theme(theme, remember=bool(self.options.theme))
+
+    def _deliver_store_result(self, callback: Callable[[Any], None], value: Any) -> None:
+        """Hand a finished write's result to the UI thread without waiting (post_message is thread-safe)."""
+        self.post_message(StoreDone(callback, value))
+
+    def deliver_from_thread(self, callback: Callable[[Any], None], value: Any) -> None:
+        """`callback(value)` on the UI thread, from any thread; nothing if the app has stopped."""
+        try:
+            self._deliver_store_result(callback, value)
+        except RuntimeError:
+            pass
+
+    @on(StoreDone)
+    def _store_done(self, message: StoreDone) -> None:
+        message.callback(message.value)
+
+    def on_mount(self) -> None:
+        if self._theme_warning:
+            self.notify(self._theme_warning, severity="warning", markup=False)
+        for line in take_notices():  # a hang-up's rescue file, named once (launch.py)
+            self.notify(visible_line(line), title="Unsaved text", severity="warning", timeout=60, markup=False)
+        self.push_screen(DeckScreen())
+        self.call_after_refresh(self._check_size)
+        self.log_watcher.start()
+
+    def _apply_theme(self, name: str, *, remember: bool) -> None:
+        if name not in self.available_themes:
+            self._theme_warning = f'No theme called "{name}"; using {DEFAULT_THEME}. Pick one with ctrl+p, "Theme".'
+            name = DEFAULT_THEME
+            remember = False
+        self.theme = name
+        if remember:
+            self.store.queue_write(lambda log: log.set_state("theme", name))
+
+    def watch_theme(self, old: str, new: str) -> None:
+        # A theme chosen in the palette is remembered for next time.
+        if self.is_running and old != new:  # App.is_mounted is a method (always truthy)
+            self.store.queue_write(lambda log: log.set_state("theme", new))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size == getattr(self, "_size", None) and getattr(self, "_resize_event", True) is None:
+            # The driver reports the size once it has started, after App's own first Resize: the
+            # same size again. Textual would pass it to every screen, each laying itself out again
+            # before the first frame (~5 ms of a start's CPU), for nothing.
+            event.prevent_default()
+            return
+        # This runs before App._on_resize stores the new size, so self.size is still the old one.
+        self._check_size(event.size)
+
+    def _check_size(self, size: Size | None = None) -> None:
+        if not any(isinstance(screen, DeckScreen) for screen in self.screen_stack):
+            # The first Resize comes before on_mount's push lands: a message pushed now would end
+            # up under the deck. on_mount checks again once the deck is there.
+            return
+        width, height = size or self.size
+        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
+        if too_small and self._too_small is None:
+            from powerdeck.tui.screens.dialogs.too_small import TooSmallScreen
+
+            self._too_small = TooSmallScreen((width, height))
+            self.push_screen(self._too_small)
+        elif too_small and self._too_small is not None:
+            self._too_small.show_size(width, height)
+        elif not too_small and self._too_small is not None:
+            held = self._too_small.held_keys
+            if self.screen is self._too_small:
+                self.pop_screen()
+            self._too_small = None
+            self._hand_back_keys(held)
+
+    def hold_input_until(self, work: Coroutine[Any, Any, None]) -> None:
+        """Run `work` (the deck's form being built on the first enter) and hold every key, click
+        and paste until it is done: handled sooner, the letters typed right after enter, in one
+        burst over SSH, would find no field to land in. They wait in the app's queue, in order."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._input_holds.add(task)
+        task.add_done_callback(self._input_holds.discard)
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._input_holds and isinstance(event, INPUT_EVENTS):
+            for task in list(self._input_holds):
+                await task
+            if not self.screen_stack:
+                return  # the app closed while the key waited (a quit, a hang-up): nobody to take it
+        # A paste arriving as typed keys (no bracketed paste) goes in as one insert: typed_runs.
+        if isinstance(event, events.Key) and not event.is_forwarded and await insert_typed_run(self, event):
+            return
+        await super().on_event(event)
+
+    def _hand_back_keys(self, keys: list[events.Key]) -> None:
+        """Keys typed under the too-small message go to the field that was focused (else nowhere:
+        with no field focused they would have been commands nobody saw the screen for)."""
+        from textual.widgets import TextArea
+
+        focused = self.screen.focused
+        if not keys or focused is None or not isinstance(focused, (TextArea, Input)):
+            return
+        for key in keys:
+            self.post_message(events.Key(key.key, key.character))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Nothing may open over the too-small message: it would hide it and stay behind it.
+        return not (action == "command_palette" and self._too_small_showing())
+
+    def _too_small_showing(self) -> bool:
+        # `_too_small` is the one TooSmallScreen there is (_check_size makes and pushes it), so no
+        # isinstance: the screen's module loads only once a terminal is too small.
+        return self._too_small is not None and self.screen is self._too_small
+
+    def action_help(self) -> None:
+        from powerdeck.tui.screens.dialogs.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen) and not self._too_small_showing():
+            self.push_screen(HelpScreen())
+
+    def action_open_log(self) -> None:
+        from powerdeck.tui.screens.log.log_screen import LogScreen
+
+        if not isinstance(self.screen, LogScreen):
+            self.push_screen(LogScreen())
+
+    def action_open_overview(self) -> None:
+        from powerdeck.tui.screens.log.overview_screen import OverviewScreen
+
+        if not isinstance(self.screen, OverviewScreen):
+            self.push_screen(OverviewScreen())
+
+    def action_export_log(self) -> None:
+        from powerdeck.tui.screens.dialogs.export_dialog import open_export_dialog
+
+        open_export_dialog(self)
+
+    def report_error(self, error: PowerdeckError) -> None:
+        """Tell the user about a failed read or write in one line, without markup or control characters."""
+        self.notify(visible_line(problem_line(error)), title="Not saved", severity="error", timeout=15, markup=False)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        # Only powerdeck's own commands and the theme. Textual's others do not belong here:
+        # "Keys" squashes the layout and does not close on escape, "Screenshot" writes files on
+        # the server when served over SSH, "Maximize" and "Quit as soon as possible" surprise.
+        # The review log and the cards come from DeckCommands (commands.py).
+        for command in super().get_system_commands(screen):
+            if command.title == "Theme":
+                yield command
+        yield SystemCommand("Help", "Keys, how to use the cards, about the deck", self.action_help)
+        yield SystemCommand("Review overview", "Entries per capability as a chart; cards not used yet",
+                            self.action_open_overview)
+        yield SystemCommand("Quit", "Quit (drafts are kept) · ctrl+q", self.action_quit)
+
+    def write_drafts_and_wait(self) -> PowerdeckError | None:
+        """Write whatever is in an editor as a draft, on this thread, and wait until it is on disk
+        (quitting, hanging up, a signal). Every screen on the stack that holds text has a method of
+        this name.
+
+        Returns why a draft could not be written (its text is then in `unsaved_drafts()`)."""
+        problem: PowerdeckError | None = None
+        for screen in self.screen_stack:
+            write = getattr(screen, "write_drafts_and_wait", None)
+            if write is not None:
+                problem = write() or problem
+        return self._write_log_unsaved_and_wait() or problem
+
+    def _write_log_unsaved_and_wait(self) -> PowerdeckError | None:
+        """Try again the review log's refused changes whose pane is gone (the log screen was left)."""
+        from powerdeck.tui.screens.log.entry_writes import entry_changes_job
+
+        problem: PowerdeckError | None = None
+        for entry_id, draft in list(self.log_unsaved.items()):
+            try:
+                self.store.write_and_wait(entry_changes_job(draft))
+            except PowerdeckError as error:
+                problem = error
+                continue
+            self.log_unsaved.pop(entry_id, None)
+        return problem
+
+    def unsaved_drafts(self) -> list[Draft]:
+        """Drafts held only in memory: their writes were refused (or have not landed)."""
+        drafts: list[Draft] = []
+        for screen in self.screen_stack:
+            keeper = getattr(screen, "draft_keeper", None)
+            if keeper is not None:
+                drafts.extend(keeper.unwritten.values())
+        drafts.extend(self.log_unsaved.values())
+        return drafts
+
+    def save_unsaved_to(self, folder: str) -> Path:
+        """Write the unsaved drafts as a private file in `folder` (the quit dialog's "save elsewhere")."""
+        return write_rescue(folder, self.unsaved_drafts())
+
+    async def action_quit(self) -> None:
+        from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
+
+        if isinstance(self.screen, QuitDialog):
+            return  # the dialog asks; a second ctrl+q must not drop the text it is about
+        # Letters sent just before ctrl+q may still be queued for a field: let them land first.
+        settle = getattr(self.screen, "settle_editor", None)
+        if settle is not None:
+            await settle()
+        problem = self.write_drafts_and_wait()
+        if problem is None and not self.unsaved_drafts():
+            self.exit()
+            return
+        # Never "quit, text dropped" in silence: say why and let the user put it somewhere.
+        reason = problem_line(problem) if problem is not None else "a draft write did not finish."
+        self.push_screen(QuitDialog(reason, self.save_unsaved_to), callback=self._quit_answer)
+
+    def _quit_answer(self, answer: str | None) -> None:
+        if answer in ("saved", "quit"):
+            self.exit()
+
+    # -- signals (launch.py installs the handlers) ------------------------------------------
+
+    def quit_on_signal(self, signum: int) -> None:
+        """SIGTERM (kill, logind, a reboot): keep the drafts as ctrl+q does, then exit 128+signum.
+
+        Called from a signal handler on the event loop's thread: only schedules the work, so the
+        keys already read land in their field first, and Textual restores the terminal as it stops."""
+        loop = getattr(self, "_loop", None)  # private (docs/architecture.md): launch.py falls back
+        if loop is None:
+            raise RuntimeError("the app is not running")
+        loop.call_soon_threadsafe(self.call_later, self._quit_for_signal, signum)
+
+    async def _quit_for_signal(self, signum: int) -> None:
+        settle = getattr(self.screen, "settle_editor", None)
+        if settle is not None:
+            await settle()
+        message = None
+        if self.write_drafts_and_wait() is not None and self.unsaved_drafts():
+            # No one to ask: the text goes to the home folder rather than nowhere.
+            try:
+                path = write_rescue(Path.home(), self.unsaved_drafts())
+                message = f"powerdeck: the log could not be written; your unsaved text is in {path}"
+            except PowerdeckError as error:
+                message = f"powerdeck: your unsaved text could not be written anywhere: {error}"
+        self.exit(return_code=128 + signum, message=Text(visible_line(message)) if message else None)
+
+    def _deck_screen(self) -> DeckScreen:
+        return next(screen for screen in self.screen_stack if isinstance(screen, DeckScreen))
+
+    def _back_to_deck(self) -> DeckScreen:
+        deck_screen = self._deck_screen()
+        while self.screen is not deck_screen and len(self.screen_stack) > 1:
+            self.pop_screen()
+        return deck_screen
+
+    def action_go_to_card(self, card_id: str) -> None:
+        self._back_to_deck().go_to_card(card_id)
+
+    def action_random_card(self) -> None:
+        self._back_to_deck().action_random_card()
+
+    def _fatal_error(self) -> None:
+        # Private Textual hook: App._handle_exception calls it for an exception nobody expected,
+        # and Textual's own version prints a traceback with local variables. See crash_report.py;
+        # tests/test_private_textual_api.py fails if Textual stops calling it or moves what it uses.
+        error: BaseException | None = getattr(self, "_exception", None)
+        if error is None:
+            super()._fatal_error()
+            return
+        line = report_fault(self.store.log.path.parent, error, self.write_drafts_and_wait)
+        self.bell()
+        renderables = getattr(self, "_exit_renderables", None)
+        close_now = getattr(self, "_close_messages_no_wait", None)
+        if isinstance(renderables, list) and callable(close_now):
+            renderables.append(Text(line))  # as Textual's own _fatal_error does, minus the locals
+            close_now()
+        else:  # a Textual that moved them: the public way out, a little later
+            self.exit(return_code=1, message=Text(line))
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+
+def shown_deck(deck: Deck) -> Deck:
+    """The deck as the app shows it: every title and paragraph passed through visible(), so a
+    deck file's control characters are shown, never obeyed, wherever a screen draws deck text
+    (card view, sidebar, help, palette, review log). Card ids stay as they are (they are keys)."""
+
+    def section(s: Section) -> Section:
+        return replace(s, heading=visible_line(s.heading), paragraphs=tuple(visible(p) for p in s.paragraphs))
+
+    capabilities = tuple(
+        replace(
+            capability,
+            title=visible_line(capability.title),
+            cards=tuple(
+                replace(card, title=visible_line(card.title), paragraphs=tuple(visible(p) for p in card.paragraphs))
+                for card in capability.cards
+            ),
+        )
+        for capability in deck.capabilities
+    )
+    return replace(
+        deck,
+        title=visible_line(deck.title),
+        author=visible_line(deck.author),
+        guidance=tuple(section(s) for s in deck.guidance),
+        credit=section(deck.credit),
+        capabilities=capabilities,
+    )
+
+
+def problem_line(error: PowerdeckError) -> str:
+    """One line for a failed read or write mid-session, saying where the text can still go."""
+    if isinstance(error, LogDamagedError):
+        return (
+            f"Your log file was changed by another program: {error} "
+            "Or quit and start with --data DIR; your text is kept until then."
+        )
+    return str(error)

@@ -1,0 +1,153 @@
+"""The app's one watcher of the review log: it notices another session's write and says so once.
+
+Every POLL_SECONDS the app's timer asks, on a thread (asyncio.to_thread), whether the log or the
+state file changed. A change is read in on that thread too: the file is parsed, validated and
+indexed there, so the screens' next reads find it cached and the event loop never parses the log
+(35-45 ms at 10,000 entries). The change is then published once, on the event loop, through
+`LogWatcher.changed` (a Textual Signal) with the log's version; each screen that shows log data
+follows it with a `LogFollower`: the screen on top redraws at once, a screen underneath marks
+itself stale and redraws when it is shown again (Textual keeps a hidden screen's timers running,
+so a poller per screen would redraw what nobody sees).
+
+A log damaged by another program mid-session is reported here, once (reads keep showing the last
+good data; writes refuse until it is mended).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
+from textual.signal import Signal
+
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.store.log import Log
+from powerdeck.store.log_worker import LogWorker
+
+if TYPE_CHECKING:
+    from powerdeck.tui.app import PowerDeckApp
+
+POLL_SECONDS = 2.0
+"""How often to look whether another session changed the log (a stat of two files off the event
+loop; nothing is read or drawn unless something changed)."""
+
+
+class LogWatch:
+    """Whether the log's contents changed since the last look (a stat; parsed only if changed)."""
+
+    def __init__(self, store: LogWorker) -> None:
+        self._store = store
+        self._seen = store.read(lambda log: log.version())
+
+    def changed(self) -> bool:
+        # Disk first: reading the version takes in another session's write and would hide it.
+        on_disk, version = self._store.read(lambda log: (log.changed_on_disk(), log.version()))
+        changed = on_disk or version != self._seen
+        self._seen = version
+        return changed
+
+    @property
+    def version(self) -> int:
+        """The log's version at the last look."""
+        return self._seen
+
+
+@dataclass(frozen=True)
+class LogChange:
+    """The log's contents changed (another session wrote, or our own writes since the last look)."""
+
+    version: int
+
+
+@dataclass(frozen=True)
+class _Look:
+    changed: bool
+    version: int
+    problem: PowerdeckError | None
+
+
+def _read_in(log: Log) -> PowerdeckError | None:
+    log.entries()  # index what was parsed, here on the watcher's thread rather than at the next draw
+    return log.problem
+
+
+class LogWatcher:
+    """The app's one watcher (started in the app's on_mount; one timer for every screen)."""
+
+    def __init__(self, app: PowerDeckApp, store: LogWorker) -> None:
+        self._app = app
+        self._store = store
+        self._watch = LogWatch(store)
+        self._reported = ""
+        self.changed: Signal[LogChange] = Signal(app, "log-changed")
+        """Published on the event loop after a change was seen and read in."""
+        self.looks = 0
+        """How many looks have finished (tests wait on it rather than on a clock)."""
+
+    def start(self) -> None:
+        self._app.set_interval(POLL_SECONDS, self._tick, name="log-watch")
+
+    async def _tick(self) -> None:
+        # Textual's timer awaits this before its next tick (and skips missed ones): one look at a time.
+        look = await asyncio.to_thread(self._look)
+        self.looks += 1
+        if look.changed:
+            self.changed.publish(LogChange(look.version))
+        self._report(look.problem)
+
+    def _look(self) -> _Look:
+        """On the watcher's thread: stat the files; if they changed, parse, validate and index."""
+        try:
+            changed = self._watch.changed()
+            problem = self._store.read(_read_in) if changed else self._store.read(lambda log: log.problem)
+        except PowerdeckError as error:  # a look never ends the app: the text stays in the editor
+            return _Look(False, self._watch.version, error)
+        return _Look(changed, self._watch.version, problem)
+
+    def _report(self, problem: PowerdeckError | None) -> None:
+        # Damaged by another program: said once, until it changes.
+        if problem is None or str(problem) == self._reported:
+            return
+        self._reported = str(problem)
+        self._app.report_error(problem)
+
+
+def in_view(screen: Screen[Any]) -> bool:
+    """The screen is on top, or shows through every screen above it (a dialog's dimmed backdrop).
+
+    Not Screen.is_current: that counts the screen right under the top one as visible whatever
+    covers it (App._background_screens tests the lower screen's own background, not the upper's)."""
+    stack = screen.app.screen_stack
+    if screen not in stack:
+        return False
+    above = stack[stack.index(screen) + 1:]
+    return all(upper.styles.background.a < 1 for upper in above)
+
+
+class LogFollower:
+    """Keeps one screen's log data current: redraws it on a change while it is the screen on top,
+    else marks it stale and redraws when it is shown again (call `resumed` from on_screen_resume)."""
+
+    def __init__(self, screen: Screen[Any], redraw: Callable[[], None]) -> None:
+        self._screen = screen
+        self._redraw = redraw
+        self.stale = False
+
+    def follow(self, watcher: LogWatcher) -> None:
+        """Subscribe (from the screen's on_mount; a removed screen drops out by itself)."""
+        watcher.changed.subscribe(self._screen, self._changed)
+
+    def _changed(self, change: LogChange) -> None:
+        if in_view(self._screen):
+            self.stale = False
+            self._redraw()
+        else:
+            self.stale = True
+
+    def resumed(self) -> None:
+        if self.stale:
+            self.stale = False
+            self._redraw()

@@ -1,0 +1,523 @@
+"""The main screen: capability sidebar, the card, and the editor beside it; its keys and moves.
+
+"Never lose what was typed" (drafts per card, autosave, ctrl+s) is the DraftKeeper's job
+(deck_drafts.py); the screen tells it when to keep a draft: on moving away, leaving and quitting.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Container, Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Static
+
+from powerdeck.core.entry import FIELDS, Entry, EntryFilter
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.core.text import visible_line
+from powerdeck.deck.model import Card
+from powerdeck.store.log import Log
+from powerdeck.tui.key_bursts import focus_field, settle_keys
+from powerdeck.tui.log_watch import LogFollower
+from powerdeck.tui.messages import DraftKept
+from powerdeck.tui.screens.deck.deck_drafts import DraftKeeper
+from powerdeck.tui.screens.deck.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
+from powerdeck.tui.screens.deck.deck_mode import TYPING_HINT, DeckMode
+from powerdeck.tui.screens.workbook.workbook_open import WORKBOOK_BINDINGS, open_workbook, peek_for
+from powerdeck.tui.widgets.card_notes import CardNotes
+from powerdeck.tui.widgets.card_view import CardView
+from powerdeck.tui.widgets.entry_editor import EntryEditor
+from powerdeck.tui.widgets.lean_footer import LeanFooter
+from powerdeck.tui.widgets.sidebar import CapabilitySidebar
+from powerdeck.tui.widgets.worksheet_peek import peek_text
+
+if TYPE_CHECKING:
+    from powerdeck.tui.app import PowerDeckApp
+
+DRAFT_DELAY = 1.0
+"""Seconds after typing stops before the draft is written to disk (handed to the DraftKeeper)."""
+STATE_DELAY = 3.0
+"""Seconds a card must stay showing before it is remembered as the one to reopen."""
+LAST_CARD = "last_card"
+STATUS_SECONDS = 5.0
+"""A status line ("Draft kept for 9.2") clears after this long, or at the next move."""
+ROOMY = 120
+"""From this width the sidebar shows every capability's title whole."""
+LETTERS = {
+    "edit": "action_edit",
+    "random_card": "action_random_card",
+    "open_log": "action_open_log",
+    "help": "action_help",
+    "scroll_card_down": "action_scroll_card_down",
+    "workbook": "action_workbook",
+}
+
+
+def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> list[str]:
+    """The class Textual gives a screen `width` cells wide: the last breakpoint it reaches."""
+    reached = [(limit, name) for limit, name in breakpoints if width >= limit]
+    return [max(reached)[1]] if reached else []
+
+
+@dataclass(frozen=True)
+class ShownCard:
+    """What one card shows from the log: its entries (newest first) and its workbook line."""
+
+    entries: list[Entry]
+    peek: str
+
+
+class DeckScreen(Screen[None]):
+    """Pick a card, read it, write what you will do about it, beside it."""
+
+    AUTO_FOCUS = ""  # nothing: letters are keys here until the user chooses to write
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]
+    # All priority bindings: why, in deck_keys.
+    BINDINGS: ClassVar[list[BindingType]] = DECK_BINDINGS + WORKBOOK_BINDINGS
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.card_id = ""
+        self.draft_keeper = DraftKeeper(self, delay=DRAFT_DELAY)
+        self._state_timer: Timer | None = None
+        self._status_timer: Timer | None = None
+        self.log_follower = LogFollower(self, self.refresh_from_log)
+        self.gate = TypingGate(self, self._typing_while_reading)
+        self.mode = DeckMode(self)
+        self._resumed_before = False
+
+    @property
+    def power_app(self) -> PowerDeckApp:
+        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
+
+    def compose(self) -> ComposeResult:
+        deck = self.power_app.deck
+        # Set the layout classes for this terminal now, before the first frame: Textual sets them
+        # on the first resize, which restyled and redrew the whole screen a second time.
+        width = self.app.size.width
+        for _, name in self.HORIZONTAL_BREAKPOINTS:
+            self.set_class(False, name)
+        self.set_class(True, *breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS))
+        self.set_class(width >= ROOMY, "-roomy")
+        sidebar = CapabilitySidebar(deck.capabilities, id="sidebar")
+        sidebar.wrap = width >= ROOMY
+        with Horizontal(id="deck-main"):
+            yield sidebar
+            with Container(id="work"):
+                yield CardView(id="card-view", one_line_heading=True)
+                yield CardNotes(id="card-notes")
+                # The form's fields are built when writing first starts (start_writing): they were
+                # most of this screen's start-up cost, and a reader may never write.
+                editor = EntryEditor(cursor_blink=not self.power_app.options.over_ssh, lazy=True, id="editor")
+                editor.display = False  # reading first: the form shows only when writing
+                yield editor
+        with Horizontal(id="status-bar"):
+            yield Static(self.mode.badge(), id="mode", markup=False)
+            yield Static("", id="status", markup=False)
+        yield LeanFooter(show_command_palette=width >= 80)
+
+    def _compositor_refresh(self) -> None:
+        # Textual renders every stage of the first screen (its layout, the sidebar's rows); the
+        # app's first-paint hold then drops all but the last (first_paint.py). Rendering
+        # them cost ~20 ms of CPU at start (8 renders for 1 frame written): skip it. What is dirty
+        # stays dirty, and the hold's release repaints the whole screen.
+        if self.power_app.first_paint_held:
+            return
+        super()._compositor_refresh()
+
+    def on_mount(self) -> None:
+        deck = self.power_app.deck
+        self.draft_keeper.read()
+        last = self.power_app.store.read(lambda log: log.get_state(LAST_CARD))
+        start = deck.find_card(last) if isinstance(last, str) else None
+        self._show(start or deck.cards[0], direction=0)
+        self.refresh_counts()
+        self.log_follower.follow(self.power_app.log_watcher)
+        if self.draft_keeper.drafts:
+            # A draft of a card this deck lacks (another --deck) is listed last, never a KeyError.
+            order = {card.id: n for n, card in enumerate(deck.cards)}
+            kept = sorted(self.draft_keeper.drafts, key=lambda card_id: (order.get(card_id, len(order)), card_id))
+            self.set_status(f"Drafts kept from last time: {', '.join(visible_line(card_id) for card_id in kept)}")
+
+    # -- what is showing -------------------------------------------------------------------
+
+    @property
+    def card(self) -> Card:
+        return self.power_app.deck.card(self.card_id)
+
+    @property
+    def editor(self) -> EntryEditor:
+        return self.query_one(EntryEditor)
+
+    @property
+    def writing(self) -> bool:
+        return self.mode.writing
+
+    def set_status(self, text: str) -> None:
+        """A message for a moment: it clears after STATUS_SECONDS or at the next move of card."""
+        status = self.query_one("#status", Static)
+        text = visible_line(text)  # it may hold a date or an id read from the log file
+        if str(status.content) != text:
+            status.update(Content(text), layout=False)  # one line of fixed size: no layout pass
+        if self._status_timer is not None:
+            self._status_timer.stop()
+            self._status_timer = None
+        if text:
+            self._status_timer = self.set_timer(STATUS_SECONDS, lambda: self.set_status(""))
+
+    def _typing_while_reading(self) -> None:
+        self.set_status(TYPING_HINT)
+
+    def on_key(self, event: events.Key) -> None:
+        # Keys no binding took reach the screen only while nothing has focus: reading. A printable
+        # one is someone typing a sentence: tell them how to write, and keep letters inert a while.
+        if not self.mode.writing and event.is_printable:
+            event.stop()
+            self.gate.typed()
+
+    def _show(self, card: Card, *, direction: int) -> None:
+        """Move to a card: keep the old card's text as a draft, then load the new card's."""
+        # The UI never waits on the disk. A read waits while a write is under way (the writer holds
+        # the store's lock through its fsync), so the new card's entries are read before the old
+        # card's draft is queued; and if a write is under way already (escape, then a move, in one
+        # burst), the card and its draft are drawn from memory now and its entries once the write
+        # has landed. A draft changes no entries and no counts (the sidebar's marks come from memory).
+        store = self.power_app.store
+        draft = self.draft_keeper.drafts.get(card.id)
+        # Only a draft of an earlier entry needs that entry's stored text to load the editor.
+        wait = draft is not None and draft.entry_id is not None
+        shown = self._read_card(card) if wait or not store.busy else None
+        if self.card_id and card.id != self.card_id:
+            self.queue_draft_write()
+        self.card_id = card.id
+        self.query_one(CapabilitySidebar).select_card(card.capability, card.id)
+        self.draft_keeper.load_editor(shown.entries if shown is not None else [])
+        self._draw_card(shown or ShownCard([], ""), direction=direction)
+        if shown is None:
+            store.after_writes(self._draw_entries_now)
+        self.set_status("")
+        self.mode.show_badge()
+        if self._state_timer is not None:
+            self._state_timer.stop()
+        self._state_timer = self.set_timer(STATE_DELAY, self._remember_card)
+
+    def refresh_card(self, *, direction: int = 0) -> None:
+        self._draw_card(self._read_card(self.card), direction=direction)
+
+    def _read_card(self, card: Card) -> ShownCard:
+        """What the card's notes and entry list show, in one read of the log."""
+        card_filter = EntryFilter(card=card.id)
+        wants_peek = bool(card.worksheet or card.looks_back)
+        entries, sheets = self.power_app.store.read(
+            lambda log: (log.entries(card_filter), log.worksheets() if wants_peek else {}))
+        return ShownCard(entries, peek_text(card, self.power_app.deck, sheets) if wants_peek else "")
+
+    def _draw_card(self, shown: ShownCard, *, direction: int) -> None:
+        deck = self.power_app.deck
+        card = self.card
+        self.query_one(CardView).show(card, deck.capability(card.capability), direction=direction)
+        self._draw_entries(shown)
+
+    def _draw_entries(self, shown: ShownCard) -> None:
+        self._show_notes(shown.entries, shown.peek)
+        self.editor.set_entries(shown.entries)
+
+    def _draw_entries_now(self) -> None:
+        """The showing card's entries, read now (the writes queued before have landed)."""
+        if self.card_id and self.is_attached:
+            self._draw_entries(self._read_card(self.card))
+
+    def show_notes(self, entries: list[Entry] | None = None) -> None:
+        """The notes under or beside the card: its draft, its entries, its workbook line."""
+        card = self.card
+        self._show_notes(self._card_entries() if entries is None else entries, peek_for(self.power_app, card))
+
+    def _show_notes(self, entries: list[Entry], peek: str) -> None:
+        card = self.card
+        self.query_one(CardNotes).show(
+            entries,
+            self.draft_keeper.drafts.get(card.id),
+            kept=self.draft_keeper.is_kept(card.id),
+            compact=not self.has_class("-wide"),
+            peek=peek,
+        )
+
+    def _card_entries(self) -> list[Entry]:
+        card_filter = EntryFilter(card=self.card_id)
+        return self.power_app.store.read(lambda log: log.entries(card_filter))
+
+    def refresh_counts(self) -> None:
+        counts = self.power_app.store.read(lambda log: log.count_by_capability())
+        deck = self.power_app.deck
+        drafted = {deck.card(card_id).capability
+                   for card_id in self.draft_keeper.kept_cards() if deck.find_card(card_id)}
+        self.query_one(CapabilitySidebar).set_counts(counts, drafted)
+
+    # -- navigation ------------------------------------------------------------------------
+
+    def _go(self, card: Card, direction: int | None = None) -> None:
+        """Show a card; without a direction, it slides in from the side it lies on in the deck."""
+        if card.id == self.card_id:
+            return
+        if direction is None:
+            deck = self.power_app.deck
+            direction = 1 if deck.card_index(card.id) > deck.card_index(self.card_id) else -1
+        self._show(card, direction=direction)
+
+    def action_previous_card(self) -> None:
+        self.gate.flush()
+        self._go(self.power_app.deck.step(self.card_id, -1), -1)
+
+    def action_next_card(self) -> None:
+        self.gate.flush()
+        self._go(self.power_app.deck.step(self.card_id, 1), 1)
+
+    def action_letter(self, name: str) -> None:
+        """A command letter or digit while reading: it acts unless it turns out to be typing."""
+        if name.startswith("capability_"):
+            number = int(name.removeprefix("capability_"))
+            self.gate.command(name, lambda: self.action_capability(number))
+            return
+        action = getattr(self, LETTERS[name])
+        self.gate.command(name, action)
+
+    def action_help(self) -> None:
+        self.power_app.action_help()
+
+    def action_scroll_card_down(self) -> None:
+        self.action_scroll_card(1)
+
+    def action_capability(self, number: int) -> None:
+        deck = self.power_app.deck
+        found = next((capability for capability in deck.capabilities if capability.number == number), None)
+        if found is None:  # a team's deck need not number its capabilities 1..10
+            numbers = ", ".join(str(capability.number) for capability in deck.capabilities)
+            self.set_status(f"This deck has no capability {number}; its capabilities are {numbers}.")
+            return
+        target = found.cards[0]
+        current = self.card.capability
+        if number != current:
+            self._go(target, 1 if number > current else -1)
+
+    def _step_capability(self, delta: int) -> None:
+        deck = self.power_app.deck
+        numbers = [capability.number for capability in deck.capabilities]
+        index = (numbers.index(self.card.capability) + delta) % len(numbers)
+        self._go(deck.capability(numbers[index]).cards[0], delta)
+
+    def action_previous_capability(self) -> None:
+        self.gate.flush()
+        self._step_capability(-1)
+
+    def action_next_capability(self) -> None:
+        self.gate.flush()
+        self._step_capability(1)
+
+    def action_random_card(self) -> None:
+        deck = self.power_app.deck
+        others = [card for card in deck.cards if card.id != self.card_id]
+        if not others:
+            return
+        card = random.choice(others)
+        self._go(card)
+        self.set_status(f"Drew card {card.id} at random")
+
+    def go_to_card(self, card_id: str) -> None:
+        self._go(self.power_app.deck.card(card_id))
+
+    def action_scroll_card(self, pages: int) -> None:
+        self.gate.flush()
+        view = self.query_one(CardView)
+        if pages > 0:
+            view.scroll_page_down(animate=False)
+        else:
+            view.scroll_page_up(animate=False)
+
+    def action_scroll_card_lines(self, direction: int) -> None:
+        """While writing: scroll the card beside or above the field, without leaving the field."""
+        view = self.query_one(CardView)
+        view.scroll_relative(y=direction * max(1, view.scrollable_content_region.height - 1), animate=False)
+
+    def action_workbook(self) -> None:
+        open_workbook(self, self.card)
+
+    def action_open_log(self) -> None:
+        self.queue_draft_write()
+        self.power_app.action_open_log()
+
+    # -- the editor ------------------------------------------------------------------------
+
+    def _editing(self) -> bool:
+        focused = self.focused
+        return focused is not None and self.editor in focused.ancestors_with_self
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in READING and self._editing():
+            # Inside the editor these keys type text; keep the footer to the editor's keys.
+            return False
+        return not (action in WRITING and not self._editing())
+
+    def on_descendant_focus(self, event: object) -> None:
+        self.mode.switch(self._editing())
+        self.call_after_refresh(self.mode.show_badge)  # the editor marks its field after this
+
+    def on_descendant_blur(self, event: object) -> None:
+        self.call_after_refresh(self._after_blur)
+
+    def _after_blur(self) -> None:
+        self.mode.switch(self._editing())
+
+    def action_edit(self) -> None:
+        self.gate.reset()
+        if self.editor.built:
+            self._focus_form()
+        else:
+            # The first time: the keys typed after enter wait until the field has focus.
+            self.power_app.hold_input_until(self.start_writing())
+
+    async def start_writing(self) -> None:
+        """Build the form (once; it holds the card's draft already) and put the cursor in it."""
+        await self.editor.build()
+        if self.is_attached and self.editor.built:
+            self._focus_form()
+
+    def _focus_form(self) -> None:
+        self.mode.switch(True)  # shown first: a hidden field cannot take focus
+        # Screen.set_focus, not Widget.focus(): at once, so the letters typed right after enter
+        # land in the field (see key_bursts).
+        self.set_focus(self.editor.field("action"))
+
+    @on(CardNotes.WriteRequested)
+    def _notes_clicked(self) -> None:
+        self.action_edit()
+
+    @on(CapabilitySidebar.Chosen)
+    async def _sidebar_clicked(self, message: CapabilitySidebar.Chosen) -> None:
+        if self._editing():
+            await self.action_leave_editor()  # the text stays with its card as a draft
+        deck = self.power_app.deck
+        self._go(deck.card(message.card) if message.card else deck.capability(message.capability).cards[0])
+
+    def action_focus_field(self, step: int) -> None:
+        focus_field(self, step)
+
+    async def settle_editor(self) -> None:
+        """Let letters sent just before ctrl+s, escape or ctrl+q land in the field before it is
+        read (key_bursts.settle_keys; App.action_quit calls this too)."""
+        await settle_keys(self.focused, self.editor)
+
+    async def action_leave_editor(self) -> None:
+        await self.settle_editor()
+        self.queue_draft_write()
+        self.set_focus(None)
+
+    def on_resize(self, event: events.Resize) -> None:
+        roomy = event.size.width >= ROOMY
+        self.set_class(roomy, "-roomy")
+        sidebar = self.query_one(CapabilitySidebar)
+        if sidebar.wrap != roomy:
+            sidebar.wrap = roomy
+            sidebar.call_after_refresh(sidebar.refresh_labels)
+        if self.card_id:
+            self.call_after_refresh(self._fit_notes)
+        # Under 80 columns the palette hint would push Quit and Help off the footer (help lists ctrl+p).
+        self.query_one(LeanFooter).show_command_palette = event.size.width >= 80
+
+    def _fit_notes(self) -> None:
+        """The notes are one line on a narrow screen and a panel on a wide one: redrawn when the
+        width crosses over, from what they show (no read of the log)."""
+        self.query_one(CardNotes).set_compact(not self.has_class("-wide"))
+
+    def on_screen_suspend(self) -> None:
+        # Help, the palette, the log or the too-small message covers the deck: keep the text now.
+        self.gate.reset()
+        self.queue_draft_write()
+
+    @on(EntryEditor.Changed)
+    def _typed(self) -> None:
+        self.draft_keeper.typed()
+
+    @on(EntryEditor.EntryChosen)
+    def _entry_chosen(self, event: EntryEditor.EntryChosen) -> None:
+        editor = self.editor
+        if editor.is_dirty:
+            self.set_status("This entry has unsaved text: save it with ctrl+s before opening another.")
+            return
+        if event.entry_id is None:
+            editor.load(dict.fromkeys(FIELDS, ""), entry_id=None)
+        else:
+            entry_id = event.entry_id
+            entry = self.power_app.store.read(lambda log: log.get(entry_id))
+            if entry is None:
+                self.set_status("That entry is no longer in the log.")
+                return
+            editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id)
+            self.set_status(f"Editing the entry of {entry.created[:10]} for {entry.card}")
+        self.set_focus(editor.field("action"))
+
+    # -- drafts and saving (the DraftKeeper does the work; the keys stay here) ------------
+
+    def queue_draft_write(self) -> None:
+        """Store the editor's unsaved text as this card's draft (or drop a draft no longer needed)."""
+        self.draft_keeper.queue_draft_write()
+
+    def write_drafts_and_wait(self) -> PowerdeckError | None:
+        """On quit or hang-up: write the draft and the card to reopen, on this thread, after any
+        queued writes (the timer that remembers the card may not have fired yet); say why not."""
+        if not self.card_id:
+            return None
+        if self._state_timer is not None:
+            self._state_timer.stop()
+        card_id = self.card_id
+
+        def remember_card(log: Log) -> None:
+            if log.get_state(LAST_CARD) != card_id:
+                log.set_state(LAST_CARD, card_id)
+
+        return self.draft_keeper.write_drafts_and_wait(also=remember_card)
+
+    async def action_save(self) -> None:
+        await self.settle_editor()
+        self.draft_keeper.save()
+
+    # -- housekeeping ----------------------------------------------------------------------
+
+    def _remember_card(self) -> None:
+        card_id = self.card_id
+        self.power_app.store.queue_write(lambda log: log.set_state(LAST_CARD, card_id))
+
+    def refresh_from_log(self) -> None:
+        """Read counts and the card's entries again: the log changed (app.log_watcher), or the
+        deck is shown again after a screen that may have written (the review log's edits)."""
+        if self.card_id and self.is_attached:
+            self.refresh_counts()
+            self.refresh_card()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Screen's own handler. The first time, every widget was styled a moment ago
+        # as it mounted, and nothing has changed since: restyling them all again cost ~9 ms of
+        # the first paint. Later resumes restyle as Textual does (a theme may have changed).
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
+        # Always, not only when stale: the review log's own saves and deletes must show here too;
+        # after any write the covering screen queued on its way out (a draft of its text).
+        self.log_follower.stale = False
+        self.power_app.store.after_writes(self.refresh_from_log)
+
+    @on(DraftKept)
+    def _draft_kept(self, message: DraftKept) -> None:
+        """The review log kept a draft (an edited entry left without saving): read drafts again."""
+        if not self.card_id:
+            return
+        self.draft_keeper.read()
+        if self.card_id in self.draft_keeper.drafts and not self.editor.is_dirty and not self._editing():
+            self.draft_keeper.load_editor()
+        self.refresh_from_log()
