@@ -17,7 +17,7 @@ from powerdeck.deck.model import load_deck
 from powerdeck.tui.widgets.entry_pane import EntryPane
 from powerdeck.tui.widgets.log_list import LogList
 
-WIDGETS = Path(__file__).parent.parent / "src" / "powerdeck" / "widgets"
+WIDGETS = Path(__file__).parent.parent / "src" / "powerdeck" / "tui" / "widgets"
 
 
 def crossings(source: str) -> list[str]:
@@ -41,7 +41,7 @@ def test_the_check_finds_what_it_looks_for() -> None:
     source = (
         "from powerdeck.tui.screens.dialogs.confirm_dialog import ChoiceDialog\n"
         "import powerdeck.tui.screens.log.log_screen\n"
-        "from powerdeck import screens\n"
+        "from powerdeck.tui import screens\n"
         "def f(app):\n"
         "    from powerdeck.tui.screens.workbook.map_screen import MapScreen\n"
         "    return app.store.read(len)\n"
