@@ -1,0 +1,106 @@
+"""/export: the review pack and the other formats as downloads, with the terminal's choices (the
+format, the period, the name and role on the cover, the NMC layout) and, when it came from a
+filtered log, the log's filters. The bytes are `export_bytes`'s, the same as the terminal's."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import Response
+
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.export import EXTENSIONS, NAME_KEY, ROLE_KEY, ExportOptions, export_bytes
+from powerdeck.store.log import Log
+from powerdeck.web.simple import periods
+from powerdeck.web.simple.forms import Errors, read_form, text
+from powerdeck.web.simple.site import person, problem_page, render, site
+
+FORMATS = (
+    ("docx", "Word: a review pack for your appraisal or PDR (.docx)"),
+    ("markdown", "Markdown (.md)"),
+    ("csv", "CSV: for a spreadsheet (.csv)"),
+    ("json", "JSON: the exact copy, to move or back up (.json)"),
+)
+MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "markdown": "text/markdown; charset=utf-8", "csv": "text/csv; charset=utf-8",
+         "json": "application/json"}
+MAX_NAME = 200
+
+
+def _values(request: Request, source: FormData | None) -> dict[str, object]:
+    params = source if source is not None else request.query_params
+    card_ids = {card.id for card in site(request).deck.cards}
+    card = params.get("card", "")
+    return {
+        "fmt": params.get("format", "docx"), "layout": params.get("layout", "standard"),
+        "period": params.get("period", periods.ANY), "typed_from": params.get("from", ""),
+        "typed_to": params.get("to", ""),
+        "capabilities": [int(v) for v in params.getlist("capability") if isinstance(v, str) and v.isdigit()
+                         and 1 <= int(v) <= 99],
+        "card": card if isinstance(card, str) and card in card_ids else "",
+        "q": str(params.get("q", ""))[:500], "open": params.get("open") == "1",
+    }
+
+
+def export_page(request: Request) -> Response:
+    def read(log: Log) -> tuple[str, str, int]:
+        return str(log.get_state(NAME_KEY, "") or ""), str(log.get_state(ROLE_KEY, "") or ""), log.count()
+
+    try:
+        name, role, total = site(request).with_log(person(request), read)
+    except PowerdeckError as error:
+        return problem_page(request, error)
+    values = _values(request, None)
+    return render(request, "export.html", {**values, "name": name, "role": role, "total": total, "errors": Errors(),
+                                           "formats": FORMATS, "period_choices": periods.choices(date.today())})
+
+
+async def export_post(request: Request) -> Response:
+    posted = await read_form(request)
+    values = _values(request, posted)
+    name, role = text(posted, "name")[:MAX_NAME], text(posted, "role")[:MAX_NAME]
+    errors = Errors()
+    fmt = str(values["fmt"])
+    if fmt not in dict(FORMATS):
+        errors.add("format", "Choose a format for the file")
+    layout = str(values["layout"])
+    if layout not in ("standard", "nmc"):
+        layout = "standard"
+    if layout == "nmc" and fmt not in ("docx", "markdown"):
+        errors.add("layout", "The NMC reflective account layout is for Word and Markdown: choose one of those, "
+                             "or the standard layout")
+    today = date.today()
+    period = periods.resolve(str(values["period"]), str(values["typed_from"]), str(values["typed_to"]), today, errors)
+    use_filters = text(posted, "filters") == "1"
+    options = ExportOptions(
+        fmt=fmt if fmt in dict(FORMATS) else "docx", since=period.since, until=period.until,
+        capabilities=frozenset(values["capabilities"]) if use_filters else frozenset(),  # type: ignore[arg-type]  # a list of ints, built in _values
+        card=str(values["card"]) or None if use_filters else None, text=str(values["q"]).strip() if use_filters else "",
+        open_only=bool(values["open"]) if use_filters else False, name=name, role=role, layout=layout)
+
+    def make(log: Log) -> tuple[bytes | None, int]:
+        log.set_state(NAME_KEY, name)  # remembered for the next export, here and in the terminal
+        log.set_state(ROLE_KEY, role)
+        if errors:
+            return None, log.count()
+        return export_bytes(log.entries(options.entry_filter()), site(request).deck, options,
+                            log.worksheets().values()), log.count()
+
+    try:
+        made, total = await run_in_threadpool(site(request).with_log, person(request), make)
+    except PowerdeckError as error:
+        return problem_page(request, error)
+    if made is None:
+        return render(request, "export.html", {**values, "name": name, "role": role, "total": total,
+                                               "errors": errors, "formats": FORMATS,
+                                               "period_choices": periods.choices(today)}, status=400)
+    filename = f"powerdeck-log-{today.isoformat()}.{EXTENSIONS[options.fmt]}"
+    return Response(made, media_type=MEDIA[options.fmt], headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff"})
+
+
+__all__ = ["export_page", "export_post"]

@@ -1,0 +1,137 @@
+"""What every simple-view page shares: the deck, the templates, each person's open log, rendering.
+
+The deck is loaded once per app (on `app.state.deck` unless the app gave one). Each person's
+`Log` is opened once and kept (a 10,000-entry log takes ~100 ms to parse; afterwards a page
+costs a stat of the file) with a lock, so the pages of one person write one at a time, as the
+terminal's one writer thread does; another process (the terminal) is kept out by the store's
+own file locks.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.deck.model import Deck, load_deck
+from powerdeck.store.log import Log
+from powerdeck.web.person import WebPerson
+from powerdeck.web.simple import csrf, filters
+
+WEB = Path(__file__).resolve().parent.parent
+TEMPLATES = WEB / "templates"
+STATIC = WEB / "static"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+"""Scripts, styles and pictures from our own origin only: no inline script can run."""
+
+T = TypeVar("T")
+
+
+def environment() -> Environment:
+    """Jinja with autoescape on for every template (a person's text is never markup), and NHS.UK
+    frontend's component macros; ChainableUndefined as nhsuk-frontend-jinja asks."""
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), PackageLoader("nhsuk_frontend_jinja")]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    filters.install(env)
+    return env
+
+
+@dataclass
+class OpenLog:
+    log: Log
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+
+class Site:
+    """The simple view's shared state, kept on `app.state.simple`."""
+
+    def __init__(self, deck: Deck) -> None:
+        self.deck = deck
+        self.env = environment()
+        self._logs: dict[Path, OpenLog] = {}
+        self._logs_lock = threading.Lock()
+
+    def _open(self, data_dir: Path) -> OpenLog:
+        with self._logs_lock:
+            found = self._logs.get(data_dir)
+            if found is None:
+                found = OpenLog(Log.open(data_dir))  # LogDamagedError: nothing kept, tried again next page
+                self._logs[data_dir] = found
+            return found
+
+    @contextmanager
+    def log(self, person: WebPerson) -> Iterator[Log]:
+        """The person's log, theirs alone while the block runs (one page's reads and writes)."""
+        opened = self._open(Path(person.data_dir))
+        with opened.lock:
+            if opened.log.problem is not None:
+                raise opened.log.problem
+            yield opened.log
+
+    def with_log(self, person: WebPerson, job: Callable[[Log], T]) -> T:
+        with self.log(person) as log:
+            return job(log)
+
+    def close(self) -> None:
+        with self._logs_lock:
+            for opened in self._logs.values():
+                opened.log.close()
+            self._logs.clear()
+
+
+def site(request: Request) -> Site:
+    state = request.app.state
+    found: Site | None = getattr(state, "simple", None)
+    if found is None:
+        deck = getattr(state, "deck", None)
+        if deck is None:
+            deck = load_deck()
+            state.deck = deck
+        found = Site(deck)
+        state.simple = found
+    return found
+
+
+def person(request: Request) -> WebPerson:
+    who: WebPerson = request.state.person
+    return who
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200,
+           headers: dict[str, str] | None = None) -> HTMLResponse:
+    """A page from `template`, with what every page needs: the person, the CSRF token, the path."""
+    here = site(request)
+    who = person(request)
+    values = {
+        "person": who,
+        "csrf_token": csrf.token(request.app.state.secret_key, who.session_id),
+        "path": request.url.path,
+        "deck": here.deck,
+        **(context or {}),
+    }
+    html = here.env.get_template(template).render(values)
+    response = HTMLResponse(html, status_code=status, headers=headers)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def problem_page(request: Request, error: PowerdeckError, status: int = 500) -> HTMLResponse:
+    """The terminal's one-line message, as a page (a damaged log, a refused write)."""
+    return render(request, "problem.html", {"message": str(error)}, status=status)
