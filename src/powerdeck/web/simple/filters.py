@@ -3,11 +3,13 @@ workbook in words. Every value is a person's or the deck's text, left for autoes
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
+from powerdeck.core.dates import long_date
 from powerdeck.deck.model import Capability, Card
 from powerdeck.workbook import relmap
 from powerdeck.workbook.model import Person, Worksheet
@@ -19,6 +21,23 @@ def textarea_value(value: str) -> Markup:
     """A text area's content exactly: HTML drops one newline right after <textarea>, so one is
     put there for it to drop, and a text that starts with a blank line keeps it."""
     return Markup("\n") + escape(value)
+
+
+def day(stamp: str) -> str:
+    """An entry's ISO time as a day a person reads: "20 April 2026" (the stamp itself if odd)."""
+    try:
+        return long_date(datetime.fromisoformat(stamp).date())
+    except ValueError:
+        return stamp[:10]
+
+
+def moment(stamp: str) -> str:
+    """ "20 April 2026 at 09:43", in the time zone it was written in."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:16]
+    return f"{long_date(when.date())} at {when:%H:%M}"
 
 
 def capability_item(capability: Capability, chosen: list[int]) -> dict[str, Any]:
@@ -68,7 +87,7 @@ def breadth_summary(people: tuple[Person, ...]) -> str:
 
 def install(env: Environment) -> None:
     env.filters.update(
-        textarea_value=textarea_value, capability_item=capability_item, card_item=card_item, radio_item=radio_item,
+        textarea_value=textarea_value, day=day, moment=moment, capability_item=capability_item, card_item=card_item, radio_item=radio_item,
         option_item=option_item, ranked_text=ranked_text, sheet_brief=sheet_brief, breadth_summary=breadth_summary,
         phrases=weights, list_items=list_items,
     )
