@@ -12,6 +12,7 @@ import pytest
 
 pytest.importorskip("nhsuk_frontend_jinja", reason="the web extra (Python 3.11 or later) is not installed")
 
+from httpx import Response
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient
@@ -45,13 +46,13 @@ def form_value(html: str, name: str) -> str:
 
 
 def save(client: TestClient, card: str = "4.2", action: str = "Invite the youth group", outcome: str = "",
-         learning: str = "", entry_id: str = "", updated: str = "", do: str = "save", follow: bool = False):  # noqa: ANN201
-    return client.post(f"/cards/{card}", data={"csrf_token": token(client), "action": action, "outcome": outcome,
-                                               "learning": learning, "entry_id": entry_id, "updated": updated, "do": do},
-                       follow_redirects=follow)
+         learning: str = "", entry_id: str = "", updated: str = "", do: str = "save") -> Response:
+    data = {"csrf_token": token(client), "action": action, "outcome": outcome, "learning": learning,
+            "entry_id": entry_id, "updated": updated, "do": do}
+    return client.post(f"/cards/{card}", data=data, follow_redirects=False)
 
 
-def entry_id_of(response) -> str:  # noqa: ANN001
+def entry_id_of(response: Response) -> str:
     found = re.search(r"#entry-([0-9a-f]{32})", response.headers["location"])
     assert found
     return found.group(1)
@@ -200,7 +201,7 @@ def test_a_change_made_in_the_terminal_is_shown_never_overwritten(client: TestCl
         assert entry is not None and entry.outcome == "written in the page"
 
 
-def test_an_entry_deleted_in_the_terminal_is_said_and_saving_makes_a_new_one(client: TestClient, data_dir: Path) -> None:
+def test_an_entry_deleted_in_the_terminal_is_said_and_saving_makes_new(client: TestClient, data_dir: Path) -> None:
     entry_id = entry_id_of(save(client, action="soon gone"))
     page = client.get(f"/cards/4.2?edit={entry_id}").text
     with Log.open(data_dir) as log:
@@ -217,7 +218,8 @@ def test_a_form_without_its_sessions_token_changes_nothing(data_dir: Path) -> No
     mine = TestClient(make_app(data_dir, session_id="mine"))
     other = TestClient(make_app(data_dir, session_id="someone else's"))
     stolen = token(other)
-    for data in ({"action": "forged"}, {"action": "forged", "csrf_token": stolen}, {"action": "forged", "csrf_token": ""}):
+    for data in ({"action": "forged"}, {"action": "forged", "csrf_token": stolen},
+                 {"action": "forged", "csrf_token": ""}):
         response = mine.post("/cards/4.2", data={**data, "do": "save"})
         assert response.status_code == 403 and "expired" in response.text
     assert mine.post("/cards/4.2/draft", data={"action": "forged"}).status_code == 403

@@ -48,7 +48,8 @@ class EntryForm:
     @classmethod
     def posted(cls, card: str, form: FormData) -> EntryForm:
         entry_id = text(form, "entry_id") or None
-        return cls(card, *(text(form, name) for name in FIELDS), entry_id=entry_id, updated=text(form, "updated"))
+        action, outcome, learning = (text(form, name) for name in FIELDS)
+        return cls(card, action, outcome, learning, entry_id=entry_id, updated=text(form, "updated"))
 
     @classmethod
     def shown(cls, log: Log, card: str, editing: Entry | None) -> EntryForm:
@@ -107,7 +108,7 @@ def save(log: Log, form: EntryForm) -> Entry | None:
             form.updated = ""
             return None
         if current.updated != form.updated and any(getattr(current, name) != value
-                                                    for name, value in zip(FIELDS, form.texts)):
+                                                    for name, value in zip(FIELDS, form.texts, strict=True)):
             form.conflict = current
             form.updated = current.updated  # sent again, it means "save mine over theirs"
             return None

@@ -4,10 +4,12 @@ filtered log, the log's filters. The bytes are `export_bytes`'s, the same as the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData
+from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -30,19 +32,38 @@ MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml
 MAX_NAME = 200
 
 
-def _values(request: Request, source: FormData | None) -> dict[str, object]:
-    params = source if source is not None else request.query_params
-    card_ids = {card.id for card in site(request).deck.cards}
-    card = params.get("card", "")
-    return {
-        "fmt": params.get("format", "docx"), "layout": params.get("layout", "standard"),
-        "period": params.get("period", periods.ANY), "typed_from": params.get("from", ""),
-        "typed_to": params.get("to", ""),
-        "capabilities": [int(v) for v in params.getlist("capability") if isinstance(v, str) and v.isdigit()
-                         and 1 <= int(v) <= 99],
-        "card": card if isinstance(card, str) and card in card_ids else "",
-        "q": str(params.get("q", ""))[:500], "open": params.get("open") == "1",
-    }
+@dataclass
+class Choices:
+    """What the export form shows and sends: the terminal's choices, and the log's filters."""
+
+    fmt: str
+    layout: str
+    period: str
+    typed_from: str
+    typed_to: str
+    capabilities: list[int]
+    card: str
+    q: str
+    open: bool
+
+    @classmethod
+    def of(cls, params: ImmutableMultiDict[str, Any], card_ids: set[str]) -> Choices:
+        def one(name: str, default: str = "") -> str:
+            value = params.get(name, default)
+            return value if isinstance(value, str) else default
+
+        card = one("card")
+        return cls(
+            fmt=one("format", "docx"), layout=one("layout", "standard"), period=one("period", periods.ANY),
+            typed_from=one("from")[:40], typed_to=one("to")[:40],
+            capabilities=sorted({int(v) for v in params.getlist("capability")
+                                 if isinstance(v, str) and v.isdigit() and 1 <= int(v) <= 99}),
+            card=card if card in card_ids else "", q=one("q")[:500], open=one("open") == "1")
+
+    def context(self) -> dict[str, object]:
+        return {"fmt": self.fmt, "layout": self.layout, "period": self.period, "typed_from": self.typed_from,
+                "typed_to": self.typed_to, "capabilities": self.capabilities, "card": self.card, "q": self.q,
+                "open": self.open}
 
 
 def export_page(request: Request) -> Response:
@@ -53,33 +74,34 @@ def export_page(request: Request) -> Response:
         name, role, total = site(request).with_log(person(request), read)
     except PowerdeckError as error:
         return problem_page(request, error)
-    values = _values(request, None)
+    values = Choices.of(request.query_params, {card.id for card in site(request).deck.cards}).context()
     return render(request, "export.html", {**values, "name": name, "role": role, "total": total, "errors": Errors(),
                                            "formats": FORMATS, "period_choices": periods.choices(date.today())})
 
 
 async def export_post(request: Request) -> Response:
     posted = await read_form(request)
-    values = _values(request, posted)
+    chosen = Choices.of(posted, {card.id for card in site(request).deck.cards})
+    values = chosen.context()
     name, role = text(posted, "name")[:MAX_NAME], text(posted, "role")[:MAX_NAME]
     errors = Errors()
-    fmt = str(values["fmt"])
+    fmt = chosen.fmt
     if fmt not in dict(FORMATS):
         errors.add("format", "Choose a format for the file")
-    layout = str(values["layout"])
+    layout = chosen.layout
     if layout not in ("standard", "nmc"):
         layout = "standard"
     if layout == "nmc" and fmt not in ("docx", "markdown"):
         errors.add("layout", "The NMC reflective account layout is for Word and Markdown: choose one of those, "
                              "or the standard layout")
     today = date.today()
-    period = periods.resolve(str(values["period"]), str(values["typed_from"]), str(values["typed_to"]), today, errors)
+    period = periods.resolve(chosen.period, chosen.typed_from, chosen.typed_to, today, errors)
     use_filters = text(posted, "filters") == "1"
     options = ExportOptions(
         fmt=fmt if fmt in dict(FORMATS) else "docx", since=period.since, until=period.until,
-        capabilities=frozenset(values["capabilities"]) if use_filters else frozenset(),  # type: ignore[arg-type]  # a list of ints, built in _values
-        card=str(values["card"]) or None if use_filters else None, text=str(values["q"]).strip() if use_filters else "",
-        open_only=bool(values["open"]) if use_filters else False, name=name, role=role, layout=layout)
+        capabilities=frozenset(chosen.capabilities if use_filters else ()),
+        card=(chosen.card or None) if use_filters else None, text=chosen.q.strip() if use_filters else "",
+        open_only=chosen.open and use_filters, name=name, role=role, layout=layout)
 
     def make(log: Log) -> tuple[bytes | None, int]:
         log.set_state(NAME_KEY, name)  # remembered for the next export, here and in the terminal

@@ -74,7 +74,8 @@ def sheet_brief(sheet: Worksheet) -> str:
         return f"{sum(p.count for p in phrases)} said; large: {large}" + (f"; small: {small}" if small else "")
     if sheet.kind == "map":
         stressed = sum(p.quality == "stressed" for p in sheet.people)
-        return f"{len(sheet.people)} on the map, {stressed} stressed, {len(relmap.missing(sheet.people))} seen too little"
+        seen_little = len(relmap.missing(sheet.people))
+        return f"{len(sheet.people)} on the map, {stressed} stressed, {seen_little} seen too little"
     if sheet.kind == "list":
         items = list_items(sheet.text)
         return f"{len(items)} items: {brief(', '.join(items), 50)}"
@@ -87,7 +88,8 @@ def breadth_summary(people: tuple[Person, ...]) -> str:
 
 def install(env: Environment) -> None:
     env.filters.update(
-        textarea_value=textarea_value, day=day, moment=moment, capability_item=capability_item, card_item=card_item, radio_item=radio_item,
+        textarea_value=textarea_value, day=day, moment=moment, capability_item=capability_item, card_item=card_item,
+        radio_item=radio_item,
         option_item=option_item, ranked_text=ranked_text, sheet_brief=sheet_brief, breadth_summary=breadth_summary,
         phrases=weights, list_items=list_items,
     )

@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from powerdeck.core.dates import Period, appraisal_year, appraisal_year_of, calendar_year, long_date, parse_optional_date
+from powerdeck.core.dates import (
+    Period,
+    appraisal_year,
+    appraisal_year_of,
+    calendar_year,
+    long_date,
+    parse_optional_date,
+)
 from powerdeck.web.simple.forms import Errors
 
 ANY, TYPED = "any", "dates"

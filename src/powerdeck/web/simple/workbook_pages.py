@@ -181,7 +181,7 @@ def person_page(request: Request) -> Response:
     card = _map_card(request)
     template = "person_delete.html" if request.url.path.endswith("/delete") else "person_edit.html"
     try:
-        sheet, someone = site(request).with_log(
+        _, someone = site(request).with_log(
             person(request), lambda log: _find_person(log, card, request.path_params["person_id"]))
     except PowerdeckError as error:
         return problem_page(request, error)
