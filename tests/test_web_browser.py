@@ -121,7 +121,8 @@ OVERLAPS = """() => {
     // Visually hidden (for screen readers only) or not shown: not text that can overlap.
     for (let e = el; e; e = e.parentElement) {
       const s = getComputedStyle(e);
-      if (s.visibility === 'hidden' || s.clipPath === 'inset(50%)' || s.clip === 'rect(0px, 0px, 0px, 0px)') return true;
+      if (s.visibility === 'hidden' || s.clipPath === 'inset(50%)' ||
+          s.clip === 'rect(0px, 0px, 0px, 0px)') return true;
     }
     return false;
   };
@@ -180,7 +181,7 @@ FOCUSABLE = """() => {
   const order = [];
   for (const el of all) {
     if (!el.getClientRects().length && !(el.type === 'radio' || el.type === 'checkbox')) continue;
-    if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY' && !el.closest('details:not([open]) > summary')) continue;
+    if (el.closest('details:not([open])') && el.tagName !== 'SUMMARY') continue;
     if (el.type === 'radio') {
       if (seenGroups.has(el.name)) continue;
       seenGroups.add(el.name);

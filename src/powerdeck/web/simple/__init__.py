@@ -19,7 +19,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from powerdeck.web.simple import cards, export_page, info_pages, log_pages, workbook_pages
-from powerdeck.web.simple.site import STATIC, render
+from powerdeck.web.simple.site import STATIC, render, warm
 
 __all__ = ["routes"]
 
@@ -57,6 +57,7 @@ def _sync(endpoint: Callable[[Request], Response]) -> Endpoint:
 
 
 def routes() -> list[BaseRoute]:
+    warm()
     get, post = ["GET", "HEAD"], ["POST"]
     pages: list[tuple[str, Endpoint, list[str]]] = [
         ("/", _sync(info_pages.home), get),

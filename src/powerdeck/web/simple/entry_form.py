@@ -3,11 +3,13 @@ and what a POST of it does (keep the draft, save, refuse to overwrite a change m
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 
 from starlette.datastructures import FormData
 
 from powerdeck.core.entry import FIELDS, Draft, Entry
+from powerdeck.core.errors import PowerdeckError
 from powerdeck.store.log import Log
 from powerdeck.web.simple.forms import Errors, text
 
@@ -95,21 +97,34 @@ def keep_draft(log: Log, form: EntryForm) -> bool:
 def save(log: Log, form: EntryForm) -> Entry | None:
     """Save the form as an entry; None (with the form telling why) when it is not saved:
     nothing in Action, or the entry changed or was deleted elsewhere since the page was loaded.
-    The text is kept as the card's draft first, whatever happens."""
-    ours = keep_draft(log, form)
+    Text that is not saved is kept as the card's draft, so the terminal has it too."""
+    if not can_save(log, form):
+        keep_draft(log, form)
+        return None
+    try:
+        return log.save_entry(form.card, *form.texts, entry_id=form.entry_id, clear_draft=draft_is_ours(log, form))
+    except PowerdeckError:
+        with suppress(PowerdeckError):  # the disk may refuse this too: the text is still in the form
+            keep_draft(log, form)
+        raise
+
+
+def can_save(log: Log, form: EntryForm) -> bool:
+    """Whether the form can be saved as it is; if not, the form says why."""
     if not form.action.strip():
         form.errors.add("action", "Enter an action: what you will do, or what you did")
-        return None
-    if form.entry_id is not None:
-        current = log.get(form.entry_id)
-        if current is None:
-            form.gone = True
-            form.entry_id = None
-            form.updated = ""
-            return None
-        if current.updated != form.updated and any(getattr(current, name) != value
-                                                    for name, value in zip(FIELDS, form.texts, strict=True)):
-            form.conflict = current
-            form.updated = current.updated  # sent again, it means "save mine over theirs"
-            return None
-    return log.save_entry(form.card, *form.texts, entry_id=form.entry_id, clear_draft=ours)
+        return False
+    if form.entry_id is None:
+        return True
+    current = log.get(form.entry_id)
+    if current is None:
+        form.gone = True
+        form.entry_id = None
+        form.updated = ""
+        return False
+    if current.updated != form.updated and any(getattr(current, name) != value
+                                               for name, value in zip(FIELDS, form.texts, strict=True)):
+        form.conflict = current
+        form.updated = current.updated  # sent again, it means "save mine over theirs"
+        return False
+    return True
