@@ -38,6 +38,11 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     assert "powerdeck/deck.yaml" in names
     assert "powerdeck/deck/model.py" in names and "powerdeck/cli/cards.py" in names
     assert "powerdeck/tui/app.tcss" in names and "powerdeck/tui/screens/workbook/map_screen.tcss" in names
+    # The simple view's templates, its own assets and NHS.UK frontend's compiled CSS with its licence:
+    # a pip-only install has no npm to fetch them.
+    assert {"powerdeck/web/templates/base.html", "powerdeck/web/static/simple/autosave.js",
+            "powerdeck/web/static/nhsuk/nhsuk-frontend.min.css", "powerdeck/web/static/nhsuk/LICENCE",
+            "powerdeck/web/static/nhsuk/assets/images/nhsuk-icon-cross.svg"} <= set(names)
 
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path)
