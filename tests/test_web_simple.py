@@ -465,3 +465,47 @@ def test_secret_key_binds_the_token(data_dir: Path) -> None:
 
     assert csrf.token(SECRET, "a") != csrf.token(SECRET, "b")
     assert csrf.valid(SECRET, "a", csrf.token(SECRET, "a")) and not csrf.valid(SECRET, "a", None)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["action", "outcome", "learning", "entry_id", "updated", "do"]),
+                       st.text(max_size=40), max_size=6))
+def test_any_posted_card_form_is_a_page_never_a_crash(client: TestClient, data_dir: Path,
+                                                      fields: dict[str, str]) -> None:
+    response = client.post("/cards/6.1", data={"csrf_token": token(client), **fields}, follow_redirects=False)
+    assert response.status_code in (303, 400, 409)
+    with Log.open(data_dir) as log:
+        for entry in log.entries():
+            assert entry.card == "6.1"
+
+
+def test_the_simple_view_imports_nothing_of_the_terminal_or_the_doors() -> None:
+    import ast
+
+    from powerdeck.web.simple.site import WEB
+
+    for path in [*sorted((WEB / "simple").glob("*.py")), WEB / "person.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
+                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                assert not name.startswith(("textual", "powerdeck.tui", "powerdeck.cli", "powerdeck.serve")), \
+                    f"{path.name} imports {name}"
+
+
+def test_a_change_made_in_the_terminal_within_the_same_second_is_still_noticed(client: TestClient,
+                                                                               data_dir: Path) -> None:
+    entry_id = entry_id_of(save(client, action="first words"))
+    page = client.get(f"/cards/4.2?edit={entry_id}").text
+    with Log.open(data_dir) as log:
+        log.update(entry_id, outcome="written in the terminal")
+        changed = log.get(entry_id)
+        assert changed is not None
+    data = {"csrf_token": token(client), "action": "first words", "outcome": "written in the page", "do": "save",
+            "entry_id": entry_id, "updated": changed.updated,  # as if both fell in the same second
+            "seen": form_value(page, "seen")}
+    clash = client.post("/cards/4.2", data=data, follow_redirects=False)
+    assert clash.status_code == 409 and "written in the terminal" in clash.text
+    with Log.open(data_dir) as log:
+        entry = log.get(entry_id)
+        assert entry is not None and entry.outcome == "written in the terminal"

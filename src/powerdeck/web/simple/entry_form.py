@@ -3,6 +3,7 @@ and what a POST of it does (keep the draft, save, refuse to overwrite a change m
 
 from __future__ import annotations
 
+import hashlib
 from contextlib import suppress
 from dataclasses import dataclass, field
 
@@ -25,6 +26,9 @@ class EntryForm:
     learning: str = ""
     entry_id: str | None = None
     updated: str = ""
+    seen: str = ""
+    """A fingerprint of the entry's texts as the page showed them: `updated` is to the second, so
+    a change made in the terminal within the same second is still noticed."""
     errors: Errors = field(default_factory=Errors)
     from_draft: bool = False
     conflict: Entry | None = None
@@ -51,14 +55,16 @@ class EntryForm:
     def posted(cls, card: str, form: FormData) -> EntryForm:
         entry_id = text(form, "entry_id") or None
         action, outcome, learning = (text(form, name) for name in FIELDS)
-        return cls(card, action, outcome, learning, entry_id=entry_id, updated=text(form, "updated"))
+        return cls(card, action, outcome, learning, entry_id=entry_id, updated=text(form, "updated"),
+                   seen=text(form, "seen"))
 
     @classmethod
     def shown(cls, log: Log, card: str, editing: Entry | None) -> EntryForm:
         """A new entry (the card's draft for one, if any) or `editing` (its draft, if any)."""
         draft = log.draft(card)
         if editing is not None:
-            form = cls(card, editing.action, editing.outcome, editing.learning, editing.id, editing.updated)
+            form = cls(card, editing.action, editing.outcome, editing.learning, editing.id, editing.updated,
+                       fingerprint(editing))
             if draft is not None and draft.entry_id == editing.id and not draft.is_blank:
                 form = _with_draft(form, draft)
             return form
@@ -66,6 +72,15 @@ class EntryForm:
         if draft is not None and draft.entry_id is None and not draft.is_blank:
             form = _with_draft(form, draft)
         return form
+
+
+def fingerprint(entry: Entry) -> str:
+    """The entry's texts, hashed: what the page showed, to compare with the entry when it is saved."""
+    digest = hashlib.sha256()
+    for name in FIELDS:
+        value = getattr(entry, name).encode("utf-8", "surrogatepass")
+        digest.update(len(value).to_bytes(8, "big") + value)
+    return digest.hexdigest()[:32]
 
 
 def _with_draft(form: EntryForm, draft: Draft) -> EntryForm:
@@ -122,9 +137,9 @@ def can_save(log: Log, form: EntryForm) -> bool:
         form.entry_id = None
         form.updated = ""
         return False
-    if current.updated != form.updated and any(getattr(current, name) != value
-                                               for name, value in zip(FIELDS, form.texts, strict=True)):
+    changed = current.updated != form.updated or (form.seen and fingerprint(current) != form.seen)
+    if changed and any(getattr(current, name) != value for name, value in zip(FIELDS, form.texts, strict=True)):
         form.conflict = current
-        form.updated = current.updated  # sent again, it means "save mine over theirs"
+        form.updated, form.seen = current.updated, fingerprint(current)  # sent again: "save mine over theirs"
         return False
     return True
