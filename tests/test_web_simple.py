@@ -509,3 +509,23 @@ def test_a_change_made_in_the_terminal_within_the_same_second_is_still_noticed(c
     with Log.open(data_dir) as log:
         entry = log.get(entry_id)
         assert entry is not None and entry.outcome == "written in the terminal"
+
+
+def test_a_worksheet_changed_within_the_same_second_is_still_noticed(client: TestClient, data_dir: Path) -> None:
+    from powerdeck.workbook.model import Worksheet
+
+    with Log.open(data_dir) as log:
+        log.save_worksheet(Worksheet("8.1", "list", text="first"))
+    page = client.get("/workbook/8.1").text
+    with Log.open(data_dir) as log:
+        now = log.save_worksheet(Worksheet("8.1", "list", text="from the terminal"))
+    clash = client.post("/workbook/8.1", data={"csrf_token": token(client), "text": "from the page",
+                                               "updated": now.updated, "seen": form_value(page, "seen")})
+    assert clash.status_code == 409
+    with Log.open(data_dir) as log:
+        sheet = log.worksheet("8.1")
+        assert sheet is not None and sheet.text == "from the terminal"
+    again = client.post("/workbook/8.1", data={"csrf_token": token(client), "text": "from the page",
+                                               "updated": form_value(clash.text, "updated"),
+                                               "seen": form_value(clash.text, "seen")}, follow_redirects=False)
+    assert again.status_code == 303

@@ -6,6 +6,8 @@ a text changed elsewhere since the page was loaded is shown, never overwritten u
 
 from __future__ import annotations
 
+import hashlib
+
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -26,6 +28,11 @@ KIND_NAMES = {"voices": "Voices and word cloud", "map": "Relationship map", "not
               "memo": "Memo"}
 DONE = {"saved": "Saved.", "added": "Added.", "deleted": "Deleted from the map."}
 MAX_LINE = 2000
+
+
+def fingerprint(value: str) -> str:
+    """A worksheet's text as the page showed it, hashed (its `updated` is only to the second)."""
+    return hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
 def workbook_card(request: Request) -> Card:
@@ -53,6 +60,7 @@ def sheet_context(log: Log, request: Request, card: Card) -> dict[str, object]:
             "looked": [(found, other) for found, other in looked if found is not None],
             "rings": RINGS, "qualities": QUALITIES, "sectors": SECTORS, "nudge": relmap.NAME_NUDGE,
             "text": sheet.text if sheet else "", "updated": sheet.updated if sheet else "",
+            "seen": fingerprint(sheet.text if sheet else ""),
             "errors": Errors(), "done": DONE.get(request.query_params.get("done", ""), ""), "conflict": None}
 
 
@@ -80,8 +88,9 @@ async def sheet_post(request: Request) -> Response:
         sheet = log.worksheet(card.id) or _empty(card)
         if text(posted, "do") == "add":
             return _add_voice(log, request, card, sheet, posted)
-        typed, loaded = text(posted, "text"), text(posted, "updated")
-        if sheet.updated != loaded and sheet.text != typed:
+        typed, loaded, seen = text(posted, "text"), text(posted, "updated"), text(posted, "seen")
+        changed = sheet.updated != loaded or (seen and fingerprint(sheet.text) != seen)
+        if changed and sheet.text != typed:
             context = sheet_context(log, request, card)
             context.update(text=typed, updated=sheet.updated, conflict=sheet)
             return render(request, "worksheet.html", context, status=409)
