@@ -104,16 +104,24 @@ class Site:
             self._logs.clear()
 
 
+_SITE_LOCK = threading.Lock()
+
+
 def site(request: Request) -> Site:
+    """The app's Site, made by its first request (pages run on worker threads, so under a lock:
+    two first requests at once must not open one person's log twice)."""
     state = request.app.state
     found: Site | None = getattr(state, "simple", None)
     if found is None:
-        deck = getattr(state, "deck", None)
-        if deck is None:
-            deck = load_deck()
-            state.deck = deck
-        found = Site(deck)
-        state.simple = found
+        with _SITE_LOCK:
+            found = getattr(state, "simple", None)
+            if found is None:
+                deck = getattr(state, "deck", None)
+                if deck is None:
+                    deck = load_deck()
+                    state.deck = deck
+                found = Site(deck)
+                state.simple = found
     return found
 
 
