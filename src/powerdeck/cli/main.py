@@ -88,6 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     # Parsed by powerdeck.serve.cli (see main); listed here for --help.
     commands.add_parser("serve", help="host the deck for a team over SSH (pip install 'powerdeck[serve]')",
                         add_help=False)
+    commands.add_parser("web", help="host the deck for a team in the browser, with sign-in "
+                                    "(pip install 'powerdeck[web]')", add_help=False)
     return parser
 
 
@@ -144,10 +146,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["serve"]:
         return _serve(arguments[1:])
+    if arguments[:1] == ["web"]:
+        return _web(arguments[1:])
     args = build_parser().parse_args(arguments)
     try:
-        if args.command == "serve":
-            raise PowerdeckError('write "serve" first, with its own options: powerdeck serve --help')
+        if args.command in ("serve", "web"):
+            raise PowerdeckError(f'write "{args.command}" first, with its own options: '
+                                 f'powerdeck {args.command} --help')
         if args.command == "cards":
             from powerdeck.cli.cards import run_cards
 
@@ -182,6 +187,19 @@ def _serve(arguments: list[str]) -> int:
         return serve_main(arguments)
     except PowerdeckError as error:
         print(f"powerdeck serve: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _web(arguments: list[str]) -> int:
+    """`powerdeck web ...`: its own parser, loaded only when asked for (the web extra)."""
+    try:
+        from powerdeck.web.cli import main as web_main
+
+        return web_main(arguments)
+    except PowerdeckError as error:
+        print(f"powerdeck web: {visible_line(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

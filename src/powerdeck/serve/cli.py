@@ -49,11 +49,18 @@ def build_parser() -> argparse.ArgumentParser:
     users = commands.add_parser("users", help="the people who may connect, their keys and invites")
     _state_option(users, suppress=True)
     actions = users.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = actions.add_parser("add", help="register a person's public key")
+    add = actions.add_parser("add", help="register a person (with their public key, or none for the web only)")
     _state_option(add, suppress=True)
     add.add_argument("name", metavar="NAME")
-    add.add_argument("--key", required=True, metavar="FILE|KEY",
-                     help="their .pub file, or the key itself: 'ssh-ed25519 AAAA...'")
+    add.add_argument("--key", metavar="FILE|KEY",
+                     help="their .pub file, or the key itself: 'ssh-ed25519 AAAA...' (leave out for web-only people)")
+    link = actions.add_parser("link", help="let a web sign-in (powerdeck web) open NAME's deck")
+    _state_option(link, suppress=True)
+    link.add_argument("name", metavar="NAME")
+    link.add_argument("--issuer", required=True, metavar="URL",
+                      help="the sign-in provider, exactly as powerdeck web's --oidc-issuer")
+    link.add_argument("--subject", required=True, metavar="ID",
+                      help="their ID there: Entra ID's Object ID (oid), else the token's sub")
     listing = actions.add_parser("list", help="who is registered, and open invites")
     _state_option(listing, suppress=True)
     remove = actions.add_parser("remove", help="remove a person (their sessions end at once; their log is kept)")
@@ -90,10 +97,20 @@ def run_users(args: argparse.Namespace, state: Path) -> int:
     from powerdeck.serve.users import UsersFile
 
     users = UsersFile(private_state(state))
-    if args.action == "add":
+    if args.action == "add" and args.key is None:
+        users.add(args.name)
+        print(f"Added {args.name} without a key. Link their web sign-in with: powerdeck serve users link "
+              f"{args.name} --issuer URL --subject ID, or give them a code: powerdeck serve users invite {args.name}")
+    elif args.action == "add":
         key = _read_key(args.key)
         users.add(args.name, key)
         print(f"Added {args.name} ({_fingerprint(key)}). They connect with: ssh -t -p PORT HOST")
+    elif args.action == "link":
+        issuer, subject = args.issuer.strip(), args.subject.strip()
+        if not issuer or not subject or any(not char.isprintable() for char in issuer + subject):
+            raise PowerdeckError("give the issuer URL and the subject ID as printed by the provider")
+        users.link(args.name, (issuer, subject))
+        print(f"Linked {args.name} to a sign-in at {issuer}: they sign in at powerdeck web's address.")
     elif args.action == "remove":
         users.remove(args.name)
         print(f"Removed {args.name}: they can no longer connect (their log stays in {state / 'people'}).")
@@ -101,13 +118,15 @@ def run_users(args: argparse.Namespace, state: Path) -> int:
         code, expires = users.invite(args.name)
         print(f"Invite code for {args.name}: {code}")
         print(f"It works once, until {expires.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC. "
-              "They connect with ssh -t -p PORT HOST and type it when asked.")
+              "They connect with ssh -t -p PORT HOST, or sign in at powerdeck web's address, "
+              "and type it when asked.")
     else:
         current = users.current()
         if not current.people:
             print(f"Nobody is registered yet. Add someone: powerdeck serve users add NAME --key FILE --state {state}")
         for name, keys in sorted(current.people.items()):
-            print(f"{name}  " + ", ".join(_fingerprint(key) for key in keys))
+            web = [f"web: {issuer}" for issuer, _subject in current.identities.get(name, [])]
+            print(f"{name}  " + ", ".join([_fingerprint(key) for key in keys] + web))
         for invite in current.live_invites():
             print(f"{invite.name}  (invited, until {invite.expires:%Y-%m-%d %H:%M} UTC)")
     return 0

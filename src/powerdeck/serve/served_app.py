@@ -5,11 +5,15 @@ start a browser on the server; `deliver_*` save files there; the export dialog w
 the server; ctrl+z would stop a process nobody can resume. In a served session each of these is
 either hidden or answered with a one-line note, and exporting is done from the person's own
 computer with `ssh ... export`.
+
+In a browser tab (`powerdeck web`) the export dialog is back, without its file field: the export
+is written into the tab's own download folder on the server (`downloads`, made by the web
+server), which hands it to that tab's browser as a one-time download and deletes it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
 from typing import Any, ClassVar
 
@@ -18,6 +22,7 @@ from textual.screen import Screen
 
 import powerdeck.tui.app
 from powerdeck.serve.start_gate import say_painted
+from powerdeck.store.private_write import write_private
 from powerdeck.tui.app import PowerDeckApp
 
 SERVER_ONLY = frozenset({"Screenshot"})
@@ -36,6 +41,8 @@ class ServedApp(PowerDeckApp):
     ]
     painted_fd: int | None = None
     """Where to say the first frame is out (start_gate.py), once."""
+    downloads: Path | None = None
+    """A browser tab's download folder (web/terminal.py); None over SSH."""
 
     def collect_after_first_paint(self) -> None:
         fd, self.painted_fd = self.painted_fd, None
@@ -49,7 +56,28 @@ class ServedApp(PowerDeckApp):
                 yield command
 
     def action_export_log(self) -> None:
-        self.notify(EXPORT_HINT, title="Export", timeout=15, markup=False)
+        if self.downloads is not None:
+            super().action_export_log()
+        else:
+            self.notify(EXPORT_HINT, title="Export", timeout=15, markup=False)
+
+    def export_delivery(self) -> Callable[[str, bytes], str] | None:
+        return self._to_browser if self.downloads is not None else None
+
+    def _to_browser(self, name: str, data: bytes) -> str:
+        """Put an export where the web server picks it up for this tab's browser (a new file, 0600,
+        written whole under a hidden name and then linked into place: never seen half written)."""
+        folder = self.downloads
+        assert folder is not None
+        stem, dot, suffix = name.rpartition(".")
+        for number in range(1, 100):
+            path = folder / (name if number == 1 else f"{stem}-{number}{dot}{suffix}")
+            try:
+                write_private(path, data, replace=False)
+            except FileExistsError:
+                continue
+            return path.name
+        raise FileExistsError(name)
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         return None

@@ -161,6 +161,10 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
     options = AppOptions(animation=settings.animation, over_ssh=True, animation_chosen=True)
     app = ServedApp(deck, log, options)
     app.painted_fd = painted_fd
+    if request.get("downloads"):  # a browser tab (powerdeck web)
+        from pathlib import Path
+
+        app.downloads = Path(request["downloads"])
 
     install_quit_signals(app)  # taken over, the server stopping, the person removed: SIGTERM
     try:

@@ -2,6 +2,9 @@
 
 One key belongs to one person. An invite is a one-time code for a name, stored only as a hash,
 valid for a day and for a few wrong tries; redeeming it binds the key that proved itself at login.
+A person may also have web identities (`powerdeck web`): an OpenID Connect issuer and the
+subject it gives them, linked by `users link` or by typing an invite code once after signing in.
+
 Every change is made under an flock on `users.lock`, written to a private temporary file and
 renamed into place, so the running server (which re-reads the file when its stamp changes) never
 sees half a file. A damaged file is refused and never overwritten.
@@ -17,7 +20,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -52,16 +55,27 @@ class Invite:
     tries_left: int
 
 
+Identity = tuple[str, str]
+"""A web sign-in: (issuer URL, subject), the subject being Entra's `oid` claim or else `sub`."""
+
+
 @dataclass
 class Users:
-    """The parsed users file: name -> keys (OpenSSH "type base64" strings), and invites."""
+    """The parsed users file: name -> keys (OpenSSH "type base64" strings), web identities, invites."""
 
     people: dict[str, list[str]] = field(default_factory=dict)
     invites: list[Invite] = field(default_factory=list)
+    identities: dict[str, list[Identity]] = field(default_factory=dict)
 
     def owner_of(self, key: str) -> str | None:
         for name, keys in self.people.items():
             if key in keys:
+                return name
+        return None
+
+    def owner_of_identity(self, identity: Identity) -> str | None:
+        for name, identities in self.identities.items():
+            if identity in identities and name in self.people:
                 return name
         return None
 
@@ -129,6 +143,7 @@ def _parse(raw: bytes, path: Path) -> Users:
     if not isinstance(data, dict) or data.get("format") != "powerdeck-serve-users":
         raise damaged("not a powerdeck users file")
     people: dict[str, list[str]] = {}
+    identities: dict[str, list[Identity]] = {}
     for name, record in (data.get("people") or {}).items():
         if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name) or not isinstance(record, dict):
             raise damaged(f"bad person {name!r}")
@@ -136,6 +151,14 @@ def _parse(raw: bytes, path: Path) -> Users:
         if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
             raise damaged(f"bad keys for {name}")
         people[name] = list(keys)
+        linked = record.get("identities") or []
+        if not isinstance(linked, list) or not all(
+            isinstance(item, dict) and isinstance(item.get("issuer"), str) and isinstance(item.get("subject"), str)
+            for item in linked
+        ):
+            raise damaged(f"bad web identities for {name}")
+        if linked:
+            identities[name] = [(item["issuer"], item["subject"]) for item in linked]
     invites = []
     for record in data.get("invites") or []:
         try:
@@ -147,14 +170,22 @@ def _parse(raw: bytes, path: Path) -> Users:
             ))
         except (KeyError, TypeError, ValueError, PowerdeckError):
             raise damaged("bad invite") from None
-    return Users(people, invites)
+    return Users(people, invites, identities)
+
+
+def _person_record(users: Users, name: str) -> dict[str, Any]:
+    record: dict[str, Any] = {"keys": users.people[name]}
+    linked = users.identities.get(name)
+    if linked:
+        record["identities"] = [{"issuer": issuer, "subject": subject} for issuer, subject in linked]
+    return record
 
 
 def _encode(users: Users) -> bytes:
     data = {
         "format": "powerdeck-serve-users",
         "version": 1,
-        "people": {name: {"keys": keys} for name, keys in sorted(users.people.items())},
+        "people": {name: _person_record(users, name) for name in sorted(users.people)},
         "invites": [
             {"name": i.name, "code_hash": i.code_hash, "expires": i.expires.isoformat(), "tries_left": i.tries_left}
             for i in users.invites
@@ -218,17 +249,34 @@ class UsersFile:
 
     # -- the commands -----------------------------------------------------------------------
 
-    def add(self, name: str, key: str) -> None:
+    def add(self, name: str, key: str | None = None) -> None:
+        """Register `name`, with a key or without one (a person who only signs in on the web)."""
         check_name(name)
         with self.changing() as users:
+            if key is None:
+                users.people.setdefault(name, [])
+                return
             owner = users.owner_of(key)
             if owner is not None:
                 raise UsersFileError(f"that key already belongs to {owner}: one key is one person")
             users.people.setdefault(name, []).append(key)
 
+    def link(self, name: str, identity: Identity) -> None:
+        """Let the web sign-in `identity` open `name`'s deck; one identity is one person."""
+        check_name(name)
+        with self.changing() as users:
+            if name not in users.people:
+                raise UsersFileError(f"nobody called {name!r} is registered: add them first "
+                                     "(powerdeck serve users add NAME)")
+            owner = users.owner_of_identity(identity)
+            if owner is not None:
+                raise UsersFileError(f"that sign-in already belongs to {owner}: one sign-in is one person")
+            users.identities.setdefault(name, []).append(identity)
+
     def remove(self, name: str) -> None:
         with self.changing() as users:
             known = users.people.pop(name, None) is not None
+            users.identities.pop(name, None)
             before = len(users.invites)
             users.invites = [invite for invite in users.invites if invite.name != name]
             if not known and before == len(users.invites):
@@ -245,15 +293,28 @@ class UsersFile:
 
     def redeem(self, code: str, key: str) -> str | None:
         """Bind `key` to the invite whose code this is (used up), or None (a wrong try is counted)."""
+        return self._redeem(code, lambda users: users.owner_of(key) is None,
+                            lambda users, name: users.people.setdefault(name, []).append(key))
+
+    def redeem_identity(self, code: str, identity: Identity) -> str | None:
+        """As `redeem`, for a web sign-in: the code links `identity` to the invited person."""
+
+        def bind(users: Users, name: str) -> None:
+            users.people.setdefault(name, [])
+            users.identities.setdefault(name, []).append(identity)
+
+        return self._redeem(code, lambda users: users.owner_of_identity(identity) is None, bind)
+
+    def _redeem(self, code: str, free: Callable[[Users], bool], bind: Callable[[Users, str], None]) -> str | None:
         wanted = hash_code(code)
         now = datetime.now(timezone.utc)
         with self.changing() as users:
-            if users.owner_of(key) is not None:
+            if not free(users):
                 return None
             for invite in users.live_invites(now):
                 if hmac.compare_digest(invite.code_hash, wanted):
                     users.invites.remove(invite)
-                    users.people.setdefault(invite.name, []).append(key)
+                    bind(users, invite.name)
                     return invite.name
             # No match: every live invite loses a try, so guessing cannot go on for ever.
             users.invites = [

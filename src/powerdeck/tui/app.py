@@ -213,6 +213,11 @@ class PowerDeckApp(FirstPaintHold):
 
         open_export_dialog(self)
 
+    def export_delivery(self) -> Callable[[str, bytes], str] | None:
+        """Where exports go instead of a file the person names: (file name, bytes) -> the name it
+        was given. None here; a browser tab's app hands them to the browser (serve/served_app.py)."""
+        return None
+
     def report_error(self, error: PowerdeckError) -> None:
         """Tell the user about a failed read or write in one line, without markup or control characters."""
         self.notify(visible_line(problem_line(error)), title="Not saved", severity="error", timeout=15, markup=False)

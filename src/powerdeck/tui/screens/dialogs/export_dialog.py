@@ -11,6 +11,7 @@ from __future__ import annotations
 import getpass
 import os
 import socket
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -120,8 +121,11 @@ class ExportDialog(Dialog["Path | None"]):
     ]
 
     def __init__(self, entry_filter: EntryFilter, shown: int, total: int, filter_text: str = "",
-                 *, name: str = "", role: str = "", today: date | None = None) -> None:
+                 *, name: str = "", role: str = "", today: date | None = None,
+                 deliver: Callable[[str, bytes], str] | None = None) -> None:
         super().__init__()
+        self._deliver = deliver
+        """Set in a browser tab: no file to choose, the export goes to the browser's downloads."""
         self._filter = entry_filter
         self._shown = shown
         self._total = total
@@ -150,9 +154,10 @@ class ExportDialog(Dialog["Path | None"]):
             yield Label("Period", classes="field-title")
             yield ChoiceList(period_choices(self._today, self._total, filtered),
                              "filtered" if filtered else "all", id="export-period")
-            yield Label("File", classes="field-title")
-            yield Input(str(default_export_path("docx")), id="export-path", select_on_focus=False,
-                        compact=True)
+            if self._deliver is None:
+                yield Label("File", classes="field-title")
+                yield Input(str(default_export_path("docx")), id="export-path", select_on_focus=False,
+                            compact=True)
             yield Static("", id="export-message", classes="dialog-error", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button("Export (ctrl+s)", variant="primary", id="export-button", compact=True)
@@ -191,7 +196,7 @@ class ExportDialog(Dialog["Path | None"]):
 
     @on(ChoiceList.Chosen, "#export-format")
     def _format_changed(self) -> None:
-        if not self._path_edited:
+        if not self._path_edited and self._deliver is None:
             self.query_one("#export-path", Input).value = str(default_export_path(self.fmt))
             self._path_edited = False
 
@@ -231,6 +236,9 @@ class ExportDialog(Dialog["Path | None"]):
 
     def action_export(self) -> None:
         if self._busy:
+            return
+        if self._deliver is not None:
+            self._start(None, overwrite=False)
             return
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
@@ -274,7 +282,7 @@ class ExportDialog(Dialog["Path | None"]):
             self.power_app.store.queue_write(store)
             self._person, self._role = name, role
 
-    def _start(self, path: Path, *, overwrite: bool) -> None:
+    def _start(self, path: Path | None, *, overwrite: bool) -> None:
         entry_filter = self.chosen_filter()
         name = self.query_one("#export-name", Input).value.strip()
         role = self.query_one("#export-role", Input).value.strip()
@@ -296,20 +304,31 @@ class ExportDialog(Dialog["Path | None"]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _write(self, deck: Any, options: ExportOptions, entries: list[Entry], worksheets: list[Worksheet],
-               path: Path, overwrite: bool, log_path: Path) -> None:
+               path: Path | None, overwrite: bool, log_path: Path) -> None:
         try:
             data = export_bytes(entries, deck, options, worksheets)
+            if path is None:
+                assert self._deliver is not None
+                sent = self._deliver(default_export_path(options.fmt, home=Path("/nonexistent")).name, data)
+                self.app.call_from_thread(self._sent, sent, len(entries))
+                return
             write_private_file(path, data, overwrite=overwrite, protected=(log_path,))
         except PowerdeckError as error:
             self.app.call_from_thread(self._failed, str(error))
         except Exception as error:  # never leave the dialog stuck on "Exporting…"
-            self.app.call_from_thread(self._failed, f"cannot write {path}: {error}")
+            self.app.call_from_thread(self._failed, f"cannot write {path or 'the export'}: {error}")
         else:
             self.app.call_from_thread(self._done, path, len(entries))
 
     def _failed(self, message: str) -> None:
         self._busy = False
         self.say(f"Not exported: {message}")
+
+    def _sent(self, name: str, count: int) -> None:
+        self._busy = False
+        self.app.notify(f"Exported {plural(count)}: {name} is on its way to your browser's downloads.",
+                        title="Exported", timeout=30, markup=False)
+        self.dismiss(None)
 
     def _done(self, path: Path, count: int) -> None:
         self._busy = False
@@ -334,4 +353,5 @@ def open_export_dialog(app: PowerDeckApp) -> None:
     app.push_screen(ExportDialog(
         entry_filter, shown, total, " · ".join(describe_filter(entry_filter)),
         name=name if isinstance(name, str) else "", role=role if isinstance(role, str) else "",
+        deliver=app.export_delivery(),
     ))  # fmt: skip

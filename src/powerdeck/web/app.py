@@ -1,0 +1,99 @@
+"""The browser door as one Starlette app: `create_app(config)`.
+
+Routes of the door: /deck (the terminal page), /ws (its websocket), /auth/login and
+/auth/callback, /invite, /signout, /download/KEY, /static/deck/*. The simple view (issue 22,
+`powerdeck.web.simple`) adds its pages when it is installed; until then `/` opens the deck.
+Every request passes the gate first (gate.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+from collections.abc import AsyncIterator
+from importlib import resources
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+
+from powerdeck.web.auth import FLOW_COOKIE, FLOW_LIFETIME, callback, login, oidc_client
+from powerdeck.web.config import WebConfig
+from powerdeck.web.door import Door, log
+from powerdeck.web.downloads import download_route
+from powerdeck.web.gate import Gate
+from powerdeck.web.pages import deck_page, invite_page, signout_page, start_page
+from powerdeck.web.terminal import deck_socket, end_session, watch_sessions
+
+
+def simple_view_routes() -> list[BaseRoute] | None:
+    """The simple view's routes, when that part of powerdeck is installed."""
+    try:
+        simple = importlib.import_module("powerdeck.web.simple")
+    except ModuleNotFoundError as error:
+        if error.name not in ("powerdeck.web.simple",):
+            raise
+        return None
+    routes: list[BaseRoute] = simple.routes()
+    return routes
+
+
+def static_folder() -> Path:
+    return Path(str(resources.files("powerdeck.web").joinpath("static").joinpath("deck")))
+
+
+def create_app(config: WebConfig, *, door: Door | None = None, start_pool: bool = True) -> Starlette:
+    door = door or Door(config)
+    simple = simple_view_routes()
+    routes: list[BaseRoute] = [
+        Route("/deck", deck_page),
+        WebSocketRoute("/ws", deck_socket),
+        Route("/auth/login", login),
+        Route("/auth/callback", callback),
+        Route("/invite", invite_page, methods=["GET", "POST"]),
+        Route("/signout", signout_page, methods=["GET", "POST"]),
+        Route("/download/{key:str}", download_route),
+        Mount("/static/deck", app=StaticFiles(directory=static_folder()), name="deck-static"),
+    ]
+    routes += simple if simple is not None else [Route("/", start_page)]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        watcher = asyncio.ensure_future(watch_sessions(door))
+        if start_pool and door.pool is None:
+            from powerdeck.serve.pool import ZygotePool
+
+            pool = ZygotePool(config.deck)
+            await pool.start()
+            door.pool = pool
+        try:
+            yield
+        finally:
+            watcher.cancel()
+            log.info("stopping: ending %d deck(s), drafts kept", len(door.tabs))
+            await asyncio.gather(*(end_session(door, session, "The server is stopping; your draft is kept. "
+                                                              "Open the deck again in a little while.")
+                                   for session in door.sessions.all()), return_exceptions=True)
+            door.downloads.drop_all()
+            if door.pool is not None and start_pool:
+                await door.pool.stop()
+                door.pool = None
+
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(Gate, door=door),
+            Middleware(SessionMiddleware, secret_key=door.secret.hex(), session_cookie=FLOW_COOKIE,
+                       max_age=FLOW_LIFETIME, path="/auth", same_site="lax", https_only=config.secure),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.door = door
+    app.state.secret_key = door.secret
+    app.state.oidc = oidc_client(config)
+    app.state.simple_view = simple is not None
+    return app

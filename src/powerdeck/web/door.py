@@ -1,0 +1,83 @@
+"""What every request of `powerdeck web` shares: settings, the people, the browser sessions, the
+prepared process, the downloads waiting, the counters of failures, and the server log."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.serve.limits import FailureCounter
+from powerdeck.serve.users import Identity, UsersFile, UsersFileError
+from powerdeck.web.config import WebConfig
+from powerdeck.web.downloads import Downloads
+from powerdeck.web.sessions import BrowserSession, Sessions
+
+if TYPE_CHECKING:
+    from powerdeck.serve.pool import ZygotePool
+    from powerdeck.web.terminal import Tab
+
+PEOPLE_DIR = "people"
+WEB_DIR = "web"
+log = logging.getLogger("powerdeck.web")
+
+
+class Door:
+    def __init__(self, config: WebConfig, secret: bytes | None = None) -> None:
+        self.config = config
+        self.secret = secret or secrets.token_bytes(32)
+        self.users = UsersFile(config.state)
+        self.sessions = Sessions(self.secret, config.limits, config.clock)
+        self.downloads = Downloads(config.clock)
+        self.failures = FailureCounter()
+        """Failed sign-ins and wrong invite codes per address, in the last minute."""
+        self.code_failures = FailureCounter(window=3600.0)
+        """Wrong invite codes per signed-in identity, in the last hour."""
+        self.pool: ZygotePool | None = None
+        self.tabs: set[Tab] = set()
+
+    # -- people ------------------------------------------------------------------------------
+
+    def person_of(self, identity: Identity) -> str | None:
+        try:
+            return self.users.current().owner_of_identity(identity)
+        except UsersFileError as error:
+            log.info("refused a sign-in: %s", error)
+            return None
+
+    def still_allowed(self, session: BrowserSession) -> bool:
+        """Is the session's identity still linked to its person? A damaged users file ends
+        nobody's session (as over SSH): new sign-ins are refused until it is fixed."""
+        if session.name is None:
+            return True
+        try:
+            return self.users.current().owner_of_identity(session.identity) == session.name
+        except UsersFileError:
+            return True
+
+    def person_folder(self, name: str) -> Path:
+        """`people/NAME` in the state folder, the one `powerdeck serve` gives them; never a symlink."""
+        people = self.config.state / PEOPLE_DIR
+        people.mkdir(mode=0o700, exist_ok=True)
+        if os.path.islink(people):
+            raise PowerdeckError("the people folder is a symlink: refusing to follow it")
+        folder = people / name
+        if os.path.islink(folder):
+            raise PowerdeckError(f"{name}'s folder is a symlink: refusing to follow it")
+        return folder
+
+    def spool_folder(self, tab_id: str) -> Path:
+        """A new private folder for one tab's exports on their way to its browser."""
+        spool = self.config.state / WEB_DIR
+        spool.mkdir(mode=0o700, exist_ok=True)
+        if os.path.islink(spool):
+            raise PowerdeckError("the web folder is a symlink: refusing to follow it")
+        folder = spool / tab_id
+        folder.mkdir(mode=0o700)
+        return folder
+
+    def throttled(self, address: str) -> bool:
+        return self.failures.count(address) >= self.config.limits.max_failures_per_minute

@@ -1,0 +1,269 @@
+"""`powerdeck web` end to end, without a browser: a real OpenID provider, the real door, the real
+prepared process and apps; the sign-in through the provider's form, the deck over the websocket.
+The attacks of issue 21 are here, each its own test."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+import pytest
+from websockets.exceptions import InvalidStatus
+
+from powerdeck.serve.users import UsersFile
+from powerdeck.store.log import Log
+from powerdeck.web.config import WebLimits
+from powerdeck.web.sessions import COOKIE
+from web_harness import WebDoor, open_deck, provider_server, query_of, set_claims, sign_in
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def issuer() -> Iterator[str]:
+    with provider_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def door(issuer: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDoor]:
+    state = tmp_path_factory.mktemp("web-state")
+    server = WebDoor(state / "state", issuer, WebLimits(max_failures_per_minute=1000)).start()
+    users = UsersFile(server.state)
+    for name in ("alice", "bob", "dora", "erin", "fred"):
+        users.add(name)
+        users.link(name, (issuer, f"{name}-sub"))
+    yield server
+    server.stop()
+
+
+def test_sign_in_is_the_code_flow_with_pkce_s256_and_a_nonce(door: WebDoor) -> None:
+    signed = sign_in(door, "alice-sub")
+    asked = query_of(signed.authorize_url)
+    assert asked["response_type"] == "code"
+    assert asked["code_challenge_method"] == "S256"
+    assert re.fullmatch(r"[A-Za-z0-9_-]{43}", asked["code_challenge"]), "a SHA-256 challenge, base64url"
+    assert asked["nonce"] and asked["state"]
+    assert asked["redirect_uri"] == door.base + "/auth/callback"
+    assert "openid" in asked["scope"].split()
+    assert signed.final.status_code == 303 and signed.final.headers["location"] == "/deck"
+    cookie = next(value for name, value in signed.final.headers.multi_items()
+                  if name == "set-cookie" and value.startswith(COOKIE))
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Path=/" in cookie
+    assert "Secure" not in cookie, "the test door is http on loopback"
+    page = signed.client.get(door.base + "/deck")
+    assert page.status_code == 200 and 'id="terminal"' in page.text and "Sign out" in page.text
+    assert "alice signed in from 127.0.0.1" in door.log_text()
+
+
+def test_every_page_has_the_security_headers(door: WebDoor) -> None:
+    signed = sign_in(door, "alice-sub")
+    for path in ("/deck", "/auth/login", "/signout", "/static/deck/deck.js"):
+        headers = signed.client.get(door.base + path).headers
+        csp = headers["content-security-policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self';" in csp, path
+        assert "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+        assert headers["referrer-policy"] == "same-origin"
+
+
+def test_an_anonymous_visit_goes_straight_to_the_provider(door: WebDoor, issuer: str) -> None:
+    client = httpx.Client(follow_redirects=False)
+    first = client.get(door.base + "/cards/4.2?x=1")
+    assert first.status_code == 303
+    assert first.headers["location"] == "/auth/login?next=%2Fcards%2F4.2%3Fx%3D1"
+    second = client.get(door.base + first.headers["location"])
+    assert second.headers["location"].startswith(issuer + "/oauth2/authorize?")
+
+
+def test_the_deck_opens_in_the_tab_and_ctrl_s_saves_to_that_persons_log(door: WebDoor) -> None:
+    signed = sign_in(door, "bob-sub")
+    # Whatever the page asks for, the deck is the signed-in person's own.
+    deck = open_deck(door, signed.cookie, query="&name=alice&folder=/tmp&downloads=/tmp")
+    try:
+        deck.wait_for("Capability")
+        deck.send("e")
+        time.sleep(0.5)
+        deck.type("Asked the team first")
+        deck.send("\x13")  # ctrl+s
+        deck_path = door.folder("bob")
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            with Log.open(deck_path) as log:
+                if any(entry.action == "Asked the team first" for entry in log.entries()):
+                    break
+            time.sleep(0.1)
+        else:
+            raise AssertionError("the entry never reached bob's log")
+        assert not (door.folder("alice") / "log.json").exists() or not any(
+            "Asked the team" in path.read_text(errors="replace") for path in door.folder("alice").glob("*.json"))
+    finally:
+        deck.close()
+
+
+def test_a_websocket_from_another_origin_is_refused_before_accept(door: WebDoor) -> None:
+    signed = sign_in(door, "alice-sub")
+    for origin in ("https://evil.example", "http://127.0.0.1", door.base + ".evil.example", "null"):
+        with pytest.raises(InvalidStatus) as refused:
+            open_deck(door, signed.cookie, origin=origin)
+        assert refused.value.response.status_code == 403
+    assert "refused a websocket from 127.0.0.1: another origin" in door.log_text()
+
+
+def test_a_websocket_without_a_cookie_or_with_a_forged_one_is_refused(door: WebDoor) -> None:
+    for cookie in (None, "not-signed", "abc.def.ghi"):
+        with pytest.raises(InvalidStatus) as refused:
+            open_deck(door, cookie)
+        assert refused.value.response.status_code == 403
+
+
+def test_an_expired_session_opens_nothing(door: WebDoor) -> None:
+    idle = sign_in(door, "dora-sub")
+    old = sign_in(door, "erin-sub")
+    door.advance(31 * 60)  # 31 minutes: idle too long
+    try:
+        with pytest.raises(InvalidStatus):
+            open_deck(door, idle.cookie)
+        page = idle.client.get(door.base + "/deck")
+        assert page.status_code == 303 and page.headers["location"].startswith("/auth/login")
+    finally:
+        door.advance(-31 * 60)
+    # Kept busy, a session still ends at 12 hours.
+    for _ in range(25):
+        door.advance(29 * 60)
+        assert old.client.get(door.base + "/deck").status_code in (200, 303)
+    try:
+        with pytest.raises(InvalidStatus):
+            open_deck(door, old.cookie)
+    finally:
+        door.advance(-25 * 29 * 60)
+
+
+def test_removing_a_person_ends_their_tab_at_once_and_their_cookie_opens_nothing(door: WebDoor, issuer: str) -> None:
+    users = UsersFile(door.state)
+    users.add("gina")
+    users.link("gina", (issuer, "gina-sub"))
+    signed = sign_in(door, "gina-sub")
+    deck = open_deck(door, signed.cookie)
+    try:
+        deck.wait_for("Capability")
+        users.remove("gina")
+        ended = deck.wait_message("ended", timeout=10)
+        assert "removed" in ended["ended"]
+    finally:
+        deck.close()
+    with pytest.raises(InvalidStatus):
+        open_deck(door, signed.cookie)
+    assert signed.client.get(door.base + "/deck").status_code == 303
+
+
+def test_a_download_works_once_and_only_for_its_own_session(door: WebDoor) -> None:
+    alice = sign_in(door, "alice-sub")
+    bob = sign_in(door, "bob-sub")
+    deck = open_deck(door, alice.cookie)
+    try:
+        deck.wait_for("Capability")
+        deck.send("\x10")  # ctrl+p: the palette
+        deck.wait_for("Search")
+        deck.type("Export log")
+        time.sleep(0.5)
+        deck.send("\r")
+        deck.wait_for("Export the review log")
+        assert "File" not in deck.text().split("Export the review log")[1], "no server path to choose in a tab"
+        deck.send("\x13")  # ctrl+s: export
+        offer = deck.wait_message("download")
+    finally:
+        deck.close()
+    url = door.base + offer["download"]
+    assert offer["name"].endswith(".docx")
+    assert bob.client.get(url).status_code == 404, "another session's key"
+    got = alice.client.get(url)
+    assert got.status_code == 200
+    assert got.content[:2] == b"PK", "a Word file"
+    assert got.headers["content-disposition"] == (
+        f"attachment; filename=\"{offer['name']}\"; filename*=UTF-8''{offer['name']}")
+    assert alice.client.get(url).status_code == 404, "used once"
+    assert not any(door.state.joinpath("web").rglob("*.docx")), "the file is gone from the server"
+
+
+def test_an_invite_code_links_a_sign_in_once(door: WebDoor) -> None:
+    code, _ = UsersFile(door.state).invite("hana")
+    newcomer = sign_in(door, "hana-sub")
+    assert newcomer.final.headers["location"] == "/invite"
+    page = newcomer.client.get(door.base + "/deck")
+    assert page.status_code == 303 and page.headers["location"] == "/invite"
+    form = newcomer.client.get(door.base + "/invite")
+    assert "not on this deck's list" in form.text and "the person who runs this deck" in form.text
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.text)
+    assert csrf is not None
+    assert newcomer.client.post(door.base + "/invite", data={"code": code}).status_code == 400, "no CSRF token"
+    wrong = newcomer.client.post(door.base + "/invite", data={"code": "AAAA-BBBB-CCCC-DDDD", "csrf": csrf[1]})
+    assert wrong.status_code == 400 and "not right" in wrong.text
+    right = newcomer.client.post(door.base + "/invite", data={"code": code.lower(), "csrf": csrf[1]})
+    assert right.status_code == 303
+    assert newcomer.client.get(door.base + "/deck").status_code == 200
+    assert UsersFile(door.state).current().owner_of_identity((door.issuer, "hana-sub")) == "hana"
+    # Spent: the same code does nothing for anyone else.
+    other = sign_in(door, "ivan-sub")
+    form = other.client.get(door.base + "/invite")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.text)
+    assert csrf is not None
+    replay = other.client.post(door.base + "/invite", data={"code": code, "csrf": csrf[1]})
+    assert replay.status_code == 400
+    assert other.client.get(door.base + "/deck").headers["location"] == "/invite"
+    with pytest.raises(InvalidStatus):
+        open_deck(door, other.cookie)
+
+
+def test_a_callback_with_a_forged_state_signs_nobody_in(door: WebDoor) -> None:
+    client = httpx.Client(follow_redirects=False)
+    login = client.get(door.base + "/auth/login")
+    real = query_of(login.headers["location"])["state"]
+    forged = client.get(door.base + "/auth/callback", params={"code": "x", "state": real + "x"})
+    assert forged.status_code == 400 and COOKIE not in client.cookies
+    bare = httpx.get(door.base + "/auth/callback", params={"code": "x", "state": real})
+    assert bare.status_code == 400, "the state belongs to the browser that started the sign-in"
+    assert "failed sign-in from 127.0.0.1 (MismatchingStateError)" in door.log_text()
+
+
+@pytest.mark.parametrize("wanted", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
+                                    "/%5Cevil.example", "javascript:alert(1)", "/\t/evil.example",
+                                    "https:/evil.example"])
+def test_next_never_leaves_the_site(door: WebDoor, wanted: str) -> None:
+    signed = sign_in(door, "alice-sub", start="/auth/login?" + urlencode({"next": wanted}))
+    location = signed.final.headers["location"]
+    assert signed.final.status_code == 303
+    assert location == "/" or (location.startswith("/") and urlsplit(location).netloc == ""
+                               and not location.startswith(("//", "/\\"))), location
+
+
+def test_next_returns_to_the_page_asked_for(door: WebDoor) -> None:
+    signed = sign_in(door, "alice-sub", start="/cards/4.2?q=a%20b")
+    assert signed.final.headers["location"] == "/cards/4.2?q=a%20b"
+
+
+def test_a_token_from_an_issuer_not_configured_is_refused(tmp_path: Path) -> None:
+    with provider_server(rewrite_token_host="elsewhere.example:8443") as issuer:
+        server = WebDoor(tmp_path / "state", issuer).start()
+        try:
+            UsersFile(server.state).add("alice")
+            UsersFile(server.state).link("alice", (issuer, "alice-sub"))
+            signed = sign_in(server, "alice-sub")
+            assert signed.final.status_code == 400
+            assert signed.cookie is None
+            assert "failed sign-in" in server.log_text()
+        finally:
+            server.stop()
+
+
+def test_the_subject_is_the_oid_claim_when_the_token_has_one(door: WebDoor, issuer: str) -> None:
+    set_claims(issuer, "jo-pairwise", {"oid": "0000-jo-object-id", "email": "alice@example.org"})
+    UsersFile(door.state).add("jo")
+    UsersFile(door.state).link("jo", (issuer, "0000-jo-object-id"))
+    signed = sign_in(door, "jo-pairwise")
+    assert signed.final.headers["location"] == "/deck"
+    # The email is never who someone is: a token whose email is alice's is not alice.
+    assert signed.client.get(door.base + "/deck").text.count("Signed in as jo") == 1
