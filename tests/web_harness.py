@@ -79,7 +79,10 @@ class WebDoor:
         )
         self.app = create_app(self.config)
         self.door: Door = self.app.state.door
-        asyncio.run(check_provider(self.app.state.oidc, issuer))
+        # In a thread of its own: Playwright's sync API may be running a loop in this one.
+        checker = threading.Thread(target=asyncio.run, args=(check_provider(self.app.state.oidc, issuer),))
+        checker.start()
+        checker.join(30)
         self.server = uvicorn.Server(uvicorn.Config(
             self.app, host="127.0.0.1", port=self.port, ws="websockets-sansio", log_level="warning", lifespan="on",
             proxy_headers=False,

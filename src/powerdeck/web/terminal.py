@@ -129,6 +129,8 @@ class Tab:
             self._stop_reading()
             self.pty_eof.set()
             return
+        if self.gone:
+            return  # nobody to show it to; still read, or an app writing its last frame would block
         self.output.put_nowait(data)
         if self.output.qsize() >= OUTPUT_QUEUE:
             self._stop_reading()
@@ -167,19 +169,27 @@ class Tab:
     # -- the websocket -------------------------------------------------------------------------
 
     async def _send_output(self) -> None:
-        while True:
-            data = await self.output.get()
-            if data is None:
-                return
-            # Join what has piled up: one frame instead of many small ones.
-            while not self.output.empty():
-                more = self.output.get_nowait()
-                if more is None:
-                    await self.websocket.send_bytes(data)
+        try:
+            while True:
+                data = await self.output.get()
+                if data is None:
                     return
-                data += more
-            await self.websocket.send_bytes(data)
-            self._start_reading()
+                # Join what has piled up: one frame instead of many small ones.
+                last = False
+                while not self.output.empty() and not last:
+                    more = self.output.get_nowait()
+                    last = more is None
+                    data += more or b""
+                await self.websocket.send_bytes(data)
+                if last:
+                    return
+                self._start_reading()
+        except Exception:  # the browser has gone: the receiving side hangs up the app
+            self._browser_gone()
+
+    def _browser_gone(self) -> None:
+        self.gone = True
+        self._start_reading()  # drained from now on, so the app can write its last frame and go
 
     async def _receive_input(self) -> None:
         while True:
@@ -253,7 +263,7 @@ class Tab:
             waiting: set[asyncio.Future[Any]] = {receiver, exit_future}
             await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
             if receiver.done():
-                self.gone = True
+                self._browser_gone()
                 self.hang_up()
                 status = await exit_future
             else:
