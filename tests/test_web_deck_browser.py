@@ -179,7 +179,8 @@ def test_closing_the_tab_mid_sentence_keeps_the_draft(chromium: Any, door: WebDo
     page.close()  # the tab, not the browser: as a person closes it
 
     def draft() -> bool:
-        return any(item.get("action") == "Half a sentence about" for item in drafts_on_disk(door.folder("alice")).values())
+        kept = drafts_on_disk(door.folder("alice")).values()
+        return any(item.get("action") == "Half a sentence about" for item in kept)
 
     wait_until(draft, 15, "the draft on disk after the tab closed")
 
