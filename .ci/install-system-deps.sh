@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# System packages the SSH and terminal tests need (tests/test_ssh.py runs a throwaway sshd on
+# System packages the SSH, terminal and browser tests need (tests/test_ssh.py runs a throwaway sshd on
 # 127.0.0.1). Idempotent: installs only what is missing; safe to run on every CI run.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -9,6 +9,8 @@ need=()
 command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 # A real non-UTF-8 locale (built with localedef into a temp LOCPATH) for tests/test_terminals.py.
 [ -d /usr/share/i18n/locales ] && [ -d /usr/share/i18n/charmaps ] || need+=(locales)
+# A real browser for tests/test_web_browser.py (Playwright drives Debian's Chromium).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
