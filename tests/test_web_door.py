@@ -267,3 +267,109 @@ def test_the_subject_is_the_oid_claim_when_the_token_has_one(door: WebDoor, issu
     assert signed.final.headers["location"] == "/deck"
     # The email is never who someone is: a token whose email is alice's is not alice.
     assert signed.client.get(door.base + "/deck").text.count("Signed in as jo") == 1
+
+
+def test_alice_cannot_reach_bobs_folder_by_any_path(door: WebDoor) -> None:
+    with Log.open(door.folder("bob")) as log:
+        log.add("1.1", "Asked the team first")
+    alice = sign_in(door, "alice-sub")
+    bob_folder = door.folder("bob")
+    for path in ("/download/../people/bob/log.json", "/download/%2e%2e%2fpeople%2fbob%2flog.json",
+                 "/static/deck/../../people/bob/log.json", "/static/deck/%2e%2e/%2e%2e/people/bob/log.json",
+                 f"/static/deck/{bob_folder}/log.json", "/deck?name=bob", "/invite?name=bob"):
+        got = alice.client.get(door.base + path)
+        assert b"Asked the team first" not in got.content, path
+        assert got.status_code in (200, 303, 404), path
+
+
+def test_a_second_tab_takes_over_from_the_first(door: WebDoor) -> None:
+    signed = sign_in(door, "fred-sub")
+    first = open_deck(door, signed.cookie)
+    try:
+        first.wait_for("Capability")
+        second = open_deck(door, signed.cookie)
+        try:
+            second.wait_for("Capability")
+            ended = first.wait_message("ended", timeout=15)
+            assert "another tab" in ended["ended"]
+        finally:
+            second.close()
+    finally:
+        first.close()
+
+
+def test_limits_failed_sign_ins_per_address_and_decks_in_all(issuer: str, tmp_path: Path) -> None:
+    server = WebDoor(tmp_path / "state", issuer, WebLimits(max_failures_per_minute=2, max_sessions=1)).start()
+    try:
+        users = UsersFile(server.state)
+        for name in ("kim", "lee"):
+            users.add(name)
+            users.link(name, (issuer, f"{name}-sub"))
+        kim = sign_in(server, "kim-sub")
+        lee = sign_in(server, "lee-sub")
+        deck = open_deck(server, kim.cookie)
+        try:
+            deck.wait_for("Capability")
+            full = open_deck(server, lee.cookie)
+            assert "full" in full.wait_message("ended")["ended"]
+            full.close()
+        finally:
+            deck.close()
+        client = httpx.Client(follow_redirects=False)
+        for _ in range(2):
+            assert client.get(server.base + "/auth/callback", params={"code": "x", "state": "y"}).status_code == 400
+        assert client.get(server.base + "/auth/login").status_code == 429
+        assert client.get(server.base + "/auth/callback", params={"code": "x", "state": "y"}).status_code == 429
+    finally:
+        server.stop()
+
+
+def test_wrong_invite_codes_are_limited_per_identity(door: WebDoor) -> None:
+    UsersFile(door.state).invite("nina")
+    guesser = sign_in(door, "nina-guesser-sub")
+    form = guesser.client.get(door.base + "/invite")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', form.text)
+    assert csrf is not None
+    statuses = [guesser.client.post(door.base + "/invite", data={"code": f"WRONG-{n}", "csrf": csrf[1]}).status_code
+                for n in range(6)]
+    assert statuses == [400] * 5 + [429]
+
+
+def test_powerdeck_web_runs_as_a_command_with_its_settings_from_the_environment(issuer: str, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from sshd_harness import free_port
+
+    secret = tmp_path / "client-secret"
+    secret.write_text("test-secret\n")
+    secret.chmod(0o600)
+    port = free_port()
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": str(tmp_path),
+           "POWERDECK_SERVE_TESTS_ALLOW_ROOT": "1", "POWERDECK_OIDC_ISSUER": issuer,
+           "POWERDECK_OIDC_CLIENT_ID": "powerdeck-test", "POWERDECK_OIDC_CLIENT_SECRET_FILE": str(secret)}
+    process = subprocess.Popen([sys.executable, "-m", "powerdeck", "web", "--state", str(tmp_path / "state"),
+                                "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/deck", timeout=5)
+                break
+            except httpx.TransportError:
+                assert process.poll() is None and time.monotonic() < deadline, "powerdeck web did not start"
+                time.sleep(0.2)
+        assert answer.status_code == 303 and answer.headers["location"] == "/auth/login?next=%2Fdeck"
+        login = httpx.get(f"http://127.0.0.1:{port}/auth/login", timeout=10)
+        assert login.headers["location"].startswith(issuer + "/oauth2/authorize?")
+        assert query_of(login.headers["location"])["redirect_uri"] == f"http://127.0.0.1:{port}/auth/callback"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "powerdeck web listening on 127.0.0.1" in output and "nobody is registered yet" in output
+    assert "Traceback" not in output
+    assert (tmp_path / "state" / "web.log").stat().st_mode & 0o777 == 0o600

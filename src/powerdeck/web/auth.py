@@ -12,9 +12,14 @@ only ever a path on this site (identity.safe_next).
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
-from authlib.integrations.starlette_client import OAuth, OAuthError
+with warnings.catch_warnings():
+    # authlib 1.7+ warns on import that it will move to httpx2: for its maintainers, not for the
+    # person starting the server.
+    warnings.simplefilter("ignore")
+    from authlib.integrations.starlette_client import OAuth, OAuthError
 from joserfc.errors import JoseError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.web.config import WebConfig
@@ -51,6 +52,10 @@ def run_server(config: WebConfig) -> int:
         app, host=config.host, port=config.port, proxy_headers=False, server_header=False, date_header=False,
         ws="websockets-sansio", ws_max_size=MAX_MESSAGE, log_level="warning", lifespan="on", access_log=False,
     ))
+    # uvicorn stops gracefully on SIGTERM/SIGINT (the decks end, drafts kept), then raises the
+    # signal again under the handler it found: a quiet one here, so a clean stop exits 0.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda number, frame: None)
     try:
         server.run()
     except OSError as error:
