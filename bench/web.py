@@ -44,13 +44,12 @@ import asyncssh  # noqa: E402
 import httpx  # noqa: E402
 import pyte  # noqa: E402
 import websockets  # noqa: E402
-
 from serve import FIRST_CARD, open_session, painted, pss_kib  # noqa: E402
+
+from powerdeck.serve.users import UsersFile, key_string  # noqa: E402
 from serve_harness import ServeServer  # noqa: E402
 from sshd_harness import free_port  # noqa: E402
 from web_harness import provider_server  # noqa: E402
-
-from powerdeck.serve.users import UsersFile, key_string  # noqa: E402
 
 PEOPLE = 30
 MEMORY_SESSIONS = 10

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from powerdeck.tui.screens.workbook.map_screen import MapScreen
@@ -138,3 +139,30 @@ async def test_w_types_in_the_editor(tmp_path: Path) -> None:
         await pilot.press("e", *"wow")
         assert deck_screen(app).editor.values()["action"] == "wow"
         assert app.screen is deck_screen(app)
+
+
+async def test_in_a_browser_tab_the_cloud_goes_to_the_browser_not_the_server(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = tmp_path / "data"
+    app = make_app(data)
+    sent: list[tuple[str, bytes]] = []
+
+    def deliver(name: str, payload: bytes) -> str:
+        sent.append((name, payload))
+        return name
+
+    monkeypatch.setattr(app, "export_delivery", lambda: deliver)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    voices = Worksheet("1.3", "voices", text="parks\nparks\nbuses")
+    app.store.write_and_wait(lambda log: log.save_worksheet(voices))
+    async with app.run_test(size=(80, 24)) as pilot:
+        deck_screen(app).go_to_card("1.3")
+        await pilot.press("w", "f3")
+        await settle(app, pilot)
+        await app.workers.wait_for_complete()
+    assert len(sent) == 1
+    name, payload = sent[0]
+    assert name.startswith("powerdeck-cloud-1.3-") and name.endswith(".svg") and payload.startswith(b"<svg")
+    assert list(home.iterdir()) == [], "nothing written on the server"

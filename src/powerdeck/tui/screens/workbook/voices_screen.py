@@ -174,7 +174,23 @@ class VoicesScreen(WorksheetScreen):
 
     def action_export_svg(self) -> None:
         svg = to_svg(self.phrases, f"{self.card.id} {self.card.title}")
-        self._write_svg(svg, Path.home(), f"powerdeck-cloud-{self.card.id}-{date.today().isoformat()}")
+        stem = f"powerdeck-cloud-{self.card.id}-{date.today().isoformat()}"
+        if self.power_app.export_delivery() is not None:  # a browser tab: to its Downloads
+            self._send_svg(svg, stem)
+        else:
+            self._write_svg(svg, Path.home(), stem)
+
+    @work(thread=True, exclusive=True, group="svg")
+    def _send_svg(self, svg: str, stem: str) -> None:
+        deliver = self.power_app.export_delivery()
+        assert deliver is not None
+        try:
+            name = deliver(f"{stem}.svg", svg.encode("utf-8"))
+        except OSError as error:
+            self.app.call_from_thread(self.power_app.report_error,
+                                      PowerdeckError(f"The cloud was not sent: {error.strerror or error}"))
+            return
+        self.app.call_from_thread(self.set_status, f"{visible_line(name)} is on its way to your browser's downloads")
 
     @work(thread=True, exclusive=True, group="svg")
     def _write_svg(self, svg: str, folder: Path, stem: str) -> None:
