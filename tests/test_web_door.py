@@ -373,3 +373,31 @@ def test_powerdeck_web_runs_as_a_command_with_its_settings_from_the_environment(
     assert "powerdeck web listening on 127.0.0.1" in output and "nobody is registered yet" in output
     assert "Traceback" not in output
     assert (tmp_path / "state" / "web.log").stat().st_mode & 0o777 == 0o600
+
+
+def test_behind_https_every_cookie_is_secure_and_pages_ask_for_https(issuer: str, tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from powerdeck.web.app import create_app
+    from powerdeck.web.config import WebConfig
+
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    UsersFile(state).add("alice")
+    UsersFile(state).link("alice", (issuer, "alice-sub"))
+    config = WebConfig(state=state, issuer=issuer, client_id="powerdeck-test", client_secret="test-secret",
+                       public_url="https://deck.example.org")
+    browser = TestClient(create_app(config, start_pool=False), base_url="https://deck.example.org",
+                         follow_redirects=False)
+    login = browser.get("/auth/login")
+    assert "secure" in login.headers["set-cookie"].lower()
+    assert login.headers["strict-transport-security"] == "max-age=31536000"
+    authorize = login.headers["location"]
+    assert query_of(authorize)["redirect_uri"] == "https://deck.example.org/auth/callback"
+    provider = httpx.Client(follow_redirects=False)
+    answer = provider.post(authorize, data={"sub": "alice-sub"})
+    callback = browser.get(answer.headers["location"])
+    assert callback.status_code == 303 and callback.headers["location"] == "/"
+    session_cookie = next(value for name, value in callback.headers.multi_items()
+                          if name == "set-cookie" and value.startswith(COOKIE))
+    assert "Secure" in session_cookie and "HttpOnly" in session_cookie and "SameSite=lax" in session_cookie
