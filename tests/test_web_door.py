@@ -299,8 +299,12 @@ def test_a_second_tab_takes_over_from_the_first(door: WebDoor) -> None:
 
 
 def test_limits_failed_sign_ins_per_address_and_decks_in_all(issuer: str, tmp_path: Path) -> None:
+    stale = tmp_path / "state" / "web" / "0123456789abcdef" / "powerdeck-log-2026-12-01.docx"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"PK left by a server that stopped")
     server = WebDoor(tmp_path / "state", issuer, WebLimits(max_failures_per_minute=2, max_sessions=1)).start()
     try:
+        assert not stale.exists(), "an export a stopped server never handed over is deleted at start"
         users = UsersFile(server.state)
         for name in ("kim", "lee"):
             users.add(name)
@@ -401,3 +405,14 @@ def test_behind_https_every_cookie_is_secure_and_pages_ask_for_https(issuer: str
     session_cookie = next(value for name, value in callback.headers.multi_items()
                           if name == "set-cookie" and value.startswith(COOKIE))
     assert "Secure" in session_cookie and "HttpOnly" in session_cookie and "SameSite=lax" in session_cookie
+
+
+def test_the_simple_view_sits_behind_the_same_sign_in(door: WebDoor) -> None:
+    pytest.importorskip("powerdeck.web.simple", reason="the simple view (issue 22) is not merged yet")
+    anonymous = httpx.get(door.base + "/cards", follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/auth/login?next=%2Fcards"
+    signed = sign_in(door, "alice-sub", start="/cards")
+    assert signed.final.headers["location"] == "/cards"
+    cards = signed.client.get(door.base + "/cards")
+    assert cards.status_code == 200 and "Changing your perspective" in cards.text
+    assert "frame-ancestors 'none'" in cards.headers["content-security-policy"]

@@ -63,6 +63,7 @@ def create_app(config: WebConfig, *, door: Door | None = None, start_pool: bool 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        door.clear_spool()
         watcher = asyncio.ensure_future(watch_sessions(door))
         if start_pool and door.pool is None:
             from powerdeck.serve.pool import ZygotePool

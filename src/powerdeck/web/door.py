@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,6 +79,12 @@ class Door:
         folder = spool / tab_id
         folder.mkdir(mode=0o700)
         return folder
+
+    def clear_spool(self) -> None:
+        """At start: exports a stopped server never handed over are nobody's now."""
+        spool = self.config.state / WEB_DIR
+        if spool.is_dir() and not spool.is_symlink():
+            shutil.rmtree(spool, ignore_errors=True)
 
     def throttled(self, address: str) -> bool:
         return self.failures.count(address) >= self.config.limits.max_failures_per_minute

@@ -76,6 +76,8 @@ class Tab:
         self.gone = False
         self.notice = ""
         self.spool: Path | None = None
+        self.offered: set[str] = set()
+        """The files of `spool` handed to the browser as downloads (downloads.py deletes them)."""
         self.started = time.monotonic()
 
     # -- the app's process ---------------------------------------------------------------------
@@ -214,7 +216,7 @@ class Tab:
     async def _watch_spool(self) -> None:
         """Hand what the app exported to this tab's browser, each file as a one-time link."""
         assert self.spool is not None
-        seen: set[str] = set()
+        seen = self.offered
         while True:
             await asyncio.sleep(SPOOL_LOOK)
             try:
@@ -297,7 +299,7 @@ class Tab:
             return
         with contextlib.suppress(OSError):
             for entry in os.scandir(spool):
-                if entry.name.startswith("."):
+                if entry.name not in self.offered:
                     discard(spool / entry.name)
         with contextlib.suppress(OSError):
             spool.rmdir()
