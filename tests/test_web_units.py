@@ -25,6 +25,7 @@ from powerdeck.web.downloads import Downloads, content_disposition
 from powerdeck.web.gate import client_address, session_cookie
 from powerdeck.web.identity import NotAnIdentity, identity_from_claims, safe_next
 from powerdeck.web.sessions import COOKIE, Sessions
+from powerdeck.web.terminal import MAX_SIZE, clamp_size, parse_resize
 
 ISSUER = "https://login.example.org/tenant/v2.0"
 
@@ -261,3 +262,22 @@ def test_the_download_name_is_quoted_both_ways() -> None:
         "attachment; filename=\"powerdeck-log-2026-12-05.docx\"; filename*=UTF-8''powerdeck-log-2026-12-05.docx")
     assert content_disposition('a"b\r\nc é.md') == (
         "attachment; filename=\"a_b__c__.md\"; filename*=UTF-8''a%22b%0D%0Ac%20%C3%A9.md")
+
+
+@given(st.one_of(st.text(max_size=60), st.builds(json.dumps, st.recursive(
+    st.one_of(st.integers(), st.text(max_size=5), st.none(), st.floats(allow_nan=False)),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["resize", "x"]), inner)),
+    max_leaves=8))))
+def test_any_control_message_is_a_sane_size_or_ignored(text: str) -> None:
+    size = parse_resize(text)
+    if size is not None:
+        columns, rows = size
+        assert 2 <= columns <= MAX_SIZE[0] and 2 <= rows <= MAX_SIZE[1]
+
+
+def test_a_resize_is_read_and_kept_within_bounds() -> None:
+    assert parse_resize('{"resize": [120, 40]}') == (120, 40)
+    assert parse_resize('{"resize": [100000, -5]}') == (MAX_SIZE[0], 2)
+    assert parse_resize('{"resize": [true, 40]}') is None
+    assert parse_resize('[[[[' * 10000) is None
+    assert clamp_size("abc", None) == (80, 24)

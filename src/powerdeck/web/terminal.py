@@ -58,6 +58,20 @@ def clamp_size(columns: object, rows: object) -> tuple[int, int]:
     return number(columns, 2, MAX_SIZE[0], 80), number(rows, 2, MAX_SIZE[1], 24)
 
 
+def parse_resize(text: str) -> tuple[int, int] | None:
+    """A page's control message: {"resize": [columns, rows]} as a size we accept, else None."""
+    try:
+        wanted = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(wanted, dict):
+        return None
+    size = wanted.get("resize")
+    if not isinstance(size, list) or len(size) != 2 or not all(type(value) is int for value in size):
+        return None
+    return clamp_size(*size)
+
+
 class Tab:
     """One browser tab's deck: its app's process, its pty and its websocket."""
 
@@ -205,13 +219,9 @@ class Tab:
                 self._flush_input()
                 continue
             text = message.get("text")
-            if text:
-                try:
-                    wanted = json.loads(text)
-                except ValueError:
-                    continue
-                if isinstance(wanted, dict) and isinstance(wanted.get("resize"), list) and len(wanted["resize"]) == 2:
-                    self._resize(*clamp_size(*wanted["resize"]))
+            size = parse_resize(text) if text else None
+            if size is not None:
+                self._resize(*size)
 
     async def _watch_spool(self) -> None:
         """Hand what the app exported to this tab's browser, each file as a one-time link."""
