@@ -35,16 +35,17 @@ from sshd_harness import free_port
 
 
 @contextmanager
-def provider_server(rewrite_token_host: str | None = None) -> Iterator[str]:
-    """A real OpenID provider on localhost; yields its issuer. With `rewrite_token_host`, the
-    token endpoint believes it is that host, so its ID tokens name another issuer."""
+def provider_server(other_issuer_in_tokens: bool = False) -> Iterator[str]:
+    """A real OpenID provider on localhost; yields its issuer. With `other_issuer_in_tokens`, its
+    token endpoint believes it is reached as 127.0.0.1, so the ID tokens it signs name the issuer
+    http://127.0.0.1:PORT: the same provider and keys, an issuer the door was not given."""
     import oidc_provider_mock
 
     flask_app = oidc_provider_mock.app()
 
     def wsgi(environ: dict[str, Any], start_response: Any) -> Any:
-        if rewrite_token_host and environ.get("PATH_INFO") == "/oauth2/token":
-            environ["HTTP_HOST"] = rewrite_token_host
+        if other_issuer_in_tokens and environ.get("PATH_INFO") == "/oauth2/token":
+            environ["HTTP_HOST"] = environ["HTTP_HOST"].replace("localhost", "127.0.0.1")
         return flask_app(environ, start_response)
 
     server = werkzeug.serving.make_server("localhost", 0, wsgi, threaded=True)
