@@ -359,12 +359,19 @@ async def watch_sessions(door: Door) -> None:
     """Once a second: sessions idle too long or too old end, and so do those of people removed."""
     while True:
         await asyncio.sleep(1.0)
-        door.downloads.expire()
-        for session in door.sessions.drop_expired():
-            log.info("the browser session of %s ended (idle or too long)", session.name)
-            await end_session(door, session, "You were away for a while, so the deck closed; your draft is kept. "
-                                             "Reload the page to sign in again.")
-        for session in door.sessions.all():
-            if not door.still_allowed(session):
-                log.info("%s was removed: ending their browser session", session.name)
-                await end_session(door, session, "Your access to this deck was removed; your draft is kept.")
+        try:
+            await _look_at_sessions(door)
+        except Exception:  # one bad look must not end the watching: removals would go unnoticed
+            log.exception("checking the browser sessions failed")
+
+
+async def _look_at_sessions(door: Door) -> None:
+    door.downloads.expire()
+    for session in door.sessions.drop_expired():
+        log.info("the browser session of %s ended (idle or too long)", session.name)
+        await end_session(door, session, "You were away for a while, so the deck closed; your draft is kept. "
+                                         "Reload the page to sign in again.")
+    for session in door.sessions.all():
+        if not door.still_allowed(session):
+            log.info("%s was removed: ending their browser session", session.name)
+            await end_session(door, session, "Your access to this deck was removed; your draft is kept.")
