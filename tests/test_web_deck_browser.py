@@ -9,7 +9,6 @@ Skipped (with the reason printed) only where Chromium is not installed: CI insta
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,14 +16,13 @@ from typing import Any
 
 import pytest
 
+from browser_harness import chromium_or_skip, close_browser
 from disk_helpers import drafts_on_disk, wait_until
 from powerdeck.serve.users import UsersFile
 from powerdeck.store.log import Log
 from web_harness import WebDoor, provider_server
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 # Test-side only: note every keydown (and whether the page kept it from the browser) and every
 # message the page sends on the websocket, before any of the page's own scripts run.
@@ -49,15 +47,9 @@ WebSocket.prototype.send = function (data) {
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        print(f"SKIPPED browser tests: Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
-        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser
-        browser.close()
+    browser = chromium_or_skip()
+    yield browser
+    close_browser(browser)
 
 
 @pytest.fixture(scope="module")

@@ -416,4 +416,12 @@ def test_the_simple_view_sits_behind_the_same_sign_in(door: WebDoor) -> None:
     assert signed.final.headers["location"] == "/cards"
     cards = signed.client.get(door.base + "/cards")
     assert cards.status_code == 200 and "Changing your perspective" in cards.text
+    assert "Signed in as <span class=\"pd-name\">alice</span>" in cards.text
     assert "frame-ancestors 'none'" in cards.headers["content-security-policy"]
+    # Its "Sign out" link asks once, with a form, and then the cookie opens nothing.
+    confirm = signed.client.get(door.base + "/signout")
+    csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', confirm.text)
+    assert confirm.status_code == 200 and csrf is not None
+    gone = signed.client.post(door.base + "/signout", data={"csrf": csrf[1]})
+    assert "You have signed out" in gone.text
+    assert signed.client.get(door.base + "/cards").status_code == 303

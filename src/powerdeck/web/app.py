@@ -1,9 +1,11 @@
 """The browser door as one Starlette app: `create_app(config)`.
 
 Routes of the door: /deck (the terminal page), /ws (its websocket), /auth/login and
-/auth/callback, /invite, /signout, /download/KEY, /static/deck/*. The simple view (issue 22,
-`powerdeck.web.simple`) adds its pages when it is installed; until then `/` opens the deck.
-Every request passes the gate first (gate.py).
+/auth/callback, /invite, /signout, /download/KEY, /static/deck/*. The simple view
+(`powerdeck.web.simple`: `/`, /cards, /log, /export, /workbook, /about, /accessibility and its
+static files) adds its pages behind the same gate, with the same deck as the tabs; where it is not
+installed (its Jinja components need Python 3.11), `/` opens the deck. Every request passes the
+gate first (gate.py), which sets `request.state.person` for the pages.
 """
 
 from __future__ import annotations
@@ -97,4 +99,8 @@ def create_app(config: WebConfig, *, door: Door | None = None, start_pool: bool 
     app.state.secret_key = door.secret
     app.state.oidc = oidc_client(config)
     app.state.simple_view = simple is not None
+    if simple is not None:  # the simple view shows the deck the tabs show (--deck)
+        from powerdeck.deck.model import deck_path_from, load_deck
+
+        app.state.deck = load_deck(deck_path_from(config.deck))
     return app

@@ -104,7 +104,7 @@ async def signout_page(request: Request) -> Response:
     if request.method == "GET":
         if session is None:
             return _signed_out(request)
-        return message_page(request, "Sign out", ["Use the Sign out button above. Your drafts are kept."])
+        return render(request, "signout.html", title="Sign out")
     if session is not None:
         form = await request.form(max_files=0, max_fields=4)
         if not door.sessions.csrf_ok(session, form.get("csrf")):
