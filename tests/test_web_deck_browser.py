@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from browser_harness import chromium_or_skip, close_browser
+from browser_harness import axe_violations, chromium_or_skip, close_browser, describe_violations
 from disk_helpers import drafts_on_disk, wait_until
 from powerdeck.serve.users import UsersFile
 from powerdeck.store.log import Log
@@ -187,3 +187,32 @@ def test_the_deck_page_at_320_pixels_still_signs_out(chromium: Any, door: WebDoo
     page.goto(door.base + "/deck")
     assert page.url.startswith(door.issuer), "signed out: the next visit signs in again"
     page.context.close()
+
+
+def test_the_doors_own_pages_pass_axe_at_full_width_and_320_pixels(chromium: Any, door: WebDoor) -> None:
+    """The invite page (with its error), sign-out and the signed-out page: WCAG 2.2 A and AA."""
+    UsersFile(door.state).invite("owen")
+    for viewport in ({"width": 1280, "height": 900}, {"width": 320, "height": 256}):
+        context = chromium.new_context(viewport=viewport)
+        page = context.new_page()
+        page.goto(door.base + "/deck")
+        page.fill("input[name=sub]", "owen-sub")
+        page.click("button:has-text('Authorize')")
+        page.wait_for_url(door.base + "/invite")
+        checked = []
+        for step in ("invite", "error"):
+            if step == "error":
+                page.fill("#code", "WRONG")
+                page.click("button:has-text('Link my sign-in')")
+            assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], step
+            violations = axe_violations(page)
+            assert violations == [], f"{step} at {viewport['width']}: {describe_violations(violations)}"
+            checked.append(step)
+        page.goto(door.base + "/signout")
+        assert axe_violations(page) == []
+        page.click("main button:has-text('Sign out')")
+        assert "You have signed out" in page.content()
+        violations = axe_violations(page)
+        assert violations == [], describe_violations(violations)
+        assert checked == ["invite", "error"]
+        context.close()
