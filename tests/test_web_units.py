@@ -281,3 +281,15 @@ def test_a_resize_is_read_and_kept_within_bounds() -> None:
     assert parse_resize('{"resize": [true, 40]}') is None
     assert parse_resize('[[[[' * 10000) is None
     assert clamp_size("abc", None) == (80, 24)
+
+
+def test_without_the_nhs_components_the_door_runs_without_the_simple_view(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python 3.10 gets no nhsuk-frontend-jinja (the web extra's marker): `/` then opens the deck."""
+    import importlib.util
+
+    from powerdeck.web import app as web_app
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *args: None if name == "nhsuk_frontend_jinja" else real(name, *args))
+    assert web_app.simple_view_routes() is None

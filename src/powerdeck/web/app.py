@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
+import importlib.util
 from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
@@ -33,7 +34,10 @@ from powerdeck.web.terminal import deck_socket, end_session, watch_sessions
 
 
 def simple_view_routes() -> list[BaseRoute] | None:
-    """The simple view's routes, when that part of powerdeck is installed."""
+    """The simple view's routes, when that part of powerdeck is installed (its NHS.UK Jinja
+    components come with the web extra on Python 3.11 and later only)."""
+    if importlib.util.find_spec("nhsuk_frontend_jinja") is None:
+        return None
     try:
         simple = importlib.import_module("powerdeck.web.simple")
     except ModuleNotFoundError as error:
