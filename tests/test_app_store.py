@@ -30,7 +30,7 @@ async def test_a_start_with_a_remembered_theme_writes_nothing(data_dir: Path) ->
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert app.theme == "nord"
-        app.write_drafts_and_wait()  # what ctrl+q does
+        app.write_unsaved_and_wait()  # what ctrl+q does
         await settle(app, pilot)
     assert log_files(data_dir) == before
 

@@ -32,7 +32,7 @@ def test_the_report_is_private_and_holds_the_traceback(tmp_path: Path) -> None:
     assert report.stat().st_mode & 0o777 == 0o600
     text = report.read_text()
     assert "ValueError: boom" in text and "Traceback" in text
-    line = fault_line(report, drafts_kept=True)
+    line = fault_line(report)
     assert "\n" not in line and str(report) in line and "kept as a draft" in line
 
 

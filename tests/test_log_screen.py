@@ -264,7 +264,7 @@ async def test_text_typed_after_a_quit_that_did_not_happen_is_kept_on_leaving(da
     async with app.run_test(size=(80, 24)) as pilot:
         await open_log(app, pilot)
         await pilot.press("enter", "o", "n", "e")
-        assert log_screen(app).write_drafts_and_wait() is None  # as action_quit does first
+        assert log_screen(app).write_unsaved_and_wait() is None  # as action_quit does first
         await pilot.press("space", "t", "w", "o")
         app.action_go_to_card("2.1")
         await settle(app, pilot)

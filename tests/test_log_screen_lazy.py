@@ -9,7 +9,6 @@ from textual.widgets import TextArea
 from textual.widgets._footer import FooterKey
 
 from log_helpers import entries_by_id, open_log, seed
-from powerdeck.tui.messages import DraftKept
 from powerdeck.tui.screens.deck.deck_screen import DeckScreen
 from powerdeck.tui.screens.dialogs.confirm_dialog import ChoiceDialog
 from powerdeck.tui.screens.log.log_screen import LogScreen
@@ -67,25 +66,22 @@ async def test_text_then_escape_or_save_in_one_burst_keeps_the_text(data_dir: Pa
         assert entries_by_id(data_dir)["entry-007"]["outcome"] == "abc"
 
 
-async def test_a_kept_draft_is_announced_to_the_deck_screen(data_dir: Path) -> None:
+async def test_a_kept_draft_is_announced_on_the_logs_one_signal(data_dir: Path) -> None:
+    """The review log's own write reaches the deck screen the way another session's does: the
+    store announces it on the log watcher's signal, marked as the log screen's."""
     seed(data_dir)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         deck = app.screen
         assert isinstance(deck, DeckScreen)
-        heard: list[str] = []
-        post = deck.post_message
-
-        def listen(message) -> bool:
-            if isinstance(message, DraftKept):
-                heard.append(message.card)
-            return post(message)
-
-        deck.post_message = listen  # type: ignore[method-assign]
+        heard: list[object] = []
+        app.log_watcher.changed.subscribe(deck, lambda change: heard.append(change.by))
         await pilot.press("L", "enter", "k", "e", "p", "t")
+        log = app.screen
+        assert isinstance(log, LogScreen)
         app.action_go_to_card("2.1")
         await settle(app, pilot)
-        assert heard == ["4.1"]
+        assert log in heard
 
 
 def footer_keys(screen: LogScreen) -> dict[str, bool]:

@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any
 
 from powerdeck.core.dates import appraisal_year, calendar_year, parse_optional_date
-from powerdeck.core.entry import Draft
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import plural, visible, visible_line
 from powerdeck.export import (
@@ -41,7 +40,7 @@ from powerdeck.export import (
     parse_json_worksheets,
 )
 from powerdeck.store.export_file import log_files, write_private_file
-from powerdeck.store.rescue import parse_rescue
+from powerdeck.store.rescue import UnsavedText, parse_rescue
 
 MAX_IMPORT_ENTRIES = 200_000
 
@@ -171,16 +170,18 @@ def run_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def import_rescued(args: argparse.Namespace, path: Path, drafts: list[Draft]) -> int:
-    """A rescue file (rescue.py) comes back as drafts: it was text being written, not saved, so it
-    reopens in the editor of its card, as it was left. A card that holds another draft by now
-    gets the rescued text as an open entry instead: neither text is dropped."""
+def import_rescued(args: argparse.Namespace, path: Path, rescued: UnsavedText) -> int:
+    """A rescue file (rescue.py) comes back as drafts and worksheets: it was text being written,
+    not saved, so it reopens in the editor of its card, as it was left. A card that holds another
+    draft by now gets the rescued text as an open entry instead, and a worksheet changed since
+    keeps both texts (rescue.merge_rescued): neither text is dropped."""
     from powerdeck.store import locations
     from powerdeck.store.log import Log
+    from powerdeck.store.rescue import merge_rescued
 
-    as_drafts = as_entries = 0
+    as_drafts = as_entries = sheets = 0
     with Log.open(locations.data_dir(getattr(args, "data", None))) as log:
-        for draft in drafts:
+        for draft in rescued.drafts:
             if draft.is_blank:
                 continue
             existing = log.draft(draft.card)
@@ -193,8 +194,14 @@ def import_rescued(args: argparse.Namespace, path: Path, drafts: list[Draft]) ->
             else:
                 log.add(draft.card, draft.action, draft.outcome, draft.learning)
                 as_entries += 1
+        for sheet in rescued.worksheets:
+            if sheet.is_empty:
+                continue
+            log.save_worksheet(merge_rescued(log.worksheet(sheet.card), sheet))
+            sheets += 1
     note = f", {plural(as_entries)} (their cards had another draft)" if as_entries else ""
-    print(f"Brought back {plural(as_drafts, 'draft', 'drafts')}{note} from {visible_line(str(path))}")
+    worksheets = f" and {sheets} worksheet{'s' if sheets != 1 else ''}" if sheets else ""
+    print(f"Brought back {plural(as_drafts, 'draft', 'drafts')}{note}{worksheets} from {visible_line(str(path))}")
     return 0
 
 

@@ -170,7 +170,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
     try:
         app.run(mouse=options.mouse)
     finally:
-        app.write_drafts_and_wait()
+        app.write_unsaved_and_wait()
         log.close()
     return int(app.return_code or 0)
 

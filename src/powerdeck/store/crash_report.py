@@ -27,23 +27,29 @@ def write_crash_report(directory: Path, error: BaseException) -> Path:
     return write_new_private_file(directory, "powerdeck-fault", ".txt", payload, then="nothing was written")
 
 
-def fault_line(report: Path | None, drafts_kept: bool) -> str:
-    """The one line the person reads when powerdeck stops because of its own fault."""
-    kept = "Your text was kept as a draft" if drafts_kept else "Some text may not have been kept as a draft"
+KEPT = "Your text was kept as a draft"
+NOT_KEPT = "Some text may not have been kept as a draft"
+
+
+def fault_line(report: Path | None, text_note: str = KEPT) -> str:
+    """The one line the person reads when powerdeck stops because of its own fault; `text_note`
+    says where their text is (KEPT, or the rescue file's line)."""
     where = f"; the details are in {visible_line(str(report))} (send that file to whoever looks after powerdeck)" \
         if report is not None else ""
-    return f"powerdeck stopped because of a fault in powerdeck itself, not anything you did. {kept}{where}."
+    return (f"powerdeck stopped because of a fault in powerdeck itself, not anything you did. "
+            f"{visible_line(text_note).rstrip('.')}{where}.")
 
 
-def report_fault(directory: Path, error: BaseException, write_drafts_and_wait: Callable[[], object]) -> str:
-    """Write the drafts (`write_drafts_and_wait()` returns an error or None), write the report, and
-    return the line to show. Never raises: it runs while the app is already failing."""
+def report_fault(directory: Path, error: BaseException, keep_text: Callable[[], str | None]) -> str:
+    """Keep the typed text (`keep_text()` writes it, or a rescue file, and returns None when it is
+    all in the log, else the line that says where it is), write the report, and return the line
+    to show. Never raises: it runs while the app is already failing."""
     try:
-        drafts_kept = write_drafts_and_wait() is None
+        note = keep_text() or KEPT
     except BaseException:  # the app is failing already: say so, never a second traceback
-        drafts_kept = False
+        note = NOT_KEPT
     try:
         report: Path | None = write_crash_report(directory, error)
     except (PowerdeckError, OSError):
         report = None
-    return fault_line(report, drafts_kept)
+    return fault_line(report, note)

@@ -10,12 +10,19 @@ Results go back to the UI through `deliver`, which must not wait for the UI thre
 may itself be waiting for this worker (`wait_for_writes()`, or a hang-up that writes the last
 draft), and a blocking hand-back (App.call_from_thread) would deadlock the two.
 
+Every queued write that changes the log is announced (`on_change`, a `StoreChange` handed over
+through `deliver`): the app publishes it on the same signal its watcher uses for another
+session's writes (tui/log_watch.py), so a screen follows every change one way. A write that fails
+is always reported: to its `on_error`, else to the worker's `report`; nothing ends silently.
+
 Where each call runs, and whether it waits (the names say it):
 - `read(query)`: on the caller's thread, now; it takes the lock, so it waits while a write runs.
-- `queue_write(job, on_done, on_error)`: returns at once; the job runs on the writer thread, the
-  callbacks later on the event loop. What the UI uses while the app runs.
+- `queue_write(job, on_done, on_error, by=...)`: returns at once; the job runs on the writer
+  thread, the callbacks later on the event loop, then the change is announced (with `by`, the
+  writer, so a screen can skip what it drew itself). What the UI uses while the app runs.
 - `write_and_wait(job)`: runs the job on the caller's thread after every queued write and returns
-  once it is on disk (quitting, a hang-up, a signal: nothing may be left in a queue).
+  once it is on disk (quitting, a hang-up, a signal: nothing may be left in a queue). Not
+  announced: the app is on its way out (the watcher's next look still sees it).
 - `wait_for_writes()`: blocks until every queued write has finished.
 """
 
@@ -24,6 +31,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from powerdeck.core.errors import PowerdeckError, describe
@@ -32,7 +40,16 @@ from powerdeck.store.log import Log, LogWriteError
 T = TypeVar("T")
 
 
-def as_user_error(error: Exception) -> PowerdeckError:
+@dataclass(frozen=True)
+class StoreChange:
+    """A queued write of this process changed the log: its version now, and who wrote it."""
+
+    version: int
+    by: object = None
+    """What `queue_write` was given as the writer (None: nobody in particular)."""
+
+
+def as_user_error(error: BaseException) -> PowerdeckError:
     """Any failure of a write as a one-line PowerdeckError (an OSError from flock, a bug ...)."""
     if isinstance(error, PowerdeckError):
         return error
@@ -43,8 +60,20 @@ def as_user_error(error: Exception) -> PowerdeckError:
 class LogWorker:
     """The one way to the log while the app runs (held as `app.store`); jobs get the `Log`."""
 
-    def __init__(self, log: Log, deliver: Callable[[Callable[[Any], None], Any], None]) -> None:
+    def __init__(
+        self,
+        log: Log,
+        deliver: Callable[[Callable[[Any], None], Any], None],
+        *,
+        on_change: Callable[[StoreChange], None] | None = None,
+        report: Callable[[PowerdeckError], None] | None = None,
+    ) -> None:
         self.log = log
+        self.on_change = on_change
+        """Told (through `deliver`) of every queued write that changed the log's version."""
+        self.report = report
+        """Told (through `deliver`) of a failed queued write that has no `on_error` of its own."""
+        self._version: int | None = None
         self._lock = threading.RLock()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="powerdeck-log")
         self._deliver = deliver
@@ -74,24 +103,32 @@ class LogWorker:
         job: Callable[[Log], T],
         on_done: Callable[[T], None] | None = None,
         on_error: Callable[[PowerdeckError], None] | None = None,
+        *,
+        by: object = None,
     ) -> Future[None] | None:
-        """Queue a write and return at once; the callbacks run on the UI thread when it has finished."""
+        """Queue a write and return at once; the callbacks run on the UI thread when it has
+        finished, then the change is announced as made `by` the caller (StoreChange)."""
         if self._closed:
             return None
 
         def run() -> None:
+            change: StoreChange | None = None
             try:
                 try:
                     with self._lock:
                         result = job(self.log)
+                        change = self._changed(by)
                 finally:
                     self._count(-1)  # before the callbacks: a callback that reads finds the store idle
-            except Exception as error:  # every failure reaches the user, none vanishes
-                if on_error is not None:
-                    self._call_back(on_error, as_user_error(error))
+            except BaseException as error:  # every failure reaches the user, none vanishes
+                report = on_error or self.report
+                if report is not None:
+                    self._call_back(report, as_user_error(error))
                 return
             if on_done is not None:
                 self._call_back(on_done, result)
+            if change is not None and self.on_change is not None:
+                self._call_back(self.on_change, change)
 
         self._count(1)
         try:
@@ -99,6 +136,19 @@ class LogWorker:
         except BaseException:
             self._count(-1)
             raise
+
+    def _changed(self, by: object) -> StoreChange | None:
+        """After a write, under the lock: the change to announce, if the log's version moved."""
+        if self.on_change is None:
+            return None
+        try:
+            version = self.log.version()
+        except Exception:  # the write landed; a look that fails now is the watcher's to report
+            return None
+        if version == self._version:
+            return None
+        self._version = version
+        return StoreChange(version, by)
 
     def _count(self, step: int) -> None:
         with self._queued_lock:

@@ -1,7 +1,8 @@
 """Unsaved text written somewhere else when the log cannot take it (disk full, read-only folder,
-log damaged by another program): one private JSON file of the drafts, in a folder the user picks.
+log damaged by another program): one private JSON file of the drafts and worksheets, in a folder
+the user picks (the quit dialog) or the home folder (a signal, a fault).
 
-No Textual import: the quit dialog and the signal path (SIGTERM with a failing log) both use it.
+No Textual import: the quit dialog, the signal paths and the fault path all use it.
 """
 
 from __future__ import annotations
@@ -9,30 +10,55 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from powerdeck.core.entry import Draft
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.store.new_private_file import write_new_private_file
 
+if TYPE_CHECKING:  # the workbook's model loads with the first worksheet (launch.LOADED_ON_FIRST_USE)
+    from powerdeck.workbook.model import Worksheet
+
 RESCUE_FORMAT = "powerdeck-unsaved-drafts"
+RESCUE_VERSION = 2
+"""1: drafts only; 2 adds worksheets (a version 1 file is still read)."""
 
 
-def rescue_json(drafts: Iterable[Draft]) -> str:
-    """The drafts as JSON, text exactly as typed (a lone surrogate is escaped, never an error)."""
+@dataclass(frozen=True)
+class UnsavedText:
+    """Typed text not on disk: card drafts (and review log changes, as drafts) and worksheets."""
+
+    drafts: tuple[Draft, ...] = ()
+    worksheets: tuple[Worksheet, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.drafts or self.worksheets)
+
+    def __add__(self, other: UnsavedText) -> UnsavedText:
+        return UnsavedText(self.drafts + other.drafts, self.worksheets + other.worksheets)
+
+
+def rescue_json(unsaved: UnsavedText | Iterable[Draft]) -> str:
+    """The text as JSON, exactly as typed (a lone surrogate is escaped, never an error)."""
+    if not isinstance(unsaved, UnsavedText):
+        unsaved = UnsavedText(tuple(unsaved))
     items = [
         {"card": d.card, "entry_id": d.entry_id, "action": d.action, "outcome": d.outcome,
          "learning": d.learning, "updated": d.updated}
-        for d in drafts
+        for d in unsaved.drafts
     ]
-    return json.dumps({"format": RESCUE_FORMAT, "version": 1, "drafts": items}, indent=2, ensure_ascii=True) + "\n"
+    sheets = [sheet.to_dict() for sheet in unsaved.worksheets]
+    document = {"format": RESCUE_FORMAT, "version": RESCUE_VERSION, "drafts": items, "worksheets": sheets}
+    return json.dumps(document, indent=2, ensure_ascii=True) + "\n"
 
 
-def write_rescue(folder: str | os.PathLike[str], drafts: Iterable[Draft]) -> Path:
-    """Write the drafts as a new 0600 file in `folder` (never over an existing file, never through
+def write_rescue(folder: str | os.PathLike[str], unsaved: UnsavedText | Iterable[Draft]) -> Path:
+    """Write the text as a new 0600 file in `folder` (never over an existing file, never through
     a symlink); return its path. A refusal is a one-line PowerdeckError."""
     directory = Path(os.path.expanduser(os.fspath(folder) or "~"))
-    payload = rescue_json(drafts).encode("ascii")
+    payload = rescue_json(unsaved).encode("ascii")
     return write_new_private_file(directory, "powerdeck-unsaved", ".json", payload, then="type another folder.")
 
 
@@ -82,10 +108,9 @@ MAX_RESCUED = 10_000
 MAX_TEXT = 1_000_000
 
 
-def parse_rescue(text: str) -> list[Draft] | None:
-    """The drafts of a rescue file, or None when `text` is not one (an export, say). A damaged
-    rescue file is refused whole, in one line (`ValueError`), never half read."""
-    import json
+def parse_rescue(text: str) -> UnsavedText | None:
+    """The drafts and worksheets of a rescue file, or None when `text` is not one (an export,
+    say). A damaged rescue file is refused whole, in one line (`ValueError`), never half read."""
     import re
 
     try:
@@ -94,8 +119,9 @@ def parse_rescue(text: str) -> list[Draft] | None:
         return None
     if not isinstance(data, dict) or data.get("format") != RESCUE_FORMAT:
         return None
-    items = data.get("drafts")
-    if data.get("version") != 1 or not isinstance(items, list) or len(items) > MAX_RESCUED:
+    items, sheets = data.get("drafts"), data.get("worksheets", [])
+    if (data.get("version") not in (1, RESCUE_VERSION) or not isinstance(items, list) or not isinstance(sheets, list)
+            or len(items) + len(sheets) > MAX_RESCUED):
         raise ValueError("a damaged unsaved-text file (no list of drafts, or an unknown version)")
     card_re = re.compile(r"[0-9]{1,3}\.[^\s]{1,32}", re.ASCII)
     id_re = re.compile(r"[A-Za-z0-9._:-]{1,64}", re.ASCII)
@@ -113,4 +139,30 @@ def parse_rescue(text: str) -> list[Draft] | None:
         if not all(isinstance(t, str) and len(t) <= MAX_TEXT for t in texts) or not isinstance(updated, str):
             raise ValueError(f"{bad} (its text)")
         drafts.append(Draft(card, texts[0], texts[1], texts[2], entry_id, updated[:64]))
-    return drafts
+    return UnsavedText(tuple(drafts), tuple(_worksheet(number, raw) for number, raw in enumerate(sheets, start=1)))
+
+
+def _worksheet(number: int, raw: object) -> Worksheet:
+    from powerdeck.workbook.model import Worksheet
+
+    try:
+        sheet = Worksheet.from_dict(raw)
+    except (KeyError, TypeError, ValueError):
+        raise ValueError(f"worksheet {number} of the unsaved-text file is damaged") from None
+    if len(sheet.text) > MAX_TEXT or len(sheet.draft) > MAX_TEXT or len(sheet.people) > MAX_RESCUED:
+        raise ValueError(f"worksheet {number} of the unsaved-text file is damaged (too long)")
+    return sheet
+
+
+def merge_rescued(stored: Worksheet | None, rescued: Worksheet) -> Worksheet:
+    """A rescued worksheet with the one the log holds now: neither is dropped. The rescued one was
+    typed after the last write that landed, so it leads; the stored text is added after it unless
+    the rescued text grew from it, and the stored map's people the rescued one lacks are kept."""
+    if stored is None or stored.kind != rescued.kind or stored.is_empty:
+        return rescued
+    text = rescued.text
+    if stored.text.strip() and stored.text not in text:
+        text = text.rstrip("\n") + "\n" + stored.text if text.strip() else stored.text
+    have = {person.id for person in rescued.people}
+    people = rescued.people + tuple(person for person in stored.people if person.id not in have)
+    return rescued.with_changes(text=text, people=people, draft=rescued.draft or stored.draft)

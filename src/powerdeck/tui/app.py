@@ -17,14 +17,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
-from powerdeck.core.entry import Draft
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible, visible_line
 from powerdeck.deck.model import Deck, Section
 from powerdeck.store.crash_report import report_fault
 from powerdeck.store.log import Log
 from powerdeck.store.log_worker import LogWorker
-from powerdeck.store.rescue import take_notices, write_rescue
+from powerdeck.store.rescue import UnsavedText, take_notices, write_rescue
 from powerdeck.store.storage import LogDamagedError
 from powerdeck.tui.commands import DeckCommands
 from powerdeck.tui.first_paint import FirstPaintHold
@@ -32,6 +31,7 @@ from powerdeck.tui.log_watch import LogWatcher
 from powerdeck.tui.options import AppOptions
 from powerdeck.tui.screens.deck.deck_screen import DeckScreen
 from powerdeck.tui.screens.dialogs.min_size import MIN_HEIGHT, MIN_WIDTH
+from powerdeck.tui.text_holders import RefusedText, UnsavedTextHolder, all_unsaved, rescue_line, write_all_and_wait
 from powerdeck.tui.typed_runs import insert_typed_run
 
 if TYPE_CHECKING:
@@ -67,16 +67,20 @@ class PowerDeckApp(FirstPaintHold):
         super().__init__()
         self.deck = shown_deck(deck)
         self.options = options or AppOptions()
-        self.store = LogWorker(log, self._deliver_store_result)
+        self.store = LogWorker(log, self._deliver_store_result, report=self.report_error)
         self.log_watcher = LogWatcher(self, self.store)
-        """Notices another session's write; screens follow its `changed` signal (log_watch.py)."""
+        """The one signal of every change to the log, this process's (the store announces each
+        write) and another session's (the watcher looks); screens follow `changed` (log_watch.py)."""
+        self.store.on_change = self.log_watcher.announce
         self.animation_level = self.options.animation
         self._too_small: TooSmallScreen | None = None
         self._input_holds: set[asyncio.Task[None]] = set()
         self._theme_warning = ""
-        self.log_unsaved: dict[str, Draft] = {}
-        """Entry id -> changes made to it in the review log whose write was refused: offered by the
-        quit dialog with the cards' unwritten drafts, and tried again on quit (screens/entry_writes.py)."""
+        self.refused = RefusedText(self.store)
+        """Typed text whose write was refused after its screen had gone: offered by the quit
+        dialog with the screens' own, and tried again on quit (text_holders.py)."""
+        self.rescue_path: Path | None = None
+        """The rescue file a signal or a fault wrote the unsaved text to (None: none written)."""
         # The theme is set before the first frame: changing it after mount restyles and redraws
         # the whole screen, a second full frame over the link.
         theme = self.options.theme or self.store.read(lambda log: log.get_state("theme")) or DEFAULT_THEME
@@ -113,12 +117,12 @@ class PowerDeckApp(FirstPaintHold):
             remember = False
         self.theme = name
         if remember:
-            self.store.queue_write(lambda log: log.set_state("theme", name))
+            self.store.queue_write(lambda log: log.set_state("theme", name), by=self)
 
     def watch_theme(self, old: str, new: str) -> None:
         # A theme chosen in the palette is remembered for next time.
         if self.is_running and old != new:  # App.is_mounted is a method (always truthy)
-            self.store.queue_write(lambda log: log.set_state("theme", new))
+            self.store.queue_write(lambda log: log.set_state("theme", new), by=self)
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size == getattr(self, "_size", None) and getattr(self, "_resize_event", True) is None:
@@ -235,62 +239,56 @@ class PowerDeckApp(FirstPaintHold):
                             self.action_open_overview)
         yield SystemCommand("Quit", "Quit (drafts are kept) · ctrl+q", self.action_quit)
 
-    def write_drafts_and_wait(self) -> PowerdeckError | None:
-        """Write whatever is in an editor as a draft, on this thread, and wait until it is on disk
-        (quitting, hanging up, a signal). Every screen on the stack that holds text has a method of
-        this name.
+    # -- typed text on every way out (text_holders.py) --------------------------------------
 
-        Returns why a draft could not be written (its text is then in `unsaved_drafts()`)."""
-        problem: PowerdeckError | None = None
-        for screen in self.screen_stack:
-            write = getattr(screen, "write_drafts_and_wait", None)
-            if write is not None:
-                problem = write() or problem
-        return self._write_log_unsaved_and_wait() or problem
+    def text_holders(self) -> list[UnsavedTextHolder]:
+        """Every screen on the stack that holds typed text, then the text whose screen is gone."""
+        holders: list[UnsavedTextHolder] = [s for s in self.screen_stack if isinstance(s, UnsavedTextHolder)]
+        return [*holders, self.refused]
 
-    def _write_log_unsaved_and_wait(self) -> PowerdeckError | None:
-        """Try again the review log's refused changes whose pane is gone (the log screen was left)."""
-        from powerdeck.tui.screens.log.entry_writes import entry_changes_job
+    def write_unsaved_and_wait(self) -> PowerdeckError | None:
+        """Every holder writes its text, on this thread, and waits until it is on disk (quitting,
+        a hang-up, a signal, a fault). Returns why some could not be written (its text is then
+        in `unsaved_text()`)."""
+        return write_all_and_wait(self.text_holders())
 
-        problem: PowerdeckError | None = None
-        for entry_id, draft in list(self.log_unsaved.items()):
-            try:
-                self.store.write_and_wait(entry_changes_job(draft))
-            except PowerdeckError as error:
-                problem = error
-                continue
-            self.log_unsaved.pop(entry_id, None)
-        return problem
-
-    def unsaved_drafts(self) -> list[Draft]:
-        """Drafts held only in memory: their writes were refused (or have not landed)."""
-        drafts: list[Draft] = []
-        for screen in self.screen_stack:
-            keeper = getattr(screen, "draft_keeper", None)
-            if keeper is not None:
-                drafts.extend(keeper.unwritten.values())
-        drafts.extend(self.log_unsaved.values())
-        return drafts
+    def unsaved_text(self) -> UnsavedText:
+        """Text held only in memory: its writes were refused (or have not landed)."""
+        return all_unsaved(self.text_holders())
 
     def save_unsaved_to(self, folder: str) -> Path:
-        """Write the unsaved drafts as a private file in `folder` (the quit dialog's "save elsewhere")."""
-        return write_rescue(folder, self.unsaved_drafts())
+        """Write the unsaved text as a private file in `folder` (the quit dialog's "save elsewhere")."""
+        return write_rescue(folder, self.unsaved_text())
+
+    def keep_text_for_exit(self) -> str | None:
+        """No one to ask (a signal, a fault): write every holder's text; what the log refuses goes
+        to a rescue file in the home folder. None when it is all on disk, else the line to show."""
+        if self.write_unsaved_and_wait() is None:
+            return None
+        unsaved = self.unsaved_text()
+        if not unsaved:
+            return None
+        self.rescue_path, line = rescue_line(unsaved)
+        return line
+
+    async def _settle_typing(self) -> None:
+        # Letters sent just before ctrl+q (or a signal) may still be queued for a field: let them land first.
+        screen = self.screen
+        if isinstance(screen, UnsavedTextHolder):
+            await screen.settle_typing()
 
     async def action_quit(self) -> None:
         from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
 
         if isinstance(self.screen, QuitDialog):
             return  # the dialog asks; a second ctrl+q must not drop the text it is about
-        # Letters sent just before ctrl+q may still be queued for a field: let them land first.
-        settle = getattr(self.screen, "settle_editor", None)
-        if settle is not None:
-            await settle()
-        problem = self.write_drafts_and_wait()
-        if problem is None and not self.unsaved_drafts():
+        await self._settle_typing()
+        problem = self.write_unsaved_and_wait()
+        if problem is None and not self.unsaved_text():
             self.exit()
             return
         # Never "quit, text dropped" in silence: say why and let the user put it somewhere.
-        reason = problem_line(problem) if problem is not None else "a draft write did not finish."
+        reason = problem_line(problem) if problem is not None else "a write did not finish."
         self.push_screen(QuitDialog(reason, self.save_unsaved_to), callback=self._quit_answer)
 
     def _quit_answer(self, answer: str | None) -> None:
@@ -300,7 +298,7 @@ class PowerDeckApp(FirstPaintHold):
     # -- signals (launch.py installs the handlers) ------------------------------------------
 
     def quit_on_signal(self, signum: int) -> None:
-        """SIGTERM (kill, logind, a reboot): keep the drafts as ctrl+q does, then exit 128+signum.
+        """SIGTERM (kill, logind, a reboot): keep the text as ctrl+q does, then exit 128+signum.
 
         Called from a signal handler on the event loop's thread: only schedules the work, so the
         keys already read land in their field first, and Textual restores the terminal as it stops."""
@@ -310,18 +308,10 @@ class PowerDeckApp(FirstPaintHold):
         loop.call_soon_threadsafe(self.call_later, self._quit_for_signal, signum)
 
     async def _quit_for_signal(self, signum: int) -> None:
-        settle = getattr(self.screen, "settle_editor", None)
-        if settle is not None:
-            await settle()
-        message = None
-        if self.write_drafts_and_wait() is not None and self.unsaved_drafts():
-            # No one to ask: the text goes to the home folder rather than nowhere.
-            try:
-                path = write_rescue(Path.home(), self.unsaved_drafts())
-                message = f"powerdeck: the log could not be written; your unsaved text is in {path}"
-            except PowerdeckError as error:
-                message = f"powerdeck: your unsaved text could not be written anywhere: {error}"
-        self.exit(return_code=128 + signum, message=Text(visible_line(message)) if message else None)
+        await self._settle_typing()
+        line = self.keep_text_for_exit()
+        message = Text(visible_line(f"powerdeck: {line}")) if line else None
+        self.exit(return_code=128 + signum, message=message)
 
     def _deck_screen(self) -> DeckScreen:
         return next(screen for screen in self.screen_stack if isinstance(screen, DeckScreen))
@@ -346,7 +336,7 @@ class PowerDeckApp(FirstPaintHold):
         if error is None:
             super()._fatal_error()
             return
-        line = report_fault(self.store.log.path.parent, error, self.write_drafts_and_wait)
+        line = report_fault(self.store.log.path.parent, error, self.keep_text_for_exit)
         self.bell()
         renderables = getattr(self, "_exit_renderables", None)
         close_now = getattr(self, "_close_messages_no_wait", None)

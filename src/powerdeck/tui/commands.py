@@ -4,24 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from powerdeck.tui.app import PowerDeckApp
+from powerdeck.tui.app_services import services
 
 
 class DeckCommands(Provider):
     """Every card by "4.2 Title", plus the deck screen's actions."""
 
     def _commands(self) -> Iterator[tuple[str, object, str]]:
-        app: PowerDeckApp = self.app  # type: ignore[assignment]  # Provider.app is App[Any]; this provider is only registered by PowerDeckApp
+        app = services(self)
         yield ("Random card", app.action_random_card, "Draw a card at random (r)")
         yield ("Review log", app.action_open_log, "Browse, filter and edit your entries (L)")
-        export = getattr(app, "action_export_log", None)
-        if export is not None:
-            yield ("Export log...", export, "Write your log to a file for a review")
+        yield ("Export log...", app.action_export_log, "Write your log to a file for a review")
         for card in app.deck.cards:
             yield (
                 f"Go to card {card.id} {card.title}",

@@ -1,13 +1,18 @@
-"""The app's one watcher of the review log: it notices another session's write and says so once.
+"""The one signal of every change to the review log: this process's writes and another session's.
+
+This process's writes are announced by the store itself (store/log_worker.py: every queued write
+that changes the log's version, with `by`, the screen or object that wrote it); the app hands each
+to `LogWatcher.announce`. Another session's writes are noticed by looking:
 
 Every POLL_SECONDS the app's timer asks, on a thread (asyncio.to_thread), whether the log or the
 state file changed. A change is read in on that thread too: the file is parsed, validated and
 indexed there, so the screens' next reads find it cached and the event loop never parses the log
-(35-45 ms at 10,000 entries). The change is then published once, on the event loop, through
+(35-45 ms at 10,000 entries). Either way the change is published once, on the event loop, through
 `LogWatcher.changed` (a Textual Signal) with the log's version; each screen that shows log data
-follows it with a `LogFollower`: the screen on top redraws at once, a screen underneath marks
-itself stale and redraws when it is shown again (Textual keeps a hidden screen's timers running,
-so a poller per screen would redraw what nobody sees).
+follows it with a `LogFollower`: the screen on top redraws (once the writes queued meanwhile have
+landed, so it never reads behind one), a screen underneath marks itself stale and redraws when it
+is shown again (Textual keeps a hidden screen's timers running, so a poller per screen would
+redraw what nobody sees). A screen skips a change it wrote itself: it shows it already.
 
 A log damaged by another program mid-session is reported here, once (reads keep showing the last
 good data; writes refuse until it is mended).
@@ -25,7 +30,7 @@ from textual.signal import Signal
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.store.log import Log
-from powerdeck.store.log_worker import LogWorker
+from powerdeck.store.log_worker import LogWorker, StoreChange
 
 if TYPE_CHECKING:
     from powerdeck.tui.app import PowerDeckApp
@@ -54,12 +59,18 @@ class LogWatch:
         """The log's version at the last look."""
         return self._seen
 
+    def saw(self, version: int) -> None:
+        """Our own write, announced by the store: no need to find it again at the next look."""
+        self._seen = version
+
 
 @dataclass(frozen=True)
 class LogChange:
     """The log's contents changed (another session wrote, or our own writes since the last look)."""
 
     version: int
+    by: object = None
+    """Who in this process wrote it (the store's StoreChange.by); None: another session, or anyone."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,8 @@ class LogWatcher:
 
     def __init__(self, app: PowerDeckApp, store: LogWorker) -> None:
         self._app = app
-        self._store = store
+        self.store = store
+        """The store whose changes this publishes (followers wait for its queued writes)."""
         self._watch = LogWatch(store)
         self._reported = ""
         self.changed: Signal[LogChange] = Signal(app, "log-changed")
@@ -89,6 +101,15 @@ class LogWatcher:
 
     def start(self) -> None:
         self._app.set_interval(POLL_SECONDS, self._tick, name="log-watch")
+
+    def announce(self, change: StoreChange) -> None:
+        """The store wrote for this process (on the event loop): published as another's write is."""
+        if change.by is None:
+            # Everyone redraws for it, so the next look need not find it again. A change by someone
+            # is left for the look to find too: the version may hold another session's write, read
+            # in along with ours, which the writer's own screen would otherwise skip.
+            self._watch.saw(change.version)
+        self.changed.publish(LogChange(change.version, change.by))
 
     async def _tick(self) -> None:
         # Textual's timer awaits this before its next tick (and skips missed ones): one look at a time.
@@ -102,7 +123,7 @@ class LogWatcher:
         """On the watcher's thread: stat the files; if they changed, parse, validate and index."""
         try:
             changed = self._watch.changed()
-            problem = self._store.read(_read_in) if changed else self._store.read(lambda log: log.problem)
+            problem = self.store.read(_read_in) if changed else self.store.read(lambda log: log.problem)
         except PowerdeckError as error:  # a look never ends the app: the text stays in the editor
             return _Look(False, self._watch.version, error)
         return _Look(changed, self._watch.version, problem)
@@ -134,20 +155,31 @@ class LogFollower:
     def __init__(self, screen: Screen[Any], redraw: Callable[[], None]) -> None:
         self._screen = screen
         self._redraw = redraw
+        self._store: LogWorker | None = None
         self.stale = False
 
     def follow(self, watcher: LogWatcher) -> None:
         """Subscribe (from the screen's on_mount; a removed screen drops out by itself)."""
+        self._store = watcher.store
         watcher.changed.subscribe(self._screen, self._changed)
 
     def _changed(self, change: LogChange) -> None:
+        if change.by is self._screen:
+            return  # its own write: the screen drew it as it made it
         if in_view(self._screen):
             self.stale = False
-            self._redraw()
+            self._redraw_after_writes()
         else:
             self.stale = True
+
+    def _redraw_after_writes(self) -> None:
+        # A read now would wait on the store's lock behind a queued write (held through its fsync).
+        if self._store is None:
+            self._redraw()
+        else:
+            self._store.after_writes(self._redraw)
 
     def resumed(self) -> None:
         if self.stale:
             self.stale = False
-            self._redraw()
+            self._redraw_after_writes()

@@ -1,10 +1,10 @@
 """What SIGHUP and SIGTERM do to a running app: the same for a local start and a served session.
 
-SIGHUP: the link dropped and the terminal is gone, so the drafts are kept at once (refused ones
-go to a rescue file with a notice for the next start) and the process ends. SIGTERM (kill, a
-reboot, the server stopping or another session taking over): quit as ctrl+q does, drafts kept
-and the terminal restored; if the app cannot get there within the grace, keep what it has,
-restore the terminal by hand and go.
+SIGHUP: the link dropped and the terminal is gone, so every text holder's text is kept at once
+(text_holders.py; what the log refuses goes to a rescue file with a notice for the next start) and
+the process ends. SIGTERM (kill, a reboot, the server stopping or another session taking over):
+quit as ctrl+q does, the text kept and the terminal restored; if the app cannot get there within
+the grace, keep what it has, restore the terminal by hand and go.
 """
 
 from __future__ import annotations
@@ -13,13 +13,10 @@ import os
 import signal
 import sys
 import threading
-from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from powerdeck.core.entry import Draft
-from powerdeck.core.errors import PowerdeckError
-from powerdeck.store.rescue import note_for_next_start, write_rescue
+from powerdeck.store.rescue import note_for_next_start
 
 if TYPE_CHECKING:
     from powerdeck.tui.app import PowerDeckApp
@@ -47,13 +44,14 @@ def restore_terminal(attrs: list[Any] | None) -> None:
         pass  # the terminal is gone: nothing to restore
 
 
-def rescue_on_hang_up(drafts: list[Draft]) -> None:
-    """The log refused the drafts and the terminal is gone: write them to the home folder (as
-    SIGTERM does) and leave a notice that the next start shows once (rescue.take_notices)."""
+def keep_on_hang_up(app: PowerDeckApp) -> None:
+    """Keep every holder's text; what the log refuses goes to the home folder (as SIGTERM does)
+    with a notice that the next start shows once (rescue.take_notices): stderr is gone."""
     try:
-        path = write_rescue(Path.home(), drafts)
-        note_for_next_start(path)
-    except (PowerdeckError, OSError):
+        app.keep_text_for_exit()
+        if app.rescue_path is not None:
+            note_for_next_start(app.rescue_path)
+    except Exception:
         pass  # nowhere left to write, and no one to tell: the process is ending either way
 
 
@@ -62,8 +60,7 @@ def install_quit_signals(app: PowerDeckApp, *, grace: float = SIGNAL_GRACE) -> N
 
     def hang_up(signum: int, frame: FrameType | None) -> None:
         try:
-            if app.write_drafts_and_wait() is not None and app.unsaved_drafts():
-                rescue_on_hang_up(app.unsaved_drafts())
+            keep_on_hang_up(app)
         finally:
             os._exit(128 + signum)
 
@@ -79,7 +76,7 @@ def install_quit_signals(app: PowerDeckApp, *, grace: float = SIGNAL_GRACE) -> N
 
     def force(signum: int) -> None:
         try:
-            app.write_drafts_and_wait()
+            app.keep_text_for_exit()
         finally:
             restore_terminal(getattr(getattr(app, "_driver", None), "attrs_before", None))
             os._exit(128 + signum)

@@ -21,7 +21,6 @@ from textual.timer import Timer
 from powerdeck.core.entry import FIELDS, Draft, Entry, now_iso
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.store.log import Log
-from powerdeck.store.write_watch import watch_unexpected
 from powerdeck.tui.widgets.card_notes import CardNotes
 from powerdeck.tui.widgets.sidebar import CapabilitySidebar
 
@@ -111,13 +110,14 @@ class DraftKeeper:
             was_kept = self.is_kept(card_id)
             self.drafts[card_id] = draft
             self.unwritten[card_id] = draft
-            future = store.queue_write(
+            # By the screen: the keeper holds the draft already, so its own screen skips the change.
+            store.queue_write(
                 lambda log: log.save_draft(card_id, draft.action, draft.outcome, draft.learning,
                                            entry_id=draft.entry_id),
                 on_done=lambda _: self._draft_written(draft),
                 on_error=lambda error: self._draft_failed(error),
+                by=screen,
             )
-            watch_unexpected(future, self._screen.power_app, self._draft_failed)
             if was_kept:
                 # An autosave of a draft already on disk: its marks stay until the write lands or
                 # fails. Taking them down and up again redrew the sidebar twice per autosave, and a
@@ -126,8 +126,7 @@ class DraftKeeper:
         elif card_id in self.drafts:
             del self.drafts[card_id]
             self.unwritten.pop(card_id, None)
-            future = store.queue_write(lambda log: log.clear_draft(card_id), on_error=self._draft_failed)
-            watch_unexpected(future, self._screen.power_app, self._draft_failed)
+            store.queue_write(lambda log: log.clear_draft(card_id), on_error=self._draft_failed, by=screen)
         else:
             return
         self._refresh_marks()
@@ -214,10 +213,11 @@ class DraftKeeper:
 
         screen.set_status(f"Saving entry for {card_id}…")
         draft_before = self.drafts.get(card_id)
-        future = screen.power_app.store.queue_write(
+        # Announced to every screen, this one too: its counts and the card's entries follow the
+        # store's signal (LogFollower) once the writes queued meanwhile have landed.
+        screen.power_app.store.queue_write(
             save, on_done=lambda entry: self._saved(entry, values, draft_before), on_error=self._save_failed
         )
-        watch_unexpected(future, screen.power_app, self._save_failed)
 
     def _saved(self, entry: Entry, values: dict[str, str], draft_before: Draft | None = None) -> None:
         screen = self._screen
@@ -233,8 +233,6 @@ class DraftKeeper:
             else:
                 # More was typed while saving: keep it, measured against what was saved.
                 editor.load(editor.values(), entry_id=entry.id, baseline=values)
-        # Read after any write queued meanwhile (a draft of text typed during the save), not behind it.
-        screen.power_app.store.after_writes(screen.refresh_from_log)
         screen.set_status(f"Saved entry for {entry.card}")
 
     def _save_failed(self, error: PowerdeckError) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -24,9 +24,10 @@ from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Card
 from powerdeck.store.log import Log
+from powerdeck.store.rescue import UnsavedText
+from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.key_bursts import focus_field, settle_keys
 from powerdeck.tui.log_watch import LogFollower
-from powerdeck.tui.messages import DraftKept
 from powerdeck.tui.screens.deck.deck_drafts import DraftKeeper
 from powerdeck.tui.screens.deck.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
 from powerdeck.tui.screens.deck.deck_mode import TYPING_HINT, DeckMode
@@ -37,9 +38,6 @@ from powerdeck.tui.widgets.entry_editor import EntryEditor
 from powerdeck.tui.widgets.lean_footer import LeanFooter
 from powerdeck.tui.widgets.sidebar import CapabilitySidebar
 from powerdeck.tui.widgets.worksheet_peek import peek_text
-
-if TYPE_CHECKING:
-    from powerdeck.tui.app import PowerDeckApp
 
 DRAFT_DELAY = 1.0
 """Seconds after typing stops before the draft is written to disk (handed to the DraftKeeper)."""
@@ -88,14 +86,14 @@ class DeckScreen(Screen[None]):
         self.draft_keeper = DraftKeeper(self, delay=DRAFT_DELAY)
         self._state_timer: Timer | None = None
         self._status_timer: Timer | None = None
-        self.log_follower = LogFollower(self, self.refresh_from_log)
+        self.log_follower = LogFollower(self, self.follow_log)
         self.gate = TypingGate(self, self._typing_while_reading)
         self.mode = DeckMode(self)
         self._resumed_before = False
 
     @property
-    def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
+    def power_app(self) -> AppServices:
+        return services(self)
 
     def compose(self) -> ComposeResult:
         deck = self.power_app.deck
@@ -468,7 +466,16 @@ class DeckScreen(Screen[None]):
         """Store the editor's unsaved text as this card's draft (or drop a draft no longer needed)."""
         self.draft_keeper.queue_draft_write()
 
-    def write_drafts_and_wait(self) -> PowerdeckError | None:
+    # -- a text holder (text_holders.py): every way out of the app asks these ------------
+
+    async def settle_typing(self) -> None:
+        await self.settle_editor()
+
+    def unsaved_text(self) -> UnsavedText:
+        """The drafts whose writes were refused (or have not landed)."""
+        return UnsavedText(tuple(self.draft_keeper.unwritten.values()))
+
+    def write_unsaved_and_wait(self) -> PowerdeckError | None:
         """On quit or hang-up: write the draft and the card to reopen, on this thread, after any
         queued writes (the timer that remembers the card may not have fired yet); say why not."""
         if not self.card_id:
@@ -491,33 +498,37 @@ class DeckScreen(Screen[None]):
 
     def _remember_card(self) -> None:
         card_id = self.card_id
-        self.power_app.store.queue_write(lambda log: log.set_state(LAST_CARD, card_id))
+        self.power_app.store.queue_write(lambda log: log.set_state(LAST_CARD, card_id), by=self)
 
     def refresh_from_log(self) -> None:
-        """Read counts and the card's entries again: the log changed (app.log_watcher), or the
-        deck is shown again after a screen that may have written (the review log's edits)."""
+        """Read counts and the card's entries again."""
         if self.card_id and self.is_attached:
             self.refresh_counts()
             self.refresh_card()
 
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Runs before Screen's own handler. The first time, every widget was styled a moment ago
-        # as it mounted, and nothing has changed since: restyling them all again cost ~9 ms of
-        # the first paint. Later resumes restyle as Textual does (a theme may have changed).
-        if not self._resumed_before:
-            self._resumed_before = True
-            event.refresh_styles = False
-        # Always, not only when stale: the review log's own saves and deletes must show here too;
-        # after any write the covering screen queued on its way out (a draft of its text).
-        self.log_follower.stale = False
-        self.power_app.store.after_writes(self.refresh_from_log)
-
-    @on(DraftKept)
-    def _draft_kept(self, message: DraftKept) -> None:
-        """The review log kept a draft (an edited entry left without saving): read drafts again."""
-        if not self.card_id:
+    def follow_log(self) -> None:
+        """The log changed (app.log_watcher's signal: another session, or another screen of this
+        one, such as a draft the review log kept or a worksheet's write): read the drafts, the
+        counts and the card's entries again."""
+        if not self.card_id or not self.is_attached:
             return
         self.draft_keeper.read()
         if self.card_id in self.draft_keeper.drafts and not self.editor.is_dirty and not self._editing():
             self.draft_keeper.load_editor()
         self.refresh_from_log()
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Private Textual handler name (docs/architecture.md; tests/test_private_textual_api.py): it
+        # runs before Screen's own. The first time, every widget was styled a moment ago as it
+        # mounted, and nothing has changed since: restyling them all again cost ~9 ms of the first
+        # paint. Later resumes restyle as Textual does (a theme may have changed). Were Textual to
+        # rename it, this would not run: the first paint restyles once more, nothing else changes.
+        if not self._resumed_before:
+            self._resumed_before = True
+            event.refresh_styles = False
+
+    @on(events.ScreenResume)
+    def _follow_on_resume(self) -> None:
+        # Decorated, not on_screen_resume: Textual calls one conventional handler per class, and
+        # this class has the private one above.
+        self.log_follower.resumed()  # what changed while covered (the review log's edits, a worksheet)

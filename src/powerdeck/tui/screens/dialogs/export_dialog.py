@@ -35,6 +35,7 @@ from powerdeck.export import (
     export_bytes,
 )
 from powerdeck.store.export_file import write_private_file
+from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.screens.dialogs.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.tui.screens.dialogs.dialog import Dialog
 from powerdeck.tui.widgets.choice_list import ChoiceList
@@ -137,8 +138,8 @@ class ExportDialog(Dialog["Path | None"]):
         self._busy = False
 
     @property
-    def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
+    def power_app(self) -> AppServices:
+        return services(self)
 
     def compose(self) -> ComposeResult:
         filtered = None if self._filter.is_empty else (self._shown, self._filter_text)
@@ -279,7 +280,7 @@ class ExportDialog(Dialog["Path | None"]):
                     log.set_state(key, value)
 
         if (name, role) != (self._person, self._role):
-            self.power_app.store.queue_write(store)
+            self.power_app.store.queue_write(store, by=self)
             self._person, self._role = name, role
 
     def _start(self, path: Path | None, *, overwrite: bool) -> None:

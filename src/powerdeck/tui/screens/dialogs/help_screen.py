@@ -8,7 +8,6 @@ deck), so nothing in it is ever read as markup.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
 from rich.table import Table
 from rich.text import Text
@@ -20,9 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from powerdeck.deck.model import Section
-
-if TYPE_CHECKING:
-    from powerdeck.tui.app import PowerDeckApp
+from powerdeck.tui.app_services import AppServices, services
 
 KeyRows = list[tuple[str, str]]
 
@@ -118,10 +115,10 @@ class HelpScreen(Screen[None]):
         from powerdeck.tui.screens.deck.deck_screen import DeckScreen
         from powerdeck.tui.screens.log.log_screen import LogScreen
 
-        app: PowerDeckApp = self.app  # type: ignore[assignment]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
+        app = services(self)
         deck = app.deck
         self.sections = {
-            "Cards and writing": key_rows([*DeckScreen.BINDINGS, *app.BINDINGS], DECK_PAIRS),
+            "Cards and writing": key_rows([*DeckScreen.BINDINGS, *self.app.BINDINGS], DECK_PAIRS),
             "The review log (L)": key_rows(LogScreen.BINDINGS, LOG_PAIRS),
             "Editing text in a field": EDITING_PAIRS,
         }
@@ -149,7 +146,7 @@ class HelpScreen(Screen[None]):
         yield Footer()
 
     @staticmethod
-    def _ssh_note(app: PowerDeckApp) -> str:
+    def _ssh_note(app: AppServices) -> str:
         options = app.options
         if not options.over_ssh:
             return ""

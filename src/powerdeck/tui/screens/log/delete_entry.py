@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from textual.app import App
 
 from powerdeck.core.entry import Entry
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.store.log import Log
+from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.screens.dialogs.confirm_dialog import Choice, ChoiceDialog
-
-if TYPE_CHECKING:
-    from powerdeck.tui.app import PowerDeckApp
 
 
 class DeleteHost(Protocol):
@@ -36,8 +34,8 @@ class Deletions:
         self.entries: list[Entry] = []
 
     @property
-    def power_app(self) -> PowerDeckApp:
-        return self.host.app  # type: ignore[return-value]  # the host's app is App[Any]; it is always PowerDeckApp
+    def power_app(self) -> AppServices:
+        return services(self.host)
 
     def ask(self, entry: Entry, card_title: str) -> None:
         """Ask before deleting: the question shows which entry it is."""
@@ -52,7 +50,7 @@ class Deletions:
             if answer == "yes":
                 self.delete(entry)
 
-        self.power_app.push_screen(ChoiceDialog("Delete this entry?", question, choices), answered)
+        self.host.app.push_screen(ChoiceDialog("Delete this entry?", question, choices), answered)
 
     def delete(self, entry: Entry) -> None:
         entry_id = entry.id
@@ -66,7 +64,7 @@ class Deletions:
                 self.host.set_status(f"Deleted the entry of {old.created[:10]} for card {old.card} · u undoes")
             self.host.refresh_list()
 
-        self.power_app.store.queue_write(delete, on_done=deleted, on_error=self.host.write_failed)
+        self.power_app.store.queue_write(delete, on_done=deleted, on_error=self.host.write_failed, by=self.host)
 
     def undo(self) -> None:
         if not self.entries:
@@ -81,4 +79,5 @@ class Deletions:
             self.entries.append(entry)
             self.host.write_failed(error)
 
-        self.power_app.store.queue_write(lambda log: log.restore(entry), on_done=restored, on_error=failed)
+        self.power_app.store.queue_write(lambda log: log.restore(entry), on_done=restored, on_error=failed,
+                                         by=self.host)

@@ -2,8 +2,8 @@
 
 Nothing typed is dropped: escape with unsaved changes asks (log_screen.py); leaving the screen any
 other way (a palette command, quitting, a hang-up) writes the text as the card's draft. A write
-that is refused leaves the text in `app.log_unsaved`, which the quit dialog offers and the app
-tries again on quit.
+that is refused leaves the text in `app.refused` (text_holders.RefusedText), which the quit dialog
+offers and the app tries again on quit.
 
 Verbs say where they run: `queue_*` is called on the event loop and returns at once (the log's
 writer thread does the work and the callbacks run back on the event loop); `*_and_wait` blocks
@@ -18,8 +18,6 @@ from typing import TYPE_CHECKING
 from powerdeck.core.entry import FIELDS, Draft, Entry, now_iso
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.store.log import Log
-from powerdeck.store.write_watch import watch_unexpected
-from powerdeck.tui.messages import DraftKept
 from powerdeck.tui.widgets.entry_pane import EntryPane, Unsaved
 
 if TYPE_CHECKING:
@@ -69,9 +67,9 @@ class EntryWrites:
             return log.save_entry(entry.card, entry_id=entry.id, clear_draft=False, **values)
 
         def saved(new: Entry) -> None:
-            held = app.log_unsaved.get(entry.id)
+            held = app.refused.log_changes.get(entry.id)
             if held is not None and {name: getattr(held, name) for name in FIELDS} == values:
-                del app.log_unsaved[entry.id]  # the refused text is in the log now
+                del app.refused.log_changes[entry.id]  # the refused text is in the log now
             pane.saved(entry, new, values)
             if request.then_close and pane.editing is not None and not pane.is_dirty:
                 screen.close_entry()
@@ -82,8 +80,7 @@ class EntryWrites:
             )
 
         screen.set_status("Saving…")
-        future = app.store.queue_write(save, on_done=saved, on_error=self._save_failed)
-        watch_unexpected(future, app, self._save_failed)
+        app.store.queue_write(save, on_done=saved, on_error=self._save_failed, by=screen)
 
     def _save_failed(self, error: PowerdeckError) -> None:
         self._screen.set_status("Not saved: your text is still here. Fix the problem, then press ctrl+s again.")
@@ -91,12 +88,12 @@ class EntryWrites:
 
     def _refused(self, unsaved: Unsaved, error: PowerdeckError) -> PowerdeckError:
         """The changes could not be written: the app holds them for the quit dialog (and retries)."""
-        self._screen.power_app.log_unsaved[unsaved[0].id] = _as_draft(unsaved)
+        self._screen.power_app.refused.log_changes[unsaved[0].id] = _as_draft(unsaved)
         return error
 
     def write_unsaved_and_wait(self, unsaved: Unsaved | None) -> PowerdeckError | None:
         """On quit or hang-up: write unsaved changes on this thread, after any queued writes, and
-        wait; say why not (the text is then in `app.log_unsaved`, which the quit dialog offers)."""
+        wait; say why not (the text is then in `app.refused`, which the quit dialog offers)."""
         if unsaved is None:
             return None
         app = self._screen.power_app
@@ -105,7 +102,7 @@ class EntryWrites:
         except PowerdeckError as error:
             return self._refused(unsaved, error)
         self._written = unsaved
-        app.log_unsaved.pop(unsaved[0].id, None)
+        app.refused.log_changes.pop(unsaved[0].id, None)
         return None
 
     def queue_unsaved_write(self, unsaved: Unsaved | None) -> None:
@@ -118,14 +115,13 @@ class EntryWrites:
         app = self._screen.power_app
 
         def written(_: None) -> None:
-            app.log_unsaved.pop(entry.id, None)
-            for screen in app.screen_stack:
-                screen.post_message(DraftKept(entry.card))
+            app.refused.log_changes.pop(entry.id, None)  # the deck screen follows the store's signal
 
         def refused(error: PowerdeckError) -> None:
             self._refused(unsaved, error)
             app.report_error(error)
 
-        future = app.store.queue_write(entry_changes_job(_as_draft(unsaved)), on_done=written, on_error=refused)
-        watch_unexpected(future, app, refused)
-        app.notify(f"Unsaved changes to the entry for card {entry.card} were kept as its draft.", markup=False)
+        app.store.queue_write(entry_changes_job(_as_draft(unsaved)), on_done=written, on_error=refused,
+                              by=self._screen)
+        self._screen.app.notify(f"Unsaved changes to the entry for card {entry.card} were kept as its draft.",
+                                markup=False)

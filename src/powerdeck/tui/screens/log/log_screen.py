@@ -14,7 +14,6 @@ typed, a save asked for), and screens/entry_writes.py does the pane's writes.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -26,6 +25,8 @@ from textual.widgets import Input, Static
 from powerdeck.core.entry import Draft, Entry, EntryFilter
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.store.log import Log
+from powerdeck.store.rescue import UnsavedText
+from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.key_bursts import focus_field
 from powerdeck.tui.log_watch import LogFollower
 from powerdeck.tui.screens.dialogs.confirm_dialog import Choice, ChoiceDialog
@@ -38,9 +39,6 @@ from powerdeck.tui.widgets.entry_pane import EntryPane
 from powerdeck.tui.widgets.filter_bar import describe_filter, filter_line
 from powerdeck.tui.widgets.log_list import LogList
 from powerdeck.tui.widgets.quiet_footer import QuietFooter
-
-if TYPE_CHECKING:
-    from powerdeck.tui.app import PowerDeckApp
 
 __all__ = ["LogScreen", "describe_filter", "filter_line"]  # the export dialog imports describe_filter here
 
@@ -97,8 +95,8 @@ class LogScreen(Screen[None]):
         self.log_follower = LogFollower(self, self.refresh_list)
 
     @property
-    def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
+    def power_app(self) -> AppServices:
+        return services(self)
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -241,16 +239,16 @@ class LogScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_capabilities(self) -> None:
-        ask_capabilities(self.power_app, self.entry_filter, self._set_filter)
+        ask_capabilities(self, self.entry_filter, self._set_filter)
 
     def action_card(self) -> None:
-        ask_card(self.power_app, self.entry_filter, self._set_filter)
+        ask_card(self, self.entry_filter, self._set_filter)
 
     def action_open_only(self) -> None:
         self._set_filter(replace(self.entry_filter, open_only=not self.entry_filter.open_only))
 
     def action_period(self) -> None:
-        ask_period(self.power_app, self.entry_filter, self._set_filter)
+        ask_period(self, self.entry_filter, self._set_filter)
 
     def action_clear_filters(self) -> None:
         self.search_input.value = ""
@@ -364,9 +362,18 @@ class LogScreen(Screen[None]):
         self.refresh_list(keep=closed)
         self.set_status("")
 
-    def write_drafts_and_wait(self) -> PowerdeckError | None:
-        """On quit or hang-up (App.write_drafts_and_wait): write unsaved changes on this thread and
-        wait; say why not."""
+    # -- a text holder (text_holders.py): every way out of the app asks these ------------
+
+    async def settle_typing(self) -> None:
+        await self.settle_editor()
+
+    def unsaved_text(self) -> UnsavedText:
+        """Nothing of its own: changes whose write was refused go to `app.refused` at once, which
+        outlives this screen (entry_writes.py)."""
+        return UnsavedText()
+
+    def write_unsaved_and_wait(self) -> PowerdeckError | None:
+        """On quit or hang-up: write unsaved changes on this thread and wait; say why not."""
         if self._pane is not None:
             return self.entry_writes.write_unsaved_and_wait(self._pane.unsaved())
         return None

@@ -7,8 +7,6 @@ to the terminal's width (80 columns and up).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -18,12 +16,10 @@ from textual.widgets import Footer, Static
 
 from powerdeck.core.text import shorten, visible_line
 from powerdeck.deck.model import Deck
+from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.log_watch import LogFollower
 from powerdeck.tui.widgets.worksheet_peek import describe
 from powerdeck.workbook.model import Worksheet
-
-if TYPE_CHECKING:
-    from powerdeck.tui.app import PowerDeckApp
 
 DONE_BLOCK = "█"
 OPEN_BLOCK = "▒"
@@ -128,8 +124,8 @@ class OverviewScreen(Screen[None]):
     ]
 
     @property
-    def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; this screen runs only in PowerDeckApp
+    def power_app(self) -> AppServices:
+        return services(self)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="overview-scroll"):

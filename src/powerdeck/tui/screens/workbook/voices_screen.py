@@ -25,7 +25,6 @@ from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Card
 from powerdeck.store.log import Log
 from powerdeck.store.workbook_files import free_path, write_new_private
-from powerdeck.tui.messages import DraftKept
 from powerdeck.tui.screens.workbook.worksheet_base import WorksheetScreen
 from powerdeck.tui.widgets.cloud_view import CloudView
 from powerdeck.tui.widgets.lean_text_area import LeanTextArea
@@ -155,11 +154,10 @@ class VoicesScreen(WorksheetScreen):
                            entry_id=draft.entry_id if draft else None)
 
         def done(_: None) -> None:
+            # The deck screen underneath reads the draft when shown again (it follows the store's signal).
             self.set_status(f"Put into the Action of card {card_id} (a draft: finish it on the card)")
-            for screen in self.app.screen_stack:
-                screen.post_message(DraftKept(card_id))
 
-        self.power_app.store.queue_write(add_to_draft, on_done=done, on_error=self.power_app.report_error)
+        self.power_app.store.queue_write(add_to_draft, on_done=done, on_error=self.power_app.report_error, by=self)
 
     def action_scroll_cloud(self, pages: int) -> None:
         box = self.query_one("#voices-cloud-box", VerticalScroll)

@@ -3,21 +3,19 @@ widgets/worksheet_peek.py) and the `w` key that opens this card's worksheet, or 
 back to.
 
 The deck screen adds WORKBOOK_BINDINGS, calls `peek_for` when it shows a card and `open_workbook`
-for the key; a worksheet screen calls `refresh_all_peeks` once its write has landed.
+for the key; a worksheet's write reaches it as every change does, through the log watcher's signal.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from powerdeck.deck.model import Card
+from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.widgets.worksheet_peek import peek_text
-
-if TYPE_CHECKING:
-    from powerdeck.tui.app import PowerDeckApp
 
 WORKBOOK_BINDINGS: list[BindingType] = [
     # A command letter like r and e: it goes through the deck screen's typing gate (deck_keys).
@@ -26,21 +24,12 @@ WORKBOOK_BINDINGS: list[BindingType] = [
 ]
 
 
-def peek_for(app: PowerDeckApp, card: Card) -> str:
+def peek_for(app: AppServices, card: Card) -> str:
     """The workbook line for `card` ("" when it has no worksheet and looks back to none)."""
     if not (card.worksheet or card.looks_back):
         return ""
     sheets = app.store.read(lambda log: log.worksheets())
     return peek_text(card, app.deck, sheets)
-
-
-def refresh_all_peeks(app: PowerDeckApp) -> None:
-    """A worksheet was written: every deck screen on the stack shows it in its notes (the screen
-    may have resumed before the write landed)."""
-    for screen in app.screen_stack:
-        show_notes = getattr(screen, "show_notes", None)
-        if show_notes is not None:
-            show_notes()
 
 
 def worksheet_screen(card: Card, *, breadth: bool = False) -> Screen[None] | None:
@@ -59,13 +48,13 @@ def worksheet_screen(card: Card, *, breadth: bool = False) -> Screen[None] | Non
 
 def open_workbook(screen: Screen[Any], card: Card) -> None:
     """The `w` key: this card's worksheet; else the one it looks back to (a choice of several)."""
-    app: PowerDeckApp = screen.app  # type: ignore[assignment]  # Screen.app is App[Any]; the workbook opens only in PowerDeckApp
+    app, deck = screen.app, services(screen).deck
     if card.worksheet:
         target = worksheet_screen(card)
         if target is not None:
             app.push_screen(target)
         return
-    refs = [app.deck.card(ref) for ref in card.looks_back if app.deck.card(ref).worksheet]
+    refs = [deck.card(ref) for ref in card.looks_back if deck.card(ref).worksheet]
     if not refs:
         app.notify("This card has no worksheet.", markup=False)
         return
@@ -78,7 +67,7 @@ def open_workbook(screen: Screen[Any], card: Card) -> None:
 
     def chosen(card_id: str | None) -> None:
         if card_id:
-            target = worksheet_screen(app.deck.card(card_id), breadth=True)
+            target = worksheet_screen(deck.card(card_id), breadth=True)
             if target is not None:
                 app.push_screen(target)
 

@@ -1,24 +1,23 @@
 """What every worksheet screen shares: the card's worksheet, kept as it is typed.
 
 A worksheet has no separate "save": it is written a moment after typing stops, on leaving, and on
-quitting or a dropped connection (the app calls `write_drafts_and_wait` on every screen on the
-stack), always through the store's one writer thread, so nothing typed is lost and the event loop never
-waits on the disk.
+quitting, a signal or a fault (every worksheet screen is a text holder: text_holders.py), always
+through the store's one writer thread, so the event loop never waits on the disk. A write the log
+refuses leaves the worksheet with the app (`app.refused`, which outlives this screen: escape
+leaves before the write lands), for the quit dialog and the rescue file.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 from textual.timer import Timer
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.deck.model import Card
+from powerdeck.store.rescue import UnsavedText
+from powerdeck.tui.app_services import AppServices, services
+from powerdeck.tui.key_bursts import settle_keys
 from powerdeck.workbook.model import Worksheet
-
-if TYPE_CHECKING:
-    from powerdeck.tui.app import PowerDeckApp
 
 WRITE_DELAY = 1.0
 """Seconds after typing stops before the worksheet is written."""
@@ -28,15 +27,17 @@ class WorksheetScreen(Screen[None]):
     def __init__(self, card: Card, kind: str) -> None:
         super().__init__()
         self.card = card
-        stored = self.power_app.store.read(lambda log: log.worksheet(card.id))
+        # A worksheet whose last write was refused is newer than the log's copy: it opens as typed.
+        refused = self.power_app.refused.worksheets.get(card.id)
+        stored = refused or self.power_app.store.read(lambda log: log.worksheet(card.id))
         self.sheet = stored if stored is not None and stored.kind == kind else Worksheet(card.id, kind)
-        self._queued = self.sheet
+        self._queued = self.sheet if refused is None else Worksheet("", "")
         """The worksheet as last queued for writing (or read): typing that changes nothing writes nothing."""
         self._timer: Timer | None = None
 
     @property
-    def power_app(self) -> PowerDeckApp:
-        return self.app  # type: ignore[return-value]  # Screen.app is App[Any]; worksheet screens run only in PowerDeckApp
+    def power_app(self) -> AppServices:
+        return services(self)
 
     def current(self) -> Worksheet:
         """The worksheet as on screen now (screens read their fields here)."""
@@ -57,30 +58,46 @@ class WorksheetScreen(Screen[None]):
             return
         self._queued = sheet
         self.power_app.store.queue_write(lambda log: log.save_worksheet(sheet),
-                                         on_done=self._written, on_error=self._failed)
+                                         on_done=lambda _: self._written(sheet),
+                                         on_error=lambda error: self._failed(sheet, error), by=self)
 
-    def _written(self, _: Worksheet) -> None:
-        from powerdeck.tui.screens.workbook.workbook_open import refresh_all_peeks
-
+    def _written(self, sheet: Worksheet) -> None:
+        # Writes land in order: whatever was refused before this one is older than it.
+        self.power_app.refused.worksheets.pop(sheet.card, None)
         if self.is_mounted:
             self.set_status("Kept")
-        refresh_all_peeks(self.power_app)
 
-    def _failed(self, error: PowerdeckError) -> None:
+    def _failed(self, sheet: Worksheet, error: PowerdeckError) -> None:
         self._queued = Worksheet("", "")  # not on disk: try again next time
+        self.power_app.refused.worksheets[sheet.card] = sheet
         self.set_status("Could not write to disk; your text is still here.")
         self.power_app.report_error(error)
 
-    def write_drafts_and_wait(self) -> None:
-        """On quit or hang-up: write on this thread, after any queued writes, and wait."""
+    # -- a text holder (text_holders.py): every way out of the app asks these ------------
+
+    async def settle_typing(self) -> None:
+        await settle_keys(self.focused, self)
+
+    def unsaved_text(self) -> UnsavedText:
+        """Nothing of its own: a refused worksheet is with `app.refused` (it outlives the screen)."""
+        return UnsavedText()
+
+    def write_unsaved_and_wait(self) -> PowerdeckError | None:
+        """On quit, a signal or a fault: write on this thread, after any queued writes, and wait;
+        say why not (the worksheet is then in `app.refused`)."""
         sheet = self.current()
-        if sheet == self._queued:
-            return
+        refused = self.power_app.refused
+        if sheet == self._queued and sheet.card not in refused.worksheets:
+            return None
         try:
             self.power_app.store.write_and_wait(lambda log: log.save_worksheet(sheet))
-            self._queued = sheet
-        except PowerdeckError:
-            pass
+        except PowerdeckError as error:
+            self._queued = Worksheet("", "")
+            refused.worksheets[sheet.card] = sheet
+            return error
+        self._queued = sheet
+        refused.worksheets.pop(sheet.card, None)
+        return None
 
     def set_status(self, text: str) -> None:
         for status in self.query("#ws-status"):
