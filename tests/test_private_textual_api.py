@@ -268,3 +268,149 @@ def test_stylesheet_parse_rules_and_variables() -> None:
         moved("the variables _parse_rules parses with", "serve/parsed_css.py")
     assert "tokenize_values(self._variables)" in inspect.getsource(Stylesheet), \
         moved("Stylesheet._variable_tokens (made from _variables)", "serve/parsed_css.py")
+
+
+# -- first_paint.py: no draw in the middle of a batch update ---------------------------------------
+
+def test_app_batch_count() -> None:
+    app = App[None]()
+    assert app._batch_count == 0, moved("App._batch_count", "first_paint.py _release_first_paint")
+    assert "self._batch_count += 1" in inspect.getsource(App._begin_batch), \
+        moved("App._begin_batch's count", "first_paint.py _release_first_paint")
+
+
+# -- widgets/terse.py: Rich's Style._meta; Strip's segments counted the public way ------------------
+
+def test_rich_style_meta_and_strip_length() -> None:
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.strip import Strip
+
+    assert Style()._meta is None and Style(meta={"offset": (0, 1)})._meta is not None, \
+        moved("rich Style._meta", "tui/widgets/terse.py _offset")
+    segments = [Segment("ab"), Segment(""), Segment("c")]
+    assert len(Strip(segments)) == 3  # public: no Strip._segments
+
+
+def test_terse_strip_without_style_meta_gives_the_same_cells(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.strip import Strip
+
+    from powerdeck.tui import private_api
+    from powerdeck.tui.widgets.terse import terse_strip
+
+    plain, clicked = Style(color="red"), Style(color="red", meta={"offset": (0, 2)})
+    strip = Strip([Segment("ab", plain), Segment("  ", plain), Segment("cd", clicked), Segment("  ", plain)])
+    with_meta = list(terse_strip(strip))
+    monkeypatch.setattr(private_api, "GONE", {"_meta"})
+    assert list(terse_strip(strip)) == with_meta
+    assert len(with_meta) == 2  # the words and blanks before the offset merged; the offset kept apart
+
+
+# -- screens/deck/deck_screen.py: the first resume does not restyle -------------------------------
+
+def test_screen_resume_handler_name_and_refresh_styles() -> None:
+    from textual.screen import Screen
+
+    assert "_on_screen_resume" in Screen.__dict__, moved("Screen._on_screen_resume", "deck_screen.py")
+    assert "refresh_styles" in inspect.signature(events.ScreenResume).parameters, \
+        moved("ScreenResume.refresh_styles", "deck_screen.py _on_screen_resume")
+    assert 'cls.__dict__.get(f"_{method_name}")' in inspect.getsource(MessagePump._get_dispatch_methods), \
+        moved("the _on_<message> handler naming", "deck_screen.py _on_screen_resume")
+
+
+# -- serve/session.py: each session's screen update rate -----------------------------------------
+
+def test_screen_update_period() -> None:
+    import textual.screen
+
+    assert isinstance(textual.screen.UPDATE_PERIOD, float), moved("textual.screen.UPDATE_PERIOD", "serve/session.py")
+    assert "UPDATE_PERIOD" in inspect.getsource(textual.screen.Screen), \
+        moved("Screen's use of UPDATE_PERIOD", "serve/session.py apply_textual_settings")
+
+
+# -- widgets/log_list.py: the search text handed on in the frame that echoes the key ---------------
+
+def test_input_value_watcher() -> None:
+    from textual.widgets import Input
+
+    assert parameters(Input._watch_value) == ["self", "value"], \
+        moved("Input._watch_value", "tui/widgets/log_list.py SearchField")
+
+
+async def test_the_review_log_search_works_without_the_value_watcher(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from log_helpers import seed
+    from powerdeck.tui import private_api
+    from powerdeck.tui.screens.log.log_screen import LogScreen
+    from ui_helpers import make_app, settle
+
+    monkeypatch.setattr(private_api, "GONE", {"_watch_value"})
+    seed(tmp_path)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("L")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, LogScreen)
+        before = len(screen.shown)
+        await pilot.press("slash", *"zzzz")
+        await settle(app, pilot)
+        assert screen.entry_filter.text == "zzzz" and screen.shown == [] and before > 0
+
+
+# -- every fallback at once: the real app, as if a Textual release had renamed every private part ---
+
+ALL_GONE_NAMES = (
+    "LayoutUpdate", "_display", "_on_timer_update", "_batch_count", "_size", "_resize_event", "FooterKey",
+    "_compositor_refresh", "_fatal_error", "_loop", "_driver", "getincrementaldecoder", "_apply_opacity",
+    "_bindings_ready", "_pruning", "_index_to_line", "_repaint_regions", "_lines", "_line_cache", "_theme",
+    "_peek_message", "_replace_via_keyboard", "_parse_rules", "_meta", "_on_screen_resume", "UPDATE_PERIOD",
+    "_watch_value",
+)
+
+
+def test_every_private_use_in_src_goes_through_the_fence() -> None:
+    """Each private name above is looked up through private_api (and the table names each)."""
+    from pathlib import Path
+
+    import powerdeck
+    from powerdeck.tui import private_api
+
+    src = Path(powerdeck.__file__).parent
+    text = "\n".join(path.read_text() for path in src.rglob("*.py"))
+    table = (src.parent.parent / "docs" / "architecture.md").read_text()
+    for name in ALL_GONE_NAMES:
+        assert f'"{name}"' in text, f"{name} is not looked up through private_api (gone/private/has/require)"
+        assert f"`{name}`" in table or f".{name}`" in table, f"{name} has no row in docs/architecture.md"
+    assert not private_api.ALL_GONE and not private_api.GONE
+
+
+@pytest.mark.slow
+def test_with_every_private_part_gone_the_app_starts_moves_writes_saves_and_quits(tmp_path: Any) -> None:
+    import json
+
+    from pty_harness import PtyApp, base_env, powerdeck_command
+    from powerdeck.tui.private_api import PRETEND_GONE
+
+    data = tmp_path / "data"
+    env = base_env(**{PRETEND_GONE: "1"})
+    with PtyApp([*powerdeck_command(), "--data", str(data)], env) as app:
+        app.wait_for("READING", timeout=30)
+        app.send("right")
+        app.wait_for("1.2  Mapping relationships", timeout=10)
+        app.send("left")
+        app.wait_for("1.1  Changing your perspective", timeout=10)
+        app.send("enter")
+        app.wait_for("WRITING", timeout=10)
+        app.type("written with every fallback", gap=0.01)
+        app.wait_for("written with every fallback", timeout=10)
+        app.send("ctrl+s")
+        app.wait_for("Saved entry for 1.1", timeout=10)
+        app.send("ctrl+q")
+        assert app.wait_exit(timeout=15) == 0
+        output = app.raw.decode("utf-8", "replace")
+    assert "Traceback" not in output
+    entries = json.loads((data / "log.json").read_text())["entries"]
+    assert [entry["action"] for entry in entries.values()] == ["written with every fallback"]

@@ -29,6 +29,8 @@ from typing import Any
 from textual.css.model import RuleSet
 from textual.css.stylesheet import Stylesheet
 
+from powerdeck.tui.private_api import gone
+
 VARIABLE_SETS_KEPT = 4
 """Themes whose parsed rules are kept (the palette's theme preview parses one per highlight)."""
 
@@ -67,6 +69,8 @@ def share_parsed_css() -> bool:
     """Parse each piece of CSS once per process and theme, for every app's stylesheet.
 
     Returns False (and changes nothing) if this Textual no longer parses the way it is used here."""
+    if gone("_parse_rules"):
+        return False
     original: Callable[..., list[RuleSet]] = Stylesheet._parse_rules
     if getattr(original, "shared_by_powerdeck", False):
         return True

@@ -110,6 +110,8 @@ def apply_textual_settings(settings: SessionSettings) -> None:
     import textual.constants
     import textual.screen
 
+    from powerdeck.tui.private_api import has
+
     values: dict[str, Any] = {
         "MAX_FPS": settings.fps,
         "ESCAPE_DELAY": settings.escape_delay_ms / 1000.0,
@@ -118,7 +120,11 @@ def apply_textual_settings(settings: SessionSettings) -> None:
     }
     for name, value in values.items():
         setattr(textual.constants, name, value)
-    textual.screen.UPDATE_PERIOD = 1 / settings.fps  # type: ignore[misc]  # Textual declares UPDATE_PERIOD Final; set once per session before any screen exists
+    # A Final constant of textual.screen (docs/architecture.md, private uses), read as each screen
+    # mounts: set once per session before any screen exists. Gone from a release: screens tick at
+    # Textual's own rate (MAX_FPS above still caps the frames written).
+    if has(textual.screen, "UPDATE_PERIOD"):
+        setattr(textual.screen, "UPDATE_PERIOD", 1 / settings.fps)  # noqa: B010  # setattr: the name is Final to type checkers
 
 
 def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int | None = None) -> int:

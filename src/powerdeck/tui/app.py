@@ -29,6 +29,7 @@ from powerdeck.tui.commands import DeckCommands
 from powerdeck.tui.first_paint import FirstPaintHold
 from powerdeck.tui.log_watch import LogWatcher
 from powerdeck.tui.options import AppOptions
+from powerdeck.tui.private_api import gone, private
 from powerdeck.tui.screens.deck.deck_screen import DeckScreen
 from powerdeck.tui.screens.dialogs.min_size import MIN_HEIGHT, MIN_WIDTH
 from powerdeck.tui.text_holders import RefusedText, UnsavedTextHolder, all_unsaved, rescue_line, write_all_and_wait
@@ -125,7 +126,7 @@ class PowerDeckApp(FirstPaintHold):
             self.store.queue_write(lambda log: log.set_state("theme", new), by=self)
 
     def on_resize(self, event: events.Resize) -> None:
-        if event.size == getattr(self, "_size", None) and getattr(self, "_resize_event", True) is None:
+        if event.size == private(self, "_size") and private(self, "_resize_event", True) is None:
             # The driver reports the size once it has started, after App's own first Resize: the
             # same size again. Textual would pass it to every screen, each laying itself out again
             # before the first frame (~5 ms of a start's CPU), for nothing.
@@ -302,7 +303,7 @@ class PowerDeckApp(FirstPaintHold):
 
         Called from a signal handler on the event loop's thread: only schedules the work, so the
         keys already read land in their field first, and Textual restores the terminal as it stops."""
-        loop = getattr(self, "_loop", None)  # private (docs/architecture.md): launch.py falls back
+        loop = private(self, "_loop")  # private (docs/architecture.md): quit_signals.py falls back
         if loop is None:
             raise RuntimeError("the app is not running")
         loop.call_soon_threadsafe(self.call_later, self._quit_for_signal, signum)
@@ -332,14 +333,14 @@ class PowerDeckApp(FirstPaintHold):
         # Private Textual hook: App._handle_exception calls it for an exception nobody expected,
         # and Textual's own version prints a traceback with local variables. See crash_report.py;
         # tests/test_private_textual_api.py fails if Textual stops calling it or moves what it uses.
-        error: BaseException | None = getattr(self, "_exception", None)
-        if error is None:
+        error: BaseException | None = private(self, "_exception")
+        if error is None or gone("_fatal_error"):
             super()._fatal_error()
             return
         line = report_fault(self.store.log.path.parent, error, self.keep_text_for_exit)
         self.bell()
-        renderables = getattr(self, "_exit_renderables", None)
-        close_now = getattr(self, "_close_messages_no_wait", None)
+        renderables = private(self, "_exit_renderables")
+        close_now = private(self, "_close_messages_no_wait")
         if isinstance(renderables, list) and callable(close_now):
             renderables.append(Text(line))  # as Textual's own _fatal_error does, minus the locals
             close_now()

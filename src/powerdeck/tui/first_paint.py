@@ -17,9 +17,14 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Footer
 
+from powerdeck.tui import private_api
+
 try:  # private: if a Textual release moves it, the app simply paints the way Textual does
     from textual._compositor import LayoutUpdate
-except ImportError:  # pragma: no cover
+
+    if private_api.gone("LayoutUpdate"):
+        raise ImportError("LayoutUpdate")
+except ImportError:
     LayoutUpdate = None  # type: ignore[assignment,misc]  # private Textual class; None when a release moves it (see the try above)
 
 FIRST_PAINT_LIMIT = 1.0
@@ -35,7 +40,9 @@ class FirstPaintHold(App[None]):
         self._first_paint_due = False
 
     def _display(self, screen: Screen[Any], renderable: Any) -> None:
-        if self._holding_first_paint:
+        # A Textual that renamed _display never calls this: the hold never starts (the paint is
+        # Textual's own) and first_paint_held turns false at the release, so nothing waits on it.
+        if self._holding_first_paint and not private_api.gone("_display"):
             if not (self._first_paint_due and isinstance(renderable, LayoutUpdate)):
                 return  # a stage on the way, or a part of the screen the full frame will redraw
             self._holding_first_paint = False
@@ -77,8 +84,9 @@ class FirstPaintHold(App[None]):
             # another for the frame (up to 1/60 s each) were ~30 ms of a start spent idle. The
             # layout first, while the hold still renders nothing, then the one full frame.
             screen = self.screen
-            draw_now = getattr(screen, "_on_timer_update", None)  # private: else the ticks draw it
-            if self._batch_count:
+            draw_now = private_api.private(screen, "_on_timer_update")  # private: else the ticks draw it
+            # Not inside a batch update (private too): nor when it cannot tell, the ticks draw it then.
+            if private_api.private(self, "_batch_count", 1) != 0:
                 draw_now = None
             if draw_now is not None:
                 draw_now()

@@ -16,6 +16,7 @@ from powerdeck.deck.model import deck_path_from, load_deck
 from powerdeck.store import locations
 from powerdeck.store.log import Log
 from powerdeck.tui.options import AppOptions
+from powerdeck.tui.private_api import private
 from powerdeck.tui.quit_signals import install_quit_signals
 
 LOADED_ON_FIRST_USE = (
@@ -77,7 +78,7 @@ def lenient_terminal_input() -> bool:
     """
     from textual.drivers import linux_driver
 
-    original: Callable[[str], Any] | None = getattr(linux_driver, "getincrementaldecoder", None)
+    original: Callable[[str], Any] | None = private(linux_driver, "getincrementaldecoder")
     if original is None:
         return False
     if getattr(original, "powerdeck_lenient", False):

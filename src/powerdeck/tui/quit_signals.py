@@ -17,6 +17,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from powerdeck.store.rescue import note_for_next_start
+from powerdeck.tui.private_api import private
 
 if TYPE_CHECKING:
     from powerdeck.tui.app import PowerDeckApp
@@ -78,7 +79,7 @@ def install_quit_signals(app: PowerDeckApp, *, grace: float = SIGNAL_GRACE) -> N
         try:
             app.keep_text_for_exit()
         finally:
-            restore_terminal(getattr(getattr(app, "_driver", None), "attrs_before", None))
+            restore_terminal(getattr(private(app, "_driver"), "attrs_before", None))
             os._exit(128 + signum)
 
     signal.signal(signal.SIGHUP, hang_up)

@@ -26,7 +26,10 @@ from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump, MessagePumpClosed
 
-AVAILABLE = (callable(getattr(MessagePump, "_peek_message", None))
+from powerdeck.tui import private_api
+
+AVAILABLE = (callable(private_api.private(MessagePump, "_peek_message"))
+             and not private_api.gone("_pending_message")
              and "_pending_message" in MessagePump.__init__.__code__.co_names)
 """The private Textual parts this takes a run through are where Textual 8 has them (see
 docs/architecture.md, "Private Textual API"); without them every key goes the usual way."""
@@ -60,7 +63,7 @@ async def insert_typed_run(app: App[Any], first: events.Key) -> bool:
     from textual.widgets import TextArea
 
     if (not isinstance(area, TextArea) or area.read_only or area.tab_behavior != "focus"
-            or not callable(getattr(TextArea, "_replace_via_keyboard", None))):
+            or not callable(private_api.private(TextArea, "_replace_via_keyboard"))):
         return False
     first_text = typed_text(first)
     if first_text is None:

@@ -28,12 +28,16 @@ from textual.strip import Strip
 from textual.visual import Visual
 
 from powerdeck.deck.model import Capability, Card
+from powerdeck.tui import private_api
 from powerdeck.tui.widgets.terse import changed_width, terse_strip
 
 _apply_opacity: Callable[[Iterable[Segment], Color, float], Iterable[Segment]] | None
 try:  # How Textual fades a widget with `opacity`; without it the fade is skipped.
     from textual._opacity import _apply_opacity
-except ImportError:  # pragma: no cover - a Textual without it
+
+    if private_api.gone("_apply_opacity"):
+        raise ImportError("_apply_opacity")
+except ImportError:  # a Textual without it
     _apply_opacity = None
 
 MORE = " ↓ more: pagedown "

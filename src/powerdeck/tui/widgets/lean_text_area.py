@@ -33,6 +33,7 @@ from textual.widgets import TextArea
 from textual.widgets.text_area import Edit, EditResult, Selection
 
 from powerdeck.core.text import is_visible, visible_line
+from powerdeck.tui import private_api
 
 _HOOKS = (
     (Widget, "_check_refresh"),
@@ -46,7 +47,7 @@ _HOOKS = (
     (TextArea, "_replace_via_keyboard"),
     (TextArea, "_refresh_size"),
 )
-LEAN = all(hasattr(owner, name) for owner, name in _HOOKS)
+LEAN = all(private_api.has(owner, name) for owner, name in _HOOKS)
 """The private Textual methods this class hooks exist (Textual 8.2): else it stays a stock
 TextArea (full repaints), never one that forgets to draw."""
 
@@ -105,7 +106,7 @@ class LeanTextArea(TextArea):
         height = self.size.height
         if height <= 0:
             return
-        theme = getattr(self, "_theme", None)
+        theme = private_api.private(self, "_theme")
         if theme:
             theme.apply_css(self)  # as render_lines does before rendering rows
         painted = self._painted
@@ -137,7 +138,7 @@ class LeanTextArea(TextArea):
         super()._watch_selection(previous_selection, selection)
 
     def _clear_line_cache(self) -> None:
-        line_cache = getattr(self, "_line_cache", None)
+        line_cache = private_api.private(self, "_line_cache")
         if line_cache is not None:
             line_cache.clear()
 

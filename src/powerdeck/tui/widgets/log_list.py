@@ -21,6 +21,7 @@ from textual.widgets import Input, Static
 
 from powerdeck.core.entry import Entry, EntryFilter
 from powerdeck.core.text import plural
+from powerdeck.tui.private_api import gone
 from powerdeck.tui.widgets.entry_list import EntryList, title_width
 from powerdeck.tui.widgets.filter_bar import filter_line
 
@@ -45,6 +46,11 @@ class SearchField(Input):
     _changing = False
 
     def _watch_value(self, value: str) -> None:
+        # Input's private watcher (docs/architecture.md): a Textual that renamed it never calls
+        # this, and the list hands the text on from Input.Changed instead (a frame later).
+        if gone("_watch_value"):
+            super()._watch_value(value)
+            return
         self._changing = True
         try:
             super()._watch_value(value)
@@ -117,14 +123,20 @@ class LogList(Vertical):
         return search
 
     def _search_typed(self, text: str) -> None:
+        self._handed = text
         if self._on_search is not None:
             self._on_search(text)
         else:
             self.post_message(self.SearchChanged(text))
 
+    _handed: str | None = None
+    """The search text last handed on."""
+
     @on(Input.Changed, "#log-search-input")
     def _search_changed(self, event: Input.Changed) -> None:
-        event.stop()  # already handed on by _search_typed
+        event.stop()
+        if event.value != self._handed:  # SearchField._watch_value was not called: hand it on now
+            self._search_typed(event.value)
 
     @on(Input.Submitted, "#log-search-input")
     def _search_submitted(self, event: Input.Submitted) -> None:

@@ -14,9 +14,14 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Footer
 
+from powerdeck.tui import private_api
+
 try:  # private module: if a release moves it, each key is styled twice as it mounts, as in Footer
     from textual.widgets._footer import FooterKey
-except ImportError:  # pragma: no cover
+
+    if private_api.gone("FooterKey"):
+        raise ImportError("FooterKey")
+except ImportError:
     FooterKey = None  # type: ignore[assignment,misc]  # private Textual class; None when a release moves it
 
 
@@ -43,7 +48,7 @@ class QuietFooter(Footer):
         # Noted in the same synchronous step as Footer.compose reads the bindings.
         # Private Footer/Widget flags (docs/architecture.md, "Private Textual API"): without them
         # nothing is noted, and every recompose rebuilds, as a plain Footer does.
-        self._shown = self._keys() if getattr(self, "_bindings_ready", False) else None
+        self._shown = self._keys() if private_api.private(self, "_bindings_ready", False) else None
         for widget in super().compose():
             is_key = FooterKey is not None and isinstance(widget, FooterKey)
             if is_key and (self.compact or "-command-palette" in widget.classes):
@@ -54,7 +59,7 @@ class QuietFooter(Footer):
             yield widget
 
     async def recompose(self) -> None:
-        if (self._shown is not None and self.is_attached and not getattr(self, "_pruning", True)
+        if (self._shown is not None and self.is_attached and not private_api.private(self, "_pruning", True)
                 and self._keys() == self._shown):
             return
         await super().recompose()

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from powerdeck.core.text import shorten, visible_line
 from powerdeck.deck.model import Capability
+from powerdeck.tui.private_api import require
 from powerdeck.tui.widgets.terse import terse_strip
 
 
@@ -138,6 +139,7 @@ class CapabilitySidebar(OptionList, can_focus=False):
             return False
         width = self.scrollable_content_region.width
         try:
+            require(self, "_index_to_line", "_option_render_cache")
             lines = self._index_to_line
             for card_id, here in ((old, False), (new, True)):
                 option = self.get_option_at_index(rows[card_id])
@@ -147,7 +149,7 @@ class CapabilitySidebar(OptionList, can_focus=False):
             self.set_reactive(OptionList.highlighted, rows[new])
             top = int(self.scroll_offset.y)
             self.refresh(*(Region(0, lines[rows[card_id]] - top, self.size.width, 1) for card_id in (old, new)))
-        except (AttributeError, KeyError):  # pragma: no cover - a Textual without them
+        except (AttributeError, KeyError):  # a Textual without them
             return False
         return True
 
@@ -158,8 +160,9 @@ class CapabilitySidebar(OptionList, can_focus=False):
         """The rows as painted now, if nothing is waiting to be painted and nothing is scrolled."""
         height = self.scrollable_content_region.height
         try:
+            require(self, "_repaint_regions")
             pending = bool(self._repaint_regions)
-        except AttributeError:  # pragma: no cover - a Textual without it
+        except AttributeError:  # a Textual without it
             return None
         if not self.is_mounted or pending or height <= 0 or self.scroll_offset.y:
             return None
@@ -176,12 +179,13 @@ class CapabilitySidebar(OptionList, can_focus=False):
         if before is None or len(before) != height or self.scroll_offset.y:
             return
         try:
+            require(self, "_lines", "_repaint_regions", "_dirty_regions")
             if len(self._lines) > height:
                 return  # it scrolls: the highlight may move the view
             after = [self.render_line(y) for y in range(height)]
             self._repaint_regions.clear()
             self._dirty_regions.clear()
-        except AttributeError:  # pragma: no cover - a Textual without them
+        except AttributeError:  # a Textual without them
             return
         changed = [Region(0, y, self.size.width, 1) for y in range(height) if before[y] != after[y]]
         if changed:

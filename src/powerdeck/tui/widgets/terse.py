@@ -22,6 +22,8 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from powerdeck.tui.private_api import private
+
 
 @lru_cache(maxsize=1024)
 def _looks(style: Style) -> str:
@@ -30,7 +32,8 @@ def _looks(style: Style) -> str:
 
 
 def _offset(style: Style | None) -> object:
-    return style.meta.get("offset") if style is not None and style._meta is not None else None
+    # Rich's Style._meta (private) spares unpickling an empty meta per segment; without it, the public way.
+    return style.meta.get("offset") if style is not None and private(style, "_meta", True) is not None else None
 
 
 def terse_strip(strip: Strip) -> Strip:
@@ -50,7 +53,7 @@ def terse_strip(strip: Strip) -> Strip:
                 merged[-1] = Segment(last_text + text, last_style)
                 continue
         merged.append(segment)
-    if len(merged) == len(strip._segments):
+    if len(merged) == len(strip):
         return strip
     return Strip(merged, strip.cell_length)
 

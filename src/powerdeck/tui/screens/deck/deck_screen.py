@@ -28,6 +28,7 @@ from powerdeck.store.rescue import UnsavedText
 from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.key_bursts import focus_field, settle_keys
 from powerdeck.tui.log_watch import LogFollower
+from powerdeck.tui.private_api import gone
 from powerdeck.tui.screens.deck.deck_drafts import DraftKeeper
 from powerdeck.tui.screens.deck.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
 from powerdeck.tui.screens.deck.deck_mode import TYPING_HINT, DeckMode
@@ -126,7 +127,7 @@ class DeckScreen(Screen[None]):
         # app's first-paint hold then drops all but the last (first_paint.py). Rendering
         # them cost ~20 ms of CPU at start (8 renders for 1 frame written): skip it. What is dirty
         # stays dirty, and the hold's release repaints the whole screen.
-        if self.power_app.first_paint_held:
+        if self.power_app.first_paint_held and not gone("_compositor_refresh"):
             return
         super()._compositor_refresh()
 
@@ -523,7 +524,7 @@ class DeckScreen(Screen[None]):
         # mounted, and nothing has changed since: restyling them all again cost ~9 ms of the first
         # paint. Later resumes restyle as Textual does (a theme may have changed). Were Textual to
         # rename it, this would not run: the first paint restyles once more, nothing else changes.
-        if not self._resumed_before:
+        if not self._resumed_before and not gone("_on_screen_resume"):
             self._resumed_before = True
             event.refresh_styles = False
 

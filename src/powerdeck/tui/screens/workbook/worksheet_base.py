@@ -33,6 +33,9 @@ class WorksheetScreen(Screen[None]):
         self.sheet = stored if stored is not None and stored.kind == kind else Worksheet(card.id, kind)
         self._queued = self.sheet if refused is None else Worksheet("", "")
         """The worksheet as last queued for writing (or read): typing that changes nothing writes nothing."""
+        self._on_disk = self._queued
+        """The worksheet as last known to be on disk: a queued write's landing is told later, on
+        the event loop, which a hang-up or a fault never gets back to."""
         self._timer: Timer | None = None
 
     @property
@@ -62,6 +65,7 @@ class WorksheetScreen(Screen[None]):
                                          on_error=lambda error: self._failed(sheet, error), by=self)
 
     def _written(self, sheet: Worksheet) -> None:
+        self._on_disk = sheet
         # Writes land in order: whatever was refused before this one is older than it.
         self.power_app.refused.worksheets.pop(sheet.card, None)
         if self.is_mounted:
@@ -87,7 +91,7 @@ class WorksheetScreen(Screen[None]):
         say why not (the worksheet is then in `app.refused`)."""
         sheet = self.current()
         refused = self.power_app.refused
-        if sheet == self._queued and sheet.card not in refused.worksheets:
+        if sheet == self._on_disk and sheet.card not in refused.worksheets:
             return None
         try:
             self.power_app.store.write_and_wait(lambda log: log.save_worksheet(sheet))
@@ -95,7 +99,7 @@ class WorksheetScreen(Screen[None]):
             self._queued = Worksheet("", "")
             refused.worksheets[sheet.card] = sheet
             return error
-        self._queued = sheet
+        self._queued = self._on_disk = sheet
         refused.worksheets.pop(sheet.card, None)
         return None
 
