@@ -391,8 +391,8 @@ def test_every_private_use_in_src_goes_through_the_fence() -> None:
 def test_with_every_private_part_gone_the_app_starts_moves_writes_saves_and_quits(tmp_path: Any) -> None:
     import json
 
-    from pty_harness import PtyApp, base_env, powerdeck_command
     from powerdeck.tui.private_api import PRETEND_GONE
+    from pty_harness import PtyApp, base_env, powerdeck_command
 
     data = tmp_path / "data"
     env = base_env(**{PRETEND_GONE: "1"})
