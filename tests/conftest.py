@@ -2,11 +2,60 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from powerdeck.deck.model import Deck, load_deck
+
+OWN_FOLDERS = {
+    "HOME": "home",
+    "XDG_DATA_HOME": "home/.local/share",
+    "XDG_CACHE_HOME": "home/.cache",
+    "XDG_CONFIG_HOME": "home/.config",
+    "XDG_STATE_HOME": "home/.local/state",
+    "XDG_RUNTIME_DIR": "runtime",
+}
+"""Where the whole session's HOME and XDG folders point (under its temporary folder)."""
+
+
+def real_powerdeck_paths() -> set[Path]:
+    """What powerdeck could leave in the real home and XDG folders of whoever runs the tests."""
+    home = Path(os.path.expanduser("~"))
+    folders = {
+        home,
+        Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "powerdeck",
+        Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share") / "powerdeck",
+        Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "powerdeck",
+        Path(os.environ.get("XDG_STATE_HOME") or home / ".local" / "state") / "powerdeck",
+    }
+    found: set[Path] = set()
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        found |= {folder / name for name in names if folder != home or "powerdeck" in name}
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_home_for_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The whole session, and every process it starts (they inherit the environment; the real
+    sshd's logins get it through sshd_harness.ssh_argv), writes under a temporary HOME and XDG
+    folders; at the end, nothing new of powerdeck's may have appeared in the real ones."""
+    before = real_powerdeck_paths()
+    root = tmp_path_factory.mktemp("session")
+    with pytest.MonkeyPatch.context() as patch:
+        for name, relative in OWN_FOLDERS.items():
+            folder = root / relative
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            patch.setenv(name, str(folder))
+        yield root
+    appeared = sorted(str(path) for path in real_powerdeck_paths() - before)
+    assert not appeared, f"tests wrote into the real home or cache: {', '.join(appeared)}"
 
 
 @pytest.fixture(autouse=True)

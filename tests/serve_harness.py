@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sshd_harness import free_port
+from sshd_harness import OWN_ENV, free_port
 
 SERVE_USER = "pdserve-test"
 ALLOW_ROOT = "POWERDECK_SERVE_TESTS_ALLOW_ROOT"
@@ -51,6 +51,9 @@ def throwaway_user() -> pwd.struct_passwd | None:
 
 def _env(**extra: str) -> dict[str, str]:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": "/nonexistent"}
+    # The session's own XDG folders (conftest.own_home_for_the_session): the server's deck cache
+    # lands there, not in the real ~/.cache of whoever runs the tests.
+    env.update({name: os.environ[name] for name in OWN_ENV if name.startswith("XDG_") and os.environ.get(name)})
     env.update(extra)
     return env
 

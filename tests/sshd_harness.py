@@ -19,6 +19,8 @@ import time
 from pathlib import Path
 
 SSHD = "/usr/sbin/sshd"
+OWN_ENV = ("HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR")
+"""The test's own folders, passed to the remote command (see ssh_argv)."""
 HOST_ALIAS = "powerdeck-loop"
 
 
@@ -110,6 +112,11 @@ class SshServer:
     def ssh_argv(self, remote_command: str | list[str], *, tty: bool = True) -> list[str]:
         if not isinstance(remote_command, str):
             remote_command = " ".join(shlex.quote(part) for part in remote_command)
+        # sshd gives a login the HOME of the password file: the test's own HOME and XDG folders
+        # go with the command (conftest.own_home_for_the_session), so nothing lands in the real ones.
+        own = [f"{name}={shlex.quote(os.environ[name])}" for name in OWN_ENV if os.environ.get(name)]
+        if own:
+            remote_command = f"env {' '.join(own)} {remote_command}"
         return ["ssh", *(["-tt"] if tty else []), "-F", str(self.config), HOST_ALIAS, remote_command]
 
     def log(self) -> str:

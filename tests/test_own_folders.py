@@ -1,0 +1,37 @@
+"""The tests keep to their own folders: HOME and the XDG folders point under the session's temporary
+folder, for the tests and for every process they start (conftest.own_home_for_the_session)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import OWN_FOLDERS
+from sshd_harness import OWN_ENV, SshServer
+
+
+def test_home_and_xdg_point_at_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    base = tmp_path_factory.getbasetemp()
+    for name in OWN_FOLDERS:
+        assert Path(os.environ[name]).is_relative_to(base), name
+
+
+def test_a_process_a_test_starts_finds_powerdeck_folders_there_too(tmp_path_factory: pytest.TempPathFactory) -> None:
+    code = ("from powerdeck.store import locations; import pathlib; "
+            "print(locations.cache_dir()); print(locations.data_dir(None)); print(pathlib.Path.home())")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    base = tmp_path_factory.getbasetemp()
+    assert len(shown) == 3 and all(Path(path).is_relative_to(base) for path in shown), shown
+
+
+def test_a_login_through_the_real_sshd_gets_the_same_folders(tmp_path: Path) -> None:
+    server = SshServer(tmp_path)  # only its command line: no sshd is started
+    argv = server.ssh_argv(["powerdeck", "--data", "x"])
+    assert set(OWN_ENV) <= set(OWN_FOLDERS)
+    for name in OWN_ENV:
+        assert f"{name}={os.environ[name]}" in argv[-1]
+    assert argv[-1].endswith("powerdeck --data x")
