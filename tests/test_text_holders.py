@@ -136,6 +136,39 @@ async def test_ctrl_q_with_the_log_refusing_writes_asks_and_the_rescue_file_hold
     assert app.return_code == 0
 
 
+WORKSHEETS = [holder for holder in HOLDERS if holder.name in ("voices", "map name", "list", "notes", "memo")]
+
+
+@pytest.mark.parametrize("holder", WORKSHEETS, ids=[holder.name for holder in WORKSHEETS])
+async def test_the_outside_probe_a_worksheet_with_the_log_damaged_then_ctrl_q(
+        data_dir: Path, tmp_path: Path, holder: Holder) -> None:
+    """The review's probe: type on a worksheet, another program damages the log (drafts and the
+    card to reopen still reach state.json), ctrl+q. Regression: the app exited 0 with no dialog and
+    no rescue file (the worksheet screen swallowed the refusal and the rescue file had no worksheets)."""
+    seed(data_dir, holder.card)
+    rescue = tmp_path / "rescue"
+    rescue.mkdir()
+    app = make_app(data_dir)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*holder.keys)
+        await settle(app, pilot)
+        garbage = data_dir / "garbage"
+        garbage.write_bytes(b"not json at all")
+        os.replace(garbage, data_dir / "log.json")
+        await type_text(pilot, TEXT)
+        await pilot.press("ctrl+q")
+        await settle(app, pilot)
+        assert app.is_running, "quit with the worksheet refused: no dialog"
+        dialog = app.screen
+        assert isinstance(dialog, QuitDialog)
+        dialog.query_one("#quit-folder", Input).value = str(rescue)
+        await pilot.click("#quit-save")
+        await settle(app, pilot)
+    (path,) = rescue.iterdir()
+    assert holder.found(json.loads(path.read_text())) == TEXT
+    assert (data_dir / "log.json").read_bytes() == b"not json at all"  # never written over
+
+
 async def test_a_worksheet_left_before_its_refused_write_is_still_offered(
         data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Escape leaves the worksheet before its write is refused: the app keeps the text, reopening
