@@ -149,7 +149,7 @@ async def test_the_outside_probe_a_worksheet_with_the_log_damaged_then_ctrl_q(
     rescue = tmp_path / "rescue"
     rescue.mkdir()
     app = make_app(data_dir)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await pilot.press(*holder.keys)
         await settle(app, pilot)
         garbage = data_dir / "garbage"
@@ -161,6 +161,8 @@ async def test_the_outside_probe_a_worksheet_with_the_log_damaged_then_ctrl_q(
         assert app.is_running, "quit with the worksheet refused: no dialog"
         dialog = app.screen
         assert isinstance(dialog, QuitDialog)
+        # The dialog says why: no toast of the same refusal covers it (half of it at 80x24).
+        assert not [n.message for n in app._notifications]
         dialog.query_one("#quit-folder", Input).value = str(rescue)
         await pilot.click("#quit-save")
         await settle(app, pilot)

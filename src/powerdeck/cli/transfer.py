@@ -200,8 +200,10 @@ def import_rescued(args: argparse.Namespace, path: Path, rescued: UnsavedText) -
             log.save_worksheet(merge_rescued(log.worksheet(sheet.card), sheet))
             sheets += 1
     note = f", {plural(as_entries)} (their cards had another draft)" if as_entries else ""
-    worksheets = f" and {sheets} worksheet{'s' if sheets != 1 else ''}" if sheets else ""
-    print(f"Brought back {plural(as_drafts, 'draft', 'drafts')}{note}{worksheets} from {visible_line(str(path))}")
+    parts = [f"{plural(as_drafts, 'draft', 'drafts')}{note}"] if as_drafts or as_entries or not sheets else []
+    if sheets:
+        parts.append(f"{sheets} worksheet{'s' if sheets != 1 else ''}")
+    print(f"Brought back {' and '.join(parts)} from {visible_line(str(path))}")
     return 0
 
 

@@ -80,6 +80,7 @@ class PowerDeckApp(FirstPaintHold):
         self.refused = RefusedText(self.store)
         """Typed text whose write was refused after its screen had gone: offered by the quit
         dialog with the screens' own, and tried again on quit (text_holders.py)."""
+        self._asking_to_quit = False
         self.rescue_path: Path | None = None
         """The rescue file a signal or a fault wrote the unsaved text to (None: none written)."""
         # The theme is set before the first frame: changing it after mount restyles and redraws
@@ -225,6 +226,8 @@ class PowerDeckApp(FirstPaintHold):
 
     def report_error(self, error: PowerdeckError) -> None:
         """Tell the user about a failed read or write in one line, without markup or control characters."""
+        if self._asking_to_quit:
+            return  # the quit dialog is saying why the text is not saved (a write it caused, refused)
         self.notify(visible_line(problem_line(error)), title="Not saved", severity="error", timeout=15, markup=False)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
@@ -290,9 +293,13 @@ class PowerDeckApp(FirstPaintHold):
             return
         # Never "quit, text dropped" in silence: say why and let the user put it somewhere.
         reason = problem_line(problem) if problem is not None else "a write did not finish."
+        # The dialog says why; toasts of the same refusal would cover half of it at 80x24.
+        self.clear_notifications()
+        self._asking_to_quit = True
         self.push_screen(QuitDialog(reason, self.save_unsaved_to), callback=self._quit_answer)
 
     def _quit_answer(self, answer: str | None) -> None:
+        self._asking_to_quit = False
         if answer in ("saved", "quit"):
             self.exit()
 
