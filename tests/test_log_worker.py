@@ -77,3 +77,48 @@ def test_busy_and_after_writes(data_dir: Path) -> None:
     worker.after_writes(lambda: called.append("closed"))
     assert called[-1] == "closed"  # a closed store queues nothing: at once
     worker.log.close()
+
+
+def test_each_write_that_changes_the_log_is_announced_with_its_writer(data_dir: Path) -> None:
+    from powerdeck.store.log_worker import StoreChange
+
+    heard: list[StoreChange] = []
+    order: list[str] = []
+    worker = LogWorker(Log.open(data_dir), lambda callback, value: callback(value),
+                       on_change=lambda change: (heard.append(change), order.append("announced")))
+    me = object()
+    worker.queue_write(lambda log: log.add("1.1", "an entry"), on_done=lambda _: order.append("done"), by=me)
+    worker.queue_write(lambda log: log.set_state("theme", "x"))
+    worker.queue_write(lambda log: log.set_state("theme", "x"))  # the same value: nothing written
+    worker.queue_write(lambda log: None)  # a job that writes nothing
+    worker.close()
+    assert [change.by for change in heard] == [me, None]
+    assert heard[0].version < heard[1].version
+    assert order[:2] == ["done", "announced"]  # the writer's own callback first
+
+
+def test_a_failed_write_without_its_own_on_error_is_still_reported(data_dir: Path) -> None:
+    # Regression: a queued write with no on_error (the card to reopen, the theme) failed in
+    # silence; and write_watch.py, beside the worker, was needed for failures other than an
+    # Exception. The worker itself reports every failure now.
+    from powerdeck.core.errors import PowerdeckError
+
+    reported: list[PowerdeckError] = []
+    worker = LogWorker(Log.open(data_dir), lambda callback, value: callback(value), report=reported.append)
+
+    def broken(log: Log) -> None:
+        raise OSError(5, "Input/output error")
+
+    class Stop(BaseException):
+        pass
+
+    def stopped(log: Log) -> None:
+        raise Stop("not an Exception")
+
+    own: list[PowerdeckError] = []
+    worker.queue_write(broken)
+    worker.queue_write(stopped)
+    worker.queue_write(broken, on_error=own.append)
+    worker.close()
+    assert len(reported) == 2 and len(own) == 1
+    assert "Input/output error" in str(reported[0]) and "Stop" in str(reported[1])
