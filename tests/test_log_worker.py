@@ -99,7 +99,7 @@ def test_each_write_that_changes_the_log_is_announced_with_its_writer(data_dir: 
 
 def test_a_failed_write_without_its_own_on_error_is_still_reported(data_dir: Path) -> None:
     # Regression: a queued write with no on_error (the card to reopen, the theme) failed in
-    # silence; and write_watch.py, beside the worker, was needed for failures other than an
+    # silence; and a module beside the worker was needed for failures other than an
     # Exception. The worker itself reports every failure now.
     from powerdeck.core.errors import PowerdeckError
 
