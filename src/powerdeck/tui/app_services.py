@@ -9,7 +9,7 @@ methods (push_screen, notify, ...) are used through `self.app` as in any Textual
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, Protocol, TypeGuard, runtime_checkable
 
 from powerdeck.core.errors import PowerdeckError
@@ -54,6 +54,10 @@ class AppServices(Protocol):
         """One line about a failed read or write."""
 
     def hold_input_until(self, work: Coroutine[Any, Any, None]) -> None: ...
+
+    def export_delivery(self) -> Callable[[str, bytes], str] | None:
+        """How a file made for the person reaches them: None, written beside them (a terminal);
+        else a browser tab's download (serve/served_app.py)."""
 
     def action_help(self) -> None: ...
 
