@@ -86,6 +86,16 @@ class Entry:
     learning: str
     created: str
     updated: str
+    follow_up: str = ""
+    """"Come back to this by": YYYY-MM-DD, or "" for none (core/follow_up.py)."""
+    private: bool = False
+    """Kept out of every review pack unless asked for; the JSON backup keeps it."""
+    tags: tuple[str, ...] = ()
+    hours: float | None = None
+    """Time spent, for CPD totals; None when not given."""
+    reflected: str = ""
+    """When the outcome or learning last changed (ISO 8601), or "" (none written, or written
+    before powerdeck kept it: `reflected_on` then falls back to `updated`)."""
 
     @cached_property
     def is_open(self) -> bool:
@@ -97,8 +107,32 @@ class Entry:
     def created_date(self) -> date:
         return datetime.fromisoformat(self.created).date()
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    @property
+    def follow_up_date(self) -> date | None:
+        return date.fromisoformat(self.follow_up) if self.follow_up else None
+
+    @property
+    def reflected_on(self) -> date | None:
+        """The day the outcome or learning last changed; None while both are empty."""
+        if not (self.outcome.strip() or self.learning.strip()):
+            return None
+        return datetime.fromisoformat(self.reflected or self.updated).date()
+
+    def is_due(self, today: date) -> bool:
+        """Open, with a follow-up date that has come (today or before)."""
+        day = self.follow_up_date
+        return day is not None and day <= today and self.is_open
+
+    def to_dict(self, *, full: bool = False) -> dict[str, Any]:
+        """The stored form. The extras (follow-up, private, tags, hours) are written only when set,
+        unless `full` (the JSON export): an entry from before them is stored exactly as it was."""
+        data = asdict(self)
+        data["tags"] = list(self.tags)
+        if not full:
+            for name, default in EXTRA_DEFAULTS.items():
+                if data[name] == default:
+                    del data[name]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Entry:
@@ -108,6 +142,7 @@ class Entry:
         Everything the log later relies on is checked here, once: a bad entry is refused at the
         door rather than crashing every later start or export."""
         values = {name: data[name] for name in ENTRY_FIELDS}
+        extras = _checked_extras(data)
         for name in ("id", "card", *FIELDS, "created", "updated"):
             if not isinstance(values[name], str):
                 raise TypeError(f"field {name!r} must be text")
@@ -124,16 +159,42 @@ class Entry:
                 raise ValueError(f'field "{name}" is longer than {MAX_TEXT:,} characters')
         check_timestamp("created", values["created"])
         check_timestamp("updated", values["updated"])
-        return cls(**values)
+        return cls(**values, **extras)
 
     def first_line(self, name: str = "action") -> str:
         text: str = getattr(self, name)
         return text.strip().splitlines()[0] if text.strip() else ""
 
 
-ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry))
-"""Every field an entry has, stored or exported, in order. Looked up once: `fields()` per entry
-was most of the time to open a 10,000-entry log."""
+EXTRA_DEFAULTS: dict[str, Any] = {"follow_up": "", "private": False, "tags": [], "hours": None, "reflected": ""}
+"""The optional fields and their values when not set (absent from a stored entry)."""
+EXTRA_FIELDS: tuple[str, ...] = tuple(EXTRA_DEFAULTS)
+ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry) if f.name not in EXTRA_DEFAULTS)
+"""Every field an entry must have, stored or exported, in order (the extras are optional).
+Looked up once: `fields()` per entry was most of the time to open a 10,000-entry log."""
+
+
+def _checked_extras(data: dict[str, Any]) -> dict[str, Any]:
+    """The optional fields present in `data`, checked (core/follow_up.py has the rules)."""
+    from powerdeck.core.follow_up import check_follow_up, check_hours, check_tags
+
+    extras: dict[str, Any] = {}
+    if data.keys().isdisjoint(EXTRA_DEFAULTS):  # most entries: none of them
+        return extras
+    if "follow_up" in data:
+        extras["follow_up"] = check_follow_up(data["follow_up"])
+    if "private" in data:
+        if not isinstance(data["private"], bool):
+            raise TypeError('field "private" must be true or false')
+        extras["private"] = data["private"]
+    if "tags" in data:
+        extras["tags"] = check_tags(data["tags"])
+    if "hours" in data:
+        extras["hours"] = check_hours(data["hours"])
+    if "reflected" in data and data["reflected"] != "":
+        check_timestamp("reflected", data["reflected"])
+        extras["reflected"] = data["reflected"]
+    return extras
 
 
 @dataclass(frozen=True)
@@ -146,6 +207,10 @@ class EntryFilter:
     since: date | None = None
     until: date | None = None
     open_only: bool = False
+    due_on: date | None = None
+    """Only entries due for an outcome on this day (`Entry.is_due`): the "due" filter."""
+    tag: str | None = None
+    """Only entries carrying this tag (compared ignoring case)."""
 
     @property
     def is_empty(self) -> bool:
@@ -153,6 +218,10 @@ class EntryFilter:
 
     def matches(self, entry: Entry) -> bool:
         if self.capabilities and entry.capability not in self.capabilities:
+            return False
+        if self.due_on is not None and not entry.is_due(self.due_on):
+            return False
+        if self.tag is not None and self.tag.casefold() not in (tag.casefold() for tag in entry.tags):
             return False
         if self.card is not None and entry.card != self.card:
             return False

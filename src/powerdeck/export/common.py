@@ -18,10 +18,14 @@ from typing import Any, Protocol
 from powerdeck.core.dates import long_date, period_title
 from powerdeck.core.entry import FIELD_LABELS, Entry, EntryFilter
 
-FORMATS = ("docx", "markdown", "csv", "json")
+FORMATS = ("docx", "markdown", "csv", "json", "ics")
+PACK_FORMATS = frozenset({"docx", "markdown", "md", "csv"})
+"""The review packs: they leave out private entries unless asked (JSON is the backup; ics the
+person's own calendar)."""
+GROUPINGS = ("capability", "tag")
 LAYOUTS = ("standard", "nmc")
 BINARY_FORMATS = frozenset({"docx"})
-EXTENSIONS = {"docx": "docx", "markdown": "md", "md": "md", "csv": "csv", "json": "json"}
+EXTENSIONS = {"docx": "docx", "markdown": "md", "md": "md", "csv": "csv", "json": "json", "ics": "ics"}
 DEFAULT_CREDIT = "the New NHS Alliance"
 STILL_TO_COMPLETE = "still to complete"
 NAME_KEY = "reviewer_name"
@@ -59,6 +63,10 @@ class ExportOptions:
     layout: str = "standard"
     exported: datetime | None = None
     """When the export was made (default: now, or SOURCE_DATE_EPOCH for reproducible files)."""
+    include_private: bool = False
+    """Private entries go into a review pack only when asked (`--include-private`)."""
+    group_by: str = "capability"
+    """The pack's sections: by capability (the deck's order) or by tag (`--group-by tag`)."""
 
     def entry_filter(self) -> EntryFilter:
         return EntryFilter(
@@ -83,6 +91,11 @@ class ExportOptions:
 def safe_text(text: str) -> str:
     """`text` as typed, with lone surrogates (which no UTF-8 file can hold) as U+FFFD."""
     return _SURROGATE.sub("\ufffd", text)
+
+
+def pack_entries(entries: Iterable[Entry], options: ExportOptions) -> list[Entry]:
+    """The entries a review pack shows: private ones only with `include_private`."""
+    return [entry for entry in entries if options.include_private or not entry.private]
 
 
 def chronological(entries: Iterable[Entry]) -> list[Entry]:
@@ -148,11 +161,30 @@ def exported_line(options: ExportOptions) -> str:
     return f"Exported from powerdeck on {long_date(options.when.date())}."
 
 
-def default_export_path(fmt: str, home: Path | None = None, today: date | None = None) -> Path:
-    """`~/powerdeck-log-YYYY-MM-DD.docx` (or .md/.csv/.json), adding -2, -3 ... rather than overwrite."""
+def file_stem(fmt: str, since: date | None = None, until: date | None = None,
+              today: date | None = None) -> str:
+    """A file name that says what it holds: `review-2026-27` (an appraisal year, 1 April to 31
+    March), `review-2026` (a calendar year), `review-2026-05-01-to-2026-07-31` (other periods);
+    `powerdeck-follow-ups-DATE` for a calendar; `powerdeck-log-DATE` for everything."""
+    day = (today or date.today()).isoformat()
+    if fmt == "ics":
+        return f"powerdeck-follow-ups-{day}"
+    if since is not None and until is not None:
+        if (since.month, since.day, until.month, until.day) == (4, 1, 3, 31) and until.year == since.year + 1:
+            return f"review-{since.year}-{until.year % 100:02d}"
+        if (since.month, since.day, until.month, until.day) == (1, 1, 12, 31) and until.year == since.year:
+            return f"review-{since.year}"
+        return f"review-{since.isoformat()}-to-{until.isoformat()}"
+    return f"powerdeck-log-{day}"
+
+
+def default_export_path(fmt: str, home: Path | None = None, today: date | None = None,
+                        since: date | None = None, until: date | None = None) -> Path:
+    """`~/STEM.docx` (or .md/.csv/.json/.ics; `file_stem` says the period), adding -2, -3 ...
+    rather than overwrite."""
     extension = EXTENSIONS[fmt]
     folder = Path.home() if home is None else Path(home)
-    stem = f"powerdeck-log-{(today or date.today()).isoformat()}"
+    stem = file_stem(fmt, since, until, today)
     candidate = folder / f"{stem}.{extension}"
     number = 2
     while candidate.exists() or candidate.is_symlink():

@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 
 from powerdeck.core.entry import Entry
+from powerdeck.core.follow_up import hours_text
 from powerdeck.export.common import (
     DeckLike,
     ExportOptions,
@@ -27,6 +28,7 @@ from powerdeck.export.common import (
 CSV_HEADER = (
     "id", "date", "capability", "capability title", "card", "card title",
     "action", "outcome", "learning", "open", "created", "updated",
+    "follow up", "tags", "hours",
 )  # fmt: skip
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,6 +66,9 @@ def to_csv(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | No
                 "yes" if entry.is_open else "no",
                 entry.created,
                 entry.updated,
+                entry.follow_up,
+                csv_safe(", ".join(entry.tags)),
+                hours_text(entry.hours),
             )
         )
     return buffer.getvalue()

@@ -18,8 +18,10 @@ from powerdeck.export.common import ExportOptions, chronological, document_title
 from powerdeck.workbook.model import Worksheet
 
 FORMAT_NAME = "powerdeck-log"
-SCHEMA_VERSION = 2
-"""1: entries. 2: and the workbook's worksheets (written as 1 when there are none)."""
+SCHEMA_VERSION = 3
+"""1: entries. 2: and the workbook's worksheets (written as 1 when there are none). 3: and each
+entry's follow_up, private, tags, hours (written as 1 or 2 while no entry has one set, so an
+older powerdeck still imports it; it would drop them, so it is refused a 3)."""
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -40,7 +42,8 @@ def to_json(entries: Iterable[Entry], exported: str | None = None,
     document: dict[str, object] = {
         "format": FORMAT_NAME,
         # Without worksheets, schema 1: the file stays readable by a powerdeck without the workbook.
-        "schema_version": SCHEMA_VERSION if sheets else 1,
+        "schema_version": 3 if any(len(entry.to_dict()) > len(ENTRY_FIELDS) for entry in ordered)
+        else 2 if sheets else 1,
         "exported": exported or options.when.isoformat(timespec="seconds"),
         "title": document_title(ordered, options),
         "period": {
@@ -49,7 +52,7 @@ def to_json(entries: Iterable[Entry], exported: str | None = None,
         },
         "name": options.name,
         "role": options.role,
-        "entries": [entry.to_dict() for entry in ordered],
+        "entries": [entry.to_dict(full=True) for entry in ordered],
     }
     if sheets:
         document["worksheets"] = [sheet.to_dict() for sheet in sheets]

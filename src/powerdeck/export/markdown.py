@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 
 from powerdeck.core.entry import FIELD_LABELS, FIELDS, Entry
+from powerdeck.core.follow_up import hours_text
 from powerdeck.export.common import (
     NMC_FOR_YOU,
     NMC_PROMPTS,
@@ -22,17 +23,16 @@ from powerdeck.export.common import (
     STILL_TO_COMPLETE,
     DeckLike,
     ExportOptions,
-    capability_titles,
     card_title,
     chronological,
     credit_line,
     document_title,
     exported_line,
-    group_by_capability,
     missing_fields,
     safe_text,
     who_line,
 )
+from powerdeck.export.pack_context import Group, card_prompt, dates_line, details_lines, pack_groups, total_hours
 from powerdeck.export.worksheets import WORKBOOK_HEADING, Section, sections
 from powerdeck.workbook.model import Worksheet
 
@@ -71,30 +71,25 @@ def to_markdown(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions
     then the workbook (the worksheets with content)."""
     options = options or ExportOptions(fmt="markdown")
     ordered = chronological(entries)
-    titles = capability_titles(deck)
-    groups = group_by_capability(ordered, deck, options.capabilities)
+    groups = pack_groups(ordered, deck, options)
 
     lines = [f"# {markdown_cell(document_title(ordered, options))}", ""]
     who = who_line(options)
     if who:
         lines += [markdown_cell(who), ""]
     lines += [markdown_cell(exported_line(options)), ""]
-    lines += ["## Summary", "", "| No. | Capability | Entries | Open |", "|---:|---|---:|---:|"]
-    for number, group in groups.items():
-        title = markdown_cell(titles.get(number, f"Capability {number}"))
-        lines.append(f"| {number} | {title} | {len(group)} | {sum(e.is_open for e in group)} |")
-    total_open = sum(entry.is_open for entry in ordered)
-    lines += [f"| | **Total** | **{len(ordered)}** | **{total_open}** |", ""]
+    lines += _summary_lines(groups, ordered, by_tag=options.group_by == "tag")
     if not ordered:
         lines += ["_No entries in this period._", ""]
     if options.layout == "nmc" and ordered:
         lines += [f"> {markdown_cell(NMC_REMINDER)}", ""]
 
-    for number, group in groups.items():
-        if not group:
+    for group in groups:
+        if not group.entries:
             continue
-        lines += [f"## {number}\\. {markdown_cell(titles.get(number, f'Capability {number}'))}", ""]
-        for entry in group:
+        number = f"{group.number}\\. " if group.number else ""
+        lines += [f"## {number}{markdown_cell(group.title)}", ""]
+        for entry in group.entries:
             lines += _entry_lines(entry, deck, options)
     workbook = sections(worksheets, deck)
     if workbook:
@@ -106,9 +101,28 @@ def to_markdown(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions
     return "\n".join(lines) + "\n"
 
 
+def _summary_lines(groups: list[Group], ordered: list[Entry], *, by_tag: bool) -> list[str]:
+    with_hours = total_hours(ordered) is not None
+    hours_head, hours_rule = (" Hours |", "---:|") if with_hours else ("", "")
+    lines = ["## Summary", "", f"| No. | {'Tag' if by_tag else 'Capability'} | Entries | Open |{hours_head}",
+             f"|---:|---|---:|---:|{hours_rule}"]
+    for group in groups:
+        hours = f" {hours_text(total_hours(group.entries)) or '0'} |" if with_hours else ""
+        lines.append(f"| {group.number} | {markdown_cell(group.title)} | {len(group.entries)} | "
+                     f"{sum(e.is_open for e in group.entries)} |{hours}")
+    total_open = sum(entry.is_open for entry in ordered)
+    hours = f" **{hours_text(total_hours(ordered))}** |" if with_hours else ""
+    return [*lines, f"| | **Total** | **{len(ordered)}** | **{total_open}** |{hours}", ""]
+
+
 def _entry_lines(entry: Entry, deck: DeckLike, options: ExportOptions) -> list[str]:
-    heading = f"{entry.created_date.isoformat()} · {entry.card} {card_title(deck, entry.card)}"
+    private = " (private)" if entry.private else ""
+    heading = f"{entry.created_date.isoformat()} · {entry.card} {card_title(deck, entry.card)}{private}"
     lines = [f"### {markdown_cell(heading)}", ""]
+    prompt = card_prompt(deck, entry.card)
+    quiet = [prompt] if prompt else []
+    quiet += [dates_line(entry), *details_lines(entry)]
+    lines += ["  \n".join(f"_{markdown_cell(line)}_" for line in quiet), ""]
     missing = missing_fields(entry)
     if missing:
         lines += [f"_{STILL_TO_COMPLETE.capitalize()}: {' and '.join(missing)}._", ""]

@@ -20,7 +20,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from docx import Document
@@ -28,13 +28,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.oxml.parser import OxmlElement
 from docx.oxml.table import CT_Tbl
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement  # type: ignore[import-untyped]  # lxml ships no type hints (python-docx depends on it)
 
 from powerdeck.core.dates import long_date
 from powerdeck.core.entry import FIELD_LABELS, FIELDS, Entry
+from powerdeck.core.follow_up import hours_text
 from powerdeck.export.common import (
     NMC_FOR_YOU,
     NMC_PROMPTS,
@@ -43,15 +44,14 @@ from powerdeck.export.common import (
     STILL_TO_COMPLETE,
     DeckLike,
     ExportOptions,
-    capability_titles,
     card_title,
     chronological,
     credit_line,
     document_title,
     exported_line,
-    group_by_capability,
     missing_fields,
 )
+from powerdeck.export.pack_context import Group, card_prompt, dates_line, details_lines, pack_groups, total_hours
 from powerdeck.export.worksheets import WORKBOOK_HEADING, Section, sections
 from powerdeck.workbook.model import Worksheet
 
@@ -175,16 +175,19 @@ def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | N
     """The review log book as the bytes of a .docx file (the workbook after the entries)."""
     options = options or ExportOptions()
     ordered = chronological(entries)
-    titles = capability_titles(deck)
-    groups = group_by_capability(ordered, deck, options.capabilities)
+    groups = pack_groups(ordered, deck, options)
     title = document_title(ordered, options)
+    workbook = sections(worksheets, deck)
 
     document = Document()
     _page_setup(document)
+    _language(document)
+    _page_numbers(document)
     doc = _Writer(document)
     properties = document.core_properties
     properties.title = word_text(title)
     properties.author = word_text(options.name.strip())
+    properties.language = LANGUAGE
     properties.last_modified_by = ""
     properties.created = properties.modified = options.when.replace(tzinfo=None)
     properties.revision = 1
@@ -196,26 +199,34 @@ def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | N
         _labelled(doc, "Role", options.role.strip())
     _labelled(doc, "Period", title.removeprefix("Review log book: "))
     _paragraph(doc, exported_line(options), italic=True)
+    headings = ["Summary", *(group.heading for group in groups if group.entries)]
+    if workbook:
+        headings.append(WORKBOOK_HEADING)
+    if estimated_pages(ordered, workbook) > 3:
+        _contents(doc, headings)
 
     _heading(doc, "Summary", 1)
-    _summary_table(doc, groups, titles, ordered)
+    _summary_table(doc, groups, ordered, by_tag=options.group_by == "tag")
     if not ordered:
         _paragraph(doc, "No entries in this period.", italic=True)
     if options.layout == "nmc" and ordered:
         _paragraph(doc, NMC_REMINDER, bold=True)
 
-    for number, group in groups.items():
-        if not group:
+    for group in groups:
+        if not group.entries:
             continue
-        _heading(doc, f"{number}. {titles.get(number, f'Capability {number}')}", 1)
-        for entry in group:
+        _heading(doc, group.heading, 1)
+        for entry in group.entries:
             _entry(doc, entry, deck, options)
-    workbook = sections(worksheets, deck)
     if workbook:
         _heading(doc, WORKBOOK_HEADING, 1)
         for section in workbook:
             _section(doc, section)
 
+    # The closing credit never stands alone on a last page: what comes before keeps with it.
+    last = doc.body[-1] if len(doc.body) else None
+    if last is not None and last.tag == qn("w:p"):
+        Paragraph(last, document._body).paragraph_format.keep_with_next = True
     deck_title, author = credit_line(deck)
     closing = doc.paragraph()
     closing.paragraph_format.space_before = Pt(18)
@@ -224,6 +235,82 @@ def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | N
     add_run(closing, f", by {author}.")
     doc.finish()
     return _reproducible(document)
+
+
+LANGUAGE = "en-GB"
+CHARS_PER_PAGE = 2_800
+"""About what an A4 page with 2 cm margins holds in Word's default 11 pt, headings included."""
+
+
+def estimated_pages(entries: Sequence[Entry], workbook: Sequence[Section]) -> float:
+    """Roughly how many pages the pack runs to (a contents list is added past three)."""
+    chars = sum(len(entry.action) + len(entry.outcome) + len(entry.learning) + 400 for entry in entries)
+    chars += sum(len(section.text) + 60 * (len(section.rows) + len(section.items)) + 200 for section in workbook)
+    return 1 + chars / CHARS_PER_PAGE
+
+
+def _language(document: Any) -> None:
+    """The document's language is UK English: Word's spelling and a screen reader's voice follow it."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = SubElement(styles, qn("w:docDefaults"))
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = SubElement(defaults, qn("w:rPrDefault"))
+    run_properties = run_defaults.find(qn("w:rPr"))
+    if run_properties is None:
+        run_properties = SubElement(run_defaults, qn("w:rPr"))
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = SubElement(run_properties, qn("w:lang"))
+    language.set(qn("w:val"), LANGUAGE)
+
+
+def _field_run(paragraph: Any, instruction: str, shown: str) -> None:
+    """A Word field (PAGE, NUMPAGES, TOC) with the text shown until Word updates it."""
+    for kind, text in (("begin", None), (None, f" {instruction} "), ("separate", None), (None, shown),
+                       ("end", None)):
+        run = SubElement(paragraph._p, _W_R)
+        if kind is not None:
+            SubElement(run, qn("w:fldChar")).set(qn("w:fldCharType"), kind)
+        elif text == shown:
+            element = SubElement(run, _W_T)
+            element.text = text
+        else:
+            element = SubElement(run, qn("w:instrText"))
+            element.text = text
+            element.set(_XML_SPACE, "preserve")
+
+
+def _page_numbers(document: Any) -> None:
+    """ "Page 3 of 7" at the foot of every page (Word fills in the numbers as it lays out)."""
+    for section in document.sections:
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_run(paragraph, "Page ")
+        _field_run(paragraph, "PAGE", "1")
+        add_run(paragraph, " of ")
+        _field_run(paragraph, "NUMPAGES", "1")
+
+
+def _contents(doc: _Writer, headings: list[str]) -> None:
+    """A contents list: Word's own table of contents (its page numbers come with Word's "Update
+    field"), showing the section headings until then, so it reads even before."""
+    _paragraph(doc, "Contents", "Heading 1")
+    paragraph = doc.paragraph()
+    _field_run(paragraph, 'TOC \\o "1-1" \\h \\z \\u', "")
+    # The field's shown text is the list of sections, one per line.
+    shown = paragraph._p.findall(qn("w:r"))[3]
+    for child in list(shown):
+        shown.remove(child)
+    for index, heading in enumerate(headings):
+        if index:
+            SubElement(shown, _W_BR)
+        element = SubElement(shown, _W_T)
+        element.text = word_text(heading)
+        element.set(_XML_SPACE, "preserve")
 
 
 def _page_setup(doc: Any) -> None:
@@ -239,45 +326,34 @@ def _labelled(doc: _Writer, label: str, value: str) -> None:
     add_run(paragraph, value)
 
 
-def _summary_table(doc: _Writer, groups: dict[int, list[Entry]], titles: dict[int, str],
-                   ordered: list[Entry]) -> None:
-    rows = [(str(number), titles.get(number, f"Capability {number}"), str(len(group)),
-             str(sum(entry.is_open for entry in group))) for number, group in groups.items()]
-    table = doc.table(rows=1, cols=4)
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ("No.", "Capability", "Entries", "Open"), strict=True):
-        add_run(cell.paragraphs[0], text, bold=True)
-    header = table.rows[0]._tr.get_or_add_trPr()
-    repeat = OxmlElement("w:tblHeader")  # the header row repeats on each printed page
-    header.append(repeat)
-    for row in rows:
-        cells = table.add_row().cells
-        for index, (cell, text) in enumerate(zip(cells, row, strict=True)):
-            add_run(cell.paragraphs[0], text)
-            if index in (0, 2, 3):
-                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    total = table.add_row().cells
-    for index, text in enumerate(("", "Total", str(len(ordered)),
-                                  str(sum(entry.is_open for entry in ordered)))):
-        add_run(total[index].paragraphs[0], text, bold=True)
-        if index in (2, 3):
-            total[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    # Word reads the cell widths, LibreOffice the grid's: set both, and keep them fixed.
-    table.autofit = False
-    widths = (Mm(14), Mm(112), Mm(22), Mm(22))  # 170 mm: A4 less two 20 mm margins
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
+def _summary_table(doc: _Writer, groups: list[Group], ordered: list[Entry], *, by_tag: bool) -> None:
+    """Entries and open ones per group, with the hours where any entry gives them; a total row."""
+    with_hours = total_hours(ordered) is not None
+    header = ["No.", "Tag" if by_tag else "Capability", "Entries", "Open"] + (["Hours"] if with_hours else [])
+    rows = []
+    for group in groups:
+        row = [group.number, group.title, str(len(group.entries)), str(sum(e.is_open for e in group.entries))]
+        if with_hours:
+            row.append(hours_text(total_hours(group.entries)) or "0")
+        rows.append(tuple(row))
+    total = ["", "Total", str(len(ordered)), str(sum(entry.is_open for entry in ordered))]
+    if with_hours:
+        total.append(hours_text(total_hours(ordered)))
+    widths = (Mm(14), Mm(90), Mm(22), Mm(22), Mm(22)) if with_hours else (Mm(14), Mm(112), Mm(22), Mm(22))
+    _grid(doc, tuple(header), [*rows, tuple(total)], widths=widths, numeric=frozenset({0, 2, 3, 4}),
+          bold_last=True)
 
 
 def _entry(doc: _Writer, entry: Entry, deck: DeckLike, options: ExportOptions) -> None:
     missing = missing_fields(entry)
-    heading = f"{long_date(entry.created_date)} · {entry.card} {card_title(deck, entry.card)}"
-    if missing:
-        heading += f" ({STILL_TO_COMPLETE})"
-    _heading(doc, heading, 2)
+    private = " (private)" if entry.private else ""
+    _heading(doc, f"{long_date(entry.created_date)} · {entry.card} {card_title(deck, entry.card)}{private}", 2)
+    prompt = card_prompt(deck, entry.card)
+    if prompt:
+        _quiet(doc, prompt)
+    _quiet(doc, dates_line(entry))
+    for line in details_lines(entry):
+        _quiet(doc, line)
     if missing:
         _paragraph(doc, f"{STILL_TO_COMPLETE.capitalize()}: {' and '.join(missing)}.", italic=True)
     if options.layout == "nmc":
@@ -288,6 +364,19 @@ def _entry(doc: _Writer, entry: Entry, deck: DeckLike, options: ExportOptions) -
     for name in FIELDS:
         _paragraph(doc, FIELD_LABELS[name], bold=True).paragraph_format.keep_with_next = True
         _field(doc, getattr(entry, name), NOT_WRITTEN)
+
+
+QUIET = RGBColor(0x59, 0x59, 0x59)
+"""Grey that still passes WCAG AA contrast on white (7:1)."""
+
+
+def _quiet(doc: _Writer, text: str) -> None:
+    """What the card asked, the dates: in a quieter style, under the entry's title."""
+    paragraph = _paragraph(doc, text, italic=True)
+    paragraph.paragraph_format.keep_with_next = True
+    for run in paragraph.runs:
+        run.font.color.rgb = QUIET
+        run.font.size = Pt(10)
 
 
 def _field(doc: _Writer, text: str, empty: str) -> None:
@@ -309,7 +398,8 @@ def _section(doc: _Writer, section: Section) -> None:
         _paragraph(doc, section.text.strip("\n"))
 
 
-def _grid(doc: _Writer, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+def _grid(doc: _Writer, header: tuple[str, ...], rows: list[tuple[str, ...]], *,
+          widths: tuple[Any, ...] = (), numeric: frozenset[int] = frozenset(), bold_last: bool = False) -> None:
     """A table made whole, then filled row by row through the XML: python-docx's `row.cells`
     rebuilds the table's cell grid on every call (quadratic for a cloud of 500 phrases)."""
     table = doc.table(rows=len(rows) + 1, cols=len(header))
@@ -317,9 +407,21 @@ def _grid(doc: _Writer, header: tuple[str, ...], rows: list[tuple[str, ...]]) ->
     rows_xml = table._tbl.tr_lst
     header_properties = rows_xml[0].get_or_add_trPr()
     header_properties.append(OxmlElement("w:tblHeader"))  # repeats on each printed page
+    last = len(rows)
     for index, (row_xml, texts) in enumerate(zip(rows_xml, [header, *rows], strict=True)):
-        for cell_xml, text in zip(row_xml.tc_lst, texts, strict=True):
-            add_run(Paragraph(cell_xml.p_lst[0], table), text, bold=index == 0)
+        for column, (cell_xml, text) in enumerate(zip(row_xml.tc_lst, texts, strict=True)):
+            paragraph = Paragraph(cell_xml.p_lst[0], table)
+            add_run(paragraph, text, bold=index == 0 or (bold_last and index == last))
+            if column in numeric:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if widths:
+        # Word reads the cell widths, LibreOffice the grid's: set both, and keep them fixed.
+        table.autofit = False
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = width
 
 
 def _reproducible(doc: Any) -> bytes:

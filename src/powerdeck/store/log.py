@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime
@@ -28,6 +28,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from powerdeck.core.entry import (
+    EXTRA_FIELDS,
     FIELDS,
     Draft,
     Entry,
@@ -89,6 +90,19 @@ def validate(data: Data) -> dict[str, Entry]:
     except ValueError as exc:
         raise SchemaProblem(str(exc)) from None
     return entries
+
+
+EXTRA_FIELDS_SET = frozenset(EXTRA_FIELDS)
+
+
+def _extras(extras: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The extras a caller passes, by name; an unknown name is a programming error."""
+    if not extras:
+        return {}
+    unknown = set(extras) - EXTRA_FIELDS_SET
+    if unknown:
+        raise TypeError(f"not an entry's extra: {', '.join(sorted(unknown))}")
+    return {name: tuple(value) if name == "tags" else value for name, value in extras.items()}
 
 
 class InvalidEntryError(PowerdeckError, ValueError):
@@ -292,11 +306,13 @@ class Log(WorksheetTable):
     # -- entries ---------------------------------------------------------------------------
 
     def add(self, card: str, action: str, outcome: str = "", learning: str = "",
-            *, entry_id: str | None = None) -> Entry:
-        """A new entry (under `entry_id` when given: save_entry chooses it before writing)."""
+            *, entry_id: str | None = None, extras: Mapping[str, Any] | None = None) -> Entry:
+        """A new entry (under `entry_id` when given: save_entry chooses it before writing);
+        `extras`: follow_up, private, tags, hours (core/entry.py's EXTRA_DEFAULTS)."""
         stamp = now_iso()
         entry = Entry(id=entry_id or new_entry_id(), card=card, capability=capability_of(card), action=action,
-                      outcome=outcome, learning=learning, created=stamp, updated=stamp)
+                      outcome=outcome, learning=learning, created=stamp, updated=stamp,
+                      reflected=stamp if outcome.strip() or learning.strip() else "", **_extras(extras))
         checked(entry)
         with self._changing():
             doc_id = self._insert(ENTRIES, [entry.to_dict()])
@@ -304,19 +320,35 @@ class Log(WorksheetTable):
         return entry
 
     def update(self, entry_id: str, *, action: str | None = None, outcome: str | None = None,
-               learning: str | None = None) -> Entry:
-        """Change texts; `updated` moves, `id` and `created` never do. KeyError if unknown."""
+               learning: str | None = None, extras: Mapping[str, Any] | None = None) -> Entry:
+        """Change texts (and extras); `updated` moves, `id` and `created` never do. KeyError if unknown."""
         with self._changing():
             doc_id, old = self._find(entry_id)
-            changes = {name: text for name, text in
-                       (("action", action), ("outcome", outcome), ("learning", learning))
-                       if text is not None and text != getattr(old, name)}
+            changes: dict[str, Any] = {name: text for name, text in
+                                       (("action", action), ("outcome", outcome), ("learning", learning))
+                                       if text is not None and text != getattr(old, name)}
+            changes.update((name, value) for name, value in _extras(extras).items()
+                           if value != getattr(old, name))
             if not changes:
                 return old
-            new = checked(replace(old, **changes, updated=now_iso()))  # type: ignore[arg-type]  # dataclasses.replace cannot check **changes: the names are Entry's text fields above
-            self._db.table(ENTRIES).update(new.to_dict(), doc_ids=[doc_id])
+            stamp = now_iso()
+            if "outcome" in changes or "learning" in changes:
+                changes["reflected"] = stamp
+            new = checked(replace(old, **changes, updated=stamp))
+            self._replace(doc_id, new)
             self._patch([(doc_id, new)])
         return new
+
+    def _replace(self, doc_id: int, entry: Entry) -> None:
+        """The stored document becomes exactly `entry.to_dict()`: TinyDB's update() with a dict
+        merges, so an extra set back to nothing (a follow-up cleared) would stay behind."""
+        stored = entry.to_dict()
+
+        def become(doc: MutableMapping[str, Any]) -> None:
+            doc.clear()
+            doc.update(stored)
+
+        self._db.table(ENTRIES).update(become, doc_ids=[doc_id])
 
     def delete(self, entry_id: str) -> Entry:
         """Remove an entry and return it, so `restore()` can undo. KeyError if unknown."""
@@ -335,7 +367,7 @@ class Log(WorksheetTable):
                 doc_id = self._insert(ENTRIES, [entry.to_dict()])
             else:
                 doc_id = found[0]
-                self._db.table(ENTRIES).update(entry.to_dict(), doc_ids=[doc_id])
+                self._replace(doc_id, entry)
             self._patch([(doc_id, entry)])
         return entry
 
@@ -367,7 +399,8 @@ class Log(WorksheetTable):
         return dict(Counter(entry.card for entry in self.entries()))
 
     def save_entry(self, card: str, action: str, outcome: str = "", learning: str = "",
-                   entry_id: str | None = None, *, clear_draft: bool = True) -> Entry:
+                   entry_id: str | None = None, *, clear_draft: bool = True,
+                   extras: Mapping[str, Any] | None = None) -> Entry:
         """ctrl+s: update the entry `entry_id` (or add a new one when it is None or gone) and, with
         `clear_draft`, drop the card's draft.
 
@@ -393,9 +426,9 @@ class Log(WorksheetTable):
 
                 self._change_state(mark)
             if target == entry_id:
-                entry = self.update(target, action=action, outcome=outcome, learning=learning)
+                entry = self.update(target, action=action, outcome=outcome, learning=learning, extras=extras)
             else:
-                entry = self.add(card, action, outcome, learning, entry_id=target)
+                entry = self.add(card, action, outcome, learning, entry_id=target, extras=extras)
         if marked is not None:
 
             def drop(tables: StateTables) -> None:
