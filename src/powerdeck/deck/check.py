@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 _HELP = "see docs/deck-format.md"
 _CARD_FIELDS = ("id", "title", "paragraphs", "worksheet", "looks_back")
-_TOP_FIELDS = ("format", "title", "author", "guidance", "credit", "capabilities")
+_TOP_FIELDS = ("format", "title", "author", "guidance", "credit", "capabilities", "tags")
 MAX_NODES = 100_000
 MAX_VALUE_CHARS = 50_000
 MAX_NUMBER_DIGITS = 30
@@ -225,7 +225,23 @@ class _Checker:
         capabilities = tuple(self.capability(value, ["capabilities", i], i, numbers, ids)
                              for i, value in enumerate(listed))
         self.check_looks_back(ids)
-        return Deck(title, author, guidance, credit, capabilities, source)
+        return Deck(title, author, guidance, credit, capabilities, source, self.tags(top))
+
+    def tags(self, top: dict[str, Any]) -> tuple[str, ...]:
+        """The organisation's own tags (its values, its objectives), offered first in the editor."""
+        if top.get("tags") is None:
+            return ()
+        from powerdeck.core.follow_up import check_tags
+
+        listed = self.items(top, "tags", [], "the deck")
+        for index, tag in enumerate(listed):
+            if not isinstance(tag, str):
+                self.fail(["tags", index], f"tag {index + 1} must be text; put it in quotes")
+        try:
+            return check_tags(listed)
+        except (TypeError, ValueError) as error:
+            problem = str(error).replace('field "tags"', "the deck's tags")
+            self.fail(["tags"], f"{problem}; write each tag as one short line without commas")
 
     def capability(self, value: Any, path: list[Any], index: int, numbers: set[int], ids: set[str]) -> Capability:
         where = f"capability {index + 1} in the list"

@@ -62,6 +62,8 @@ class Deck:
     credit: Section
     capabilities: tuple[Capability, ...]
     source: str
+    tags: tuple[str, ...] = ()
+    """The organisation's own tags (a `tags:` list in the deck file), offered first."""
 
     @cached_property
     def cards(self) -> tuple[Card, ...]:
