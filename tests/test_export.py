@@ -296,7 +296,7 @@ def _doc(**changes):
         ("{not json", "not a JSON file"),
         ("[]", "not a powerdeck export"),
         ('{"format": "other"}', "not a powerdeck export"),
-        (json.dumps(_doc(schema_version=3)), "newer powerdeck"),
+        (json.dumps(_doc(schema_version=4)), "newer powerdeck"),
         (json.dumps(_doc(schema_version="1")), "schema_version"),
         (json.dumps(_doc(entries={})), '"entries"'),
         (json.dumps(_doc(entries=[1])), "entry 1 is not an object"),

@@ -134,7 +134,8 @@ def test_markdown_workbook_round_trip_shows_the_same_text() -> None:
     kinds = [t.type for t in tokens] + [c.type for t in tokens for c in t.children or []]
     assert not {"html_block", "html_inline", "blockquote_open", "ordered_list_open", "fence",
                 "code_block", "code_inline", "link_open", "s_open", "image"} & set(kinds)
-    assert kinds.count("em_open") == 4 + 1  # the four labels ("Relationship map", ...) and the credit
+    # the four labels ("Relationship map", ...), the credit, and the entry's card prompt and dates
+    assert kinds.count("em_open") == 4 + 1 + 2
 
 
 TEXT = st.text(alphabet=st.sampled_from(list("<>&*_#|`\\[]()!~$=+-.:1 aé中\"'")), min_size=1, max_size=30)

@@ -54,7 +54,7 @@ def test_any_imported_worksheets_parse_or_fail_in_one_line(raw: object) -> None:
 
 def test_a_newer_export_is_refused() -> None:
     with pytest.raises(ImportFileError, match="newer powerdeck"):
-        parse_json_export(json.dumps({"format": "powerdeck-log", "schema_version": 3, "entries": []}))
+        parse_json_export(json.dumps({"format": "powerdeck-log", "schema_version": 4, "entries": []}))
 
 
 def test_export_then_import_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

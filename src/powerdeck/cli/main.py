@@ -21,7 +21,7 @@ from powerdeck.tui.options import ANIMATION_LEVELS
 # where it cannot write (a shared install), it skips the cache silently.
 sys.dont_write_bytecode = False
 
-EXPORT_FORMATS = ("docx", "markdown", "csv", "json")
+EXPORT_FORMATS = ("docx", "markdown", "csv", "json", "ics")
 EXPORT_LAYOUTS = ("standard", "nmc")
 
 
@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_export_parser(commands: Any) -> None:
     export = commands.add_parser(
         "export",
-        help="write your review log to a file for a review (Word, Markdown, CSV or JSON)",
+        help="write your review log to a file for a review (Word, Markdown, CSV, JSON, a calendar "
+             "or your organisation's form)",
         description=(
             "Write your review log to a file. To get it onto your laptop from a server: "
             "ssh -T you@server powerdeck export --format docx -o - > review.docx"
@@ -105,7 +106,8 @@ def _add_export_parser(commands: Any) -> None:
     _add_common_options(export, suppress=True)
     export.add_argument(
         "--format", choices=EXPORT_FORMATS, default="docx",
-        help="docx (Word, the default), markdown, csv (a spreadsheet) or json (the exact copy)",
+        help="docx (Word, the default), markdown, csv (a spreadsheet), json (the exact copy) "
+             "or ics (follow-up dates for your calendar)",
     )
     export.add_argument(
         "--capability", type=int, action="append", metavar="N",
@@ -133,6 +135,19 @@ def _add_export_parser(commands: Any) -> None:
     export.add_argument(
         "--layout", choices=EXPORT_LAYOUTS, default="standard",
         help="nmc: entries under the NMC reflective account's four prompts (docx, markdown)",
+    )
+    export.add_argument(
+        "--include-private", action="store_true",
+        help="put entries marked private into the review pack too (the JSON backup always has them)",
+    )
+    export.add_argument(
+        "--group-by", choices=("capability", "tag"), default="capability",
+        help="the pack's sections: capability (the default) or tag",
+    )
+    export.add_argument(
+        "--template", metavar="FORM",
+        help='fill your organisation\'s Word form (a .docx with Jinja tags; docs/forms.md), or a '
+             'form\'s name; "list" shows the forms there are',
     )
     export.add_argument(
         "-o", "--output", metavar="FILE", help='file to write, or "-" for standard output'

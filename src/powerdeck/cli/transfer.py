@@ -92,6 +92,8 @@ def build_options(args: argparse.Namespace, deck: Any, state: dict[str, Any] | N
         name=name if name is not None else _text(state.get(NAME_KEY)),
         role=role if role is not None else _text(state.get(ROLE_KEY)),
         layout=getattr(args, "layout", None) or "standard",
+        include_private=bool(getattr(args, "include_private", False)),
+        group_by=getattr(args, "group_by", None) or "capability",
     )
 
 
@@ -140,6 +142,11 @@ def run_export(args: argparse.Namespace) -> int:
     deck = _load_deck(args)
     directory = locations.data_dir(getattr(args, "data", None))
     log_file = locations.log_path(directory)
+    template = getattr(args, "template", None)
+    if template == "list":
+        from powerdeck.cli.forms import list_forms
+
+        return list_forms(directory)
     if not log_file.exists():
         raise PowerdeckError(
             f"no review log yet at {log_file}: nothing to export "
@@ -150,9 +157,15 @@ def run_export(args: argparse.Namespace) -> int:
         options = build_options(args, deck, state)
         entry_filter = options.entry_filter()
         entries = log.entries(entry_filter)
-        # The workbook goes with the whole log only: a filtered export is about entries.
-        worksheets = list(log.worksheets().values()) if entry_filter.is_empty else []
-    data = export_bytes(entries, deck, options, worksheets=worksheets)
+        # export_bytes keeps the worksheets the pack carries (pack_context.pack_worksheets).
+        worksheets = list(log.worksheets().values())
+    form = ""
+    if template:
+        from powerdeck.cli.forms import fill_named_form
+
+        form, data = fill_named_form(template, directory, entries, deck, options, worksheets)
+    else:
+        data = export_bytes(entries, deck, options, worksheets=worksheets)
 
     output = getattr(args, "output", None)
     if output == "-":
@@ -163,7 +176,7 @@ def run_export(args: argparse.Namespace) -> int:
         path = Path(output).expanduser()
         overwrite = bool(getattr(args, "force", False))
     else:
-        path = default_export_path(options.fmt)
+        path = default_export_path(options.fmt, since=options.since, until=options.until, form=form)
         overwrite = False
     write_private_file(path, data, overwrite=overwrite, protected=log_files(log_file))
     print(f"Exported {plural(len(entries))} to {path}")

@@ -179,12 +179,14 @@ def file_stem(fmt: str, since: date | None = None, until: date | None = None,
 
 
 def default_export_path(fmt: str, home: Path | None = None, today: date | None = None,
-                        since: date | None = None, until: date | None = None) -> Path:
-    """`~/STEM.docx` (or .md/.csv/.json/.ics; `file_stem` says the period), adding -2, -3 ...
-    rather than overwrite."""
+                        since: date | None = None, until: date | None = None, form: str = "") -> Path:
+    """`~/STEM.docx` (or .md/.csv/.json/.ics; `file_stem` says the period; a filled form's name
+    comes first), adding -2, -3 ... rather than overwrite."""
     extension = EXTENSIONS[fmt]
     folder = Path.home() if home is None else Path(home)
     stem = file_stem(fmt, since, until, today)
+    if form:
+        stem = f"{form}-{stem.removeprefix('review-').removeprefix('powerdeck-log-')}"
     candidate = folder / f"{stem}.{extension}"
     number = 2
     while candidate.exists() or candidate.is_symlink():

@@ -24,12 +24,14 @@ import os
 import subprocess
 import sys
 from importlib import resources
-from importlib.resources.abc import Traversable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible_line
 from powerdeck.export.form_context import unknown_names
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 TIME_LIMIT = 20.0
 """Seconds a form may take to fill (the two samples take well under one)."""

@@ -39,11 +39,11 @@ def to_json(entries: Iterable[Entry], exported: str | None = None,
     options = options or ExportOptions(fmt="json")
     ordered = chronological(entries)
     sheets = sorted(worksheets, key=lambda sheet: _card_order(sheet.card))
+    extras = any(len(entry.to_dict()) > len(ENTRY_FIELDS) for entry in ordered)
     document: dict[str, object] = {
         "format": FORMAT_NAME,
         # Without worksheets, schema 1: the file stays readable by a powerdeck without the workbook.
-        "schema_version": 3 if any(len(entry.to_dict()) > len(ENTRY_FIELDS) for entry in ordered)
-        else 2 if sheets else 1,
+        "schema_version": 3 if extras else 2 if sheets else 1,
         "exported": exported or options.when.isoformat(timespec="seconds"),
         "title": document_title(ordered, options),
         "period": {
@@ -52,7 +52,8 @@ def to_json(entries: Iterable[Entry], exported: str | None = None,
         },
         "name": options.name,
         "role": options.role,
-        "entries": [entry.to_dict(full=True) for entry in ordered],
+        # Once any entry has an extra (follow-up, private, tags, hours), every entry says each one.
+        "entries": [entry.to_dict(full=extras) for entry in ordered],
     }
     if sheets:
         document["worksheets"] = [sheet.to_dict() for sheet in sheets]

@@ -64,7 +64,8 @@ class EntryWrites:
 
         def save(log: Log) -> Entry:
             # Deleted elsewhere while being edited: save_entry keeps the text as a new entry.
-            return log.save_entry(entry.card, entry_id=entry.id, clear_draft=False, **values)
+            return log.save_entry(entry.card, values["action"], values["outcome"], values["learning"],
+                                  entry_id=entry.id, clear_draft=False)
 
         def saved(new: Entry) -> None:
             held = app.refused.log_changes.get(entry.id)
