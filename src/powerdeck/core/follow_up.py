@@ -47,11 +47,14 @@ def parse_follow_up(text: str, today: date) -> date | None:
             raise DateError(f"The follow-up {visible_line(typed[:40])!r} is not clear: write +10d, +3w "
                             "or +2m (days, weeks, months from today), or a date")
         try:
-            return parse_date(typed, "The follow-up")
+            day = parse_date(typed, "The follow-up")
         except DateError as error:
             if "is not a date" in str(error):
                 raise DateError(f"{error}, or +3w for three weeks from today") from None
             raise
+        if day.year < 1900:
+            raise DateError(f"The follow-up {visible_line(typed[:40])!r} is too long ago: {HOW_TO_WRITE}")
+        return day
     count, unit = int(ahead.group(1)), ahead.group(2).lower()
     if count > MAX_AHEAD:
         raise DateError(f"The follow-up +{count}{unit} is too far ahead: write at most +{MAX_AHEAD}{unit}")
