@@ -41,13 +41,16 @@ PUB_B = KEY_B.export_public_key().decode().strip()
     ("export --format markdown", ExportCommand("markdown")),
     ("export --format csv --year 2026", ExportCommand("csv", year=2026)),
     ("export --format json --appraisal-year 2025", ExportCommand("json", appraisal_year=2025)),
+    ("export --format ics", ExportCommand("ics")),
+    ("export --template trust-yearly-review --appraisal-year 2026",
+     ExportCommand("docx", appraisal_year=2026, template="trust-yearly-review")),
 ])
 def test_the_allowed_exports_parse(command: str, expected: ExportCommand) -> None:
     assert parse_command(command) == expected
 
 
 def _canonical(command: ExportCommand) -> str:
-    text = f"export --format {command.format}"
+    text = f"export --template {command.template}" if command.template else f"export --format {command.format}"
     if command.year is not None:
         text += f" --year {command.year}"
     if command.appraisal_year is not None:
@@ -58,7 +61,8 @@ def _canonical(command: ExportCommand) -> str:
 @settings(derandomize=True, max_examples=400)
 @given(st.one_of(
     st.text(max_size=80),
-    st.builds(lambda a, b: a + b, st.sampled_from(["export --format json", "export --format csv --year 2026"]),
+    st.builds(lambda a, b: a + b, st.sampled_from(["export --format json", "export --format csv --year 2026",
+                                                   "export --template our-pdr", "export --template "]),
               st.text(max_size=20)),
 ))
 def test_any_command_is_refused_unless_it_is_exactly_an_allowed_one(command: str) -> None:

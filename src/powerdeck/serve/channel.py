@@ -238,7 +238,7 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]  # asyncs
         from powerdeck.serve.commands import export_bytes
 
         folder = self.state.person_folder(server.person)
-        data = await asyncio.to_thread(export_bytes, folder, self.state.config.deck, wanted)
+        data = await asyncio.to_thread(export_bytes, folder, self.state.config.deck, wanted, self.state.config.state)
         assert self.chan is not None
         self.chan.write(data)
         log.info("%s exported %s (%d bytes) from %s", server.person, wanted.format, len(data), server.address)

@@ -2,7 +2,9 @@
 
 The command line is matched whole against one pattern, never split by a shell or by shlex: a
 quote, a `;`, a `$(...)`, a doubled space or anything else that is not exactly
-`export --format FORMAT [--year N | --appraisal-year N]` is refused.
+`export --format FORMAT [--year N | --appraisal-year N]` or `export --template NAME [...]` is
+refused. A form is named, never sent: the administrator places forms in the state folder's
+`forms/` (store/org_files.py) and a person picks one by its plain name.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-EXPORT_FORMATS = ("docx", "markdown", "csv", "json")
-USAGE = "export --format docx|markdown|csv|json [--year N | --appraisal-year N]"
+EXPORT_FORMATS = ("docx", "markdown", "csv", "json", "ics")
+USAGE = "export --format docx|markdown|csv|json|ics | --template FORM [--year N | --appraisal-year N]"
 _EXPORT = re.compile(
-    r"export --format (docx|markdown|csv|json)(?: --(year|appraisal-year) ((?:19|20|21)[0-9]{2}))?"
+    r"export (?:--format (docx|markdown|csv|json|ics)|--template ([A-Za-z0-9][A-Za-z0-9_-]{0,63}))"
+    r"(?: --(year|appraisal-year) ((?:19|20|21)[0-9]{2}))?"
 )
 
 
@@ -23,6 +26,8 @@ class ExportCommand:
     format: str
     year: int | None = None
     appraisal_year: int | None = None
+    template: str | None = None
+    """A form's name: a sample's, or one the administrator placed in the state folder."""
 
 
 def parse_command(command: str) -> ExportCommand | None:
@@ -30,15 +35,16 @@ def parse_command(command: str) -> ExportCommand | None:
     match = _EXPORT.fullmatch(command)
     if match is None:
         return None
-    fmt, kind, number = match.groups()
+    fmt, template, kind, number = match.groups()
+    fmt = fmt or "docx"
     if kind == "year":
-        return ExportCommand(fmt, year=int(number))
+        return ExportCommand(fmt, year=int(number), template=template)
     if kind == "appraisal-year":
-        return ExportCommand(fmt, appraisal_year=int(number))
-    return ExportCommand(fmt)
+        return ExportCommand(fmt, appraisal_year=int(number), template=template)
+    return ExportCommand(fmt, template=template)
 
 
-def export_bytes(folder: Path, deck_file: str | None, wanted: ExportCommand) -> bytes:
+def export_bytes(folder: Path, deck_file: str | None, wanted: ExportCommand, state: Path | None = None) -> bytes:
     """The person's export as bytes, made by the same engine as `powerdeck export` (the name and
     role they gave in the app included)."""
     from powerdeck.core.dates import appraisal_year, calendar_year
@@ -56,12 +62,20 @@ def export_bytes(folder: Path, deck_file: str | None, wanted: ExportCommand) -> 
     deck = load_deck(deck_path_from(deck_file))
     options = ExportOptions(fmt=wanted.format, since=period.since if period else None,
                             until=period.until if period else None)
-    if not log_path(folder).exists():
-        return make_export([], deck, options)
-    with Log.open(folder) as log:
-        name, role = (log.get_state(key) for key in (NAME_KEY, ROLE_KEY))
-        options = replace(options, name=name if isinstance(name, str) else "",
-                          role=role if isinstance(role, str) else "")
-        entries = log.entries(options.entry_filter())
-        worksheets = list(log.worksheets().values()) if period is None else []
+    entries, worksheets = [], []
+    if log_path(folder).exists():
+        with Log.open(folder) as log:
+            name, role = (log.get_state(key) for key in (NAME_KEY, ROLE_KEY))
+            options = replace(options, name=name if isinstance(name, str) else "",
+                              role=role if isinstance(role, str) else "")
+            entries = log.entries(options.entry_filter())
+            worksheets = list(log.worksheets().values())
+    if wanted.template is not None:
+        from powerdeck.export.form_context import form_context
+        from powerdeck.export.forms import fill_form
+        from powerdeck.store.org_files import read_form
+
+        # A sample, or a form the administrator placed in the state folder; never a path.
+        _, form = read_form(wanted.template, [state] if state is not None else [], names_only=True)
+        return fill_form(form, form_context(entries, deck, options, worksheets))
     return make_export(entries, deck, options, worksheets=worksheets)

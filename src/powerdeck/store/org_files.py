@@ -10,11 +10,12 @@ regular file, or too big, is refused the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.follow_up import MAX_TAGS, check_tag
+from powerdeck.core.text import visible_line
 from powerdeck.store.path_checks import SpecialFile, read_regular
 
 TAGS_NAME = "tags.txt"
@@ -79,3 +80,33 @@ def placed_forms(folders: Iterable[Path]) -> dict[str, Path]:
                 continue
             found[child.stem] = child
     return found
+
+
+def read_form(template: str, folders: Sequence[Path], *, names_only: bool = False) -> tuple[str, bytes]:
+    """The form's short name and bytes, by name or path (`names_only`: by name, as on a team
+    server, where a path would name the server's files); one-line PowerdeckError otherwise."""
+    from powerdeck.export.forms import MAX_FORM_BYTES, sample_forms
+
+    placed = placed_forms(folders)
+    if template in placed:
+        path = placed[template]
+    elif template in sample_forms():
+        return template, sample_forms()[template].read_bytes()
+    elif names_only:
+        raise PowerdeckError(f"there is no form called {visible_line(template)[:64]!r} here: "
+                             f"the forms are {', '.join([*sample_forms(), *placed])}")
+    else:
+        path = Path(template).expanduser()
+        if path.suffix.lower() != ".docx":
+            raise PowerdeckError(f"--template {visible_line(template)[:80]!r}: give a Word form (.docx) or a "
+                                 "form's name; powerdeck export --template list shows them")
+    try:
+        data = read_regular(path.resolve(), MAX_FORM_BYTES)
+    except SpecialFile as error:
+        raise PowerdeckError(f"cannot use {visible_line(str(path))} as a form: {error}") from None
+    except OSError as error:
+        raise PowerdeckError(f"cannot read {visible_line(str(path))}: {error.strerror or error}") from None
+    if data is None:
+        raise PowerdeckError(f"cannot read {visible_line(str(path))}: no such file")
+    stem = path.stem if FORM_NAME.fullmatch(path.stem) else "form"
+    return stem, data
