@@ -254,6 +254,14 @@ class Draft:
     entry_id: str | None = None
     """The entry being edited, or None for a new entry."""
     updated: str = ""
+    follow_up: str = ""
+    tags: str = ""
+    hours: str = ""
+    """The details as typed in the editor (core/follow_up.py's DETAILS), checked only on save."""
+
+    @property
+    def details(self) -> dict[str, str]:
+        return {"follow_up": self.follow_up, "tags": self.tags, "hours": self.hours}
 
     @property
     def is_blank(self) -> bool:
@@ -262,6 +270,18 @@ class Draft:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def to_stored(self) -> dict[str, Any]:
+        """As the state file keeps it: the details only when typed (an older powerdeck's drafts stay as they were)."""
+        data = self.to_dict()
+        for name in ("follow_up", "tags", "hours"):
+            if not data[name]:
+                del data[name]
+        return data
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Draft:
-        return cls(**{f.name: data.get(f.name, f.default) for f in fields(cls)})
+        values = {f.name: data.get(f.name, f.default) for f in fields(cls)}
+        for name in ("follow_up", "tags", "hours"):  # typed text; anything else reads as nothing
+            if not isinstance(values[name], str):
+                values[name] = ""
+        return cls(**values)

@@ -14,9 +14,14 @@ import math
 import re
 from collections.abc import Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from powerdeck.core.dates import HOW_TO_WRITE, DateError, parse_date
+from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible_line
+
+if TYPE_CHECKING:
+    from powerdeck.core.entry import Entry
 
 MAX_AHEAD = 999
 """`+N` units at most: ten years of weeks is far beyond a follow-up, a 60-digit count is hostile."""
@@ -160,3 +165,61 @@ def hours_text(hours: float | None) -> str:
 
 def tags_text(tags: Iterable[str]) -> str:
     return ", ".join(tags)
+
+
+DETAILS: tuple[str, ...] = ("follow_up", "tags", "hours")
+"""The one-line fields under an entry's texts in the editor, by name, in order."""
+DETAIL_LABELS: dict[str, str] = {"follow_up": "Follow up by", "tags": "Tags", "hours": "Hours"}
+BLANK_DETAILS: dict[str, str] = dict.fromkeys(DETAILS, "")
+
+
+class DetailsError(PowerdeckError, ValueError):
+    """A detail typed in the editor that cannot be stored; one line saying what to write."""
+
+
+def entry_details(entry: Entry | None) -> dict[str, str]:
+    """An entry's extras as the editor shows them: `14/01/2027`, `values, CPD`, `1.5`."""
+    if entry is None:
+        return dict(BLANK_DETAILS)
+    day = entry.follow_up_date
+    return {"follow_up": uk_date(day) if day else "", "tags": tags_text(entry.tags), "hours": hours_text(entry.hours)}
+
+
+def details_to_extras(details: dict[str, str], today: date) -> dict[str, Any]:
+    """What the editor's details store as (Log.save_entry's `extras`); DetailsError otherwise."""
+    try:
+        day = parse_follow_up(details.get("follow_up", ""), today)
+    except DateError as error:
+        raise DetailsError(str(error)) from None
+    try:
+        tags = parse_tags(details.get("tags", ""))
+    except ValueError as error:
+        raise DetailsError(f"Tags: {error}") from None
+    try:
+        hours = parse_hours(details.get("hours", ""))
+    except ValueError as error:
+        raise DetailsError(f"Hours: {error}") from None
+    return {"follow_up": day.isoformat() if day else "", "tags": tags, "hours": hours}
+
+
+def due_line(entries: Iterable[Entry], today: date, limit: int = 3) -> str:
+    """ "2 actions are due for an outcome: 4.2 (due 12/01/2027), 9.2 (overdue since 03/12/2026)",
+    soonest first, or "" when none is due. One line: past `limit` cards it says how many more."""
+    due = sorted((entry for entry in entries if entry.is_due(today)), key=lambda entry: (entry.follow_up, entry.card))
+    if not due:
+        return ""
+    parts: list[str] = []
+    for entry in due[:limit]:
+        day = entry.follow_up_date
+        assert day is not None  # is_due: it has one
+        parts.append(f"{entry.card} ({'due' if day == today else 'overdue since'} {uk_date(day)})")
+    if len(due) > limit:
+        parts.append(f"{len(due) - limit} more")
+    verb = "action is" if len(due) == 1 else "actions are"
+    return f"{len(due)} {verb} due for an outcome: {', '.join(parts)}"
+
+
+def first_due(entries: Iterable[Entry], today: date) -> Entry | None:
+    """The entry `due_line` names first."""
+    due = sorted((entry for entry in entries if entry.is_due(today)), key=lambda entry: (entry.follow_up, entry.card))
+    return due[0] if due else None

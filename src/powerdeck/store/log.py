@@ -93,6 +93,7 @@ def validate(data: Data) -> dict[str, Entry]:
 
 
 EXTRA_FIELDS_SET = frozenset(EXTRA_FIELDS)
+DETAIL_NAMES = ("follow_up", "tags", "hours")
 
 
 def _extras(extras: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -465,14 +466,16 @@ class Log(WorksheetTable):
         return Draft.from_dict(doc) if doc is not None else None
 
     def save_draft(self, card: str, action: str, outcome: str, learning: str,
-                   entry_id: str | None = None) -> Draft:
-        draft = Draft(card, action, outcome, learning, entry_id, now_iso())
-        new = draft.to_dict()
+                   entry_id: str | None = None, details: Mapping[str, str] | None = None) -> Draft:
+        """`details`: the follow-up, tags and hours as typed (core/follow_up.py), kept with the texts."""
+        typed = {name: str(text) for name, text in (details or {}).items() if name in DETAIL_NAMES}
+        draft = Draft(card, action, outcome, learning, entry_id, now_iso(), **typed)
+        new = draft.to_stored()
 
         def keep(tables: StateTables) -> None:
             old = tables.drafts.get(card)
             # The same text kept again (autosave after an undo, a second quit) is not written again.
-            if old is None or any(old.get(name) != new[name] for name in (*FIELDS, "entry_id")):
+            if old is None or any(old.get(name) != new.get(name) for name in (*FIELDS, "entry_id", *DETAIL_NAMES)):
                 tables.drafts[card] = new
 
         self._change_state(keep)

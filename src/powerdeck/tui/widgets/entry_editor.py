@@ -18,9 +18,10 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from powerdeck.core.entry import FIELD_LABELS, FIELDS, Entry
+from powerdeck.core.follow_up import BLANK_DETAILS, DETAIL_LABELS, DETAILS
 
 if TYPE_CHECKING:
-    from textual.widgets import TextArea
+    from textual.widgets import Input, TextArea
 
 FIELD_HINTS: dict[str, str] = {
     "action": "what will you do?",
@@ -71,6 +72,25 @@ class EntryEditor(VerticalScroll, can_focus=False):
     treats it the same either way.
     """
 
+    DEFAULT_CSS = """
+    EntryEditor .detail-row {
+        height: 1;
+    }
+    EntryEditor #detail-follow_up {
+        margin-top: 1;
+    }
+    EntryEditor .detail-label {
+        width: 14;
+    }
+    EntryEditor .detail-row Input {
+        width: 1fr;
+        background: $boost;
+    }
+    EntryEditor .detail-row Input:focus {
+        background: $accent 30%;
+    }
+    """
+
     @dataclass
     class Changed(Message):
         """The text in a field changed (the screen autosaves a draft a moment later)."""
@@ -94,6 +114,10 @@ class EntryEditor(VerticalScroll, can_focus=False):
         self._building: asyncio.Event | None = None
         self._held_values: dict[str, str] = dict.fromkeys(FIELDS, "")
         self._held_entries: list[Entry] = []
+        self._held_details: dict[str, str] = dict(BLANK_DETAILS)
+        self._details_baseline: dict[str, str] = dict(BLANK_DETAILS)
+        self.offered_tags: tuple[str, ...] = ()
+        """The organisation's tags, offered first in the tags field's hint (store/org_files.py)."""
 
     def compose(self) -> ComposeResult:
         if self.built:
@@ -113,7 +137,9 @@ class EntryEditor(VerticalScroll, can_focus=False):
                 return  # the app is closing (a start-up timer firing on the way out): nothing mounted
             self.built = True
             values, baseline, entries = self._held_values, self._baseline, self._held_entries
-            self.load(values, entry_id=self.entry_id, baseline=baseline)
+            details, details_baseline = self._held_details, self._details_baseline
+            self.load(values, entry_id=self.entry_id, baseline=baseline, details=details,
+                      details_baseline=details_baseline)
             self.set_entries(entries)
         finally:
             self._building.set()
@@ -130,10 +156,41 @@ class EntryEditor(VerticalScroll, can_focus=False):
             # A blinking cursor writes to the terminal forever (about 330 bytes a second over SSH).
             area.cursor_blink = self._cursor_blink
             yield area
+        yield from self._detail_fields()
         yield Static(PRIVACY_REMINDER, id="privacy-reminder", markup=False)
         if self._show_entries:
             yield Label("Entries for this card", id="entries-title")
             yield OptionList(id="card-entries", markup=False)
+
+    def _detail_fields(self) -> ComposeResult:
+        """Follow up by, tags, hours: one line each, a label and an input (typed text is checked on save)."""
+        from textual.containers import Horizontal
+        from textual.widgets import Input
+
+        hints = {"follow_up": "14/1/2027, 2027-01-14, +3w or +2m", "tags": self._tags_hint(),
+                 "hours": "time spent, e.g. 1.5"}
+        for name in DETAILS:
+            # Built whole, not with `with`: build() mounts this form outside compose.
+            field = Input(placeholder=hints[name], id=f"field-{name}", compact=True, select_on_focus=False)
+            field.cursor_blink = self._cursor_blink
+            yield Horizontal(Label(DETAIL_LABELS[name], classes="detail-label"), field,
+                             classes="detail-row", id=f"detail-{name}")
+
+    def _tags_hint(self) -> str:
+        if self.offered_tags:
+            return "e.g. " + ", ".join(self.offered_tags[:4])
+        return "words, separated by commas"
+
+    def detail_field(self, name: str) -> Input:
+        from textual.widgets import Input
+
+        return self.query_one(f"#field-{name}", Input)
+
+    def details(self) -> dict[str, str]:
+        """The follow-up, tags and hours as typed."""
+        if not self.built:
+            return dict(self._held_details)
+        return {name: self.detail_field(name).value for name in DETAILS}
 
     @property
     def active_field(self) -> str | None:
@@ -166,6 +223,17 @@ class EntryEditor(VerticalScroll, can_focus=False):
             if label.has_class("-active") != on:
                 label.set_class(on, "-active")
                 label.update(field_label(name, active=on))
+        focused = self.screen.focused
+        for name in DETAILS:
+            detail = next(iter(self.query(f"#detail-{name} .detail-label").results(Label)), None)
+            if detail is None:
+                return
+            on = focused is not None and focused.id == f"field-{name}"
+            if detail.has_class("-active") != on:
+                detail.set_class(on, "-active")
+                # Said in words and in reverse, as the texts' labels are: it must show without colour.
+                detail.update(Content.from_markup("[b reverse]▶ $label[/]", label=DETAIL_LABELS[name]) if on
+                              else Content(DETAIL_LABELS[name]))
 
     def field(self, name: str) -> TextArea:
         from textual.widgets import TextArea
@@ -180,7 +248,7 @@ class EntryEditor(VerticalScroll, can_focus=False):
     @property
     def is_dirty(self) -> bool:
         """True when the fields hold text that differs from what was loaded (saved or stored)."""
-        return self.values() != self._baseline
+        return self.values() != self._baseline or self.details() != self._details_baseline
 
     @property
     def is_blank(self) -> bool:
@@ -192,22 +260,33 @@ class EntryEditor(VerticalScroll, can_focus=False):
         *,
         entry_id: str | None,
         baseline: dict[str, str] | None = None,
+        details: dict[str, str] | None = None,
+        details_baseline: dict[str, str] | None = None,
     ) -> None:
-        """Show texts in the fields; `baseline` is what counts as already saved (default: these)."""
+        """Show texts in the fields; `baseline` is what counts as already saved (default: these).
+        `details` (follow-up, tags, hours as typed; none by default) and `details_baseline` likewise."""
         self.entry_id = entry_id
+        typed = {name: (details or {}).get(name, "") for name in DETAILS}
+        self._details_baseline = dict(details_baseline if details_baseline is not None else typed)
         if not self.built:
             self._held_values = {name: values.get(name, "") for name in FIELDS}
             self._baseline = dict(baseline if baseline is not None else self._held_values)
+            self._held_details = typed
             return
         for name in FIELDS:
             area = self.field(name)
             if area.text != values.get(name, ""):
                 area.load_text(values.get(name, ""))
+        for name in DETAILS:
+            field = self.detail_field(name)
+            if field.value != typed[name]:
+                field.value = typed[name]
         self._baseline = dict(baseline if baseline is not None else values)
         _set_label(self.query_one("#editor-title", Label), "Editing an earlier entry" if entry_id else "New entry")
 
     def mark_saved(self) -> None:
         self._baseline = self.values()
+        self._details_baseline = self.details()
 
     def set_entries(self, entries: list[Entry]) -> None:
         if not self._show_entries:
@@ -225,6 +304,10 @@ class EntryEditor(VerticalScroll, can_focus=False):
         _set_label(title, f"Entries for this card ({len(entries)})" if entries else "No entries yet for this card")
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self.post_message(self.Changed(self))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()
         self.post_message(self.Changed(self))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -23,6 +24,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from powerdeck.core.entry import Entry
+from powerdeck.core.follow_up import uk_date
 from powerdeck.core.text import shorten, visible_line
 
 OPEN_MARK = "○"
@@ -33,6 +35,17 @@ CARD_WIDTH = 5
 def one_line(text: str) -> str:
     """Text safe to draw on one line: control characters shown visibly (powerdeck.core.text)."""
     return visible_line(text)
+
+
+def row_marks(entry: Entry, today: date) -> list[str]:
+    """Words before an entry's action, so they show without colour: "private · ", "due 12/01/2027 · "."""
+    marks = []
+    if entry.private:
+        marks.append("private · ")
+    day = entry.follow_up_date
+    if day is not None and entry.is_open:
+        marks.append(f"{'due' if day <= today else 'by'} {uk_date(day)} · ")
+    return marks
 
 
 def title_width(width: int) -> int:
@@ -187,6 +200,7 @@ class EntryList(ScrollView, can_focus=True):
         if titles:
             segments += [Segment(shorten(card_title, titles - 1), dim), Segment(" ")]
             segments = list(Strip(segments).adjust_cell_length(1 + 1 + 1 + DATE_WIDTH + 1 + CARD_WIDTH + titles))
+        segments += [Segment(mark, dim) for mark in row_marks(entry, date.today())]
         segments.append(Segment(action, None if entry.action.strip() else dim))
         line = Strip(segments).adjust_cell_length(width)
         return Strip(Segment.apply_style(line, style=base), width)

@@ -13,7 +13,7 @@ are; screens/entry_writes.py).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,13 +23,15 @@ from textual.message import Message
 from textual.widgets import Static
 
 from powerdeck.core.entry import FIELDS, Entry
+from powerdeck.core.follow_up import entry_details
 from powerdeck.deck.model import Deck
 from powerdeck.tui.key_bursts import settle_keys
 from powerdeck.tui.widgets.card_view import CardView
 from powerdeck.tui.widgets.entry_editor import EntryEditor
 
 Unsaved = tuple[Entry, dict[str, str]]
-"""An entry as stored and the fields' texts that differ from it."""
+"""An entry as stored and the fields' texts that differ from it (the three texts and the details,
+core/follow_up.py's DETAILS, by name)."""
 
 
 class EntryPane(Container):
@@ -42,12 +44,15 @@ class EntryPane(Container):
         entry: Entry
         values: dict[str, str]
         then_close: bool = False
+        details: dict[str, str] = field(default_factory=dict)
+        """The follow-up, tags and hours as typed (core/follow_up.py checks them)."""
 
     def __init__(self, deck: Deck, *, cursor_blink: bool, id: str | None = None) -> None:
         super().__init__(id=id)
         self._deck = deck
         self._cursor_blink = cursor_blink
         self.editing: Entry | None = None
+        self._asked_details: dict[str, str] = {}
         self.snapshot: Unsaved | None = None
         """`unsaved()` as of the last keystroke: still there once the fields are unmounted."""
 
@@ -71,7 +76,8 @@ class EntryPane(Container):
         """Put the entry (as stored now) in the fields and its card beside them, with how many
         entries the card has."""
         self.editing = entry
-        self.editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id)
+        self.editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id,
+                         details=entry_details(entry))
         card = self._deck.find_card(entry.card)
         card_view = self.query_one("#entry-card", CardView)
         card_view.display = card is not None
@@ -114,7 +120,9 @@ class EntryPane(Container):
     def request_save(self, *, then_close: bool = False) -> None:
         """ctrl+s: ask the screen to save the fields (it posts back through `saved`)."""
         if self.editing is not None:
-            self.post_message(self.SaveRequested(self.editing, self.editor.values(), then_close))
+            self._asked_details = self.editor.details()
+            self.post_message(self.SaveRequested(self.editing, self.editor.values(), then_close,
+                                                 self.editor.details()))
 
     def saved(self, asked: Entry, stored: Entry, values: dict[str, str]) -> None:
         """`values`, asked to be saved as entry `asked`, are stored as `stored` (a new entry if
@@ -122,7 +130,11 @@ class EntryPane(Container):
         if self.editing is None or self.editing.id != asked.id:
             return
         self.editing = stored
-        self.editor.load(self.editor.values(), entry_id=stored.id, baseline=values)
+        typed = self.editor.details()
+        saved = entry_details(stored)
+        # A detail typed as "+3w" is saved as its date: show the date, unless more was typed since.
+        self.editor.load(self.editor.values(), entry_id=stored.id, baseline=values,
+                         details=saved if typed == self._asked_details else typed, details_baseline=saved)
         self._show_heading(stored)
         self.snapshot = self.unsaved()
 
@@ -136,10 +148,11 @@ class EntryPane(Container):
     # -- what is not saved -----------------------------------------------------------------
 
     def unsaved(self) -> Unsaved | None:
-        """The open entry and the fields' texts, when they differ from it; else None."""
+        """The open entry and the fields' texts (its details as typed with them), when they differ
+        from it; else None."""
         if self.editing is None or not self.is_mounted or not self.editor.is_dirty:
             return None
-        return self.editing, self.editor.values()
+        return self.editing, {**self.editor.values(), **self.editor.details()}
 
     @on(EntryEditor.Changed)
     def _typed(self) -> None:

@@ -24,6 +24,10 @@ def describe_filter(entry_filter: EntryFilter) -> list[str]:
         parts.append(f"“{one_line(entry_filter.text)}”")
     if entry_filter.open_only:
         parts.append("open only")
+    if entry_filter.due_on:
+        parts.append("due for an outcome")
+    if entry_filter.tag:
+        parts.append(f"tag “{one_line(entry_filter.tag)}”")
     if entry_filter.since and entry_filter.until:
         parts.append(f"{entry_filter.since} to {entry_filter.until}")
     elif entry_filter.since:
@@ -56,6 +60,8 @@ def filter_line(entry_filter: EntryFilter) -> Content:
         ("a", "card", f.card or ""),
         ("/", "search", f"“{search}”" if f.text else ""),
         ("o", "open only", "✓" if f.open_only else ""),
+        ("f", "due", "✓" if f.due_on else ""),
+        ("t", "tag", shorten(one_line(f.tag), SEARCH_CELLS) if f.tag else ""),
         ("p", "dates", period),
     ]
     parts: list[str | tuple[str, str]] = []

@@ -14,12 +14,14 @@ to redraw when a draft comes or goes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
 from powerdeck.core.entry import FIELDS, Draft, Entry, now_iso
 from powerdeck.core.errors import PowerdeckError
+from powerdeck.core.follow_up import DetailsError, details_to_extras, entry_details
 from powerdeck.store.log import Log
 from powerdeck.tui.widgets.card_notes import CardNotes
 from powerdeck.tui.widgets.sidebar import CapabilitySidebar
@@ -29,8 +31,8 @@ if TYPE_CHECKING:
 
 
 def _same_text(one: Draft, other: Draft) -> bool:
-    return ((one.action, one.outcome, one.learning, one.entry_id)
-            == (other.action, other.outcome, other.learning, other.entry_id))
+    return ((one.action, one.outcome, one.learning, one.entry_id, one.details)
+            == (other.action, other.outcome, other.learning, other.entry_id, other.details))
 
 
 class DraftKeeper:
@@ -83,7 +85,8 @@ class DraftKeeper:
         # A draft of an earlier entry counts as unsaved against that entry's stored text.
         baseline = {name: getattr(entry, name) if entry else "" for name in FIELDS}
         values = {name: getattr(draft, name) for name in FIELDS}
-        editor.load(values, entry_id=entry.id if entry else None, baseline=baseline)
+        editor.load(values, entry_id=entry.id if entry else None, baseline=baseline, details=draft.details,
+                    details_baseline=entry_details(entry))
 
     def typed(self) -> None:
         """The editor changed: keep the draft once typing has stopped for `delay` seconds."""
@@ -103,7 +106,8 @@ class DraftKeeper:
         editor = screen.editor
         store = screen.power_app.store
         if editor.is_dirty:
-            draft = Draft(card=card_id, entry_id=editor.entry_id, updated=now_iso(), **editor.values())
+            draft = Draft(card=card_id, entry_id=editor.entry_id, updated=now_iso(), **editor.values(),
+                          **editor.details())
             kept = self.drafts.get(card_id)
             if kept is not None and _same_text(kept, draft):
                 return  # already on disk as it is (only the time would differ): no write
@@ -113,7 +117,7 @@ class DraftKeeper:
             # By the screen: the keeper holds the draft already, so its own screen skips the change.
             store.queue_write(
                 lambda log: log.save_draft(card_id, draft.action, draft.outcome, draft.learning,
-                                           entry_id=draft.entry_id),
+                                           entry_id=draft.entry_id, details=draft.details),
                 on_done=lambda _: self._draft_written(draft),
                 on_error=lambda error: self._draft_failed(error),
                 by=screen,
@@ -172,14 +176,15 @@ class DraftKeeper:
         editor = self._screen.editor
         card_id, values, entry_id, dirty = self._screen.card_id, editor.values(), editor.entry_id, editor.is_dirty
         if dirty and card_id:
-            draft = Draft(card=card_id, entry_id=entry_id, updated=now_iso(), **values)
+            draft = Draft(card=card_id, entry_id=entry_id, updated=now_iso(), **values, **editor.details())
             self.drafts[card_id] = draft
             self.unwritten[card_id] = draft
 
         def write_all(log: Log) -> None:
             # Every draft still unwritten (an earlier card's refused write too), then `also`.
             for draft in list(self.unwritten.values()):
-                log.save_draft(draft.card, draft.action, draft.outcome, draft.learning, entry_id=draft.entry_id)
+                log.save_draft(draft.card, draft.action, draft.outcome, draft.learning, entry_id=draft.entry_id,
+                               details=draft.details)
             also(log)
 
         try:
@@ -203,23 +208,29 @@ class DraftKeeper:
         if editor.is_blank:
             screen.set_status("Nothing to save yet: write an action, an outcome or a learning first.")
             return
+        card_id, values, entry_id, details = screen.card_id, editor.values(), editor.entry_id, editor.details()
+        try:
+            extras = details_to_extras(details, date.today())
+        except DetailsError as error:
+            screen.set_status(f"Not saved: {error}")
+            return
         self._stop_timer()
-        card_id, values, entry_id = screen.card_id, editor.values(), editor.entry_id
 
         def save(log: Log) -> Entry:
             # The entry and the draft's removal are one write: a crash keeps one or the other.
             return log.save_entry(card_id, values["action"], values["outcome"], values["learning"],
-                                  entry_id=entry_id)
+                                  entry_id=entry_id, extras=extras)
 
         screen.set_status(f"Saving entry for {card_id}…")
         draft_before = self.drafts.get(card_id)
         # Announced to every screen, this one too: its counts and the card's entries follow the
         # store's signal (LogFollower) once the writes queued meanwhile have landed.
         screen.power_app.store.queue_write(
-            save, on_done=lambda entry: self._saved(entry, values, draft_before), on_error=self._save_failed
+            save, on_done=lambda entry: self._saved(entry, values, draft_before, details), on_error=self._save_failed
         )
 
-    def _saved(self, entry: Entry, values: dict[str, str], draft_before: Draft | None = None) -> None:
+    def _saved(self, entry: Entry, values: dict[str, str], draft_before: Draft | None = None,
+               details: dict[str, str] | None = None) -> None:
         screen = self._screen
         if self.drafts.get(entry.card) is draft_before:
             # The save cleared this draft on disk; a draft kept after the save began (more text
@@ -228,11 +239,13 @@ class DraftKeeper:
             self.unwritten.pop(entry.card, None)
         if entry.card == screen.card_id:
             editor = screen.editor
-            if editor.values() == values:
-                editor.load(values, entry_id=entry.id)
+            saved = entry_details(entry)  # "+3w" as typed is saved as its date
+            if editor.values() == values and editor.details() == (details or editor.details()):
+                editor.load(values, entry_id=entry.id, details=saved)
             else:
                 # More was typed while saving: keep it, measured against what was saved.
-                editor.load(editor.values(), entry_id=entry.id, baseline=values)
+                editor.load(editor.values(), entry_id=entry.id, baseline=values, details=editor.details(),
+                            details_baseline=saved)
         screen.set_status(f"Saved entry for {entry.card}")
 
     def _save_failed(self, error: PowerdeckError) -> None:

@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from powerdeck.core.entry import FIELDS, Entry, EntryFilter
 from powerdeck.core.errors import PowerdeckError
+from powerdeck.core.follow_up import entry_details
 from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Card
 from powerdeck.store.log import Log
@@ -457,7 +458,8 @@ class DeckScreen(Screen[None]):
             if entry is None:
                 self.set_status("That entry is no longer in the log.")
                 return
-            editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id)
+            editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id,
+                        details=entry_details(entry))
             self.set_status(f"Editing the entry of {entry.created[:10]} for {entry.card}")
         self.set_focus(editor.field("action"))
 

@@ -13,10 +13,12 @@ the caller until the write is on disk (quitting, a hang-up, a signal).
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from powerdeck.core.entry import FIELDS, Draft, Entry, now_iso
 from powerdeck.core.errors import PowerdeckError
+from powerdeck.core.follow_up import DetailsError, details_to_extras
 from powerdeck.store.log import Log
 from powerdeck.tui.widgets.entry_pane import EntryPane, Unsaved
 
@@ -33,7 +35,7 @@ def entry_changes_job(draft: Draft) -> Callable[[Log], None]:
     def job(log: Log) -> None:
         existing = log.draft(draft.card)
         if existing is None or existing.is_blank or existing.entry_id == draft.entry_id:
-            log.save_draft(draft.card, entry_id=draft.entry_id, **texts)
+            log.save_draft(draft.card, entry_id=draft.entry_id, details=draft.details, **texts)
         elif draft.entry_id is not None and log.get(draft.entry_id) is not None:
             log.update(draft.entry_id, **texts)
         else:
@@ -61,15 +63,21 @@ class EntryWrites:
         """ctrl+s in the pane: queue the save; the pane and the list follow when it lands."""
         screen, app = self._screen, self._screen.power_app
         entry, values = request.entry, request.values
+        try:
+            extras = details_to_extras(request.details, date.today()) if request.details else None
+        except DetailsError as error:
+            screen.set_status(f"Not saved: {error}")
+            return
 
         def save(log: Log) -> Entry:
             # Deleted elsewhere while being edited: save_entry keeps the text as a new entry.
             return log.save_entry(entry.card, values["action"], values["outcome"], values["learning"],
-                                  entry_id=entry.id, clear_draft=False)
+                                  entry_id=entry.id, clear_draft=False, extras=extras)
 
         def saved(new: Entry) -> None:
             held = app.refused.log_changes.get(entry.id)
-            if held is not None and {name: getattr(held, name) for name in FIELDS} == values:
+            if held is not None and {name: getattr(held, name) for name in FIELDS} == values \
+                    and held.details == {**held.details, **request.details}:
                 del app.refused.log_changes[entry.id]  # the refused text is in the log now
             pane.saved(entry, new, values)
             if request.then_close and pane.editing is not None and not pane.is_dirty:

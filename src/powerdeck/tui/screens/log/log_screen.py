@@ -14,6 +14,7 @@ typed, a save asked for), and screens/entry_writes.py does the pane's writes.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
@@ -33,6 +34,7 @@ from powerdeck.tui.screens.dialogs.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.tui.screens.log.delete_entry import Deletions
 from powerdeck.tui.screens.log.entry_writes import EntryWrites
 from powerdeck.tui.screens.log.log_filters import ask_capabilities, ask_card, ask_period
+from powerdeck.tui.screens.log.tag_picker import ask_tag
 from powerdeck.tui.widgets.entry_editor import EntryEditor
 from powerdeck.tui.widgets.entry_list import EntryList
 from powerdeck.tui.widgets.entry_pane import EntryPane
@@ -44,7 +46,7 @@ __all__ = ["LogScreen", "describe_filter", "filter_line"]  # the export dialog i
 
 LIST_ACTIONS = {
     "open_entry", "search", "capabilities", "card", "open_only", "period", "clear_filters",
-    "overview", "export", "delete", "undo", "move", "page",
+    "overview", "export", "delete", "undo", "move", "page", "toggle_private", "due_only", "tag",
 }
 ENTRY_ACTIONS = {"save", "focus_field"}
 
@@ -66,6 +68,12 @@ class LogScreen(Screen[None]):
                 tooltip="Show only entries whose outcome or learning is still to write", show=False, priority=True),
         Binding("p", "period", "Period", id="log-period",
                 tooltip="Show a period: last 30 days, this year, or dates", show=False, priority=True),
+        Binding("f", "due_only", "Due", id="log-due",
+                tooltip="Show only open entries whose follow-up date has come", show=False, priority=True),
+        Binding("t", "tag", "Tag", id="log-tag", tooltip="Show entries with one tag", show=False, priority=True),
+        Binding("m", "toggle_private", "Private", id="log-private",
+                tooltip="Mark the entry private: kept out of review packs (m again: shared)", show=False,
+                priority=True),
         Binding("x", "clear_filters", "Clear", id="log-clear-filters", tooltip="Clear every filter", priority=True),
         Binding("v", "overview", "Overview", id="log-overview",
                 tooltip="Entries per capability as a chart; cards not used yet", priority=True),
@@ -85,9 +93,11 @@ class LogScreen(Screen[None]):
         Binding("pageup", "page(-1)", "Page up", id="log-page-up", show=False, priority=True),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, entry_filter: EntryFilter | None = None, *, open_first: bool = False) -> None:
         super().__init__()
-        self.entry_filter = EntryFilter()
+        self.entry_filter = entry_filter or EntryFilter()
+        self._open_first = open_first
+        """Open the first entry shown as soon as the list is there (the due line's key)."""
         self.deletions = Deletions(self)
         self.entry_writes = EntryWrites(self)
         self._card_titles: dict[str, str] = {}
@@ -108,10 +118,12 @@ class LogScreen(Screen[None]):
         yield Static("", id="log-status", markup=False)
         yield QuietFooter(compact=True, show_command_palette=False)
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.refresh_list()
         self.set_focus(self.entry_list)
         self.log_follower.follow(self.power_app.log_watcher)  # another session's entries appear
+        if self._open_first and self.shown:
+            await self.open_entry(self.shown[0])
 
     @property
     def log_list(self) -> LogList:
@@ -249,6 +261,30 @@ class LogScreen(Screen[None]):
 
     def action_period(self) -> None:
         ask_period(self, self.entry_filter, self._set_filter)
+
+    def action_due_only(self) -> None:
+        due = None if self.entry_filter.due_on else date.today()
+        self._set_filter(replace(self.entry_filter, due_on=due))
+
+    def action_tag(self) -> None:
+        problem = ask_tag(self, self.entry_filter, self._set_filter)
+        if problem:
+            self.set_status(problem)
+
+    def action_toggle_private(self) -> None:
+        """m: the entry under the cursor private (kept out of review packs), or shared again."""
+        entry = self.entry_list.current
+        if entry is None:
+            return
+        private = not entry.private
+
+        def done(new: Entry) -> None:
+            self.refresh_list(keep=new.id)
+            self.set_status(f"The entry for card {new.card} is private: review packs leave it out (m shares it)."
+                            if private else f"The entry for card {new.card} is shared: review packs include it.")
+
+        self.power_app.store.queue_write(lambda log: log.update(entry.id, extras={"private": private}),
+                                         on_done=done, on_error=self.write_failed, by=self)
 
     def action_clear_filters(self) -> None:
         self.search_input.value = ""
