@@ -57,7 +57,7 @@ READABLE_VERSIONS = (1, 2)
 """1: entries (and, before state.json, drafts and state). 2: and worksheets (a 1 becomes a 2 with
 its first worksheet: see `_bump_schema`)."""
 ENTRIES, META = "entries", "meta"
-STATE_TYPES: dict[str, type] = {"theme": str, "last_card": str}
+STATE_TYPES: dict[str, type] = {"theme": str, "last_card": str, "export_period": str}
 """The type each known state value must have: a value of another type (a hand-edited or hostile
 file) reads as absent rather than reaching code that expects text."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -207,6 +208,27 @@ class PowerDeckApp(FirstPaintHold):
 
         if not isinstance(self.screen, LogScreen):
             self.push_screen(LogScreen())
+
+    def due_line(self) -> str:
+        """ "2 actions are due for an outcome: 4.2 (due 12/01/2027), ..." or "" (core/follow_up.py)."""
+        from powerdeck.core.follow_up import due_line
+
+        return self.store.read(lambda log: due_line(log.entries(), date.today()))
+
+    def action_open_due(self) -> None:
+        """The review log, showing what is due, with the first due entry open; or say none is."""
+        from powerdeck.core.entry import EntryFilter
+        from powerdeck.core.follow_up import first_due
+        from powerdeck.tui.screens.log.log_screen import LogScreen
+
+        today = date.today()
+        first = self.store.read(lambda log: first_due(log.entries(), today))
+        if first is None:
+            self.notify("Nothing is due: no open entry has a follow-up date that has come.", markup=False)
+            return
+        if isinstance(self.screen, LogScreen):
+            self.pop_screen()
+        self.push_screen(LogScreen(EntryFilter(due_on=today), open_id=first.id))
 
     def action_open_overview(self) -> None:
         from powerdeck.tui.screens.log.overview_screen import OverviewScreen

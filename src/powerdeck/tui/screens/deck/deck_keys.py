@@ -35,6 +35,8 @@ DECK_BINDINGS: list[BindingType] = [
     Binding("r", "letter('random_card')", "Random", id="random-card",
             tooltip="Draw a random card (never the one showing)", priority=True),
     Binding("L", "letter('open_log')", "Log", id="open-log", tooltip="The review log", priority=True),
+    Binding("D", "letter('open_due')", "Due", id="open-due", show=False,
+            tooltip="The first action due for an outcome (its follow-up date has come)", priority=True),
     Binding("question_mark", "letter('help')", "Help", id="help-letter", show=False, tooltip="Help", priority=True),
     Binding("ctrl+s", "save", "Save", id="save", tooltip="Save the entry", priority=True),
     Binding("escape", "leave_editor", "Done", id="leave-editor",

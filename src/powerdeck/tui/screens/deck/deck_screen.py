@@ -54,6 +54,7 @@ LETTERS = {
     "edit": "action_edit",
     "random_card": "action_random_card",
     "open_log": "action_open_log",
+    "open_due": "action_open_due",
     "help": "action_help",
     "scroll_card_down": "action_scroll_card_down",
     "workbook": "action_workbook",
@@ -145,6 +146,10 @@ class DeckScreen(Screen[None]):
             order = {card.id: n for n, card in enumerate(deck.cards)}
             kept = sorted(self.draft_keeper.drafts, key=lambda card_id: (order.get(card_id, len(order)), card_id))
             self.set_status(f"Drafts kept from last time: {', '.join(visible_line(card_id) for card_id in kept)}")
+        else:
+            due = self.power_app.due_line()
+            if due:  # one line, no dialog: the key that goes to the first (first: a narrow line cuts the end)
+                self.set_status(f"D: {due}")
 
     # -- what is showing -------------------------------------------------------------------
 
@@ -351,6 +356,10 @@ class DeckScreen(Screen[None]):
     def action_open_log(self) -> None:
         self.queue_draft_write()
         self.power_app.action_open_log()
+
+    def action_open_due(self) -> None:
+        self.queue_draft_write()
+        self.power_app.action_open_due()
 
     # -- the editor ------------------------------------------------------------------------
 

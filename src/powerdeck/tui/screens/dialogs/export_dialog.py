@@ -49,7 +49,12 @@ FORMATS = (
     ("markdown", "Markdown (.md)"),
     ("csv", "CSV: for a spreadsheet (.csv)"),
     ("json", "JSON: the exact copy, to move or back up (.json)"),
+    ("ics", "Calendar: your follow-up dates, with reminders (.ics)"),
 )
+PERIOD_KEY = "export_period"
+"""`log.get_state` key: the period chosen last ("appraisal-this", ...), offered first next time,
+as the name and role are."""
+REMEMBERED_PERIODS = ("all", "appraisal-this", "appraisal-last", "calendar-this")
 
 
 def period_choices(today: date, total: int, filtered: tuple[int, str] | None) -> list[tuple[str, str]]:
@@ -123,10 +128,11 @@ class ExportDialog(Dialog["Path | None"]):
 
     def __init__(self, entry_filter: EntryFilter, shown: int, total: int, filter_text: str = "",
                  *, name: str = "", role: str = "", today: date | None = None,
-                 deliver: Callable[[str, bytes], str] | None = None) -> None:
+                 deliver: Callable[[str, bytes], str] | None = None, period: str = "") -> None:
         super().__init__()
         self._deliver = deliver
         """Set in a browser tab: no file to choose, the export goes to the browser's downloads."""
+        self._remembered_period = period if period in REMEMBERED_PERIODS else ""
         self._filter = entry_filter
         self._shown = shown
         self._total = total
@@ -154,18 +160,24 @@ class ExportDialog(Dialog["Path | None"]):
             yield ChoiceList(FORMATS, "docx", id="export-format")
             yield Label("Period", classes="field-title")
             yield ChoiceList(period_choices(self._today, self._total, filtered),
-                             "filtered" if filtered else "all", id="export-period")
+                             "filtered" if filtered else self._remembered_period or "all", id="export-period")
             if self._deliver is None:
                 yield Label("File", classes="field-title")
-                yield Input(str(default_export_path("docx")), id="export-path", select_on_focus=False,
-                            compact=True)
+                yield Input("", id="export-path", select_on_focus=False, compact=True)
             yield Static("", id="export-message", classes="dialog-error", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button("Export (ctrl+s)", variant="primary", id="export-button", compact=True)
                 yield Button("Cancel (escape)", id="cancel-button", compact=True)
 
     def on_mount(self) -> None:
+        if self._deliver is None:
+            self.query_one("#export-path", Input).value = str(self.default_path())
         self.set_focus(self.query_one("#export-format", ChoiceList))
+
+    def default_path(self) -> Path:
+        """A new file in the home folder whose name says the format and the period."""
+        chosen = self.chosen_filter()
+        return default_export_path(self.fmt, since=chosen.since, until=chosen.until)
 
     # -- choices ---------------------------------------------------------------------------
 
@@ -195,10 +207,10 @@ class ExportDialog(Dialog["Path | None"]):
             dates = appraisal_year(this if period == "appraisal-this" else this - 1)
         return EntryFilter(since=dates.since, until=dates.until)
 
-    @on(ChoiceList.Chosen, "#export-format")
+    @on(ChoiceList.Chosen, "#export-format, #export-period")
     def _format_changed(self) -> None:
         if not self._path_edited and self._deliver is None:
-            self.query_one("#export-path", Input).value = str(default_export_path(self.fmt))
+            self.query_one("#export-path", Input).value = str(self.default_path())
             self._path_edited = False
 
     @on(ChoiceList.Submitted)
@@ -243,13 +255,13 @@ class ExportDialog(Dialog["Path | None"]):
             return
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
-            self.say(f"Type the file to write, e.g. ~/{default_export_path(self.fmt).name}")
+            self.say(f"Type the file to write, e.g. ~/{self.default_path().name}")
             return
         path = Path(raw).expanduser()
         if not path.is_absolute():
             path = Path.home() / path
         if path.is_dir():
-            self.say(f"{path} is a folder: add a file name, e.g. {path / default_export_path(self.fmt).name}")
+            self.say(f"{path} is a folder: add a file name, e.g. {path / self.default_path().name}")
             return
         if not path.parent.is_dir():
             self.say(f"The folder {path.parent} does not exist.")
@@ -283,20 +295,26 @@ class ExportDialog(Dialog["Path | None"]):
             self.power_app.store.queue_write(store, by=self)
             self._person, self._role = name, role
 
+    def _remember_period(self, period: str) -> None:
+        if period in REMEMBERED_PERIODS and period != self._remembered_period:
+            self.power_app.store.queue_write(lambda log: log.set_state(PERIOD_KEY, period), by=self)
+            self._remembered_period = period
+
     def _start(self, path: Path | None, *, overwrite: bool) -> None:
         entry_filter = self.chosen_filter()
         name = self.query_one("#export-name", Input).value.strip()
         role = self.query_one("#export-role", Input).value.strip()
         self._remember_who(name, role)
+        self._remember_period(self.period)
         options = ExportOptions(
             fmt=self.fmt, since=entry_filter.since, until=entry_filter.until,
             capabilities=entry_filter.capabilities, card=entry_filter.card, text=entry_filter.text,
             open_only=entry_filter.open_only, name=name, role=role,
         )  # fmt: skip
+        # export_bytes keeps the period's workbook (none for entries narrowed another way).
+        narrowed = entry_filter.due_on is not None or entry_filter.tag is not None
         entries, worksheets = self.power_app.store.read(lambda log: (
-            log.entries(entry_filter),
-            # The workbook goes with the whole log only, as on the command line.
-            list(log.worksheets().values()) if entry_filter.is_empty else [],
+            log.entries(entry_filter), [] if narrowed else list(log.worksheets().values()),
         ))
         log_path = Path(self.power_app.store.log.path)
         self._busy = True
@@ -310,7 +328,8 @@ class ExportDialog(Dialog["Path | None"]):
             data = export_bytes(entries, deck, options, worksheets)
             if path is None:
                 assert self._deliver is not None
-                sent = self._deliver(default_export_path(options.fmt, home=Path("/nonexistent")).name, data)
+                sent = self._deliver(default_export_path(options.fmt, home=Path("/nonexistent"), since=options.since,
+                                                         until=options.until).name, data)
                 self.app.call_from_thread(self._sent, sent, len(entries))
                 return
             write_private_file(path, data, overwrite=overwrite, protected=(log_path,))
@@ -350,9 +369,11 @@ def open_export_dialog(app: PowerDeckApp) -> None:
     entry_filter = log_screen.entry_filter if log_screen is not None else EntryFilter()
     total = app.store.read(lambda log: len(log.entries()))
     shown = len(log_screen.shown) if log_screen is not None else total
-    name, role = app.store.read(lambda log: (log.get_state(NAME_KEY), log.get_state(ROLE_KEY)))
+    name, role, period = app.store.read(
+        lambda log: (log.get_state(NAME_KEY), log.get_state(ROLE_KEY), log.get_state(PERIOD_KEY)))
     app.push_screen(ExportDialog(
         entry_filter, shown, total, " · ".join(describe_filter(entry_filter)),
         name=name if isinstance(name, str) else "", role=role if isinstance(role, str) else "",
         deliver=app.export_delivery(),
+        period=period if isinstance(period, str) else "",
     ))  # fmt: skip

@@ -93,11 +93,11 @@ class LogScreen(Screen[None]):
         Binding("pageup", "page(-1)", "Page up", id="log-page-up", show=False, priority=True),
     ]
 
-    def __init__(self, entry_filter: EntryFilter | None = None, *, open_first: bool = False) -> None:
+    def __init__(self, entry_filter: EntryFilter | None = None, *, open_id: str | None = None) -> None:
         super().__init__()
         self.entry_filter = entry_filter or EntryFilter()
-        self._open_first = open_first
-        """Open the first entry shown as soon as the list is there (the due line's key)."""
+        self._open_id = open_id
+        """An entry to open as soon as the list is there (the due line's key)."""
         self.deletions = Deletions(self)
         self.entry_writes = EntryWrites(self)
         self._card_titles: dict[str, str] = {}
@@ -122,8 +122,10 @@ class LogScreen(Screen[None]):
         self.refresh_list()
         self.set_focus(self.entry_list)
         self.log_follower.follow(self.power_app.log_watcher)  # another session's entries appear
-        if self._open_first and self.shown:
-            await self.open_entry(self.shown[0])
+        first = next((entry for entry in self.shown if entry.id == self._open_id), None)
+        if first is not None:
+            self.entry_list.set_entries(self.shown, keep=first.id)
+            await self.open_entry(first)
 
     @property
     def log_list(self) -> LogList:

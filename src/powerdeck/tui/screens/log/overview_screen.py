@@ -119,6 +119,8 @@ class OverviewScreen(Screen[None]):
     AUTO_FOCUS = ""
     BINDINGS = [
         Binding("escape,v,q", "app.pop_screen", "Back", id="overview-back", priority=True),
+        Binding("D", "app.open_due", "Go to what is due", id="overview-due", priority=True,
+                tooltip="The first action due for an outcome, open in the review log"),
         Binding("down,j", "scroll(1)", "Scroll", id="overview-down", show=False, priority=True),
         Binding("up,k", "scroll(-1)", "Scroll up", id="overview-up", show=False, priority=True),
     ]
@@ -157,7 +159,9 @@ class OverviewScreen(Screen[None]):
         counts, opens, by_card, sheets = self.numbers()
         deck = self.power_app.deck
         chart = overview_content(deck, counts, opens, by_card, width=width - 1)
-        content = Content("\n").join([chart, *workbook_lines(deck, sheets, width - 1)])
+        due = self.power_app.due_line()
+        due_lines = [Content(visible_line(due)), Content("")] if due else []
+        content = Content("\n").join([*due_lines, chart, *workbook_lines(deck, sheets, width - 1)])
         self.query_one("#overview-chart", Static).update(content)
 
     def action_scroll(self, lines: int) -> None:
