@@ -18,7 +18,7 @@ from powerdeck.tui.screens.dialogs.export_dialog import ExportDialog
 from powerdeck.tui.screens.log.log_screen import LogScreen
 from powerdeck.tui.screens.log.overview_screen import OverviewScreen
 from powerdeck.tui.screens.log.tag_picker import TagPicker
-from ui_helpers import deck_screen, field, make_app, settle, status, type_text, until
+from ui_helpers import deck_screen, field, make_app, settle, status, type_text
 
 SIZE = (80, 24)
 TODAY = date.today()
