@@ -43,6 +43,8 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     assert {"powerdeck/web/templates/base.html", "powerdeck/web/static/simple/autosave.js",
             "powerdeck/web/static/nhsuk/nhsuk-frontend.min.css", "powerdeck/web/static/nhsuk/LICENCE",
             "powerdeck/web/static/nhsuk/assets/images/nhsuk-icon-cross.svg"} <= set(names)
+    assert "powerdeck/export/forms/trust-yearly-review.docx" in names
+    assert "powerdeck/export/forms/council-values-conversation.docx" in names
 
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", str(venv)], cwd=tmp_path)
@@ -56,6 +58,8 @@ def test_wheel_installs_and_runs(tmp_path: Path) -> None:
     assert "10.4" in outline.stdout and "New NHS Alliance" in outline.stdout
     card = _run([powerdeck, "cards", "9.3"], cwd=tmp_path)
     assert "performance – what measures" in " ".join(card.stdout.split())
+    forms = _run([powerdeck, "export", "--data", str(tmp_path / "data"), "--template", "list"], cwd=tmp_path)
+    assert "trust-yearly-review" in forms.stdout and "council-values-conversation" in forms.stdout
     where = _run([str(bin_dir / "python"), "-c",
                   "from powerdeck.deck.model import load_deck; print(load_deck().source)"], cwd=tmp_path)
     assert str(venv) in where.stdout and str(ROOT / "src") not in where.stdout

@@ -80,7 +80,7 @@ class EntryEditor(VerticalScroll, can_focus=False):
         margin-top: 1;
     }
     EntryEditor .detail-label {
-        width: 14;
+        width: 16;
     }
     EntryEditor .detail-row Input {
         width: 1fr;
@@ -180,6 +180,15 @@ class EntryEditor(VerticalScroll, can_focus=False):
         if self.offered_tags:
             return "e.g. " + ", ".join(self.offered_tags[:4])
         return "words, separated by commas"
+
+    @property
+    def active_detail(self) -> str | None:
+        """The label of the detail (follow-up, tags, hours) that takes the typing, if one has focus."""
+        focused = self.screen.focused if self.is_attached and self.built else None
+        for name in DETAILS:
+            if focused is not None and focused.id == f"field-{name}":
+                return DETAIL_LABELS[name]
+        return None
 
     def detail_field(self, name: str) -> Input:
         from textual.widgets import Input

@@ -38,7 +38,8 @@ class DeckMode:
         if not self.writing:
             return Content.from_markup("[b reverse] READING [/] $card", card=f"card {card}" if card else "")
         name = screen.editor.active_field if screen.is_mounted else None
-        where = f"WRITING: {name.capitalize()}" if name else "WRITING"
+        detail = screen.editor.active_detail if screen.is_mounted and name is None else None
+        where = f"WRITING: {name.capitalize()}" if name else f"WRITING: {detail}" if detail else "WRITING"
         return Content.from_markup("[b reverse] $where [/] card $card", where=where, card=card)
 
     def show_badge(self) -> None:
