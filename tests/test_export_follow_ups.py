@@ -233,3 +233,11 @@ def test_the_default_path_never_overwrites(tmp_path) -> None:
     first.write_bytes(b"x")
     assert default_export_path("docx", tmp_path, since=date(2099, 4, 1), until=date(2100, 3, 31)).name \
         == "review-2099-00-2.docx"
+
+
+def test_a_credit_after_a_table_keeps_with_its_last_row() -> None:
+    sheets = [Worksheet("1.3", "voices", text="Safer streets", updated="2026-07-01T10:00:00+01:00")]
+    document = docx.Document(io.BytesIO(export_bytes([], DECK, ExportOptions(fmt="docx", **YEAR), sheets)))
+    last_row = document.tables[-1].rows[-1]
+    assert all(p.paragraph_format.keep_with_next for cell in last_row.cells for p in cell.paragraphs)
+    assert document.paragraphs[-1].text.startswith("The cards are")

@@ -13,6 +13,7 @@ from textual import on
 from textual.app import App, ComposeResult
 
 from powerdeck.core.entry import Entry
+from powerdeck.core.follow_up import BLANK_DETAILS
 from powerdeck.deck.model import load_deck
 from powerdeck.tui.widgets.entry_pane import EntryPane
 from powerdeck.tui.widgets.log_list import LogList
@@ -98,7 +99,7 @@ async def test_the_entry_pane_posts_save_requested_and_does_no_store_work() -> N
         pane.focus_first_empty()
         await pilot.press("d", "o", "n", "e")
         await pilot.pause()
-        assert pane.is_dirty and pane.unsaved() == (ENTRY, {"action": "Ask the team", "outcome": "done",
+        assert pane.is_dirty and pane.unsaved() == (ENTRY, {**BLANK_DETAILS, "action": "Ask the team", "outcome": "done",
                                                             "learning": ""})
         pane.request_save()
         await pilot.pause()

@@ -32,7 +32,7 @@ from powerdeck.export.common import (
     safe_text,
     who_line,
 )
-from powerdeck.export.pack_context import Group, card_prompt, dates_line, details_lines, pack_groups, total_hours
+from powerdeck.export.pack_context import Group, Prompts, dates_line, details_lines, pack_groups, total_hours
 from powerdeck.export.worksheets import WORKBOOK_HEADING, Section, sections
 from powerdeck.workbook.model import Worksheet
 
@@ -72,6 +72,7 @@ def to_markdown(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions
     options = options or ExportOptions(fmt="markdown")
     ordered = chronological(entries)
     groups = pack_groups(ordered, deck, options)
+    prompts = Prompts(deck)
 
     lines = [f"# {markdown_cell(document_title(ordered, options))}", ""]
     who = who_line(options)
@@ -90,7 +91,7 @@ def to_markdown(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions
         number = f"{group.number}\\. " if group.number else ""
         lines += [f"## {number}{markdown_cell(group.title)}", ""]
         for entry in group.entries:
-            lines += _entry_lines(entry, deck, options)
+            lines += _entry_lines(entry, deck, options, prompts)
     workbook = sections(worksheets, deck)
     if workbook:
         lines += [f"## {WORKBOOK_HEADING}", ""]
@@ -115,11 +116,11 @@ def _summary_lines(groups: list[Group], ordered: list[Entry], *, by_tag: bool) -
     return [*lines, f"| | **Total** | **{len(ordered)}** | **{total_open}** |{hours}", ""]
 
 
-def _entry_lines(entry: Entry, deck: DeckLike, options: ExportOptions) -> list[str]:
+def _entry_lines(entry: Entry, deck: DeckLike, options: ExportOptions, prompts: Prompts) -> list[str]:
     private = " (private)" if entry.private else ""
     heading = f"{entry.created_date.isoformat()} · {entry.card} {card_title(deck, entry.card)}{private}"
     lines = [f"### {markdown_cell(heading)}", ""]
-    prompt = card_prompt(deck, entry.card)
+    prompt = prompts(entry.card)
     quiet = [prompt] if prompt else []
     quiet += [dates_line(entry), *details_lines(entry)]
     lines += ["  \n".join(f"_{markdown_cell(line)}_" for line in quiet), ""]

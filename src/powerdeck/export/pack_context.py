@@ -35,6 +35,20 @@ def card_prompt(deck: DeckLike, card_id: str) -> str:
     return paragraphs[0] if paragraphs else ""
 
 
+class Prompts:
+    """`card_prompt` worked out once per card for one export (a pack repeats cards)."""
+
+    def __init__(self, deck: DeckLike) -> None:
+        self._deck = deck
+        self._known: dict[str, str] = {}
+
+    def __call__(self, card_id: str) -> str:
+        found = self._known.get(card_id)
+        if found is None:
+            found = self._known[card_id] = card_prompt(self._deck, card_id)
+        return found
+
+
 def dates_line(entry: Entry) -> str:
     """ "Written 1 April 2026; outcome or learning last changed 3 May 2026" (or "not yet written")."""
     line = f"Written {long_date(entry.created_date)}"

@@ -7,6 +7,8 @@ card does not start typing into the screen and have their letters taken as keys.
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import events
 from textual.content import Content
 from textual.message import Message
@@ -14,6 +16,7 @@ from textual.widgets import Static
 
 from powerdeck.core.entry import Draft, Entry
 from powerdeck.core.text import visible_line
+from powerdeck.tui.widgets.entry_list import row_marks
 
 WAY_IN = "enter or e: write about this card"
 SHORT_WAY_IN = "enter: write"
@@ -65,6 +68,8 @@ def render_notes(
         for entry in entries[:SHOWN_ENTRIES]:
             mark = "○" if entry.is_open else "●"
             words = _first_line(entry.action) or "(no action written)"
+            # Private, and the follow-up date of an open entry, in words (as in the review log).
+            words = "".join(row_marks(entry, date.today())) + words
             parts.append(Content("\n"))
             parts.append(Content.from_markup("$date $mark $words", date=visible_line(entry.created[:10]), mark=mark,
                                              words=words))

@@ -59,7 +59,7 @@ def filter_line(entry_filter: EntryFilter) -> Content:
         ("c", "capability", ", ".join(str(n) for n in sorted(f.capabilities))),
         ("a", "card", f.card or ""),
         ("/", "search", f"“{search}”" if f.text else ""),
-        ("o", "open only", "✓" if f.open_only else ""),
+        ("o", "open only" if f.open_only else "open", "✓" if f.open_only else ""),
         ("f", "due", "✓" if f.due_on else ""),
         ("t", "tag", shorten(one_line(f.tag), SEARCH_CELLS) if f.tag else ""),
         ("p", "dates", period),

@@ -141,6 +141,7 @@ class ExportDialog(Dialog["Path | None"]):
         self._role = role
         self._today = today or date.today()
         self._path_edited = False
+        self._default_shown = ""
         self._busy = False
 
     @property
@@ -171,13 +172,14 @@ class ExportDialog(Dialog["Path | None"]):
 
     def on_mount(self) -> None:
         if self._deliver is None:
-            self.query_one("#export-path", Input).value = str(self.default_path())
+            self._default_shown = str(self.default_path())
+            self.query_one("#export-path", Input).value = self._default_shown
         self.set_focus(self.query_one("#export-format", ChoiceList))
 
     def default_path(self) -> Path:
         """A new file in the home folder whose name says the format and the period."""
         chosen = self.chosen_filter()
-        return default_export_path(self.fmt, since=chosen.since, until=chosen.until)
+        return default_export_path(self.fmt, today=self._today, since=chosen.since, until=chosen.until)
 
     # -- choices ---------------------------------------------------------------------------
 
@@ -209,9 +211,12 @@ class ExportDialog(Dialog["Path | None"]):
 
     @on(ChoiceList.Chosen, "#export-format, #export-period")
     def _format_changed(self) -> None:
-        if not self._path_edited and self._deliver is None:
-            self.query_one("#export-path", Input).value = str(self.default_path())
-            self._path_edited = False
+        if self._deliver is not None:
+            return  # a browser tab: no file to name
+        path = self.query_one("#export-path", Input)
+        # Only a name we suggested follows the choices: a file typed (or set) is the person's.
+        if not self._path_edited and path.value == self._default_shown:
+            self._default_shown = path.value = str(self.default_path())
 
     @on(ChoiceList.Submitted)
     def _choice_submitted(self) -> None:
