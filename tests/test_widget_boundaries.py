@@ -99,8 +99,8 @@ async def test_the_entry_pane_posts_save_requested_and_does_no_store_work() -> N
         pane.focus_first_empty()
         await pilot.press("d", "o", "n", "e")
         await pilot.pause()
-        assert pane.is_dirty and pane.unsaved() == (ENTRY, {**BLANK_DETAILS, "action": "Ask the team", "outcome": "done",
-                                                            "learning": ""})
+        typed = {**BLANK_DETAILS, "action": "Ask the team", "outcome": "done", "learning": ""}
+        assert pane.is_dirty and pane.unsaved() == (ENTRY, typed)
         pane.request_save()
         await pilot.pause()
         assert [(m.entry, m.values["outcome"], m.then_close) for m in app.asked] == [(ENTRY, "done", False)]
