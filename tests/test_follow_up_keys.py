@@ -186,3 +186,35 @@ async def test_export_dialog_writes_the_calendar_and_remembers_the_period(data_d
         name = Path(again.query_one("#export-path", Input).value).name
         start = TODAY.year if TODAY.month >= 4 else TODAY.year - 1
         assert name == f"review-{start}-{(start + 1) % 100:02d}.docx"
+
+
+async def test_the_organisations_tags_are_offered_first(data_dir: Path) -> None:
+    seed_follow_ups(data_dir)  # the log's own tags: Compassion, Respect
+    (data_dir / "tags.txt").write_text("# our values\nWorking together\ncompassion\n")
+    app = make_app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_log(app, pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        prompts = [" ".join(str(options.get_option_at_index(i).prompt).split()[:-1] or ["Any"])
+                   for i in range(options.option_count)]
+        assert prompts == ["Any", "Working together", "compassion", "Respect"]
+
+
+def test_tags_txt_is_checked_line_by_line(tmp_path: Path) -> None:
+    import pytest
+
+    from powerdeck.core.errors import PowerdeckError
+    from powerdeck.store.org_files import organisation_tags, shared_folders
+
+    (tmp_path / "tags.txt").write_text("Compassion\n\nBad, with a comma\n")
+    with pytest.raises(PowerdeckError, match="tags.txt, line 3"):
+        organisation_tags((), [tmp_path])
+    # On a team server the administrator's state folder comes first, then the person's folder.
+    person = tmp_path / "state" / "people" / "sam"
+    person.mkdir(parents=True)
+    (tmp_path / "state" / "tags.txt").write_text("Our value\n")
+    (person / "tags.txt").write_text("Mine\n")
+    assert shared_folders(person) == [tmp_path / "state", person]
+    assert organisation_tags(("Deck tag",), shared_folders(person)) == ("Deck tag", "Our value", "Mine")

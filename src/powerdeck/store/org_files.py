@@ -55,6 +55,19 @@ def read_tags_file(path: Path) -> tuple[str, ...]:
     return tuple(tags)
 
 
+TEAM_PEOPLE = "people"
+"""On a team server each person's data folder is STATE/people/NAME (serve/state.py's PEOPLE_DIR)."""
+
+
+def shared_folders(data_folder: Path) -> list[Path]:
+    """Where an organisation's tags.txt and forms/ may be for this person: their data folder, and
+    on a team server the state folder the administrator looks after."""
+    folders = [data_folder]
+    if data_folder.parent.name == TEAM_PEOPLE:
+        folders.insert(0, data_folder.parent.parent)
+    return folders
+
+
 def organisation_tags(deck_tags: Iterable[str], folders: Iterable[Path]) -> tuple[str, ...]:
     """The deck's `tags:` then each folder's `tags.txt`, in that order, each tag once (ignoring case)."""
     seen: dict[str, str] = {}

@@ -393,6 +393,10 @@ class DeckScreen(Screen[None]):
 
     async def start_writing(self) -> None:
         """Build the form (once; it holds the card's draft already) and put the cursor in it."""
+        if not self.editor.built:
+            from powerdeck.tui.screens.log.tag_picker import tags_offered
+
+            self.editor.offered_tags = tags_offered(self.power_app)[0]  # the tags field's hint names them
         await self.editor.build()
         if self.is_attached and self.editor.built:
             self._focus_form()

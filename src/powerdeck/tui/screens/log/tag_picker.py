@@ -1,7 +1,7 @@
 """The review log's tag filter: one tag (or any), the organisation's own tags first.
 
-The organisation's list comes from the deck's `tags:` and `tags.txt` in the data folder
-(store/org_files.py); then every other tag the log's entries carry. Each line shows how many
+The organisation's list comes from the deck's `tags:` and `tags.txt` in the data folder, or on a
+team server the state folder (store/org_files.py); then every other tag the log's entries carry. Each line shows how many
 entries carry the tag.
 """
 
@@ -24,7 +24,7 @@ from powerdeck.core.entry import EntryFilter
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import shorten, visible_line
 from powerdeck.store.log import Log
-from powerdeck.store.org_files import organisation_tags
+from powerdeck.store.org_files import organisation_tags, shared_folders
 from powerdeck.tui.screens.dialogs.dialog import Dialog
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def tags_offered(app: AppServices) -> tuple[tuple[str, ...], str]:
     """The organisation's tags (deck first, then tags.txt), and a problem with tags.txt to say."""
     deck_tags = tuple(getattr(app.deck, "tags", ()))
     try:
-        return app.store.read(lambda log: organisation_tags(deck_tags, [log.path.parent])), ""
+        return app.store.read(lambda log: organisation_tags(deck_tags, shared_folders(log.path.parent))), ""
     except PowerdeckError as error:
         return deck_tags, str(error)
 
