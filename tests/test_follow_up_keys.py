@@ -209,7 +209,7 @@ def test_tags_txt_is_checked_line_by_line(tmp_path: Path) -> None:
     from powerdeck.store.org_files import organisation_tags, shared_folders
 
     (tmp_path / "tags.txt").write_text("Compassion\n\nBad, with a comma\n")
-    with pytest.raises(PowerdeckError, match="tags.txt, line 3"):
+    with pytest.raises(PowerdeckError, match=r"tags\.txt, line 3"):
         organisation_tags((), [tmp_path])
     # On a team server the administrator's state folder comes first, then the person's folder.
     person = tmp_path / "state" / "people" / "sam"

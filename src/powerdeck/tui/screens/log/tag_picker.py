@@ -1,8 +1,8 @@
 """The review log's tag filter: one tag (or any), the organisation's own tags first.
 
 The organisation's list comes from the deck's `tags:` and `tags.txt` in the data folder, or on a
-team server the state folder (store/org_files.py); then every other tag the log's entries carry. Each line shows how many
-entries carry the tag.
+team server the state folder (store/org_files.py); then every other tag the log's entries carry.
+Each line shows how many entries carry the tag.
 """
 
 from __future__ import annotations
