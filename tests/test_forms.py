@@ -236,3 +236,10 @@ def test_a_team_server_offers_the_administrators_forms_by_name(data: Path, tmp_p
         export_bytes(data, None, mine, state)
     assert parse_command("export --template ../../etc/passwd") is None
     assert parse_command("export --template /tmp/x.docx") is None
+
+
+def test_cli_says_what_went_in(data: Path, tmp_path: Path) -> None:
+    done = run("export", "--data", str(data), "--format", "markdown", "-o", str(tmp_path / "p.md"), cwd=tmp_path)
+    assert "Exported 3 entries (1 private entry left out: --include-private puts them in)" in done.stdout
+    done = run("export", "--data", str(data), "--format", "ics", "-o", str(tmp_path / "f.ics"), cwd=tmp_path)
+    assert "Exported 1 follow-up to" in done.stdout

@@ -170,7 +170,7 @@ def run_export(args: argparse.Namespace) -> int:
     output = getattr(args, "output", None)
     if output == "-":
         if write_stdout(data, options.fmt):
-            print(f"Exported {plural(len(entries))}", file=sys.stderr)
+            print(f"Exported {_what(entries, options)}", file=sys.stderr)
         return 0
     if output:
         path = Path(output).expanduser()
@@ -179,8 +179,23 @@ def run_export(args: argparse.Namespace) -> int:
         path = default_export_path(options.fmt, since=options.since, until=options.until, form=form)
         overwrite = False
     write_private_file(path, data, overwrite=overwrite, protected=log_files(log_file))
-    print(f"Exported {plural(len(entries))} to {path}")
+    print(f"Exported {_what(entries, options)} to {path}")
     return 0
+
+
+def _what(entries: list[Any], options: ExportOptions) -> str:
+    """What went into the file: "3 entries (1 private entry left out: ...)", "2 follow-ups"."""
+    if options.fmt == "ics":
+        from powerdeck.export.ics import follow_ups
+
+        return plural(len(follow_ups(entries)), "follow-up", "follow-ups")
+    if options.fmt == "json" or options.include_private:
+        return plural(len(entries))
+    private = sum(entry.private for entry in entries)
+    if not private:
+        return plural(len(entries))
+    return (f"{plural(len(entries) - private)} ({plural(private, 'private entry', 'private entries')} left out: "
+            "--include-private puts them in)")
 
 
 def import_rescued(args: argparse.Namespace, path: Path, rescued: UnsavedText) -> int:
