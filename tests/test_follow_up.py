@@ -162,3 +162,23 @@ def test_a_bad_extra_is_refused_naming_the_field(name: str, value: object, says:
     with pytest.raises((TypeError, ValueError), match=says) as caught:
         Entry.from_dict({**BASE, name: value})
     assert f'"{name}"' in str(caught.value)
+
+
+@given(st.text(max_size=300))
+def test_any_tags_txt_gives_storable_tags_or_one_line(text: str) -> None:
+    import tempfile
+    from pathlib import Path
+
+    from powerdeck.core.errors import PowerdeckError
+    from powerdeck.store.org_files import read_tags_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "tags.txt"
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))
+        try:
+            tags = read_tags_file(path)
+        except PowerdeckError as error:
+            assert "\n" not in str(error)
+            return
+    for tag in tags:
+        assert check_tags([tag]) == (tag,)
