@@ -25,10 +25,8 @@ from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import shorten, visible_line
 from powerdeck.store.log import Log
 from powerdeck.store.org_files import organisation_tags, shared_folders
+from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.screens.dialogs.dialog import Dialog
-
-if TYPE_CHECKING:
-    from powerdeck.tui.app import PowerDeckApp
 
 ANY_TAG = ""
 
