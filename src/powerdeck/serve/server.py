@@ -46,14 +46,21 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
     await pool.start()
     state = ServerState(config, pool)
     limits = config.limits
-    server = await asyncssh.create_server(
-        lambda: DeckServer(state), config.host, config.port,
-        server_host_keys=[key],
-        process_factory=None, sftp_factory=None, allow_scp=False,
-        agent_forwarding=False, x11_forwarding=False, line_editor=False, encoding=None,
-        login_timeout=limits.login_timeout,
-        keepalive_interval=limits.keepalive_interval, keepalive_count_max=limits.keepalive_count,
-    )
+    try:
+        server = await asyncssh.create_server(
+            lambda: DeckServer(state), config.host, config.port,
+            server_host_keys=[key],
+            process_factory=None, sftp_factory=None, allow_scp=False,
+            agent_forwarding=False, x11_forwarding=False, line_editor=False, encoding=None,
+            login_timeout=limits.login_timeout,
+            keepalive_interval=limits.keepalive_interval, keepalive_count_max=limits.keepalive_count,
+        )
+    except OSError as error:
+        await pool.stop()
+        raise PowerdeckError(
+            f"cannot listen on {config.host} port {config.port}: {error.strerror or error} "
+            "(is another server using it? choose another with --port)"
+        ) from None
     try:
         nobody = not state.users.current().people
     except UsersFileError as error:
@@ -86,11 +93,5 @@ def run_server(config: ServeConfig) -> int:
     refuse_root()
     private_state(config.state)
     open_server_log(config.state)
-    try:
-        asyncio.run(serve(config))
-    except OSError as error:
-        raise PowerdeckError(
-            f"cannot listen on {config.host} port {config.port}: {error.strerror or error} "
-            "(is another server using it? choose another with --port)"
-        ) from None
+    asyncio.run(serve(config))
     return 0
