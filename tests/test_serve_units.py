@@ -3,7 +3,6 @@ the users file and invites, the child's environment and Textual settings, the se
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import subprocess

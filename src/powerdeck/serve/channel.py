@@ -71,6 +71,7 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]  # asyncs
         self.started = time.monotonic()
         self.clamp_said = False
         self.job_out: int | None = None
+        self.rescued_line = ""
         self.starting = False
         """Counted among the sessions, not yet launched: the person's next request is refused."""
 
@@ -419,13 +420,20 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]  # asyncs
                 elif 0x20 <= byte < 0x7F and len(code) < 64:
                     code.append(byte)
 
+    def _rescued(self, line: str) -> None:
+        """The server keeps text this session's app could not write (keeper.py): said once the
+        app has left the screen."""
+        self.rescued_line = line
+
     def _reserve(self) -> str | None:
         """Count this session and hold its place, in one step before anything is awaited (two
         requests in the same moment cannot both see a free place); or say why not."""
         server, state = self.server, self.state
         person = server.person
         mine = [session for session in state.sessions if session.server.person == person]
-        if any(session.starting for session in mine):
+        if any(session.starting or session.server is server for session in mine):
+            # Taking over is for a new connection (a laptop woken up); on one connection, or
+            # while another start is under way, a second app would only race the first.
             return "powerdeck: your deck is already opening in another window: use that one, or try again in a moment"
         taken_over = [session for session in mine if not session.notice]
         if len(state.sessions) - len(taken_over) >= state.limits.max_sessions:
@@ -458,6 +466,7 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]  # asyncs
                               "session has ended; your draft is kept.\r\n")
         folder = state.person_folder(person)
         master, tty = os.openpty()
+        keeper_fd = state.keeper.socket_for(person, folder, self._rescued)
         try:
             fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", self.size[1], self.size[0], 0, 0))
             os.set_blocking(master, False)
@@ -466,12 +475,13 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]  # asyncs
             ssh = f"{server.address} 0 {local[0] if local else '127.0.0.1'} {local[1] if local else 0}"
             request = {"name": person, "folder": str(folder), "term": self.term or TERM_DEFAULT,
                        "settings": state.config.settings.__dict__, "ssh": ssh}
-            self.pid = await state.pool.launch(request, tty)
+            self.pid = await state.pool.launch(request, tty, more_fds=(keeper_fd,))
         except BaseException:
             os.close(master)
             raise
         finally:
             os.close(tty)
+            os.close(keeper_fd)
         self.starting = False
         self.master = master
         log.info("session of %s from %s started (pid %d, %s, %dx%d)", person, server.address, self.pid,
@@ -504,6 +514,8 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]  # asyncs
             self.master = None
         log.info("session of %s from %s ended after %.0f s (status %d)", person, server.address,
                  time.monotonic() - self.started, status)
+        if self.rescued_line:
+            self._say("\r\n" + self.rescued_line)
         if self.notice and self.chan is not None and not self.closed:
             self.chan.write(self.notice.encode("utf-8"))
             return 1

@@ -48,6 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-failures", type=int, default=20, metavar="N",
                         help="failed logins and wrong invite codes per address per minute before that "
                              "address is offered no invite (default 20; registered keys still get in)")
+    parser.add_argument("--rescue", metavar="DIR",
+                        help="where to keep text that cannot be written when the state folder's disk is full, "
+                             "best on another filesystem (default: the temporary folder if it is one, else "
+                             "the server's memory; 'memory' for memory only)")
     parser.add_argument("--keepalive", type=float, default=10.0, metavar="SECONDS",
                         help="check a silent client every SECONDS; 3 missed answers end its session (default 10)")
     parser.add_argument("--login-timeout", type=float, default=30.0, metavar="SECONDS",
@@ -195,4 +199,5 @@ def main(argv: Sequence[str]) -> int:
     )
     deck_path = deck_path_from(args.deck)
     deck_file = str(deck_path.resolve()) if deck_path else None
-    return run_server(ServeConfig(state=state, host=args.host, port=args.port, deck=deck_file, limits=limits))
+    return run_server(ServeConfig(state=state, host=args.host, port=args.port, deck=deck_file, limits=limits,
+                                  rescue=args.rescue))

@@ -42,8 +42,10 @@ class DeckServer(asyncssh.SSHServer):
         self.key: str | None = None
         self.authenticated = False
         self.tries = 0
+        self.tries_failed = 0
         self.codes_wrong = 0
         self.channels = 0
+        self.channels_refused = False
         self.suspect = False
         self.refused = False
         self._deadline: asyncio.TimerHandle | None = None
@@ -71,7 +73,7 @@ class DeckServer(asyncssh.SSHServer):
             return
         self.refused = True
         self.stop_waiting()
-        log.info("refused connection from %s: %s", self.address, reason)
+        log.info("%s connection from %s: %s", "ended" if self.authenticated else "refused", self.address, reason)
         conn = self.conn
         assert conn is not None
         asyncio.get_running_loop().call_soon(conn.disconnect, code, "powerdeck: " + reason)
@@ -142,9 +144,7 @@ class DeckServer(asyncssh.SSHServer):
         # and trusted only once auth_completed says the signature checked out.
         self.tries += 1
         self.candidate = None
-        if self.tries > 2 * MAX_AUTH_TRIES:  # an offer and a signature per key
-            self._refuse(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
-                         f"too many keys tried ({MAX_AUTH_TRIES} at most on one connection)")
+        if self.tries_failed >= MAX_AUTH_TRIES:
             return False
         try:
             users = self.state.users.current()
@@ -158,9 +158,13 @@ class DeckServer(asyncssh.SSHServer):
             return True
         # An unknown key may prove itself only to redeem an invite, and then gets nothing else;
         # not from an address past the failure backstop, nor a key that has typed too many wrong codes.
-        if self.suspect or self.state.code_failures.count(text) >= KEY_CODE_TRIES:
-            return False
-        return bool(users.live_invites())
+        if not self.suspect and self.state.code_failures.count(text) < KEY_CODE_TRIES and users.live_invites():
+            return True
+        self.tries_failed += 1
+        if self.tries_failed >= MAX_AUTH_TRIES:
+            self._refuse(asyncssh.DISC_NO_MORE_AUTH_METHODS_AVAILABLE,
+                         f"too many keys tried ({MAX_AUTH_TRIES} at most on one connection)")
+        return False
 
     def auth_completed(self) -> None:
         assert self.candidate is not None, "asyncssh completes public key auth only after validate_public_key"
@@ -177,8 +181,10 @@ class DeckServer(asyncssh.SSHServer):
 
     def session_requested(self) -> AppSession | bool:
         if self.channels >= MAX_CHANNELS:
-            log.info("refused a session channel for %s from %s: %d open on one connection", self.person,
-                     self.address, self.channels)
+            if not self.channels_refused:  # once: a flood of requests must not flood the log
+                log.info("refused session channels for %s from %s: %d open on one connection", self.person,
+                         self.address, self.channels)
+            self.channels_refused = True
             return False
         self.channels += 1
         if self.person is not None:

@@ -75,6 +75,10 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
     watcher = loop.create_task(_watch_users(state))
+    keeper = loop.create_task(state.keeper.run())
+    where = state.keeper.place
+    log.info("text that cannot be written when the disk is full is kept %s",
+             f"in {where}" if where else "in the server's memory (no other filesystem: see --rescue)")
     if ready is not None:
         ready.set()
     await stop.wait()
@@ -85,6 +89,8 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
                                        "Connect again in a little while.\r\n")
                            for session in list(state.sessions)), return_exceptions=True)
     await asyncio.sleep(0.2)  # let the last notices go out
+    keeper.cancel()
+    state.keeper.stop()
     await pool.stop()
     log.info("stopped")
 

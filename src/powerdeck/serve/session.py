@@ -128,10 +128,12 @@ def apply_textual_settings(settings: SessionSettings) -> None:
         setattr(textual.screen, "UPDATE_PERIOD", 1 / settings.fps)  # noqa: B010  # setattr: the name is Final to type checkers
 
 
-def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int | None = None) -> int:
+def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int | None = None,
+              keeper_fd: int | None = None) -> int:
     """In the forked child: become the session on `tty_fd`, run the app, return its status.
 
-    `painted_fd` is told when the first frame is out (start_gate.py)."""
+    `painted_fd` is told when the first frame is out (start_gate.py); `keeper_fd` takes the text
+    that cannot be written anywhere in the person's folder (keeper.py)."""
     os.setsid()
     fcntl.ioctl(tty_fd, termios.TIOCSCTTY, 0)
     for target in (0, 1, 2):
@@ -157,6 +159,11 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
     from powerdeck.tui.quit_signals import install_quit_signals
 
     ensure_utf8_output()
+    if keeper_fd is not None:
+        from powerdeck.serve.keeper import hand_to_server
+        from powerdeck.store.rescue import set_fallback
+
+        set_fallback(hand_to_server(keeper_fd))
     try:
         log = Log.open(request["folder"])
     except PowerdeckError as error:
@@ -286,7 +293,7 @@ def _reap(sock: socket.socket, gate: StartGate) -> None:
 
 def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[str, Any], fds: list[int],
                   deck: Any, gate: StartGate) -> int | None:
-    if len(fds) != 1:
+    if len(fds) not in (1, 2):
         for fd in fds:
             os.close(fd)
         send_message(sock, {"op": "failed", "id": request.get("id"), "error": "no terminal passed"})
@@ -294,7 +301,8 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
     try:
         pid = os.fork()
     except OSError as error:  # out of processes or memory: this person is told, the next may start
-        os.close(fds[0])
+        for fd in fds:
+            os.close(fd)
         send_message(sock, {"op": "failed", "id": request.get("id"),
                             "error": f"the server could not start your session ({error.strerror}): "
                                      "please try again in a minute"})
@@ -308,7 +316,7 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
             os.close(wakeup[0])
             os.close(wakeup[1])
             painted_fd = gate.close_in_child()
-            status = run_child(request, fds[0], deck, painted_fd)
+            status = run_child(request, fds[0], deck, painted_fd, keeper_fd=fds[1] if len(fds) > 1 else None)
         except BaseException as error:  # one line on the person's screen, never a traceback
             try:
                 os.write(2, f"\r\npowerdeck: the session failed ({type(error).__name__}); "
@@ -317,7 +325,8 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
                 pass
         finally:
             os._exit(status)
-    os.close(fds[0])
+    for fd in fds:
+        os.close(fd)
     send_message(sock, {"op": "started", "id": request["id"], "pid": pid})
     return pid
 

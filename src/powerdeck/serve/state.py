@@ -15,10 +15,11 @@ import asyncssh
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.serve.jobs import JobTurns
+from powerdeck.serve.keeper import RescueKeeper, rescue_place
 from powerdeck.serve.limits import KEY_CODE_WINDOW, STALE_AFTER, FailureCounter, Limits, LoginSlots
 from powerdeck.serve.pool import ZygotePool
 from powerdeck.serve.session import TERM_DEFAULT, SessionSettings
-from powerdeck.serve.users import PEOPLE_DIR, UsersFile, UsersFileError
+from powerdeck.serve.users import ARCHIVE_DIR, PEOPLE_DIR, UsersFile, UsersFileError
 
 if TYPE_CHECKING:
     from powerdeck.serve.channel import AppSession
@@ -41,6 +42,8 @@ class ServeConfig:
     port: int = 2222
     deck: str | None = None
     limits: Limits = field(default_factory=Limits)
+    rescue: str | None = None
+    """`--rescue DIR`: where text goes when the state folder's disk is full ("memory": nowhere)."""
     settings: SessionSettings = field(default_factory=SessionSettings)
 
 
@@ -147,6 +150,8 @@ class ServerState:
             stale_after=min(STALE_AFTER, self.limits.login_timeout / 4))
         self.sessions: set[AppSession] = set()
         self.jobs = JobTurns()
+        self.keeper = RescueKeeper(config.state, rescue_place(config.state, config.rescue),
+                                   config.state / ARCHIVE_DIR)
 
     def person_folder(self, name: str) -> Path:
         people = self.config.state / PEOPLE_DIR

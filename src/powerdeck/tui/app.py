@@ -36,6 +36,7 @@ from powerdeck.tui.text_holders import RefusedText, UnsavedTextHolder, all_unsav
 from powerdeck.tui.typed_runs import insert_typed_run
 
 if TYPE_CHECKING:
+    from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
     from powerdeck.tui.screens.dialogs.too_small import TooSmallScreen
 
 DEFAULT_THEME = "textual-dark"
@@ -296,7 +297,13 @@ class PowerDeckApp(FirstPaintHold):
         # The dialog says why; toasts of the same refusal would cover half of it at 80x24.
         self.clear_notifications()
         self._asking_to_quit = True
-        self.push_screen(QuitDialog(reason, self.save_unsaved_to), callback=self._quit_answer)
+        self.push_screen(self.quit_dialog(reason), callback=self._quit_answer)
+
+    def quit_dialog(self, reason: str) -> QuitDialog:
+        """The dialog that offers to save unsaved text elsewhere (a served session narrows it)."""
+        from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
+
+        return QuitDialog(reason, self.save_unsaved_to)
 
     def _quit_answer(self, answer: str | None) -> None:
         self._asking_to_quit = False
