@@ -66,11 +66,13 @@ def hand_to_server(fd: int) -> Callable[[bytes], Path]:
 # ------------------------------------------------------------------------ in the server
 
 
-def rescue_place(state: Path, asked: str | None) -> Path | None:
+def rescue_place(people: Path, asked: str | None) -> Path | None:
     """Where rescued text goes before the person's folder has room: `asked` (`--rescue DIR`,
-    "memory" for none), else the temporary folder when it is on another filesystem than `state`."""
+    "memory" for none), else the temporary folder; either only when it is on another filesystem
+    than the people's folders (`people`, or the state folder it will be made in)."""
     if asked == "memory":
         return None
+    state = people if people.exists() else people.parent
     base = Path(asked) if asked else Path(tempfile.gettempdir()) / f"powerdeck-serve-rescue-{os.geteuid()}"
     try:
         base.mkdir(mode=0o700, parents=bool(asked), exist_ok=True)

@@ -52,8 +52,11 @@ def inside_home(folder: str, home: Path) -> Path:
     elif text.startswith("~"):
         raise PowerdeckError(OWN_FOLDER_ONLY)  # ~other: someone else's home
     wanted = Path(text) if os.path.isabs(text) else home / text
-    real_home = os.path.realpath(home)
-    real = os.path.realpath(wanted)
+    try:
+        real_home = os.path.realpath(home)
+        real = os.path.realpath(wanted)
+    except (ValueError, OSError):  # a NUL byte, a loop of links
+        raise PowerdeckError(OWN_FOLDER_ONLY) from None
     if real != real_home and not real.startswith(real_home + os.sep):
         raise PowerdeckError(OWN_FOLDER_ONLY)
     return Path(real)
@@ -135,6 +138,12 @@ class ServedApp(PowerDeckApp):
 
     def action_suspend_process(self) -> None:
         return None
+
+    def notify(self, message: Any, *args: Any, **kwargs: Any) -> None:
+        """Every note names the person's folder as ~, never by its place on the server."""
+        if isinstance(message, str):
+            message = hide_home(message, Path.home())
+        super().notify(message, *args, **kwargs)
 
     def save_unsaved_to(self, folder: str) -> Path:
         """The quit dialog's "save elsewhere", inside the person's own folder only; what it says

@@ -150,7 +150,7 @@ class ServerState:
             stale_after=min(STALE_AFTER, self.limits.login_timeout / 4))
         self.sessions: set[AppSession] = set()
         self.jobs = JobTurns()
-        self.keeper = RescueKeeper(config.state, rescue_place(config.state, config.rescue),
+        self.keeper = RescueKeeper(config.state, rescue_place(config.state / PEOPLE_DIR, config.rescue),
                                    config.state / ARCHIVE_DIR)
 
     def person_folder(self, name: str) -> Path:
