@@ -240,11 +240,14 @@ async def test_letters_typed_right_after_a_burst_of_resizes_arrive(server: Serve
     await screen.wait_for("6.1 ")
     screen.send("\r")
     await asyncio.sleep(0.3)
-    for n in range(30):
-        screen.process.change_terminal_size(80 + n % 7, 24 + n % 5)
+    for n in range(30):  # a window dragged about, through sizes too small for the deck
+        screen.process.change_terminal_size(20 + n * 7 % 90, 5 + n * 5 % 30)
     screen.process.change_terminal_size(80, 24)
     text = "Resized and still typing"
-    screen.send(text)
+    for n, letter in enumerate(text):  # and while the window still moves
+        screen.send(letter)
+        screen.process.change_terminal_size(20 + n * 11 % 90, 5 + n * 3 % 30)
+    screen.process.change_terminal_size(80, 24)
     await screen.wait_for(text)
     screen.send("\x1b")
     await quit_app(screen)
