@@ -123,11 +123,14 @@ def run_users(args: argparse.Namespace, state: Path) -> int:
     from powerdeck.serve.users import UsersFile
 
     users = UsersFile(private_state(state))
-    if args.action in ("add", "invite") and args.reuse == "new-person" and users.current().people.get(args.name):
+    current = users.current()
+    if (args.action in ("add", "invite") and args.reuse == "new-person"
+            and (current.people.get(args.name) or current.identities.get(args.name))):
         # Their running sessions end within a second of losing their keys and keep their drafts
         # in their own folder: only then is the folder archived.
         users.drop_keys(args.name)
-        print(f"{args.name}'s keys no longer work; waiting {NEW_PERSON_WAIT:.0f} s for their open sessions to end...")
+        print(f"{args.name}'s keys and sign-ins no longer work; waiting {NEW_PERSON_WAIT:.0f} s "
+              "for their open sessions to end...")
         time.sleep(NEW_PERSON_WAIT)
     if args.action == "add" and args.key is None:
         archived = users.add(args.name, None, args.reuse)

@@ -322,8 +322,10 @@ class UsersFile:
         return archived
 
     def drop_keys(self, name: str) -> None:
+        """`name` can no longer log in, by key or web sign-in (their folder is kept)."""
         with self.changing() as users:
             users.people.pop(name, None)
+            users.identities.pop(name, None)
 
     def link(self, name: str, identity: Identity) -> None:
         """Let the web sign-in `identity` open `name`'s deck; one identity is one person."""
