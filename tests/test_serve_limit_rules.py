@@ -148,3 +148,42 @@ def test_an_existing_person_keeps_their_log_with_a_replaced_key(users: UsersFile
     assert users.current().people["alice"] == [KEYS[2]], "the old keys stop working"
     with pytest.raises(UsersFileError, match="nobody called 'zed'"):
         users.add("zed", KEYS[0], "replace-key")
+
+
+# ------------------------------------------------------------------- the keeper's socket
+
+
+async def test_the_keeper_takes_only_well_formed_rescues_and_never_a_path(tmp_path: Path) -> None:
+    import os
+    import random
+    import socket
+
+    from powerdeck.serve.keeper import FRAME, RescueKeeper
+
+    people = tmp_path / "people"
+    folder = people / "alice"
+    folder.mkdir(parents=True)
+    keeper = RescueKeeper(tmp_path, None, tmp_path / "archive")
+    told: list[str] = []
+    fd = keeper.socket_for("alice", folder, told.append)
+    app_side = socket.socket(fileno=fd)
+
+    def frame(name: bytes, payload: bytes) -> bytes:
+        return FRAME.pack(len(name), len(payload)) + name + payload
+
+    noise = random.Random(0)
+    app_side.sendall(frame(b"../../bob/powerdeck-unsaved-20260101-000000-1-1.json", b"x"))
+    app_side.sendall(frame(b"/etc/cron.d/x", b"x"))
+    app_side.sendall(bytes(noise.getrandbits(8) for _ in range(64)))  # and then garbage: dropped
+    await asyncio.sleep(0.1)
+    app_side.close()
+    await asyncio.sleep(0.1)
+    assert not (people / "bob").exists() and os.listdir(folder) == []
+    fd = keeper.socket_for("alice", folder, told.append)
+    app_side = socket.socket(fileno=fd)
+    app_side.sendall(frame(b"powerdeck-unsaved-20260101-000000-1-1.json", b'{"drafts": []}'))
+    await asyncio.sleep(0.1)
+    app_side.close()
+    assert (folder / "powerdeck-unsaved-20260101-000000-1-1.json").read_bytes() == b'{"drafts": []}'
+    assert told == ["powerdeck: your unsaved text is in your folder as powerdeck-unsaved-20260101-000000-1-1.json"]
+    keeper.stop()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import socket
 import struct
 import tempfile
@@ -32,6 +33,7 @@ from powerdeck.store.private_write import write_private
 from powerdeck.store.rescue import note_for_next_start
 
 FRAME = struct.Struct("!II")
+NAME_PATTERN = re.compile(r"powerdeck-unsaved-[0-9]{8}-[0-9]{6}-[0-9]+-[0-9]+\.json")
 MAX_NAME = 200
 MAX_PAYLOAD = 16 * 1024 * 1024
 MEMORY_LIMIT = 64 * 1024 * 1024
@@ -145,7 +147,8 @@ class RescueKeeper:
                 name = bytes(buffer[FRAME.size:FRAME.size + name_size]).decode("ascii", "replace")
                 payload = bytes(buffer[FRAME.size + name_size:FRAME.size + name_size + size])
                 del buffer[:FRAME.size + name_size + size]
-                self._keep(Held(person, folder, inode, os.path.basename(name), payload, None), tell)
+                if NAME_PATTERN.fullmatch(name):  # a file name of ours, never a path
+                    self._keep(Held(person, folder, inode, name, payload, None), tell)
             if not data:
                 self._close(ours)
 
