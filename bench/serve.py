@@ -3,6 +3,8 @@
 
     .venv/bin/python bench/serve.py             # about a minute; Markdown on stdout
     .venv/bin/python bench/serve.py --json F    # also every figure to F
+    .venv/bin/python bench/serve.py --load      # a server leaned on: echo during exports, 40
+                                                # active sessions, 30 connecting (serve_load.py)
 
 - first screen: asyncssh's client opens a session with a pty (80x24, xterm-256color) on a
   connection that has already logged in; time from the session request to the screen showing
@@ -204,12 +206,26 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--load", action="store_true",
+                        help="instead: the figures of a server leaned on (bench/serve_load.py, a few minutes)")
     args = parser.parse_args()
+    if args.load:
+        from serve_load import print_load, run_load
+
+        with tempfile.TemporaryDirectory() as keys_dir:
+            load = run_load(Path(keys_dir))
+        load["load_average"] = os.getloadavg()[0]
+        print_load(load)
+        print(f"\nload average (1 min) at the end: {load['load_average']:.1f} on {os.cpu_count()} CPUs; "
+              f"server ran as {load['server_ran_as']}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(load, indent=2))
+        return 0
     load_before = os.getloadavg()
     keys = [asyncssh.generate_private_key("ssh-ed25519") for _ in range(PEOPLE)]
     figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as keys_dir, \
-            ServeServer(Path(keys_dir), "--max-sessions", "60", "--max-logins", "60") as server:
+            ServeServer(Path(keys_dir)) as server:  # the default limits: a burst of 30 is no flood
         from powerdeck.serve.users import UsersFile, key_string
 
         users = UsersFile(server.state)

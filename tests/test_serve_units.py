@@ -3,7 +3,6 @@ the users file and invites, the child's environment and Textual settings, the se
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 import subprocess
@@ -161,12 +160,13 @@ def test_invite_right_code_binds_the_key_once(users: UsersFile) -> None:
     assert users.redeem(code, normalise_key(PUB_B)) is None, "a code works once"
 
 
-def test_a_wrong_code_is_counted_and_enough_of_them_void_the_invite(users: UsersFile) -> None:
+def test_wrong_codes_cost_nobody_elses_invite(users: UsersFile) -> None:
+    """A stranger's wrong codes used to take a try off every live invite: five voided them all.
+    They are counted against whoever typed them (the connection and the key: login.py)."""
     code, _ = users.invite("carol")
-    for left in (4, 3, 2, 1, 0):
-        assert users.redeem("WRONG-CODE", normalise_key(PUB_A)) is None
-        assert json.loads(users.path.read_text())["invites"][0]["tries_left"] == left
-    assert users.redeem(code, normalise_key(PUB_A)) is None, "void after five wrong tries"
+    for _ in range(20):
+        assert users.redeem("WRONG-CODE", normalise_key(PUB_B)) is None
+    assert users.redeem(code, normalise_key(PUB_A)) == "carol"
 
 
 def test_an_expired_invite_is_refused(users: UsersFile) -> None:

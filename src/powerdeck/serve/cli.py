@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from collections.abc import Sequence
 from datetime import timezone
 from pathlib import Path
@@ -13,6 +14,8 @@ import platformdirs
 from powerdeck.core.errors import PowerdeckError
 
 ENV_STATE = "POWERDECK_SERVE_STATE"
+NEW_PERSON_WAIT = 10.0
+"""Seconds for a replaced person's running sessions to end (the server's stop grace and more)."""
 
 
 def default_state() -> Path:
@@ -37,14 +40,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=2222, help="port to listen on (default 2222)")
     parser.add_argument("--deck", metavar="FILE", help="use another deck file of the same format")
     parser.add_argument("--max-sessions", type=int, default=50, metavar="N", help="apps running at once (default 50)")
-    parser.add_argument("--max-logins", type=int, default=10, metavar="N",
-                        help="connections still logging in at once (default 10)")
-    parser.add_argument("--max-failures", type=int, default=10, metavar="N",
-                        help="failed logins per address per minute before it is turned away (default 10)")
+    parser.add_argument("--max-logins", type=int, default=100, metavar="N",
+                        help="connections still logging in at once, all addresses (default 100; new ones "
+                             "are refused at random past 60%% of it)")
+    parser.add_argument("--max-logins-per-address", type=int, default=40, metavar="N",
+                        help="connections still logging in at once from one address (default 40)")
+    parser.add_argument("--max-failures", type=int, default=20, metavar="N",
+                        help="failed logins and wrong invite codes per address per minute before that "
+                             "address is offered no invite (default 20; registered keys still get in)")
+    parser.add_argument("--rescue", metavar="DIR",
+                        help="where to keep text that cannot be written when the state folder's disk is full, "
+                             "best on another filesystem (default: the temporary folder if it is one, else "
+                             "the server's memory; 'memory' for memory only)")
     parser.add_argument("--keepalive", type=float, default=10.0, metavar="SECONDS",
                         help="check a silent client every SECONDS; 3 missed answers end its session (default 10)")
     parser.add_argument("--login-timeout", type=float, default=30.0, metavar="SECONDS",
-                        help="time allowed to log in (default 30)")
+                        help="seconds for each stage of logging in: the key, then opening a session "
+                             "(an invite code gets twice as long; default 30)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     users = commands.add_parser("users", help="the people who may connect, their keys and invites")
     _state_option(users, suppress=True)
@@ -54,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("name", metavar="NAME")
     add.add_argument("--key", metavar="FILE|KEY",
                      help="their .pub file, or the key itself: 'ssh-ed25519 AAAA...' (leave out for web-only people)")
+    _reuse_options(add)
     link = actions.add_parser("link", help="let a web sign-in (powerdeck web) open NAME's deck")
     _state_option(link, suppress=True)
     link.add_argument("name", metavar="NAME")
@@ -69,7 +82,20 @@ def build_parser() -> argparse.ArgumentParser:
     invite = actions.add_parser("invite", help="a one-time code that lets NAME register their own key (a day)")
     _state_option(invite, suppress=True)
     invite.add_argument("name", metavar="NAME")
+    _reuse_options(invite)
     return parser
+
+
+def _reuse_options(parser: argparse.ArgumentParser) -> None:
+    """A name is a person: giving a name that is already someone's to a key says how."""
+    reuse = parser.add_mutually_exclusive_group()
+    reuse.add_argument("--replace-key", dest="reuse", action="store_const", const="replace-key",
+                       help="NAME is the same person with a new key: their old keys stop working, "
+                            "their log stays theirs")
+    reuse.add_argument("--add-key", dest="reuse", action="store_const", const="add-key",
+                       help="another key of the same person (a second computer); their other keys still work")
+    reuse.add_argument("--new-person", dest="reuse", action="store_const", const="new-person",
+                       help="someone else of that name: the old log is archived (people-archive/), not handed over")
 
 
 def _read_key(value: str) -> str:
@@ -97,13 +123,26 @@ def run_users(args: argparse.Namespace, state: Path) -> int:
     from powerdeck.serve.users import UsersFile
 
     users = UsersFile(private_state(state))
+    current = users.current()
+    if (args.action in ("add", "invite") and args.reuse == "new-person"
+            and (current.people.get(args.name) or current.identities.get(args.name))):
+        # Their running sessions end within a second of losing their keys and keep their drafts
+        # in their own folder: only then is the folder archived.
+        users.drop_keys(args.name)
+        print(f"{args.name}'s keys and sign-ins no longer work; waiting {NEW_PERSON_WAIT:.0f} s "
+              "for their open sessions to end...")
+        time.sleep(NEW_PERSON_WAIT)
     if args.action == "add" and args.key is None:
-        users.add(args.name)
+        archived = users.add(args.name, None, args.reuse)
+        if archived is not None:
+            print(f"The old log of {args.name} is archived in {archived}.")
         print(f"Added {args.name} without a key. Link their web sign-in with: powerdeck serve users link "
               f"{args.name} --issuer URL --subject ID, or give them a code: powerdeck serve users invite {args.name}")
     elif args.action == "add":
         key = _read_key(args.key)
-        users.add(args.name, key)
+        archived = users.add(args.name, key, args.reuse)
+        if archived is not None:
+            print(f"The old log of {args.name} is archived in {archived}.")
         print(f"Added {args.name} ({_fingerprint(key)}). They connect with: ssh -t -p PORT HOST")
     elif args.action == "link":
         issuer, subject = args.issuer.strip(), args.subject.strip()
@@ -115,7 +154,7 @@ def run_users(args: argparse.Namespace, state: Path) -> int:
         users.remove(args.name)
         print(f"Removed {args.name}: they can no longer connect (their log stays in {state / 'people'}).")
     elif args.action == "invite":
-        code, expires = users.invite(args.name)
+        code, expires = users.invite(args.name, mode=args.reuse)
         print(f"Invite code for {args.name}: {code}")
         print(f"It works once, until {expires.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC. "
               "They connect with ssh -t -p PORT HOST, or sign in at powerdeck web's address, "
@@ -150,15 +189,18 @@ def main(argv: Sequence[str]) -> int:
     from powerdeck.serve.state import ServeConfig
 
     for option, value in (("--max-sessions", args.max_sessions), ("--max-logins", args.max_logins),
+                          ("--max-logins-per-address", args.max_logins_per_address),
                           ("--max-failures", args.max_failures)):
         if value < 1:
             raise PowerdeckError(f"{option} must be 1 or more")
     if args.keepalive <= 0 or args.login_timeout <= 0:
         raise PowerdeckError("--keepalive and --login-timeout must be more than 0 seconds")
     limits = Limits(
-        max_unauthenticated=args.max_logins, max_failures_per_minute=args.max_failures,
+        max_unauthenticated=args.max_logins, max_logins_per_address=args.max_logins_per_address,
+        max_failures_per_minute=args.max_failures,
         max_sessions=args.max_sessions, login_timeout=args.login_timeout, keepalive_interval=args.keepalive,
     )
     deck_path = deck_path_from(args.deck)
     deck_file = str(deck_path.resolve()) if deck_path else None
-    return run_server(ServeConfig(state=state, host=args.host, port=args.port, deck=deck_file, limits=limits))
+    return run_server(ServeConfig(state=state, host=args.host, port=args.port, deck=deck_file, limits=limits,
+                                  rescue=args.rescue))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 EXPORT_FORMATS = ("docx", "markdown", "csv", "json", "ics")
 USAGE = "export --format docx|markdown|csv|json|ics | --template FORM [--year N | --appraisal-year N]"
@@ -44,11 +45,10 @@ def parse_command(command: str) -> ExportCommand | None:
     return ExportCommand(fmt, template=template)
 
 
-def export_bytes(folder: Path, deck_file: str | None, wanted: ExportCommand, state: Path | None = None) -> bytes:
+def export_bytes(folder: Path, deck: Any, wanted: ExportCommand, state: Path | None = None) -> bytes:
     """The person's export as bytes, made by the same engine as `powerdeck export` (the name and
-    role they gave in the app included)."""
+    role they gave in the app included). Run in a job process of its own (session.run_job)."""
     from powerdeck.core.dates import appraisal_year, calendar_year
-    from powerdeck.deck.model import deck_path_from, load_deck
     from powerdeck.export import NAME_KEY, ROLE_KEY, ExportOptions
     from powerdeck.export import export_bytes as make_export
     from powerdeck.store.locations import log_path
@@ -59,7 +59,6 @@ def export_bytes(folder: Path, deck_file: str | None, wanted: ExportCommand, sta
         period = calendar_year(wanted.year)
     elif wanted.appraisal_year is not None:  # the NHS appraisal year: April to March
         period = appraisal_year(wanted.appraisal_year)
-    deck = load_deck(deck_path_from(deck_file))
     options = ExportOptions(fmt=wanted.format, since=period.since if period else None,
                             until=period.until if period else None)
     entries, worksheets = [], []

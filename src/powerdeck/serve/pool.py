@@ -36,6 +36,7 @@ class _Zygote:
         self.waiting: dict[int, asyncio.Future[int]] = {}
         self.children: set[int] = set()
         self.retired = False
+        self.dead = False
         asyncio.get_running_loop().add_reader(self.sock.fileno(), self._readable)
 
     def _readable(self) -> None:
@@ -71,14 +72,15 @@ class _Zygote:
                 self.close()
 
     def _gone(self) -> None:
+        self.dead = True
         asyncio.get_running_loop().remove_reader(self.sock.fileno())
         if not self.ready.done():
             self.ready.set_exception(PowerdeckError("the session process failed to start (see the server's output)"))
         for future in self.waiting.values():
             if not future.done():
                 future.set_exception(PowerdeckError("the session process has stopped"))
-        for pid in list(self.children):
-            self.pool.child_exited(pid, 128 + 9)
+        for pid in list(self.children):  # still running, perhaps, but nobody will say when they end
+            self.pool.child_lost(pid)
         self.children.clear()
 
     def close(self) -> None:
@@ -99,6 +101,7 @@ class ZygotePool:
         self._next_id = 0
         self._exits: dict[int, asyncio.Future[int]] = {}
         self._early: dict[int, int] = {}
+        self._lost: set[int] = set()
 
     def _deck_stamp(self) -> tuple[int, int] | None:
         from importlib import resources
@@ -117,7 +120,8 @@ class ZygotePool:
         await asyncio.wait_for(asyncio.shield(zygote.ready), READY_TIMEOUT)
 
     async def _fresh(self) -> _Zygote:
-        if self._current is None or self._current.process.poll() is not None or self._deck_stamp() != self._stamp:
+        if (self._current is None or self._current.dead or self._current.process.poll() is not None
+                or self._deck_stamp() != self._stamp):
             old = self._current
             await self.start()
             if old is not None:
@@ -131,13 +135,20 @@ class ZygotePool:
     def pid(self) -> int | None:
         return self._current.process.pid if self._current else None
 
-    async def launch(self, request: dict[str, Any], tty_fd: int) -> int:
+    async def launch(self, request: dict[str, Any], tty_fd: int, op: str = "start",
+                     more_fds: tuple[int, ...] = ()) -> int:
+        """Fork a session's app onto `tty_fd` (op "start"), or a job writing to its fds (op
+        "export"); the child's pid."""
         zygote = await self._fresh()
         self._next_id += 1
-        request = dict(request, op="start", id=self._next_id)
+        request = dict(request, op=op, id=self._next_id)
         future: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         zygote.waiting[self._next_id] = future
-        send_message(zygote.sock, request, [tty_fd])
+        try:
+            send_message(zygote.sock, request, [tty_fd, *more_fds])
+        except OSError:
+            zygote.waiting.pop(self._next_id, None)
+            raise PowerdeckError("the server's session process has stopped: please try again") from None
         pid = await asyncio.wait_for(future, 30.0)
         self._exits.setdefault(pid, asyncio.get_running_loop().create_future())
         if pid in self._early:
@@ -146,6 +157,14 @@ class ZygotePool:
 
     def exit_of(self, pid: int) -> asyncio.Future[int]:
         return self._exits.setdefault(pid, asyncio.get_running_loop().create_future())
+
+    def child_lost(self, pid: int) -> None:
+        """The prepared process that forked `pid` is gone: its exit will never be reported."""
+        self._lost.add(pid)
+        self.child_exited(pid, 128 + 9)
+
+    def lost(self, pid: int) -> bool:
+        return pid in self._lost
 
     def child_exited(self, pid: int, status: int) -> None:
         future = self._exits.get(pid)

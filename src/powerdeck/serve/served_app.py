@@ -13,23 +13,60 @@ server), which hands it to that tab's browser as a one-time download and deletes
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import SystemCommand
 from textual.screen import Screen
 
 import powerdeck.tui.app
+from powerdeck.core.errors import PowerdeckError
 from powerdeck.serve.start_gate import say_painted
 from powerdeck.store.private_write import write_private
 from powerdeck.tui.app import PowerDeckApp
+
+if TYPE_CHECKING:
+    from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
 
 SERVER_ONLY = frozenset({"Screenshot"})
 EXPORT_HINT = (
     "Export from your own computer: ssh -T -p PORT HOST export --format docx > review.docx "
     "(or markdown, csv, json)"
 )
+
+
+OWN_FOLDER_ONLY = ("on this server your text can be saved only in your own folder: type a folder name "
+                   "such as rescued, or leave the field empty")
+
+
+def inside_home(folder: str, home: Path) -> Path:
+    """The folder a person typed, as a folder inside `home` (their own folder on the server), or
+    a one-line refusal that says nothing about what exists outside it."""
+    text = folder.strip()
+    if text in ("", "~", "~/"):
+        return home
+    if text.startswith("~/"):
+        text = text[2:]
+    elif text.startswith("~"):
+        raise PowerdeckError(OWN_FOLDER_ONLY)  # ~other: someone else's home
+    wanted = Path(text) if os.path.isabs(text) else home / text
+    try:
+        real_home = os.path.realpath(home)
+        real = os.path.realpath(wanted)
+    except (ValueError, OSError):  # a NUL byte, a loop of links
+        raise PowerdeckError(OWN_FOLDER_ONLY) from None
+    if real != real_home and not real.startswith(real_home + os.sep):
+        raise PowerdeckError(OWN_FOLDER_ONLY)
+    return Path(real)
+
+
+def hide_home(text: str, home: Path) -> str:
+    """`text` with the person's folder written as ~ (the server's paths are not theirs to know)."""
+    for form in {str(home), os.path.realpath(home)}:
+        text = text.replace(form, "~")
+    return text
 
 
 class ServedApp(PowerDeckApp):
@@ -101,3 +138,25 @@ class ServedApp(PowerDeckApp):
 
     def action_suspend_process(self) -> None:
         return None
+
+    def notify(self, message: Any, *args: Any, **kwargs: Any) -> None:
+        """Every note names the person's folder as ~, never by its place on the server."""
+        if isinstance(message, str):
+            message = hide_home(message, Path.home())
+        super().notify(message, *args, **kwargs)
+
+    def save_unsaved_to(self, folder: str) -> Path:
+        """The quit dialog's "save elsewhere", inside the person's own folder only; what it says
+        names no server path."""
+        home = Path.home()
+        target = inside_home(folder, home)
+        try:
+            path = super().save_unsaved_to(str(target))
+        except PowerdeckError as error:
+            raise PowerdeckError(hide_home(str(error), home)) from None
+        return Path(hide_home(str(path), home))
+
+    def quit_dialog(self, reason: str) -> QuitDialog:
+        from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
+
+        return QuitDialog(hide_home(reason, Path.home()), self.save_unsaved_to, default_folder="~")

@@ -46,14 +46,21 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
     await pool.start()
     state = ServerState(config, pool)
     limits = config.limits
-    server = await asyncssh.create_server(
-        lambda: DeckServer(state), config.host, config.port,
-        server_host_keys=[key],
-        process_factory=None, sftp_factory=None, allow_scp=False,
-        agent_forwarding=False, x11_forwarding=False, line_editor=False, encoding=None,
-        login_timeout=limits.login_timeout,
-        keepalive_interval=limits.keepalive_interval, keepalive_count_max=limits.keepalive_count,
-    )
+    try:
+        server = await asyncssh.create_server(
+            lambda: DeckServer(state), config.host, config.port,
+            server_host_keys=[key],
+            process_factory=None, sftp_factory=None, allow_scp=False,
+            agent_forwarding=False, x11_forwarding=False, line_editor=False, encoding=None,
+            login_timeout=limits.login_timeout,
+            keepalive_interval=limits.keepalive_interval, keepalive_count_max=limits.keepalive_count,
+        )
+    except OSError as error:
+        await pool.stop()
+        raise PowerdeckError(
+            f"cannot listen on {config.host} port {config.port}: {error.strerror or error} "
+            "(is another server using it? choose another with --port)"
+        ) from None
     try:
         nobody = not state.users.current().people
     except UsersFileError as error:
@@ -68,6 +75,10 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
     watcher = loop.create_task(_watch_users(state))
+    keeper = loop.create_task(state.keeper.run())
+    where = state.keeper.place
+    log.info("text that cannot be written when the disk is full is kept %s",
+             f"in {where}" if where else "in the server's memory (no other filesystem: see --rescue)")
     if ready is not None:
         ready.set()
     await stop.wait()
@@ -78,6 +89,8 @@ async def serve(config: ServeConfig, ready: asyncio.Event | None = None) -> None
                                        "Connect again in a little while.\r\n")
                            for session in list(state.sessions)), return_exceptions=True)
     await asyncio.sleep(0.2)  # let the last notices go out
+    keeper.cancel()
+    state.keeper.stop()
     await pool.stop()
     log.info("stopped")
 
@@ -86,11 +99,5 @@ def run_server(config: ServeConfig) -> int:
     refuse_root()
     private_state(config.state)
     open_server_log(config.state)
-    try:
-        asyncio.run(serve(config))
-    except OSError as error:
-        raise PowerdeckError(
-            f"cannot listen on {config.host} port {config.port}: {error.strerror or error} "
-            "(is another server using it? choose another with --port)"
-        ) from None
+    asyncio.run(serve(config))
     return 0

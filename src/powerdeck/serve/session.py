@@ -33,6 +33,7 @@ import socket
 import sys
 import termios
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from powerdeck.serve.start_gate import StartGate
@@ -127,10 +128,12 @@ def apply_textual_settings(settings: SessionSettings) -> None:
         setattr(textual.screen, "UPDATE_PERIOD", 1 / settings.fps)  # noqa: B010  # setattr: the name is Final to type checkers
 
 
-def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int | None = None) -> int:
+def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int | None = None,
+              keeper_fd: int | None = None) -> int:
     """In the forked child: become the session on `tty_fd`, run the app, return its status.
 
-    `painted_fd` is told when the first frame is out (start_gate.py)."""
+    `painted_fd` is told when the first frame is out (start_gate.py); `keeper_fd` takes the text
+    that cannot be written anywhere in the person's folder (keeper.py)."""
     os.setsid()
     fcntl.ioctl(tty_fd, termios.TIOCSCTTY, 0)
     for target in (0, 1, 2):
@@ -156,6 +159,11 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
     from powerdeck.tui.quit_signals import install_quit_signals
 
     ensure_utf8_output()
+    if keeper_fd is not None:
+        from powerdeck.serve.keeper import hand_to_server
+        from powerdeck.store.rescue import set_fallback
+
+        set_fallback(hand_to_server(keeper_fd))
     try:
         log = Log.open(request["folder"])
     except PowerdeckError as error:
@@ -181,6 +189,93 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
     return int(app.return_code or 0)
 
 
+# ------------------------------------------------------------------- a job (an export)
+
+JOB_MEMORY = 1 << 30
+"""Bytes of address space a job may use (a Word export of 20,000 entries needs about a third)."""
+JOB_CPU_SECONDS = 120
+JOB_NICE = 10
+"""A job yields the cores to the people typing: their echo is what the server is for."""
+
+
+def run_job(request: dict[str, Any], deck: Any) -> int:
+    """In a forked child, standard output and error being the job's pipes: one export, written
+    whole to standard output, or one line on standard error and status 2."""
+    import resource
+
+    from powerdeck.core.errors import PowerdeckError
+    from powerdeck.core.text import visible_line
+    from powerdeck.serve.commands import ExportCommand, export_bytes
+
+    resource.setrlimit(resource.RLIMIT_AS, (JOB_MEMORY, JOB_MEMORY))
+    resource.setrlimit(resource.RLIMIT_CPU, (JOB_CPU_SECONDS, JOB_CPU_SECONDS))
+    os.nice(JOB_NICE)
+    wanted = ExportCommand(str(request["format"]), request.get("year"), request.get("appraisal_year"),
+                           request.get("template"))
+    try:
+        data = export_bytes(Path(request["folder"]), deck, wanted, Path(request["state"]))
+    except PowerdeckError as error:
+        os.write(2, f"powerdeck: {visible_line(str(error))}\n".encode())
+        return 2
+    except MemoryError:
+        os.write(2, b"powerdeck: this export needs more memory than the server gives one export: "
+                    b"export a year at a time (--year N)\n")
+        return 2
+    view = memoryview(data)
+    while view:
+        view = view[os.write(1, view):]
+    return 0
+
+
+def _fork_job(sock: socket.socket, wakeup: tuple[int, int], request: dict[str, Any], fds: list[int],
+              deck: Any, gate: StartGate) -> None:
+    """A job starts at once (the server lets only a few run): it takes no place in the start gate."""
+    if len(fds) != 2:
+        for fd in fds:
+            os.close(fd)
+        send_message(sock, {"op": "failed", "id": request.get("id"), "error": "no pipes passed"})
+        return
+    try:
+        pid = os.fork()
+    except OSError as error:
+        for fd in fds:
+            os.close(fd)
+        send_message(sock, {"op": "failed", "id": request.get("id"),
+                            "error": f"the server could not start your export ({error.strerror}): "
+                                     "try again in a minute"})
+        return
+    if pid == 0:
+        status = 70
+        try:
+            signal.set_wakeup_fd(-1)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            sock.close()
+            os.close(wakeup[0])
+            os.close(wakeup[1])
+            os.close(gate.close_in_child())
+            os.setsid()
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.dup2(fds[0], 1)
+            os.dup2(fds[1], 2)
+            for fd in (null, *fds):
+                if fd > 2:
+                    os.close(fd)
+            status = run_job(request, deck)
+        except BaseException as error:  # one line, never a traceback
+            try:
+                os.write(2, f"powerdeck: the export failed on the server ({type(error).__name__}): "
+                            "please try again\n".encode())
+            except OSError:
+                pass
+        finally:
+            os._exit(status)
+    for fd in fds:
+        os.close(fd)
+    send_message(sock, {"op": "started", "id": request["id"], "pid": pid})
+
+
 # --------------------------------------------------------------------------- the zygote
 
 
@@ -199,7 +294,7 @@ def _reap(sock: socket.socket, gate: StartGate) -> None:
 
 def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[str, Any], fds: list[int],
                   deck: Any, gate: StartGate) -> int | None:
-    if len(fds) != 1:
+    if len(fds) not in (1, 2):
         for fd in fds:
             os.close(fd)
         send_message(sock, {"op": "failed", "id": request.get("id"), "error": "no terminal passed"})
@@ -207,7 +302,8 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
     try:
         pid = os.fork()
     except OSError as error:  # out of processes or memory: this person is told, the next may start
-        os.close(fds[0])
+        for fd in fds:
+            os.close(fd)
         send_message(sock, {"op": "failed", "id": request.get("id"),
                             "error": f"the server could not start your session ({error.strerror}): "
                                      "please try again in a minute"})
@@ -221,7 +317,7 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
             os.close(wakeup[0])
             os.close(wakeup[1])
             painted_fd = gate.close_in_child()
-            status = run_child(request, fds[0], deck, painted_fd)
+            status = run_child(request, fds[0], deck, painted_fd, keeper_fd=fds[1] if len(fds) > 1 else None)
         except BaseException as error:  # one line on the person's screen, never a traceback
             try:
                 os.write(2, f"\r\npowerdeck: the session failed ({type(error).__name__}); "
@@ -230,7 +326,8 @@ def _fork_session(sock: socket.socket, wakeup: tuple[int, int], request: dict[st
                 pass
         finally:
             os._exit(status)
-    os.close(fds[0])
+    for fd in fds:
+        os.close(fd)
     send_message(sock, {"op": "started", "id": request["id"], "pid": pid})
     return pid
 
@@ -246,11 +343,6 @@ def prepare(deck_file: str | None) -> Any:
     import textual.app
     import textual.widgets  # noqa: F401
 
-    import powerdeck.serve.served_app
-    import powerdeck.store.log
-    import powerdeck.tui.app
-    import powerdeck.tui.launch  # run_child's own imports (argparse and gettext come with it)
-    import powerdeck.tui.quit_signals  # noqa: F401
     from powerdeck.core.errors import PowerdeckError
     from powerdeck.deck.model import deck_path_from, load_deck
     from powerdeck.serve.parsed_css import keep_parsed_css, share_parsed_css
@@ -332,6 +424,12 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
                 continue
             if message.get("op") == "start":
                 gate.wait(message, fds)  # forked at the top of the loop, when its turn comes
+            elif message.get("op") == "export":
+                try:
+                    _fork_job(sock, (wake_read, wake_write), message, fds, deck, gate)
+                except OSError:
+                    open_socket = False
+                    gate.drop_waiting()
             else:
                 for fd in fds:
                     os.close(fd)

@@ -3,6 +3,7 @@ files in it (the host key, the server log, the people's folders), and the runnin
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -13,22 +14,23 @@ from typing import TYPE_CHECKING
 import asyncssh
 
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.serve.limits import FailureCounter, Limits
+from powerdeck.serve.jobs import JobTurns
+from powerdeck.serve.keeper import RescueKeeper, rescue_place
+from powerdeck.serve.limits import KEY_CODE_WINDOW, STALE_AFTER, FailureCounter, Limits, LoginSlots
 from powerdeck.serve.pool import ZygotePool
 from powerdeck.serve.session import TERM_DEFAULT, SessionSettings
-from powerdeck.serve.users import UsersFile, UsersFileError
+from powerdeck.serve.users import ARCHIVE_DIR, PEOPLE_DIR, UsersFile, UsersFileError
 
 if TYPE_CHECKING:
     from powerdeck.serve.channel import AppSession
+    from powerdeck.serve.login import DeckServer
 
 HOST_KEY_NAME = "host_ed25519_key"
-PEOPLE_DIR = "people"
 SERVER_LOG = "server.log"
 TERM_PATTERN = re.compile(r"[a-zA-Z0-9._+-]{1,64}")
 HANGUP_GRACE = 10.0
 """Seconds an app gets to keep its draft and go after a hang-up before it is killed."""
 STOP_GRACE = 8.0
-INVITE_PROMPT_TIMEOUT = 120.0
 
 log = logging.getLogger("powerdeck.serve")
 
@@ -40,6 +42,8 @@ class ServeConfig:
     port: int = 2222
     deck: str | None = None
     limits: Limits = field(default_factory=Limits)
+    rescue: str | None = None
+    """`--rescue DIR`: where text goes when the state folder's disk is full ("memory": nowhere)."""
     settings: SessionSettings = field(default_factory=SessionSettings)
 
 
@@ -78,24 +82,42 @@ def private_state(state: Path) -> Path:
 
 
 def host_key(state: Path) -> asyncssh.SSHKey:
-    """The server's own key, made on first start (0600) and then kept."""
+    """The server's own key, made on first start (0600) and then kept. Written whole or not at
+    all: a private temporary file, synced, then linked into place (never over an existing key)."""
     path = state / HOST_KEY_NAME
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    except FileExistsError:
+    if os.path.lexists(path):
         info = os.lstat(path)
         if not os.path.isfile(path) or os.path.islink(path) or info.st_mode & 0o077 or info.st_uid != os.geteuid():
-            raise PowerdeckError(f"the host key {path} must be a private file of yours: chmod 600 {path}") from None
+            raise PowerdeckError(f"the host key {path} must be a private file of yours: chmod 600 {path}")
+        if info.st_size == 0:
+            raise PowerdeckError(f"the host key {path} is empty (an earlier start could not write it): "
+                                 "remove it and start again for a new one")
         try:
             return asyncssh.read_private_key(path)
         except (asyncssh.KeyImportError, OSError):
             raise PowerdeckError(f"the host key {path} is damaged: "
                                  "move it away and start again for a new one") from None
     key = asyncssh.generate_private_key("ssh-ed25519")
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(key.export_private_key())
-        stream.flush()
-        os.fsync(stream.fileno())
+    temporary = state / f".{HOST_KEY_NAME}.{os.getpid()}.tmp"
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        try:
+            data = key.export_private_key()
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view):]
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.link(temporary, path)  # fails if another start made one meanwhile: theirs is kept
+    except FileExistsError:
+        return host_key(state)
+    except OSError as error:
+        raise PowerdeckError(f"cannot write the host key {path}: {error.strerror or error} "
+                             "(free some space in the state folder and start again)") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
     return key
 
 
@@ -109,6 +131,7 @@ def open_server_log(state: Path) -> None:
         log.addHandler(handler)
     log.setLevel(logging.INFO)
     log.propagate = False
+    logging.raiseExceptions = False  # a full disk must not print a traceback for every line
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
 
 
@@ -121,8 +144,14 @@ class ServerState:
         self.users = UsersFile(config.state)
         self.pool = pool
         self.failures = FailureCounter()
-        self.unauthenticated = 0
+        self.code_failures = FailureCounter(window=KEY_CODE_WINDOW)
+        self.logins: LoginSlots[DeckServer] = LoginSlots(
+            self.limits.max_unauthenticated, self.limits.max_logins_per_address,
+            stale_after=min(STALE_AFTER, self.limits.login_timeout / 4))
         self.sessions: set[AppSession] = set()
+        self.jobs = JobTurns()
+        self.keeper = RescueKeeper(config.state, rescue_place(config.state / PEOPLE_DIR, config.rescue),
+                                   config.state / ARCHIVE_DIR)
 
     def person_folder(self, name: str) -> Path:
         people = self.config.state / PEOPLE_DIR

@@ -34,7 +34,13 @@ LOCK_NAME = "users.lock"
 NAME_PATTERN = re.compile(r"[a-z][a-z0-9._-]{0,31}")
 INVITE_LIFETIME = timedelta(days=1)
 INVITE_TRIES = 5
-"""Wrong codes an invite survives; then it is void (a new `users invite` makes another)."""
+"""Kept in the file for older servers; a wrong code no longer costs an invite anything (it costs
+the connection and the key that typed it: limits.py)."""
+PEOPLE_DIR = "people"
+ARCHIVE_DIR = "people-archive"
+REUSE_MODES = ("add-key", "replace-key", "new-person")
+"""How a name that is already a person may be given a key: another key of theirs, a new key
+instead of theirs (the log stays theirs), or a new person (the old folder archived)."""
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or off a screen
 _CODE_GROUPS = 4
 KEY_TYPES = (
@@ -53,6 +59,8 @@ class Invite:
     code_hash: str
     expires: datetime
     tries_left: int
+    replace: bool = False
+    """Redeeming it replaces the person's keys (`users invite NAME --replace-key`)."""
 
 
 Identity = tuple[str, str]
@@ -167,6 +175,7 @@ def _parse(raw: bytes, path: Path) -> Users:
                 code_hash=str(record["code_hash"]),
                 expires=datetime.fromisoformat(record["expires"]),
                 tries_left=int(record["tries_left"]),
+                replace=bool(record.get("replace", False)),
             ))
         except (KeyError, TypeError, ValueError, PowerdeckError):
             raise damaged("bad invite") from None
@@ -187,7 +196,8 @@ def _encode(users: Users) -> bytes:
         "version": 1,
         "people": {name: _person_record(users, name) for name in sorted(users.people)},
         "invites": [
-            {"name": i.name, "code_hash": i.code_hash, "expires": i.expires.isoformat(), "tries_left": i.tries_left}
+            {"name": i.name, "code_hash": i.code_hash, "expires": i.expires.isoformat(), "tries_left": i.tries_left,
+             **({"replace": True} if i.replace else {})}
             for i in users.invites
         ],
     }
@@ -249,17 +259,73 @@ class UsersFile:
 
     # -- the commands -----------------------------------------------------------------------
 
-    def add(self, name: str, key: str | None = None) -> None:
-        """Register `name`, with a key or without one (a person who only signs in on the web)."""
+    def folder_of(self, name: str) -> Path:
+        return self.state / PEOPLE_DIR / name
+
+    def _check_reuse(self, users: Users, name: str, mode: str | None) -> None:
+        """A name is a person: refuse to give an existing name (registered, or with a log left
+        from before) to a key unless `mode` says how."""
+        registered = bool(users.people.get(name) or users.identities.get(name))
+        has_log = os.path.lexists(self.folder_of(name))
+        if mode in ("add-key", "replace-key") and not (registered or has_log):
+            raise UsersFileError(f"nobody called {name!r} is here yet: leave out --{mode}")
+        if mode == "add-key" and not registered:
+            raise UsersFileError(f"{name} has no key now: use --replace-key to give them one (their log stays theirs)")
+        if mode is None and (registered or has_log):
+            what = "is registered" if registered else f"has a log here from before ({PEOPLE_DIR}/{name})"
+            raise UsersFileError(
+                f"{name} {what}: add --replace-key to give them this key (their log stays theirs), "
+                f"--add-key for a second key of theirs, or --new-person for someone else of that name "
+                f"(the old log is archived, not handed over)")
+
+    def _archive(self, name: str) -> Path | None:
+        """Move a person's folder out of the way (never deleted, never handed over)."""
+        folder = self.folder_of(name)
+        if not os.path.lexists(folder):
+            return None
+        archive = self.state / ARCHIVE_DIR
+        archive.mkdir(mode=0o700, exist_ok=True)
+        if os.path.islink(archive) or not archive.is_dir():
+            raise UsersFileError(f"{archive} is not a folder of ours: move it away and try again")
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        for n in range(100):
+            target = archive / (f"{name}-{stamp}" if n == 0 else f"{name}-{stamp}-{n}")
+            if not os.path.lexists(target):
+                try:
+                    os.rename(folder, target)
+                except OSError as error:
+                    raise UsersFileError(f"cannot archive {folder}: {error.strerror or error}") from None
+                return target
+        raise UsersFileError(f"too many archived folders of {name} made this second: try again")
+
+    def add(self, name: str, key: str | None = None, mode: str | None = None) -> Path | None:
+        """Register `name`, with a key or without one (a person who only signs in on the web);
+        the archived folder when `mode` is "new-person"."""
         check_name(name)
+        if key is None and mode in ("add-key", "replace-key"):
+            raise UsersFileError(f"--{mode} needs the key: add --key FILE")
+        archived = None
         with self.changing() as users:
-            if key is None:
-                users.people.setdefault(name, [])
-                return
-            owner = users.owner_of(key)
+            owner = users.owner_of(key) if key is not None else None
             if owner is not None:
                 raise UsersFileError(f"that key already belongs to {owner}: one key is one person")
-            users.people.setdefault(name, []).append(key)
+            self._check_reuse(users, name, mode)
+            if mode == "new-person":
+                archived = self._archive(name)
+                users.identities.pop(name, None)  # the old person's web sign-in is not the new one's
+            if key is None:
+                users.people[name] = users.people.get(name, []) if mode is None else []
+            elif mode == "add-key":
+                users.people[name].append(key)
+            else:
+                users.people[name] = [key]
+        return archived
+
+    def drop_keys(self, name: str) -> None:
+        """`name` can no longer log in, by key or web sign-in (their folder is kept)."""
+        with self.changing() as users:
+            users.people.pop(name, None)
+            users.identities.pop(name, None)
 
     def link(self, name: str, identity: Identity) -> None:
         """Let the web sign-in `identity` open `name`'s deck; one identity is one person."""
@@ -282,30 +348,47 @@ class UsersFile:
             if not known and before == len(users.invites):
                 raise UsersFileError(f"nobody called {name!r} is registered (see: powerdeck serve users list)")
 
-    def invite(self, name: str, now: datetime | None = None) -> tuple[str, datetime]:
+    def invite(self, name: str, now: datetime | None = None, mode: str | None = None) -> tuple[str, datetime]:
         check_name(name)
         code = new_code()
         expires = (now or datetime.now(timezone.utc)) + INVITE_LIFETIME
         with self.changing() as users:
+            self._check_reuse(users, name, mode)
+            if mode == "new-person":
+                users.people.pop(name, None)
+                users.identities.pop(name, None)
+                self._archive(name)
             users.invites = [invite for invite in users.invites if invite.name != name]
-            users.invites.append(Invite(name, hash_code(code), expires, INVITE_TRIES))
+            users.invites.append(Invite(name, hash_code(code), expires, INVITE_TRIES, replace=mode == "replace-key"))
         return code, expires
 
     def redeem(self, code: str, key: str) -> str | None:
-        """Bind `key` to the invite whose code this is (used up), or None (a wrong try is counted)."""
-        return self._redeem(code, lambda users: users.owner_of(key) is None,
-                            lambda users, name: users.people.setdefault(name, []).append(key))
+        """Bind `key` to the invite whose code this is (used up), or None. A wrong code changes
+        nothing here: it is counted against whoever typed it (login.py), never against an invite."""
+
+        def bind(users: Users, invite: Invite) -> None:
+            if invite.replace:  # `users invite NAME --replace-key`: the new key instead of theirs
+                users.people[invite.name] = [key]
+                users.identities.pop(invite.name, None)
+            else:
+                users.people.setdefault(invite.name, []).append(key)
+
+        return self._redeem(code, lambda users: users.owner_of(key) is None, bind)
 
     def redeem_identity(self, code: str, identity: Identity) -> str | None:
         """As `redeem`, for a web sign-in: the code links `identity` to the invited person."""
 
-        def bind(users: Users, name: str) -> None:
-            users.people.setdefault(name, [])
-            users.identities.setdefault(name, []).append(identity)
+        def bind(users: Users, invite: Invite) -> None:
+            if invite.replace:
+                users.people[invite.name] = []
+                users.identities[invite.name] = [identity]
+            else:
+                users.people.setdefault(invite.name, [])
+                users.identities.setdefault(invite.name, []).append(identity)
 
         return self._redeem(code, lambda users: users.owner_of_identity(identity) is None, bind)
 
-    def _redeem(self, code: str, free: Callable[[Users], bool], bind: Callable[[Users, str], None]) -> str | None:
+    def _redeem(self, code: str, free: Callable[[Users], bool], bind: Callable[[Users, Invite], None]) -> str | None:
         wanted = hash_code(code)
         now = datetime.now(timezone.utc)
         with self.changing() as users:
@@ -314,11 +397,6 @@ class UsersFile:
             for invite in users.live_invites(now):
                 if hmac.compare_digest(invite.code_hash, wanted):
                     users.invites.remove(invite)
-                    bind(users, invite.name)
+                    bind(users, invite)
                     return invite.name
-            # No match: every live invite loses a try, so guessing cannot go on for ever.
-            users.invites = [
-                Invite(i.name, i.code_hash, i.expires, i.tries_left - 1) if i in users.live_invites(now) else i
-                for i in users.invites
-            ]
             return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,17 @@ if TYPE_CHECKING:  # the workbook's model loads with the first worksheet (launch
 RESCUE_FORMAT = "powerdeck-unsaved-drafts"
 RESCUE_VERSION = 2
 """1: drafts only; 2 adds worksheets (a version 1 file is still read)."""
+
+RescueFallback = Callable[[bytes], Path]
+"""Where drafts go when `write_rescue`'s folder refuses them too: given the payload, it keeps it
+and returns how to name the place (a served session hands them to the server, serve/keeper.py)."""
+_fallback: RescueFallback | None = None
+
+
+def set_fallback(fallback: RescueFallback | None) -> None:
+    """Set (once, at a session's start) where refused rescues go; None for none."""
+    global _fallback
+    _fallback = fallback
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,12 @@ def write_rescue(folder: str | os.PathLike[str], unsaved: UnsavedText | Iterable
     a symlink); return its path. A refusal is a one-line PowerdeckError."""
     directory = Path(os.path.expanduser(os.fspath(folder) or "~"))
     payload = rescue_json(unsaved).encode("ascii")
-    return write_new_private_file(directory, "powerdeck-unsaved", ".json", payload, then="type another folder.")
+    try:
+        return write_new_private_file(directory, "powerdeck-unsaved", ".json", payload, then="type another folder.")
+    except PowerdeckError:
+        if _fallback is None:
+            raise
+        return _fallback(payload)
 
 
 NOTICE_NAME = ".powerdeck-unsaved-notice"

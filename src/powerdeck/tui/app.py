@@ -37,6 +37,7 @@ from powerdeck.tui.text_holders import RefusedText, UnsavedTextHolder, all_unsav
 from powerdeck.tui.typed_runs import insert_typed_run
 
 if TYPE_CHECKING:
+    from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
     from powerdeck.tui.screens.dialogs.too_small import TooSmallScreen
 
 DEFAULT_THEME = "textual-dark"
@@ -77,6 +78,9 @@ class PowerDeckApp(FirstPaintHold):
         self.animation_level = self.options.animation
         self._too_small: TooSmallScreen | None = None
         self._input_holds: set[asyncio.Task[None]] = set()
+        self._handed_back = 0
+        """Keys held under the too-small message, posted again and not yet read: keys the terminal
+        sends meanwhile wait behind them."""
         self._theme_warning = ""
         self.refused = RefusedText(self.store)
         """Typed text whose write was refused after its screen had gone: offered by the quit
@@ -172,6 +176,20 @@ class PowerDeckApp(FirstPaintHold):
                 await task
             if not self.screen_stack:
                 return  # the app closed while the key waited (a quit, a hang-up): nobody to take it
+        if isinstance(event, events.Key) and self._handed_back:
+            if getattr(event, "handed_back", False):
+                self._handed_back -= 1
+            else:
+                # Read from the terminal before the held keys were handed back, or since: it goes
+                # behind them, so the letters land in the order they were typed.
+                self.post_message(events.Key(event.key, event.character))
+                return
+        if isinstance(event, events.Key) and self._too_small is not None and self._too_small_showing():
+            # Held here, at once: forwarded, the key would wait in the message's screen queue, and
+            # a resize back to a usable size can pop that screen before it ever reads it (letters
+            # typed while a window is dragged about were lost).
+            self._too_small.hold_key(event)
+            return
         # A paste arriving as typed keys (no bracketed paste) goes in as one insert: typed_runs.
         if isinstance(event, events.Key) and not event.is_forwarded and await insert_typed_run(self, event):
             return
@@ -186,7 +204,10 @@ class PowerDeckApp(FirstPaintHold):
         if not keys or focused is None or not isinstance(focused, (TextArea, Input)):
             return
         for key in keys:
-            self.post_message(events.Key(key.key, key.character))
+            again = events.Key(key.key, key.character)
+            again.handed_back = True  # type: ignore[attr-defined]  # a mark typed_runs and on_event read; Key has no field for it
+            self._handed_back += 1
+            self.post_message(again)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Nothing may open over the too-small message: it would hide it and stay behind it.
@@ -318,7 +339,13 @@ class PowerDeckApp(FirstPaintHold):
         # The dialog says why; toasts of the same refusal would cover half of it at 80x24.
         self.clear_notifications()
         self._asking_to_quit = True
-        self.push_screen(QuitDialog(reason, self.save_unsaved_to), callback=self._quit_answer)
+        self.push_screen(self.quit_dialog(reason), callback=self._quit_answer)
+
+    def quit_dialog(self, reason: str) -> QuitDialog:
+        """The dialog that offers to save unsaved text elsewhere (a served session narrows it)."""
+        from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
+
+        return QuitDialog(reason, self.save_unsaved_to)
 
     def _quit_answer(self, answer: str | None) -> None:
         self._asking_to_quit = False

@@ -40,8 +40,8 @@ RUN_LIMIT = 16_384
 
 def typed_text(message: Message | None) -> str | None:
     """What a text field inserts for this key, or None when the key is not plain typing."""
-    if type(message) is not events.Key or message.is_forwarded:
-        return None
+    if type(message) is not events.Key or message.is_forwarded or getattr(message, "handed_back", False):
+        return None  # a key handed back from under the too-small message goes one at a time (app.on_event)
     if message.key == "enter":
         return "\n"
     if message.is_printable and message.character:

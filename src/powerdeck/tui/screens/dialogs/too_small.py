@@ -48,6 +48,10 @@ class TooSmallScreen(Screen[None]):
 
     def on_key(self, event: events.Key) -> None:
         event.stop()
+        self.hold_key(event)
+
+    def hold_key(self, event: events.Key) -> None:
+        """Keep a typing key for the field underneath (the app calls this as the key arrives)."""
         if (event.is_printable or event.key in TYPING_KEYS) and len(self.held_keys) < HELD_LIMIT:
             self.held_keys.append(events.Key(event.key, event.character))
 
