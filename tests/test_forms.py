@@ -217,23 +217,25 @@ def test_cli_ics_and_private(data: Path, tmp_path: Path) -> None:
 
 def test_a_team_server_offers_the_administrators_forms_by_name(data: Path, tmp_path: Path) -> None:
     from powerdeck.core.errors import PowerdeckError
+    from powerdeck.deck.model import load_deck
     from powerdeck.serve.commands import export_bytes, parse_command
 
+    deck = load_deck()  # the server loads it once; a job is handed the deck, not its file
     state = tmp_path / "state"
     (state / "forms").mkdir(parents=True)
     (state / "forms" / "our-pdr.docx").write_bytes(make_form("PDR for {{ name }}"))
     wanted = parse_command("export --template our-pdr --appraisal-year 2026")
     assert wanted is not None
-    assert "PDR for Sam Jones" in read(export_bytes(data, None, wanted, state))
+    assert "PDR for Sam Jones" in read(export_bytes(data, deck, wanted, state))
     sample = parse_command("export --template council-values-conversation")
-    assert sample is not None and "Values conversation" in read(export_bytes(data, None, sample, state))
+    assert sample is not None and "Values conversation" in read(export_bytes(data, deck, sample, state))
     # A person's own folder is not searched, and a path is never a name.
     (data / "forms").mkdir()
     (data / "forms" / "mine.docx").write_bytes(make_form("{{ name }}"))
     mine = parse_command("export --template mine")
     assert mine is not None
     with pytest.raises(PowerdeckError, match="no form called 'mine'"):
-        export_bytes(data, None, mine, state)
+        export_bytes(data, deck, mine, state)
     assert parse_command("export --template ../../etc/passwd") is None
     assert parse_command("export --template /tmp/x.docx") is None
 
