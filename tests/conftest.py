@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,20 +43,53 @@ def real_powerdeck_paths() -> set[Path]:
     return found
 
 
+_OWN_ROOT: dict[str, object] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point HOME and the XDG folders at a temporary folder before any test module is collected,
+    so an environment a module builds at import (a pty test's `ENV = base_env(...)`) has them too."""
+    before = real_powerdeck_paths()
+    root = Path(tempfile.mkdtemp(prefix="powerdeck-tests-"))
+    saved = {name: os.environ.get(name) for name in OWN_FOLDERS}
+    for name, relative in OWN_FOLDERS.items():
+        folder = root / relative
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.environ[name] = str(folder)
+    _OWN_ROOT.update(root=root, before=before, saved=saved)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    saved = _OWN_ROOT.get("saved")
+    if isinstance(saved, dict):
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    root = _OWN_ROOT.get("root")
+    if isinstance(root, Path):
+        shutil.rmtree(root, ignore_errors=True)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def own_home_for_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def own_home_for_the_session() -> Iterator[Path]:
     """The whole session, and every process it starts (they inherit the environment; the real
     sshd's logins get it through sshd_harness.ssh_argv), writes under a temporary HOME and XDG
-    folders; at the end, nothing new of powerdeck's may have appeared in the real ones."""
-    before = real_powerdeck_paths()
-    root = tmp_path_factory.mktemp("session")
-    with pytest.MonkeyPatch.context() as patch:
-        for name, relative in OWN_FOLDERS.items():
-            folder = root / relative
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            patch.setenv(name, str(folder))
-        yield root
-    appeared = sorted(str(path) for path in real_powerdeck_paths() - before if not someone_elses(path))
+    folders (set in pytest_configure); at the end, nothing new of powerdeck's may have appeared
+    in the real ones."""
+    root, before = _OWN_ROOT["root"], _OWN_ROOT["before"]
+    assert isinstance(root, Path) and isinstance(before, set)
+    yield root
+    saved = _OWN_ROOT["saved"]
+    assert isinstance(saved, dict)
+    with pytest.MonkeyPatch.context() as patch:  # the real folders, to look at them
+        for name, value in saved.items():
+            if value is None:
+                patch.delenv(name, raising=False)
+            else:
+                patch.setenv(name, value)
+        appeared = sorted(str(path) for path in real_powerdeck_paths() - before if not someone_elses(path))
     assert not appeared, f"tests wrote into the real home or cache: {', '.join(appeared)}"
 
 
