@@ -143,7 +143,7 @@ def check_meta(data: Data, key: str, current: int, readable: tuple[int, ...], wh
         raise SchemaProblem(f"it was written by a newer powerdeck ({what} {version}; this one "
                             f"reads {current}), so upgrade powerdeck")
     if type(version) is not int or version not in readable:
-        raise SchemaProblem(f"unknown {what} version {short(repr(version))}")
+        raise SchemaProblem(f"unknown {what} version {repr(version)[:40]}")
     unknown = set(meta[0]) - {key, CHECKSUM}
     if unknown or len(meta) > 1:
         raise SchemaProblem(f"its {META} table holds {short(min(unknown)) if unknown else 'two documents'}, "
