@@ -343,5 +343,5 @@ async def test_the_app_keeps_typed_text_when_its_log_is_replaced_by_an_empty_one
     assert (data / "log.json").read_bytes() == b"{}"  # never written over
     kept = (data / "state.json").read_text() + "".join(p.read_text() for p in tmp_path.rglob("*rescue*.json"))
     assert "typed after the log was emptied" in kept  # a draft (or a rescue file) holds it
-    with pytest.raises(LogDamagedError, match="cp .*log.json.bak1"):
+    with pytest.raises(LogDamagedError, match=r"cp .*log\.json\.bak1"):
         Log.open(data)
