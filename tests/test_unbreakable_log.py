@@ -345,3 +345,18 @@ async def test_the_app_keeps_typed_text_when_its_log_is_replaced_by_an_empty_one
     assert "typed after the log was emptied" in kept  # a draft (or a rescue file) holds it
     with pytest.raises(LogDamagedError, match=r"cp .*log\.json\.bak1"):
         Log.open(data)
+
+
+def test_a_rescue_file_comes_back_whole_in_one_write_and_two_drafts_of_a_card_both_stay(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = tmp_path / "data"
+    with Log.open(data) as log:
+        log.add("1.1", "x")
+    rescue = tmp_path / "rescue.json"
+    rescue.write_text(json.dumps({"format": "powerdeck-unsaved-drafts", "version": 1, "drafts": [
+        {"card": "2.1", "action": "first"}, {"card": "2.1", "action": "second"}]}))
+    assert main(["import", "--data", str(data), str(rescue)]) == 0
+    assert "Brought back 1 draft, 1 entry" in capsys.readouterr().out
+    with Log.open(data) as log:
+        assert log.draft("2.1").action == "first"
+        assert [e.action for e in log.entries() if e.card == "2.1"] == ["second"]

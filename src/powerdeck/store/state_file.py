@@ -87,8 +87,11 @@ class StateFile:
         """What the outermost `edit()` is changing: a nested edit changes the same tables."""
 
     def read(self) -> StateTables:
-        """The file as on disk now (do not mutate: `edit()` is the way to change it)."""
+        """The file as on disk now (do not mutate: `edit()` is the way to change it); inside an
+        `edit()`, the tables as changed so far (`Log.batch` reads what it has just written)."""
         with self.storage.thread_lock:
+            if self._work is not None:
+                return self._work
             data = self.storage.read()
             generation = self.storage.generation
             if self._cache is None or self._cache[0] != generation:

@@ -456,7 +456,7 @@ class SafeJSONStorage(Storage):
         except SchemaProblem as exc:
             raise LogWriteError(f"Could not save {self.path}: what would be written could not be opened "
                                 f"again ({' '.join(str(exc).split())}). Nothing on disk was changed; "
-                                "your text is kept as a draft") from None
+                                "shorten what you wrote, then save again") from None
         payload = seal(data)
         if len(payload) > MAX_LOG_BYTES:
             raise LogWriteError(
