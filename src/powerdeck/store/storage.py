@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -70,15 +69,24 @@ class SealBroken(SchemaProblem):
 # -- the checksum ("seal") in the file's metadata ------------------------------------------------
 #
 # Damage that stays valid JSON (a flipped bit in a date or a digit, a hand edit) would otherwise be
-# read as the truth. Every write puts a SHA-256 of the file's own bytes in the first document of
+# read as the truth. Every write puts a BLAKE2b (256-bit) hash of the file's own bytes in the first document of
 # its `meta` table, written first: the hash is of the file with those 64 hex digits as zeros, so a
 # read checks it without encoding anything again. A file without one (written before the seal
 # existed) opens as it is and gets one with its next write.
+
+try:  # BLAKE2 without hashlib: hashlib loads OpenSSL (35 ms), which a start never needs (launch.py)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - an interpreter built without it
+    from hashlib import blake2b
 
 META = "meta"
 CHECKSUM = "checksum"
 _ZEROS = "0" * 64
 _SEAL_AT = re.compile(rb'"checksum":"([0-9a-f]{64})"')
+
+
+def _digest(payload: bytes) -> str:
+    return blake2b(payload, digest_size=32).hexdigest()
 
 
 def seal(data: Data) -> bytes:
@@ -93,7 +101,7 @@ def seal(data: Data) -> bytes:
     payload = encode(ordered)
     found = _SEAL_AT.search(payload)
     assert found is not None and found.group(1) == _ZEROS.encode()  # meta is first: its own seal
-    digest = hashlib.sha256(payload).hexdigest().encode()
+    digest = _digest(payload).encode()
     return payload[: found.start(1)] + digest + payload[found.end(1):]
 
 
@@ -111,7 +119,7 @@ def check_seal(raw: bytes, data: Data) -> None:
     if not isinstance(claimed, str) or found is None or found.group(1) != claimed.encode("ascii", "replace"):
         raise SealBroken("its checksum is missing or damaged")
     blank = raw[: found.start(1)] + _ZEROS.encode() + raw[found.end(1):]
-    if hashlib.sha256(blank).hexdigest() != claimed:
+    if _digest(blank) != claimed:
         raise SealBroken("its content does not match its checksum (it was changed outside powerdeck, "
                          "or the disk damaged it)")
 
