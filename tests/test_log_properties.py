@@ -103,6 +103,57 @@ def test_whatever_the_store_writes_opens_again_and_exports(
             assert {card: (d.action, d.outcome, d.learning) for card, d in log.drafts().items()} == drafts
 
 
+# -- state files a person or another tool left ----------------------------------------------------
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers(-3, 3) | st.floats(allow_nan=False) | fs.text,
+                           lambda inner: st.lists(inner, max_size=2) | st.dictionaries(fs.text, inner, max_size=2),
+                           max_leaves=4)
+
+
+@st.composite
+def state_files(draw: st.DrawFn) -> dict[str, Any]:
+    drafts = {str(n): {"card": draw(fs.card_id_like), "action": draw(fs.text), "outcome": draw(fs.text),
+                       "learning": draw(fs.text), "entry_id": draw(st.none() | fs.ids), "updated": draw(fs.timestamps)}
+              for n in range(1, draw(st.integers(0, 2)) + 1)}
+    for doc in drafts.values():
+        if draw(st.integers(0, 5)) == 0:
+            doc[draw(st.sampled_from(sorted(doc)))] = draw(json_values)
+    keys = [NAME_KEY, ROLE_KEY, "theme", "last_card"]
+    values = {str(n): {"key": key, "value": draw(fs.text | json_values)} for n, key in enumerate(keys, 1)}
+    version = draw(st.sampled_from([1, 1, 1, 1.0, 2, "1", None]))
+    return {"meta": {"1": {"state_version": version}}, "drafts": drafts, "state": values}
+
+
+@SETTINGS
+@given(state=state_files())
+def test_a_state_file_opens_and_shows_nothing_raw_or_is_refused_in_one_line(
+        state: dict[str, Any], capfd: pytest.CaptureFixture[str]) -> None:
+    with folder() as data:
+        with Log.open(data) as log:
+            log.add("1.1", "an entry")
+        path = data / "state.json"
+        path.write_text(json.dumps(state), encoding="utf-8", errors="surrogatepass")
+        path.chmod(0o600)
+        before = shas(data)
+        try:
+            with Log.open(data) as log:
+                name, role = log.get_state(NAME_KEY), log.get_state(ROLE_KEY)
+                assert name is None or isinstance(name, str)
+                assert role is None or isinstance(role, str)
+                log.drafts()
+        except LogDamagedError as error:
+            event("refused")
+            assert "\n" not in str(error) and shas(data) == before
+            return
+        event("opened")
+        for fmt in ("markdown", "csv", "json"):
+            capfd.readouterr()
+            assert main(["export", "--data", str(data), "--format", fmt, "-o", "-"]) == 0
+            out, err = capfd.readouterr()  # the export goes straight to file descriptor 1
+            assert "Exported" in err and "1.1" in out and nothing_raw(out), fmt
+        opens_and_exports(data)
+
+
 # -- imports: accepted whole, or refused in one line with nothing changed ------------------------
 
 def raw_entry(draw: st.DrawFn) -> dict[str, Any]:

@@ -28,6 +28,13 @@ MAX_NAME = 1_000
 MAX_PEOPLE = 1_000
 """People on one relationship map."""
 
+NAME_KEY = "reviewer_name"
+ROLE_KEY = "reviewer_role"
+"""State keys (state.json): the person's name and role, asked once by the export and remembered."""
+STATE_TYPES: dict[str, type] = {"theme": str, "last_card": str, "export_period": str, NAME_KEY: str, ROLE_KEY: str}
+"""The type each known state value must have: a value of another type (a hand-edited or hostile
+file) reads as absent rather than reaching code that expects text."""
+
 WORKSHEET_KINDS = ("voices", "map", "notes", "list", "memo")
 """What a card may ask a person to make (docs/deck-format.md, "Worksheets")."""
 

@@ -38,6 +38,7 @@ from powerdeck.core.entry import (
     now_iso,
 )
 from powerdeck.core.errors import LogWriteError, PowerdeckError
+from powerdeck.core.fields import STATE_TYPES
 from powerdeck.store.locations import log_path, state_path
 from powerdeck.store.log_search import SearchIndex
 from powerdeck.store.state_file import DRAFTS, STATE, StateFile, StateTables, check_drafts_and_state
@@ -62,9 +63,6 @@ READABLE_VERSIONS = (1, 2)
 """1: entries (and, before state.json, drafts and state). 2: and worksheets (a 1 becomes a 2 with
 its first worksheet: see `_bump_schema`)."""
 ENTRIES = "entries"
-STATE_TYPES: dict[str, type] = {"theme": str, "last_card": str, "export_period": str}
-"""The type each known state value must have: a value of another type (a hand-edited or hostile
-file) reads as absent rather than reaching code that expects text."""
 
 
 def validate(data: Data) -> dict[str, Entry]:
