@@ -10,6 +10,11 @@ inode) changed on disk.
 Every change made inside one `transaction()` is staged in memory and written once, when the
 outermost transaction ends: a save that adds an entry and clears its draft is one atomic write.
 
+Every write is checked before it touches the disk (the shape, the owner's `check_write`, the
+size a read accepts) and sealed with a checksum that every read checks (`seal`, `check_seal`):
+what is written can always be opened again, and damage that stays valid JSON is noticed. A file
+emptied, removed or replaced by one we did not write while we have it open is damage too.
+
 Nothing is followed through a symlink or read without bound: the log and its backups are opened
 O_NOFOLLOW|O_NONBLOCK and must be regular files of at most MAX_LOG_BYTES; the lock and temp files
 are opened O_NOFOLLOW (temps O_EXCL too); the data folder must be the user's own and not
@@ -43,6 +48,10 @@ from powerdeck.store.path_checks import (
 )
 from powerdeck.store.private_write import open_private as _open_private
 from powerdeck.store.private_write import temp_name, write_private
+from powerdeck.store.seal import CHECKSUM as CHECKSUM
+from powerdeck.store.seal import META as META
+from powerdeck.store.seal import Data as Data
+from powerdeck.store.seal import SealBroken, check_seal, seal, sealed
 
 BACKUPS = 5
 ROTATE_EVERY = 600.0
@@ -50,7 +59,6 @@ ROTATE_EVERY = 600.0
 LOCK_TIMEOUT = 10.0
 MAX_DOC_ID_DIGITS = 15
 
-Data = dict[str, dict[str, Any]]
 Stamp = tuple[int, int, int]
 
 
@@ -60,73 +68,6 @@ class LogDamagedError(PowerdeckError):
 
 class SchemaProblem(ValueError):
     """Raised by a validator: the file parses but is not a log this version understands."""
-
-
-class SealBroken(SchemaProblem):
-    """The file is valid JSON of our shape but not what we wrote: its checksum does not match."""
-
-
-# -- the checksum ("seal") in the file's metadata ------------------------------------------------
-#
-# Damage that stays valid JSON (a flipped bit in a date or a digit, a hand edit) would otherwise be
-# read as the truth. Every write puts a BLAKE2b (256-bit) hash of the file's own bytes in the first document of
-# its `meta` table, written first: the hash is of the file with those 64 hex digits as zeros, so a
-# read checks it without encoding anything again. A file without one (written before the seal
-# existed) opens as it is and gets one with its next write.
-
-try:  # BLAKE2 without hashlib: hashlib loads OpenSSL (35 ms), which a start never needs (launch.py)
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - an interpreter built without it
-    from hashlib import blake2b
-
-META = "meta"
-CHECKSUM = "checksum"
-_ZEROS = "0" * 64
-_SEAL_AT = re.compile(rb'"checksum":"([0-9a-f]{64})"')
-
-
-def _digest(payload: bytes, start: int, end: int) -> str:
-    """The hash of `payload` with bytes start:end (the checksum's hex digits) read as zeros,
-    hashed in place (a 5 MB log is not copied for it)."""
-    view = memoryview(payload)
-    hasher = blake2b(view[:start], digest_size=32)
-    hasher.update(_ZEROS.encode())
-    hasher.update(view[end:])
-    return hasher.hexdigest()
-
-
-def seal(data: Data) -> bytes:
-    """`encode(data)` with the `meta` table first and its checksum set (no meta: no checksum)."""
-    meta = data.get(META)
-    if not meta:
-        return encode(data)
-    first = next(iter(meta))
-    doc = {key: value for key, value in meta[first].items() if key != CHECKSUM}
-    doc[CHECKSUM] = _ZEROS
-    ordered = {META: {**meta, first: doc}, **{name: table for name, table in data.items() if name != META}}
-    payload = encode(ordered)
-    found = _SEAL_AT.search(payload)
-    assert found is not None and found.group(1) == _ZEROS.encode()  # meta is first: its own seal
-    digest = _digest(payload, found.start(1), found.end(1)).encode()
-    return payload[: found.start(1)] + digest + payload[found.end(1):]
-
-
-def sealed(data: Data) -> bool:
-    meta = data.get(META) or {}
-    return bool(meta) and CHECKSUM in next(iter(meta.values()))
-
-
-def check_seal(raw: bytes, data: Data) -> None:
-    """SealBroken unless the checksum in `data`'s metadata is that of `raw` (none: nothing to check)."""
-    if not sealed(data):
-        return
-    claimed = next(iter(data[META].values()))[CHECKSUM]
-    found = _SEAL_AT.search(raw)
-    if not isinstance(claimed, str) or found is None or found.group(1) != claimed.encode("ascii", "replace"):
-        raise SealBroken("its checksum is missing or damaged")
-    if _digest(raw, found.start(1), found.end(1)) != claimed:
-        raise SealBroken("its content does not match its checksum (it was changed outside powerdeck, "
-                         "or the disk damaged it)")
 
 
 def check_tables(data: Any) -> None:
@@ -173,15 +114,6 @@ def short(text: str, limit: int = 40) -> str:
 def has_content(data: Data | None) -> bool:
     """`{}` or empty tables hold nothing: never a good backup, never a replacement for one."""
     return data is not None and any(data.values())
-
-
-def encode(data: Data) -> bytes:
-    """Compact UTF-8 JSON, text kept readable (ensure_ascii=False)."""
-    try:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate (from a broken terminal) is not UTF-8; \u escapes keep it exactly.
-        return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 def write_message(path: Path, exc: OSError) -> str:
@@ -473,7 +405,7 @@ class SafeJSONStorage(Storage):
         payload = seal(data)
         if len(payload) > MAX_LOG_BYTES:
             raise LogWriteError(
-                f"Could not save {self.path}: it would be {len(payload) / 2**20:.0f} MB, more than the "
+                f"Could not save {self.path}: it would be {len(payload) / 2**20:.1f} MB, more than the "
                 f"{MAX_LOG_BYTES // 2**20} MB powerdeck can open again. Nothing on disk was changed; "
                 "shorten the text, or move old entries out (powerdeck export --format json) and delete them")
         return payload
