@@ -290,13 +290,16 @@ def test_a_log_from_before_the_checksum_opens_and_gets_one_with_its_next_write(t
         assert log.count() == 2
 
 
-def test_a_damaged_state_file_names_repair_too(data: Path) -> None:
+def test_a_hand_edited_state_file_names_repair_too_and_repair_accepts_it(data: Path) -> None:
     with Log.open(data) as log:
         log.save_draft("2.1", "draft", "", "")
     path = data / "state.json"
     path.write_bytes(path.read_bytes().replace(b'"draft"', b'"dRaft"'))
     with pytest.raises(LogDamagedError, match="powerdeck repair"):
         Log.open(data)
+    assert main(["repair", "--data", str(data)]) == 0
+    with Log.open(data) as log:
+        assert log.draft("2.1").action == "dRaft"
 
 
 # -- 7. Markdown and CSV are safe to cat; JSON too, and still exact --------------------------------
