@@ -34,19 +34,22 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     repeat = parser.parse_args().repeat
     print(f"{'entries':>8} {'MB':>5} {'encode ms':>10} {'seal ms':>8} {'parse ms':>9} {'check ms':>9}")
-    stamp = "2026-01-01T09:00:00+00:00"
     for count in (100, 1_000, 10_000):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "log.json"
-            with Log(path) as log:
-                log.import_entries(Entry(new_entry_id(), f"{1 + n % 10}.1", 1 + n % 10, "action " * 20,
-                                         "outcome " * 10, "learning " * 10, stamp, stamp) for n in range(count))
-            raw = path.read_bytes()
-            data = json.loads(raw)
-            print(f"{count:>8} {len(raw) / 2**20:>5.1f} {cpu_ms(lambda: encode(data), repeat):>10.1f} "
-                  f"{cpu_ms(lambda: seal(data), repeat):>8.1f} {cpu_ms(lambda: json.loads(raw), repeat):>9.1f} "
-                  f"{cpu_ms(lambda: check_seal(raw, data), repeat):>9.1f}")
+        print(row(count, repeat))
 
+
+def row(count: int, repeat: int) -> str:
+    stamp = "2026-01-01T09:00:00+00:00"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "log.json"
+        with Log(path) as log:
+            log.import_entries(Entry(new_entry_id(), f"{1 + n % 10}.1", 1 + n % 10, "action " * 20,
+                                     "outcome " * 10, "learning " * 10, stamp, stamp) for n in range(count))
+        raw = path.read_bytes()
+    data = json.loads(raw)
+    return (f"{count:>8} {len(raw) / 2**20:>5.1f} {cpu_ms(lambda: encode(data), repeat):>10.1f} "
+            f"{cpu_ms(lambda: seal(data), repeat):>8.1f} {cpu_ms(lambda: json.loads(raw), repeat):>9.1f} "
+            f"{cpu_ms(lambda: check_seal(raw, data), repeat):>9.1f}")
 
 if __name__ == "__main__":
     main()
