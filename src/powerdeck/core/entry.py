@@ -11,10 +11,8 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
-from powerdeck.core.fields import ID_RULE, MAX_TEXT, card_capability, check_text, is_id
-
-__all__ = ["ENTRY_FIELDS", "FIELDS", "FIELD_LABELS", "MAX_TEXT", "Draft", "Entry", "EntryFilter",
-           "capability_of", "check_card_id", "check_timestamp", "new_entry_id", "now_iso"]
+from powerdeck.core.fields import ID_RULE, card_capability, check_text, is_id
+from powerdeck.core.fields import MAX_TEXT as MAX_TEXT  # re-exported: where it was defined before fields.py
 
 FIELDS: tuple[str, ...] = ("action", "outcome", "learning")
 """The three texts a user writes for a card, in the order the editor shows them."""
