@@ -100,3 +100,39 @@ async def test_every_other_field_is_inert_given_and_pasted(tmp_path: Path, dialo
             await settle(app, pilot)
             assert field.value == "p␛[2J"
         assert_inert(app)
+
+
+@pytest.mark.slow
+def test_on_a_real_terminal_the_map_name_and_the_export_dialog_obey_nothing(tmp_path: Path) -> None:
+    # The finding itself, in a pty: these two fields left the alternate screen and set the title.
+    from powerdeck.store.log import Log
+    from pty_harness import PtyApp, base_env, powerdeck_command
+
+    data = tmp_path / "data"
+    with Log.open(data) as log:
+        log.add("1.2", "an entry, so the review log has a line")
+        log.save_worksheet(Worksheet("1.2", "map", draft=f"JS {EVIL}"))
+        log.set_state(NAME_KEY, f"Sam {EVIL}")
+        log.set_state(ROLE_KEY, EVIL)
+        log.set_state("last_card", "1.2")
+    with PtyApp([*powerdeck_command(), "--data", str(data)], base_env()) as app:
+        app.wait_for("Mapping", timeout=20)
+        app.send("w")  # the map, with the half-typed name
+        app.wait_for("JS ␛", timeout=10)
+        for _ in range(2):  # out of the name field, then off the map
+            app.send("escape")
+            app.wait_quiet(0.5, after=app.send(b""))
+        app.send("L")
+        app.wait_for("Review log", timeout=10)
+        app.send("w")  # the export dialog, with the name and role remembered
+        app.wait_for("pwned␇", timeout=10)  # shown as a picture (the field shows its end)
+        app.send("escape")
+        app.wait_quiet(0.5, after=app.send(b""))
+        app.send("escape")
+        app.wait_quiet(0.5, after=app.send(b""))
+        app.send("ctrl+q")
+        app.wait_exit(timeout=10)
+        raw = app.raw
+    body = raw[: raw.rfind(b"\x1b[?1049l")]  # the app's own exit from the alternate screen
+    for sequence in (b"\x1b[?1049l", b"\x1b]0;", b"pwned\x07", "\x9b".encode(), "\u202e".encode(), b"\x1b[2J"):
+        assert sequence not in body, sequence
