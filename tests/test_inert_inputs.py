@@ -54,7 +54,8 @@ def test_every_one_line_field_is_an_inert_input() -> None:
                    if "InertInput(" in path.read_text() and path.name != "inert_input.py")
     # The screens the Pilot tests below open; a new field elsewhere needs its own test here.
     assert set(inert) >= {"tui/screens/dialogs/export_dialog.py", "tui/screens/dialogs/quit_dialog.py",
-                          "tui/screens/log/filter_dialogs.py", "tui/screens/workbook/map_screen.py"}
+                          "tui/screens/log/filter_dialogs.py", "tui/screens/workbook/map_screen.py",
+                          "tui/widgets/entry_editor.py"}
 
 
 async def test_a_maps_half_typed_name_from_an_import_is_shown_inert(tmp_path: Path) -> None:
@@ -77,6 +78,18 @@ async def test_the_export_dialogs_name_and_role_from_state_json_are_shown_inert(
         await settle(app, pilot)
         assert isinstance(app.screen, ExportDialog)
         assert app.screen.query_one("#export-name", Input).value.startswith("Sam ␛")
+        assert_inert(app)
+
+
+async def test_the_editors_detail_fields_from_a_draft_in_state_json_are_shown_inert(tmp_path: Path) -> None:
+    app = make_app(tmp_path / "data")
+    details = {"follow_up": f"+3w {EVIL}", "tags": f"CPD, {EVIL}", "hours": f"1 {EVIL}"}
+    app.store.write_and_wait(lambda log: log.save_draft("2.1", "a draft", "", "", details=details))
+    async with app.run_test(size=(80, 24)) as pilot:
+        deck_screen(app).go_to_card("2.1")
+        await pilot.press("e")
+        await settle(app, pilot)
+        assert deck_screen(app).editor.detail_field("tags").value.startswith("CPD, ␛")
         assert_inert(app)
 
 
