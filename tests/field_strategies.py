@@ -4,10 +4,13 @@ values mix in what a file can carry (control characters, bidi overrides, odd dig
 
 from __future__ import annotations
 
+from datetime import date
+
 from hypothesis import strategies as st
 
 from powerdeck.core.entry import Entry
 from powerdeck.core.fields import MAX_CAPABILITY, WORKSHEET_KINDS
+from powerdeck.core.follow_up import check_tag
 from powerdeck.workbook.model import QUALITIES, RINGS, SECTORS, Person, Worksheet
 
 NASTY_CHARS = ["\x1b", "\x1b[2J", "\x1b]0;pwned\x07", "\x07", "\x00", "\x9b", "\x85", "\u202e", "\u2066",
@@ -27,11 +30,25 @@ HOSTILE_CARD_IDS = ["².1", "1.²", "١.1", "1.x y", "1.\u200b1", "1." + "x" * 4
 card_id_like = card_ids | st.sampled_from(HOSTILE_CARD_IDS)
 
 
+def _is_tag(value: str) -> bool:
+    try:
+        check_tag(value)
+    except ValueError:
+        return False
+    return True
+
+
+tags = st.lists(st.text(min_size=1, max_size=12).filter(_is_tag), max_size=3, unique=True).map(tuple)
+follow_ups = st.just("") | st.dates(date(1900, 1, 1), date(9999, 12, 31)).map(date.isoformat)
+hours = st.none() | st.integers(0, 4000).map(lambda quarters: quarters / 4)
+
+
 @st.composite
 def entries(draw: st.DrawFn) -> Entry:
     card = draw(card_ids)
     return Entry(id=draw(ids), card=card, capability=int(card.split(".")[0]), action=draw(text),
-                 outcome=draw(text), learning=draw(text), created=draw(timestamps), updated=draw(timestamps))
+                 outcome=draw(text), learning=draw(text), created=draw(timestamps), updated=draw(timestamps),
+                 follow_up=draw(follow_ups), private=draw(st.booleans()), tags=draw(tags), hours=draw(hours))
 
 
 people = st.builds(Person, id=ids, name=text, ring=st.sampled_from(RINGS), quality=st.sampled_from(QUALITIES),
