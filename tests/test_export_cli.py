@@ -229,16 +229,23 @@ def test_a_device_is_refused_with_force(data: Path, home: Path) -> None:
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
 
 
-@pytest.mark.parametrize("name", ["log.json", "log.json.bak1", "log.json.lock"])
-def test_the_log_and_its_backups_are_never_overwritten(data: Path, home: Path, name: str) -> None:
+@pytest.mark.parametrize(("name", "exists"), [
+    *[(name, True) for name in ("log.json", "log.json.bak1", "log.json.lock", "state.json", "state.json.bak1",
+                                "state.json.lock")],
+    *[(name, False) for name in ("state.json", "state.json.bak3", "log.json.bak5", ".log.json.0123456789abcdef.tmp")],
+])
+def test_no_file_of_the_store_is_ever_written(data: Path, home: Path, name: str, exists: bool) -> None:
+    # Issue 19, finding 4: `-o DATA/state.json` replaced (--force) or created the drafts file.
     from powerdeck.store.log import Log
 
     with Log.open(data) as log:
         log.set_state("theme", "nord")  # a second write: a backup exists
     target = data / name
+    if not exists:
+        target.unlink(missing_ok=True)
     before = {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()}
     result = run("export", "--data", str(data), "--format", "json", "-o", str(target), "--force", home=home)
-    assert "your review log or one of its backups" in one_line_refusal(result)
+    assert "one of powerdeck's own files (your review log" in one_line_refusal(result)
     assert {p.name: p.read_bytes() for p in data.iterdir() if p.is_file()} == before
 
 

@@ -49,7 +49,8 @@ def log(tmp_path: Path) -> Log:
 def test_new_log_stores_schema_version(tmp_path: Path) -> None:
     Log.open(tmp_path / "d")
     data = json.loads((tmp_path / "d" / "log.json").read_text("utf-8"))
-    assert list(data["meta"].values()) == [{"schema_version": SCHEMA_VERSION}]
+    [meta] = data["meta"].values()
+    assert meta["schema_version"] == SCHEMA_VERSION and set(meta) == {"schema_version", "checksum"}
 
 
 @pytest.mark.parametrize("text", NASTY, ids=["markup", "emoji", "arabic", "hebrew", "controls",

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from powerdeck.cli.main import main
 from powerdeck.store.log import Log, LogDamagedError, LogWriteError
 from powerdeck.store.log_worker import LogWorker
 from powerdeck.store.state_file import STATE_VERSION
@@ -76,7 +77,8 @@ def test_a_draft_or_the_card_writes_the_state_file_and_never_the_log(folder: Pat
     assert written == ["state.json"] * 4
     assert (folder / "log.json").read_bytes() == before
     state = read_json(folder / "state.json")
-    assert state["meta"]["1"] == {"state_version": STATE_VERSION}
+    meta = state["meta"]["1"]
+    assert meta["state_version"] == STATE_VERSION and set(meta) == {"state_version", "checksum"}
     assert "schema_version" not in json.dumps(state)  # versioned apart from the log
     assert stat.S_IMODE(os.stat(folder / "state.json").st_mode) == 0o600
     assert Log(folder / "log.json").get_state("reviewer") == {"name": "Sam", "role": "lead"}
@@ -128,7 +130,11 @@ def test_the_first_write_moves_drafts_and_state_into_the_state_file(folder: Path
             log.clear_draft("3.2")
     moved = read_json(path)
     assert "drafts" not in moved and "state" not in moved
-    assert moved["meta"] == old["meta"]  # the log's schema is not the state file's business
+    # the log's schema is not the state file's business (its next write adds the checksum)
+    def unsealed(meta: dict[str, Any]) -> dict[str, Any]:
+        return {key: {name: value for name, value in doc.items() if name != "checksum"} for key, doc in meta.items()}
+
+    assert unsealed(moved["meta"]) == unsealed(old["meta"])
     assert all(moved["entries"][k] == v for k, v in old["entries"].items())
     state = read_json(folder / "state.json")
     kept = "2.1" if first_write == "clear_draft" else "3.2"
@@ -153,6 +159,10 @@ def test_tables_an_older_powerdeck_writes_again_are_moved_again_and_win(folder: 
                             "entry_id": None, "updated": "2026-12-01T10:00:00+00:00"}}
     data["state"] = {"1": {"key": "theme", "value": "gruvbox"}}
     path.write_bytes(json.dumps(data).encode())
+    # Its write keeps the checksum it read, which no longer matches: refused until accepted.
+    with pytest.raises(LogDamagedError, match="powerdeck repair"):
+        Log(path)
+    assert main(["repair", "--data", str(folder)]) == 0
     with Log(path) as log:
         assert log.draft("1.1").action == "the older one's" and log.get_state("theme") == "gruvbox"
         log.set_state("last_card", "1.1")

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import field_strategies
 from powerdeck.cli.main import main
 from powerdeck.export import ImportFileError, parse_json_export, parse_json_worksheets, to_json
 from powerdeck.store.log import Log
@@ -16,13 +17,14 @@ from powerdeck.workbook.model import KINDS, QUALITIES, RINGS, SECTORS, Person, W
 
 NASTY = "[/b] [bold]x[/bold] \x1b]0;title\x07 😀 שלום\r\n\ttab <svg>&amp;"
 
-people = st.builds(Person, id=st.text(min_size=1, max_size=6), name=st.text(max_size=20),
+# Ids and times as the one definition of each field allows them (core/fields.py).
+people = st.builds(Person, id=field_strategies.ids, name=st.text(max_size=20),
                    ring=st.sampled_from(RINGS), quality=st.sampled_from(QUALITIES),
                    sector=st.sampled_from(SECTORS), missing=st.booleans())
 sheets = st.builds(
     Worksheet, card=st.sampled_from(["1.2", "1.3", "5.3", "10.3"]), kind=st.sampled_from(KINDS),
     text=st.text(max_size=60), people=st.lists(people, max_size=4, unique_by=lambda p: p.id).map(tuple),
-    draft=st.text(max_size=10), updated=st.text(max_size=30))
+    draft=st.text(max_size=10), updated=st.just("") | field_strategies.timestamps)
 
 
 @settings(derandomize=True, max_examples=150)

@@ -19,7 +19,7 @@ from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible_line
 from powerdeck.deck.model import deck_path_from, load_deck
 from powerdeck.store import locations
-from powerdeck.store.export_file import log_files, write_private_file
+from powerdeck.store.export_file import store_files, write_private_file
 from powerdeck.store.workbook_files import free_path
 from powerdeck.workbook.cloud_svg import to_svg
 from powerdeck.workbook.voices import weights
@@ -64,6 +64,6 @@ def run_cloud(args: argparse.Namespace) -> int:
     else:
         path = free_path(Path.home(), f"powerdeck-cloud-{card.id}-{date.today().isoformat()}", ".svg")
         overwrite = False
-    write_private_file(path, data, overwrite=overwrite, protected=log_files(log_file))
+    write_private_file(path, data, overwrite=overwrite, protected=store_files(log_file))
     print(f"Wrote the cloud of {card.id} ({len(phrases)} phrases) to {visible_line(str(path))}")
     return 0

@@ -1,4 +1,5 @@
-"""Command line: `powerdeck` starts the app; `cards`, `export`, `cloud` and `import` work without it.
+"""Command line: `powerdeck` starts the app; `cards`, `export`, `cloud`, `import` and `repair` work
+without it.
 
 Every error a user can cause ends as one line on stderr and exit status 2, never a traceback.
 """
@@ -84,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     importer = commands.add_parser("import", help="add the entries of a JSON export to your log")
     _add_common_options(importer, suppress=True)
     importer.add_argument("file", metavar="FILE")
+    repair = commands.add_parser(
+        "repair", help="accept a review log you changed by hand, after checking it whole",
+        description="A log changed outside powerdeck (by hand, or by another tool) no longer matches "
+                    "its checksum and is refused. If the change was yours, this checks every entry, "
+                    "worksheet and draft and accepts the file, keeping the one before as log.json.bak1.",
+    )
+    _add_common_options(repair, suppress=True)
 
     # Parsed by powerdeck.serve.cli (see main); listed here for --help.
     commands.add_parser("serve", help="host the deck for a team over SSH (pip install 'powerdeck[serve]')",
@@ -184,6 +192,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from powerdeck.cli.transfer import run_import
 
             return run_import(args)
+        if args.command == "repair":
+            from powerdeck.cli.repair import run_repair
+
+            return run_repair(args)
         from powerdeck.tui.launch import run_app
 
         return run_app(args)

@@ -8,7 +8,8 @@ prints it and exits with status 2. Nothing is written unless everything checked 
 - export never overwrites a file unless `--force`; it writes atomically (temporary file in the
   same folder, fsync, then link/replace) with mode 0600, since the log is personal data. Even
   with `--force` it refuses a target that is not a regular file (a named pipe, a device, a
-  folder) and the log itself or its backups; a symlink as the target is replaced, never followed.
+  folder) and every file of the store (the log, state.json, their backups, locks and temporary
+  files); a symlink as the target is replaced, never followed.
 - `-o -` writes the same bytes as `-o FILE` to standard output (so `ssh -T host powerdeck export
   --format docx -o - > review.docx` works from a laptop); a Word file is refused when standard
   output is a terminal, and text shown on a terminal has its control characters made visible.
@@ -39,7 +40,7 @@ from powerdeck.export import (
     parse_json_export,
     parse_json_worksheets,
 )
-from powerdeck.store.export_file import log_files, write_private_file
+from powerdeck.store.export_file import store_files, write_private_file
 from powerdeck.store.rescue import UnsavedText, parse_rescue
 
 MAX_IMPORT_ENTRIES = 200_000
@@ -178,7 +179,7 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         path = default_export_path(options.fmt, since=options.since, until=options.until, form=form)
         overwrite = False
-    write_private_file(path, data, overwrite=overwrite, protected=log_files(log_file))
+    write_private_file(path, data, overwrite=overwrite, protected=store_files(log_file))
     print(f"Exported {_what(entries, options)} to {path}")
     return 0
 
@@ -208,7 +209,7 @@ def import_rescued(args: argparse.Namespace, path: Path, rescued: UnsavedText) -
     from powerdeck.store.rescue import merge_rescued
 
     as_drafts = as_entries = sheets = 0
-    with Log.open(locations.data_dir(getattr(args, "data", None))) as log:
+    with Log.open(locations.data_dir(getattr(args, "data", None))) as log, log.batch():
         for draft in rescued.drafts:
             if draft.is_blank:
                 continue
@@ -285,8 +286,9 @@ def run_import(args: argparse.Namespace) -> int:
             )
 
     with Log.open(locations.data_dir(getattr(args, "data", None))) as log:
-        added = log.import_entries(entries)
-        sheets = log.import_worksheets(worksheets)
+        # One write: all of it or, refused (a log grown past what powerdeck opens, a full disk),
+        # none of it, so the lines below are printed only for what is on disk.
+        added, sheets = log.import_all(entries, worksheets)
     present = len(entries) - len(added)
     note = f"; {foreign} for cards not in this deck, kept and shown as such" if foreign else ""
     print(f"Added {plural(len(added))} ({present} already present{note}) from {visible_line(str(path))}")

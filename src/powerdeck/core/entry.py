@@ -5,12 +5,14 @@ Plain data with no I/O, so the store, the screens and the exporters share one de
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
+
+from powerdeck.core.fields import ID_RULE, card_capability, check_text, is_id
+from powerdeck.core.fields import MAX_TEXT as MAX_TEXT  # re-exported: where it was defined before fields.py
 
 FIELDS: tuple[str, ...] = ("action", "outcome", "learning")
 """The three texts a user writes for a card, in the order the editor shows them."""
@@ -30,22 +32,12 @@ def new_entry_id() -> str:
     return uuid.uuid4().hex
 
 
-MAX_TEXT = 1_000_000
-"""Characters in one field: far beyond anything typed (a 50 KB paste is a long one), small enough
-that a hostile import cannot fill the disk or the screen."""
 MIN_YEAR, MAX_YEAR = 1900, 9999
-_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-_CARD = re.compile(r"([0-9]{1,3})\.([^\s]{1,32})", re.ASCII)
-"""A card id: ASCII digits, a dot, a short rest ("4.2"). `str.isdigit()` is true for "²" and
-int() reads Arabic-Indic digits, so only [0-9] counts."""
 
 
 def check_card_id(card_id: object) -> int:
     """The capability of a well-formed card id; ValueError (short message) otherwise."""
-    match = _CARD.fullmatch(card_id) if isinstance(card_id, str) else None
-    if match is None or not match.group(0).isprintable():
-        raise ValueError('field "card" must be a card id such as 4.2')
-    return int(match.group(1))
+    return card_capability(card_id)
 
 
 def check_timestamp(name: str, value: object) -> datetime:
@@ -70,8 +62,8 @@ def check_timestamp(name: str, value: object) -> datetime:
 
 
 def capability_of(card_id: str) -> int:
-    """The capability number a card id belongs to: "10.2" -> 10."""
-    return int(card_id.split(".", 1)[0])
+    """The capability number a card id belongs to: "10.2" -> 10 (ValueError if not a card id)."""
+    return card_capability(card_id)
 
 
 @dataclass(frozen=True)
@@ -146,8 +138,8 @@ class Entry:
         for name in ("id", "card", *FIELDS, "created", "updated"):
             if not isinstance(values[name], str):
                 raise TypeError(f"field {name!r} must be text")
-        if not _ID.fullmatch(values["id"]):
-            raise ValueError('field "id" must be 1 to 64 letters, digits, ".", "_", ":" or "-"')
+        if not is_id(values["id"]):
+            raise ValueError(f'field "id" must be {ID_RULE}')
         capability = values["capability"]
         if not isinstance(capability, int) or isinstance(capability, bool):
             raise TypeError("field 'capability' must be a whole number")
@@ -155,8 +147,7 @@ class Entry:
             raise ValueError(f'field "capability" must match the card: card {values["card"]} '
                              f"is in capability {check_card_id(values['card'])}")
         for name in FIELDS:
-            if len(values[name]) > MAX_TEXT:
-                raise ValueError(f'field "{name}" is longer than {MAX_TEXT:,} characters')
+            check_text(name, values[name])
         check_timestamp("created", values["created"])
         check_timestamp("updated", values["updated"])
         return cls(**values, **extras)

@@ -24,6 +24,7 @@ _UNSAFE = re.compile(
     "\ud800-\udfff"  # lone surrogates: not encodable, they would end the write
     "]"
 )
+UNSAFE = _UNSAFE
 """One pattern (a class with ranges beyond Latin-1 takes a while to compile, at every start):
 visible_line and is_visible add tabs and newlines with str.replace and `in`."""
 
@@ -48,6 +49,15 @@ def visible_line(text: str) -> str:
 def is_visible(text: str) -> bool:
     """True when `visible_line(text) == text` (nothing to replace): a fast check for hot paths."""
     return "\n" not in text and "\t" not in text and _UNSAFE.search(text) is None
+
+
+def visible_file(text: str) -> str:
+    """A whole text file (an export) that `cat` shows and never obeys: `visible`, except that a
+    line ending CR LF stays a line ending (a CSV file's rows end so). A lone CR, which would move
+    the cursor back over what a line said, shows as ␍."""
+    if "\r\n" not in text:
+        return visible(text)
+    return "\r\n".join(visible(part) for part in text.split("\r\n"))
 
 
 def plural(count: int, word: str = "entry", words: str = "entries") -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from powerdeck.core.fields import CARD_ID_RULE, MAX_CAPABILITY, WORKSHEET_KINDS, card_capability
 from powerdeck.deck.model import FORMAT, Capability, Card, Deck, DeckError, Section
-from powerdeck.workbook import KINDS as WORKSHEET_KINDS
 
 if TYPE_CHECKING:
     import yaml
@@ -115,6 +115,14 @@ def _check_nodes(root: yaml.Node, name: str) -> None:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _shown(value: Any) -> str:
+    """A value from the file quoted in a message: one line, cut short, control characters inert."""
+    from powerdeck.core.text import visible_line
+
+    text = visible_line(repr(value))
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _kind(value: Any) -> str:
@@ -249,9 +257,9 @@ class _Checker:
         number = mapping.get("number")
         if number is None:
             self.fail(path, f'{where} has no "number"; add a line "number: {index + 1}"')
-        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
-            self.fail([*path, "number"], f"{where}: number should be a whole number from 1, "
-                                         f"not {number!r}")
+        if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= MAX_CAPABILITY:
+            self.fail([*path, "number"], f"{where}: number should be a whole number from 1 to "
+                                         f"{MAX_CAPABILITY}, not {_shown(number)}")
         if number in numbers:
             self.fail([*path, "number"], f"capability number {number} is used twice; "
                                          "give each capability its own number")
@@ -270,6 +278,11 @@ class _Checker:
             self.fail([*path, "id"], f"{where}: id {card_id} was read as a number; "
                                      f'quote card ids, e.g. "{card_id}"')
         card_id = self.text(mapping, "id", path, where)
+        try:
+            card_capability(card_id)
+        except ValueError:
+            self.fail([*path, "id"], f"{where}: id {_shown(card_id)} is not a card id: {CARD_ID_RULE}, "
+                                     f'e.g. "{number}.{index + 1}"')
         if not card_id.startswith(f"{number}."):
             self.fail([*path, "id"], f'card "{card_id}" is in capability {number}, so its id must '
                                      f'start with "{number}."; fix the id or move the card')

@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 from powerdeck.core.dates import long_date, period_title
 from powerdeck.core.entry import FIELD_LABELS, Entry, EntryFilter
+from powerdeck.core.fields import NAME_KEY as NAME_KEY  # the state keys, re-exported: the exports' face
+from powerdeck.core.fields import ROLE_KEY as ROLE_KEY
 
 FORMATS = ("docx", "markdown", "csv", "json", "ics")
 PACK_FORMATS = frozenset({"docx", "markdown", "md", "csv"})
@@ -28,10 +30,6 @@ BINARY_FORMATS = frozenset({"docx"})
 EXTENSIONS = {"docx": "docx", "markdown": "md", "md": "md", "csv": "csv", "json": "json", "ics": "ics"}
 DEFAULT_CREDIT = "the New NHS Alliance"
 STILL_TO_COMPLETE = "still to complete"
-NAME_KEY = "reviewer_name"
-ROLE_KEY = "reviewer_role"
-"""`log.get_state` keys: the person's name and role, asked once in the app and remembered."""
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -2,7 +2,8 @@
 
 A text cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (the
 OWASP advice against formula injection), so Excel and LibreOffice show it as text instead of
-running it; the JSON export is the exact copy. `to_csv` returns text without a byte order mark;
+running it; the JSON export is the exact copy. A control character (ESC, BEL, NUL, C1, a lone CR) is written as
+its visible picture (ESC as ␛), so the file is safe to `cat`. `to_csv` returns text without a byte order mark;
 written to a file it is encoded `utf-8-sig` (Excel needs the mark to read UTF-8).
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 
 from powerdeck.core.entry import Entry
 from powerdeck.core.follow_up import hours_text
+from powerdeck.core.text import visible_file
 from powerdeck.export.common import (
     DeckLike,
     ExportOptions,
@@ -71,4 +73,5 @@ def to_csv(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | No
                 hours_text(entry.hours),
             )
         )
-    return buffer.getvalue()
+    # The last step, over the whole file: `cat review.csv` shows a control character, never obeys it.
+    return visible_file(buffer.getvalue())

@@ -9,11 +9,12 @@ copy stays exact and the export never fails.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
 
 from powerdeck.core.entry import ENTRY_FIELDS, Entry
 from powerdeck.core.errors import PowerdeckError
+from powerdeck.core.fields import card_order
+from powerdeck.core.text import UNSAFE
 from powerdeck.export.common import ExportOptions, chronological, document_title
 from powerdeck.workbook.model import Worksheet
 
@@ -22,7 +23,6 @@ SCHEMA_VERSION = 3
 """1: entries. 2: and the workbook's worksheets (written as 1 when there are none). 3: and each
 entry's follow_up, private, tags, hours (written as 1 or 2 while no entry has one set, so an
 older powerdeck still imports it; it would drop them, so it is refused a 3)."""
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ImportFileError(PowerdeckError):
@@ -38,7 +38,7 @@ def to_json(entries: Iterable[Entry], exported: str | None = None,
     worksheets too (in card order), read back by `parse_json_worksheets`."""
     options = options or ExportOptions(fmt="json")
     ordered = chronological(entries)
-    sheets = sorted(worksheets, key=lambda sheet: _card_order(sheet.card))
+    sheets = sorted(worksheets, key=lambda sheet: card_order(sheet.card))
     extras = any(len(entry.to_dict()) > len(ENTRY_FIELDS) for entry in ordered)
     document: dict[str, object] = {
         "format": FORMAT_NAME,
@@ -58,8 +58,9 @@ def to_json(entries: Iterable[Entry], exported: str | None = None,
     if sheets:
         document["worksheets"] = [sheet.to_dict() for sheet in sheets]
     text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    # A surrogate can only be inside a JSON string here: its escape is valid JSON and exact.
-    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    # A control character (C1, DEL), a bidi override or a lone surrogate can only be inside a JSON
+    # string here: its escape is valid JSON and exact, and `cat` of the file obeys nothing.
+    return UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def parse_json_export(text: str) -> list[Entry]:
@@ -108,24 +109,11 @@ def parse_json_export(text: str) -> list[Entry]:
         if entry.id in seen:
             raise ImportFileError(f"entry {number} has the same id as entry {seen[entry.id]}")
         seen[entry.id] = number
-        if not _card_matches_capability(entry):
-            raise ImportFileError(
-                f"entry {number}: card {entry.card!r} is not in capability {entry.capability}"
-            )
-        entries.append(entry)
+        entries.append(entry)  # Entry.from_dict checked the card and its capability (core/fields.py)
     return entries
 
 
-def _card_matches_capability(entry: Entry) -> bool:
-    head, dot, tail = entry.card.partition(".")
-    return bool(dot) and head.isdigit() and tail != "" and int(head) == entry.capability
-
-
 # -- the workbook's worksheets in the JSON export ------------------------------------------------
-
-
-def _card_order(card: str) -> tuple[int, ...]:
-    return tuple(int(part) if part.isdigit() else 0 for part in card.split("."))
 
 
 def parse_json_worksheets(text: str) -> list[Worksheet]:

@@ -5,7 +5,8 @@ character CommonMark or GitHub could read as markup (`\\`, `` ` ``, `*`, `_`, `[
 `&`, `|`, `~`, `#`, `$`) gets a backslash, and so does a line start that would begin a list, a
 quote, a heading or a rule (`-`, `+`, `=`, `1.`, `1)`). Leading spaces are dropped (four of them
 would start a code block; a viewer does not show them anyway). A line break inside a text is kept
-as a hard break (two trailing spaces).
+as a hard break (two trailing spaces). A control character (ESC, BEL, NUL, C1) is written as its
+visible picture (ESC as ␛), as in the Word export, so the file is safe to `cat`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Iterable
 
 from powerdeck.core.entry import FIELD_LABELS, FIELDS, Entry
 from powerdeck.core.follow_up import hours_text
+from powerdeck.core.text import visible_file
 from powerdeck.export.common import (
     NMC_FOR_YOU,
     NMC_PROMPTS,
@@ -99,7 +101,8 @@ def to_markdown(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions
             lines += _section_lines(section)
     deck_title, author = credit_line(deck)
     lines += ["---", "", f"The cards are *{markdown_cell(deck_title)}*, by {markdown_cell(author)}."]
-    return "\n".join(lines) + "\n"
+    # The last step, over the whole file: `cat review.md` shows a control character, never obeys it.
+    return visible_file("\n".join(lines) + "\n")
 
 
 def _summary_lines(groups: list[Group], ordered: list[Entry], *, by_tag: bool) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from powerdeck.core.fields import card_order
 from powerdeck.export.common import DeckLike, card_title
 from powerdeck.workbook.model import Worksheet
 from powerdeck.workbook.notes import list_items
@@ -42,11 +43,10 @@ class Section:
     """Notes or a memo, as typed."""
 
 
-def _card_order(positions: dict[str, int], card: str) -> tuple[int, int, str]:
+def _card_order(positions: dict[str, int], card: str) -> tuple[int, tuple[int, int, str]]:
     if card in positions:
-        return (0, positions[card], card)
-    head, _, tail = card.partition(".")
-    return (1, int(head) if head.isdigit() else 0, tail)
+        return (0, (positions[card], 0, card))
+    return (1, card_order(card))
 
 
 def sections(worksheets: Iterable[Worksheet], deck: DeckLike) -> list[Section]:

@@ -3,7 +3,8 @@
 The command line (`powerdeck export -o`, `powerdeck cloud -o`) and the app's export dialog share
 it, so the app never imports the command-line module. The write is `private_write.write_private`
 (0600, atomic); this adds the checks on the target: never a named pipe, device or folder, never
-the log or its backups, never an existing file unless the person said so.
+a file of the store (the log, the state file, their backups and locks), never an existing
+file unless the person said so.
 """
 
 from __future__ import annotations
@@ -37,7 +38,10 @@ def refuse_special_target(path: Path, protected: tuple[Path, ...] = ()) -> bool:
         kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
         raise PowerdeckError(f"cannot write {path}: it is {kind}, not a file; choose another file with -o")
     for guarded in protected:
-        same_name = guarded.parent.resolve() == path.parent.resolve() and path.name.startswith(guarded.name)
+        # By name (the file may not exist yet: `-o DATA/state.json` would create the drafts file
+        # under the store's feet), with the temporary files' hidden names, and by identity.
+        same_folder = guarded.parent.resolve() == path.parent.resolve()
+        same_name = same_folder and path.name.startswith((guarded.name, f".{guarded.name}"))
         same_file = False
         if info is not None and stat.S_ISREG(info.st_mode):
             with contextlib.suppress(OSError):
@@ -45,15 +49,19 @@ def refuse_special_target(path: Path, protected: tuple[Path, ...] = ()) -> bool:
                 same_file = (other.st_dev, other.st_ino) == (info.st_dev, info.st_ino)
         if same_name or same_file:
             raise PowerdeckError(
-                f"cannot write {path}: that is your review log or one of its backups; "
-                "choose another file with -o"
+                f"cannot write {path}: that is one of powerdeck's own files (your review log, its "
+                "drafts, a backup or a lock); choose another file with -o"
             )
     return info is not None
 
 
-def log_files(log_file: Path) -> tuple[Path, ...]:
-    """The log and the files beside it that an export must never replace (by name prefix)."""
-    return (log_file,)
+def store_files(log_file: Path) -> tuple[Path, ...]:
+    """Every file of the store an export must never replace or create, by name prefix: the log
+    (worksheets are in it) and the state file, with their backups (`.bak1`), locks (`.lock`)
+    and temporary files (`.log.json.<hex>.tmp`)."""
+    from powerdeck.store.locations import state_path
+
+    return (log_file, state_path(log_file))
 
 
 def write_private_file(path: Path, data: bytes, *, overwrite: bool, protected: tuple[Path, ...] = ()) -> None:

@@ -22,7 +22,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 from tinydb.table import Document
@@ -38,16 +38,22 @@ from powerdeck.core.entry import (
     now_iso,
 )
 from powerdeck.core.errors import LogWriteError, PowerdeckError
+from powerdeck.core.fields import STATE_TYPES
 from powerdeck.store.locations import log_path, state_path
 from powerdeck.store.log_search import SearchIndex
 from powerdeck.store.state_file import DRAFTS, STATE, StateFile, StateTables, check_drafts_and_state
 from powerdeck.store.storage import (
+    META,
     Data,
     LogDamagedError,
     SafeJSONStorage,
     SchemaProblem,
+    check_meta,
 )
 from powerdeck.store.worksheets import WORKSHEETS, WorksheetTable, validate_worksheets
+
+if TYPE_CHECKING:
+    from powerdeck.workbook.model import Worksheet
 
 __all__ = ["SCHEMA_VERSION", "Draft", "Entry", "EntryFilter", "InvalidEntryError", "Log",
            "LogDamagedError", "LogWriteError"]
@@ -56,10 +62,7 @@ SCHEMA_VERSION = 2
 READABLE_VERSIONS = (1, 2)
 """1: entries (and, before state.json, drafts and state). 2: and worksheets (a 1 becomes a 2 with
 its first worksheet: see `_bump_schema`)."""
-ENTRIES, META = "entries", "meta"
-STATE_TYPES: dict[str, type] = {"theme": str, "last_card": str, "export_period": str}
-"""The type each known state value must have: a value of another type (a hand-edited or hostile
-file) reads as absent rather than reaching code that expects text."""
+ENTRIES = "entries"
 
 
 def validate(data: Data) -> dict[str, Entry]:
@@ -67,29 +70,39 @@ def validate(data: Data) -> dict[str, Entry]:
 
     Returns the entries by doc id, so the Log's index need not parse them a second time.
     """
-    meta = list(data.get(META, {}).values())
-    if not meta:
-        if any(data.values()):
-            raise SchemaProblem("it has no schema version, so it is not a powerdeck log")
+    if not check_meta(data, "schema_version", SCHEMA_VERSION, READABLE_VERSIONS, "schema", "log"):
         return {}  # `{}` or empty tables hold nothing to lose: treated as a new log
-    version = meta[0].get("schema_version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > SCHEMA_VERSION:
-        raise SchemaProblem(f"it was written by a newer powerdeck (schema {version}; this one "
-                            f"reads {SCHEMA_VERSION}), so upgrade powerdeck")
-    if version not in READABLE_VERSIONS or isinstance(version, bool):
-        raise SchemaProblem(f"unknown schema version {version!r}")
     entries = {}
+    seen: dict[str, str] = {}
     for doc_id, doc in data.get(ENTRIES, {}).items():
         try:
-            entries[doc_id] = Entry.from_dict(doc)
+            entry = entries[doc_id] = Entry.from_dict(doc)
         except (KeyError, TypeError, ValueError) as exc:
             raise SchemaProblem(f"entry {doc_id} is not valid ({type(exc).__name__}: {exc})") from None
+        if entry.id in seen:
+            raise SchemaProblem(f"entries {seen[entry.id]} and {doc_id} have the same id")
+        seen[entry.id] = doc_id
+    _check_the_rest(data)
+    return entries
+
+
+def _check_the_rest(data: Data) -> None:
     check_drafts_and_state(data)  # an older log's tables, until the first write moves them
     try:
         validate_worksheets(data.get(WORKSHEETS, {}))
     except ValueError as exc:
         raise SchemaProblem(str(exc)) from None
-    return entries
+
+
+def check_write(data: Data) -> None:
+    """What a save is about to write, checked as a read will check it (storage.py calls it before
+    anything touches the disk). Each entry was checked as it was made (`checked`): here the rest,
+    and ids that must stay unique, so a save costs no full parse of a large log."""
+    check_meta(data, "schema_version", SCHEMA_VERSION, READABLE_VERSIONS, "schema", "log")
+    ids = [doc.get("id") for doc in data.get(ENTRIES, {}).values()]
+    if len(set(ids)) != len(ids):
+        raise SchemaProblem("two entries would have the same id")
+    _check_the_rest(data)
 
 
 EXTRA_FIELDS_SET = frozenset(EXTRA_FIELDS)
@@ -129,10 +142,12 @@ def _created_key(doc_id: int, entry: Entry) -> tuple[float, int]:
 class Log(WorksheetTable):
     """One user's review log file (its worksheets' methods: `WorksheetTable`, workbook/store.py)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, accept_edits: bool = False) -> None:
+        """`accept_edits`: only for `powerdeck repair`, which opens a hand-edited log to check it."""
         self.path = Path(path)
         self._parsed: tuple[Data, dict[str, Entry]] | None = None
-        self._db = TinyDB(self.path, storage=SafeJSONStorage, validate=self._validate)
+        self._db = TinyDB(self.path, storage=SafeJSONStorage, validate=self._validate,
+                          check_write=check_write, accept_edits=accept_edits)
         self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]  # TinyDB types .storage as its Storage base; this one is built with SafeJSONStorage
         self._generation = -1
         self._by_id: dict[str, tuple[int, Entry]] = {}
@@ -140,7 +155,7 @@ class Log(WorksheetTable):
         self._newest_first: list[Entry] = []
         self._search: SearchIndex | None = None
         try:
-            self._state = StateFile(state_path(self.path))
+            self._state = StateFile(state_path(self.path), accept_edits=accept_edits)
         except BaseException:
             self._db.close()
             raise
@@ -198,6 +213,8 @@ class Log(WorksheetTable):
         """A locked read-modify-write of the log, yielding the index as on disk right now."""
         with self._storage.transaction():
             self._migrate()
+            if not self._raw(META):  # never write a log without its schema (it would not open again)
+                self._db.table(META).insert(Document({"schema_version": SCHEMA_VERSION}, doc_id=1))
             yield self._index()
 
     def _change_state(self, edit: Callable[[StateTables], None]) -> None:
@@ -458,6 +475,29 @@ class Log(WorksheetTable):
                 first = self._insert(ENTRIES, [entry.to_dict() for entry in new])
                 self._patch((first + n, entry) for n, entry in enumerate(new))
         return new
+
+    def import_all(self, entries: Iterable[Entry], sheets: Iterable[Worksheet]) -> tuple[list[Entry], list[Worksheet]]:
+        """`import_entries` and `import_worksheets` as one write: all of it, or (a refusal, a full
+        disk, a log that would grow past what powerdeck opens) none of it."""
+        with self._changing():
+            return self.import_entries(entries), self.import_worksheets(sheets)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several changes of entries, drafts and state written together when the block ends
+        (the log's, then the state file's lock: the order every write takes them in). An error
+        inside writes nothing to either file."""
+        with self._changing(), self._state.edit():
+            yield
+
+    def seal(self) -> None:
+        """Write the log and the state file as they are now, with their checksums (`powerdeck
+        repair`, after the files were opened with `accept_edits` and checked whole)."""
+        with self._changing(), self._state.edit():
+            self._storage.write(self._storage.read() or {})
+            state = self._state.storage.read()
+            if state is not None:
+                self._state.storage.write(state)
 
     # -- drafts and state (in the state file) -----------------------------------------------
 

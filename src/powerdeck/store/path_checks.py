@@ -53,12 +53,16 @@ def private_dir(directory: Path) -> None:
 
 
 def check_private_dir(directory: Path) -> None:
-    """Refuse a data folder that is not a folder, not the user's, or writable by others."""
+    """Refuse a data folder that is a symlink, not a folder, not the user's, or writable by others."""
     try:
-        st = os.stat(directory)
+        st = os.lstat(directory)
     except OSError as exc:
         raise LogWriteError(f"Could not use the data folder {directory}: {exc.strerror}; "
                             "choose another with --data DIR") from exc
+    if stat.S_ISLNK(st.st_mode):
+        # Whoever can change the link chooses where the log is written; powerdeck follows none.
+        raise LogWriteError(f"The data folder {directory} is a symbolic link, which powerdeck never "
+                            f"follows; use the folder itself: --data {os.path.realpath(directory)}")
     if not stat.S_ISDIR(st.st_mode):
         raise LogWriteError(f"The data folder {directory} is not a folder; "
                             "choose another with --data DIR")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from powerdeck.core.entry import Draft
 from powerdeck.core.errors import PowerdeckError
+from powerdeck.core.fields import MAX_TEXT, is_card_id, is_id
 from powerdeck.store.new_private_file import write_new_private_file
 
 if TYPE_CHECKING:  # the workbook's model loads with the first worksheet (launch.LOADED_ON_FIRST_USE)
@@ -121,14 +122,11 @@ def take_notices(home: Path | None = None) -> list[str]:
 
 
 MAX_RESCUED = 10_000
-MAX_TEXT = 1_000_000
 
 
 def parse_rescue(text: str) -> UnsavedText | None:
     """The drafts and worksheets of a rescue file, or None when `text` is not one (an export,
     say). A damaged rescue file is refused whole, in one line (`ValueError`), never half read."""
-    import re
-
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
@@ -139,8 +137,6 @@ def parse_rescue(text: str) -> UnsavedText | None:
     if (data.get("version") not in (1, RESCUE_VERSION) or not isinstance(items, list) or not isinstance(sheets, list)
             or len(items) + len(sheets) > MAX_RESCUED):
         raise ValueError("a damaged unsaved-text file (no list of drafts, or an unknown version)")
-    card_re = re.compile(r"[0-9]{1,3}\.[^\s]{1,32}", re.ASCII)
-    id_re = re.compile(r"[A-Za-z0-9._:-]{1,64}", re.ASCII)
     drafts: list[Draft] = []
     for number, item in enumerate(items, start=1):
         bad = f"draft {number} of the unsaved-text file is damaged"
@@ -148,9 +144,9 @@ def parse_rescue(text: str) -> UnsavedText | None:
             raise ValueError(bad)
         card, entry_id, updated = item.get("card"), item.get("entry_id"), item.get("updated", "")
         texts = [item.get(name, "") for name in ("action", "outcome", "learning")]
-        if not isinstance(card, str) or not card_re.fullmatch(card):
+        if not isinstance(card, str) or not is_card_id(card):
             raise ValueError(f"{bad} (its card)")
-        if entry_id is not None and (not isinstance(entry_id, str) or not id_re.fullmatch(entry_id)):
+        if entry_id is not None and not is_id(entry_id):
             raise ValueError(f"{bad} (its entry id)")
         if not all(isinstance(t, str) and len(t) <= MAX_TEXT for t in texts) or not isinstance(updated, str):
             raise ValueError(f"{bad} (its text)")

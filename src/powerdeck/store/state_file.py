@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from powerdeck.store.storage import Data, SafeJSONStorage, SchemaProblem
+from powerdeck.store.storage import Data, SafeJSONStorage, SchemaProblem, check_meta
 
 STATE_VERSION = 1
 DRAFTS, STATE, META = "drafts", "state", "meta"
@@ -45,19 +45,10 @@ def check_drafts_and_state(data: Data) -> None:
 
 
 def validate_state(data: Data) -> None:
-    """Refuse a state file this version does not understand, before anything can write over it."""
-    meta = list(data.get(META, {}).values())
-    if not meta:
-        if any(data.values()):
-            raise SchemaProblem("it has no state version, so it is not a powerdeck state file")
-        return  # `{}` or empty tables hold nothing to lose: treated as a new file
-    version = meta[0].get("state_version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > STATE_VERSION:
-        raise SchemaProblem(f"it was written by a newer powerdeck (state version {version}; this one "
-                            f"reads {STATE_VERSION}), so upgrade powerdeck")
-    if version != STATE_VERSION:
-        raise SchemaProblem(f"unknown state version {version!r}")
-    check_drafts_and_state(data)
+    """Refuse a state file this version does not understand, before anything can write over it;
+    the same check runs on what a write is about to put there (a state file is small)."""
+    if check_meta(data, "state_version", STATE_VERSION, (STATE_VERSION,), "state", "state file"):
+        check_drafts_and_state(data)
 
 
 @dataclass
@@ -88,15 +79,19 @@ class StateTables:
 class StateFile:
     """The state file of one log. Reads are cached by the storage's generation (a stat per read)."""
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.storage = SafeJSONStorage(path, validate=validate_state)
+    def __init__(self, path: str | os.PathLike[str], *, accept_edits: bool = False) -> None:
+        self.storage = SafeJSONStorage(path, validate=validate_state, check_write=validate_state,
+                                       accept_edits=accept_edits)
         self._cache: tuple[int, StateTables] | None = None
         self._work: StateTables | None = None
         """What the outermost `edit()` is changing: a nested edit changes the same tables."""
 
     def read(self) -> StateTables:
-        """The file as on disk now (do not mutate: `edit()` is the way to change it)."""
+        """The file as on disk now (do not mutate: `edit()` is the way to change it); inside an
+        `edit()`, the tables as changed so far (`Log.batch` reads what it has just written)."""
         with self.storage.thread_lock:
+            if self._work is not None:
+                return self._work
             data = self.storage.read()
             generation = self.storage.generation
             if self._cache is None or self._cache[0] != generation:

@@ -10,6 +10,11 @@ inode) changed on disk.
 Every change made inside one `transaction()` is staged in memory and written once, when the
 outermost transaction ends: a save that adds an entry and clears its draft is one atomic write.
 
+Every write is checked before it touches the disk (the shape, the owner's `check_write`, the
+size a read accepts) and sealed with a checksum that every read checks (`seal`, `check_seal`):
+what is written can always be opened again, and damage that stays valid JSON is noticed. A file
+emptied, removed or replaced by one we did not write while we have it open is damage too.
+
 Nothing is followed through a symlink or read without bound: the log and its backups are opened
 O_NOFOLLOW|O_NONBLOCK and must be regular files of at most MAX_LOG_BYTES; the lock and temp files
 are opened O_NOFOLLOW (temps O_EXCL too); the data folder must be the user's own and not
@@ -33,9 +38,20 @@ from typing import Any
 from tinydb.storages import Storage
 
 from powerdeck.core.errors import LogWriteError, PowerdeckError
-from powerdeck.store.path_checks import SpecialFile, open_regular, private_dir, read_bounded, read_regular
+from powerdeck.store.path_checks import (
+    MAX_LOG_BYTES,
+    SpecialFile,
+    open_regular,
+    private_dir,
+    read_bounded,
+    read_regular,
+)
 from powerdeck.store.private_write import open_private as _open_private
 from powerdeck.store.private_write import temp_name, write_private
+from powerdeck.store.seal import CHECKSUM as CHECKSUM
+from powerdeck.store.seal import META as META
+from powerdeck.store.seal import Data as Data
+from powerdeck.store.seal import SealBroken, check_seal, seal, sealed
 
 BACKUPS = 5
 ROTATE_EVERY = 600.0
@@ -43,7 +59,6 @@ ROTATE_EVERY = 600.0
 LOCK_TIMEOUT = 10.0
 MAX_DOC_ID_DIGITS = 15
 
-Data = dict[str, dict[str, Any]]
 Stamp = tuple[int, int, int]
 
 
@@ -68,6 +83,28 @@ def check_tables(data: Any) -> None:
                 raise SchemaProblem(f"table {short(name)} has a malformed document {short(doc_id)}")
 
 
+def check_meta(data: Data, key: str, current: int, readable: tuple[int, ...], what: str, kind: str) -> bool:
+    """The version in a file's `meta` table: a whole number this powerdeck reads (1.0 is not one),
+    and nothing else but the checksum (storage.py). False for a file with no meta and no content
+    (`{}`: a new file); SchemaProblem otherwise."""
+    meta = list(data.get(META, {}).values())
+    if not meta:
+        if any(data.values()):
+            raise SchemaProblem(f"it has no {what} version, so it is not a powerdeck {kind}")
+        return False
+    version = meta[0].get(key)
+    if type(version) is int and version > current:
+        raise SchemaProblem(f"it was written by a newer powerdeck ({what} {version}; this one "
+                            f"reads {current}), so upgrade powerdeck")
+    if type(version) is not int or version not in readable:
+        raise SchemaProblem(f"unknown {what} version {repr(version)[:40]}")
+    unknown = set(meta[0]) - {key, CHECKSUM}
+    if unknown or len(meta) > 1:
+        raise SchemaProblem(f"its {META} table holds {short(min(unknown)) if unknown else 'two documents'}, "
+                            "which powerdeck never writes")
+    return True
+
+
 def short(text: str, limit: int = 40) -> str:
     """A value quoted for a one-line message, cut if long (a hostile file's key can be huge)."""
     text = repr(text)
@@ -77,15 +114,6 @@ def short(text: str, limit: int = 40) -> str:
 def has_content(data: Data | None) -> bool:
     """`{}` or empty tables hold nothing: never a good backup, never a replacement for one."""
     return data is not None and any(data.values())
-
-
-def encode(data: Data) -> bytes:
-    """Compact UTF-8 JSON, text kept readable (ensure_ascii=False)."""
-    try:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate (from a broken terminal) is not UTF-8; \u escapes keep it exactly.
-        return json.dumps(data, separators=(",", ":")).encode("ascii")
 
 
 def write_message(path: Path, exc: OSError) -> str:
@@ -107,11 +135,20 @@ class SafeJSONStorage(Storage):
     """TinyDB storage: atomic, locked, cached by file identity, backed up, private."""
 
     def __init__(self, path: str | os.PathLike[str],
-                 validate: Callable[[Data], None] | None = None) -> None:
+                 validate: Callable[[Data], None] | None = None,
+                 check_write: Callable[[Data], None] | None = None, *, accept_edits: bool = False) -> None:
+        """`validate` refuses a file read; `check_write` what is about to be written (both raise
+        SchemaProblem). `accept_edits` (only `powerdeck repair`) reads a file whose checksum does
+        not match, after `validate` checked it whole."""
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backups = [self.path.with_name(f"{self.path.name}.bak{n}") for n in range(1, BACKUPS + 1)]
         self._validate = validate or (lambda data: None)
+        self._check_write = check_write or (lambda data: None)
+        self._accept_edits = accept_edits
+        self._was_sealed = False
+        """The file as we last read or wrote it carried a checksum: a successor without one was
+        not written by this powerdeck (see `_refresh`)."""
         self._tmp_name = re.compile(rf"^\.{re.escape(self.path.name)}\.[0-9a-f]{{16}}\.tmp$")
         self._data: Data | None = None
         self._stamp: Stamp | None = None
@@ -165,6 +202,8 @@ class SafeJSONStorage(Storage):
         if opened is None:
             if self._good_backup(any_file=True):
                 raise self._damaged("the file is missing but backups of it exist")
+            if self._opened and self._good_has_content:
+                raise self._damaged("it was removed while powerdeck had it open")
             self._set(None, None)
             return None
         fd, st = opened
@@ -172,6 +211,9 @@ class SafeJSONStorage(Storage):
             stamp = _stamp(st)  # of the very file we read, not a successor
             if stamp == self._stamp:
                 return self._data
+            if st.st_uid == os.geteuid() and st.st_mode & 0o077:
+                with suppress(OSError):  # a copy made by another tool, 0644: ours are 0600
+                    os.fchmod(fd, 0o600)
             raw = read_bounded(fd)
         except SpecialFile as exc:
             raise self._special(str(exc)) from None
@@ -184,12 +226,19 @@ class SafeJSONStorage(Storage):
             raise self._damaged("the file is empty")
         try:
             data = self._decode(raw)
+        except SealBroken as exc:
+            raise self._damaged(str(exc), edited=True) from None
         except (SchemaProblem, ValueError) as exc:
             raise self._damaged(str(exc)) from None
         if raw and not has_content(data) and self._good_backup():
             raise self._damaged("it holds nothing (no tables, no version) but good backups exist")
+        if self._opened and self._good_has_content and not has_content(data):
+            raise self._damaged("it was emptied while powerdeck had it open")
+        if self._opened and self._was_sealed and data is not None and not sealed(data):
+            raise self._damaged("it was replaced while powerdeck had it open by a file powerdeck did not write")
         self._set(data, stamp)
         self._good, self._good_has_content = (raw, stamp), has_content(data)
+        self._was_sealed = data is not None and sealed(data)
         return data
 
     def _decode(self, raw: bytes) -> Data | None:
@@ -200,6 +249,8 @@ class SafeJSONStorage(Storage):
         except (ValueError, RecursionError) as exc:  # bad UTF-8, bad JSON, absurd nesting
             raise SchemaProblem(f"it is not valid JSON ({str(exc)[:200]})") from None
         check_tables(data)
+        if not self._accept_edits:
+            check_seal(raw, data)
         self._validate(data)
         return data  # type: ignore[no-any-return]  # json.loads gives Any; check_tables and _validate have just checked its shape
 
@@ -244,12 +295,15 @@ class SafeJSONStorage(Storage):
                 continue
         return None
 
-    def _damaged(self, reason: str) -> LogDamagedError:
+    def _damaged(self, reason: str, edited: bool = False) -> LogDamagedError:
         good = self._good_backup()
         if good is not None:
             hint = f"to go back to the newest good backup run: cp {good} {self.path}"
         else:
             hint = f"no good backup exists; move it aside to start a new log: mv {self.path} {self.path}.damaged"
+        if edited:
+            hint += ("; or, if you changed it by hand on purpose, accept it with: "
+                     f"powerdeck repair --data {self.path.parent}")
         reason = " ".join(reason.split())
         return LogDamagedError(f"{self.path} cannot be opened: {reason}. It was left untouched; {hint}")
 
@@ -326,15 +380,35 @@ class SafeJSONStorage(Storage):
     def _commit(self) -> None:
         data = self._data
         assert data is not None
+        payload = self._checked_payload(data)
         try:
-            payload = encode(data)
             self._rotate_backups()
             write_private(self.path, payload)
             self._stamp = _stamp(os.stat(self.path))
             self._good, self._good_has_content = (payload, self._stamp), has_content(data)
+            self._was_sealed = sealed(data)
             self._pending = False
         except OSError as exc:
             raise LogWriteError(write_message(self.path, exc)) from exc
+
+    def _checked_payload(self, data: Data) -> bytes:
+        """The bytes to write, only if this storage will open them again: the shape, the owner's
+        check of what is written (`check_write`) and the size are checked before anything touches
+        the disk. A refusal is a LogWriteError: nothing was written, the caller keeps its text."""
+        try:
+            check_tables(data)
+            self._check_write(data)
+        except SchemaProblem as exc:
+            raise LogWriteError(f"Could not save {self.path}: what would be written could not be opened "
+                                f"again ({' '.join(str(exc).split())}). Nothing on disk was changed; "
+                                "shorten what you wrote, then save again") from None
+        payload = seal(data)
+        if len(payload) > MAX_LOG_BYTES:
+            raise LogWriteError(
+                f"Could not save {self.path}: it would be {len(payload) / 2**20:.1f} MB, more than the "
+                f"{MAX_LOG_BYTES // 2**20} MB powerdeck can open again. Nothing on disk was changed; "
+                "shorten the text, or move old entries out (powerdeck export --format json) and delete them")
+        return payload
 
     def _rotate_backups(self) -> None:
         """Keep the last good file as bak1 (older ones shift up to bak5).

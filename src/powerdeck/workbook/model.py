@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from powerdeck.workbook import KINDS
+from powerdeck.core.entry import check_timestamp
+from powerdeck.core.fields import MAX_NAME, MAX_PEOPLE, MAX_TEXT, card_capability, check_text, is_id
+from powerdeck.core.fields import WORKSHEET_KINDS as KINDS
 
 RINGS = ("close", "around", "far")
 QUALITIES = ("strong", "stressed", "distant")
@@ -38,12 +40,14 @@ class Person:
             raise TypeError("a person should be an object")
         _refuse_unknown(raw, cls)
         person = cls(
-            id=_text(raw, "id"), name=_text(raw, "name"), ring=_choice(raw, "ring", RINGS),
+            id=_text(raw, "id"), name=_text(raw, "name", limit=MAX_NAME), ring=_choice(raw, "ring", RINGS),
             quality=_choice(raw, "quality", QUALITIES), sector=_choice(raw, "sector", SECTORS),
             missing=_flag(raw, "missing"),
         )
         if not person.id:
             raise ValueError('a person has an empty "id"')
+        if not is_id(person.id):
+            raise ValueError('a person\'s "id" must be 1 to 64 letters, digits, ".", "_", ":" or "-"')
         return person
 
 
@@ -80,12 +84,18 @@ class Worksheet:
         people = raw.get("people", [])
         if not isinstance(people, list):
             raise TypeError('"people" should be a list')
-        sheet = cls(card=_text(raw, "card"), kind=_choice(raw, "kind", KINDS),
+        if len(people) > MAX_PEOPLE:
+            raise ValueError(f"a map holds more than {MAX_PEOPLE:,} people")
+        card = _text(raw, "card", limit=40)
+        try:
+            card_capability(card)
+        except ValueError:
+            raise ValueError(f"card {card!r} is not a card id like 1.2") from None
+        sheet = cls(card=card, kind=_choice(raw, "kind", KINDS),
                     text=_text(raw, "text", ""), people=tuple(Person.from_dict(p) for p in people),
-                    draft=_text(raw, "draft", ""), updated=_text(raw, "updated", ""))
-        head, dot, tail = sheet.card.partition(".")
-        if not (dot and head.isdigit() and tail):
-            raise ValueError(f"card {sheet.card!r} is not a card id like 1.2")
+                    draft=_text(raw, "draft", ""), updated=_text(raw, "updated", "", limit=40))
+        if sheet.updated:
+            check_timestamp("updated", sheet.updated)
         ids = [person.id for person in sheet.people]
         if len(set(ids)) != len(ids):
             raise ValueError("two people on the map have the same id")
@@ -99,7 +109,7 @@ def _refuse_unknown(raw: dict[str, Any], kind: type[Any]) -> None:
         raise ValueError(f"unknown field {min(unknown)!r}")
 
 
-def _text(raw: dict[str, Any], key: str, default: str | None = None) -> str:
+def _text(raw: dict[str, Any], key: str, default: str | None = None, limit: int = MAX_TEXT) -> str:
     if key not in raw:
         if default is None:
             raise KeyError(key)
@@ -107,7 +117,7 @@ def _text(raw: dict[str, Any], key: str, default: str | None = None) -> str:
     value = raw[key]
     if not isinstance(value, str):
         raise TypeError(f'"{key}" should be text')
-    return value
+    return check_text(key, value, limit)
 
 
 def _choice(raw: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:

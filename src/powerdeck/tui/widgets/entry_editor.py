@@ -165,13 +165,14 @@ class EntryEditor(VerticalScroll, can_focus=False):
     def _detail_fields(self) -> ComposeResult:
         """Follow up by, tags, hours: one line each, a label and an input (typed text is checked on save)."""
         from textual.containers import Horizontal
-        from textual.widgets import Input
+
+        from powerdeck.tui.widgets.inert_input import InertInput
 
         hints = {"follow_up": "14/1/2027, 2027-01-14, +3w or +2m", "tags": self._tags_hint(),
                  "hours": "time spent, e.g. 1.5"}
         for name in DETAILS:
             # Built whole, not with `with`: build() mounts this form outside compose.
-            field = Input(placeholder=hints[name], id=f"field-{name}", compact=True, select_on_focus=False)
+            field = InertInput(placeholder=hints[name], id=f"field-{name}", compact=True, select_on_focus=False)
             field.cursor_blink = self._cursor_blink
             yield Horizontal(Label(DETAIL_LABELS[name], classes="detail-label"), field,
                              classes="detail-row", id=f"detail-{name}")

@@ -34,11 +34,12 @@ from powerdeck.export import (
     default_export_path,
     export_bytes,
 )
-from powerdeck.store.export_file import write_private_file
+from powerdeck.store.export_file import store_files, write_private_file
 from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.screens.dialogs.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.tui.screens.dialogs.dialog import Dialog
 from powerdeck.tui.widgets.choice_list import ChoiceList
+from powerdeck.tui.widgets.inert_input import InertInput
 from powerdeck.workbook.model import Worksheet
 
 if TYPE_CHECKING:
@@ -154,9 +155,9 @@ class ExportDialog(Dialog["Path | None"]):
             yield Label("Export the review log", classes="dialog-title")
             with Horizontal(id="export-who"):
                 yield Label("Name")
-                yield Input(self._person, placeholder="your name", id="export-name", compact=True)
+                yield InertInput(self._person, placeholder="your name", id="export-name", compact=True)
                 yield Label("Role")
-                yield Input(self._role, placeholder="e.g. Team leader", id="export-role", compact=True)
+                yield InertInput(self._role, placeholder="e.g. Team leader", id="export-role", compact=True)
             yield Label("Format", classes="field-title")
             yield ChoiceList(FORMATS, "docx", id="export-format")
             yield Label("Period", classes="field-title")
@@ -164,7 +165,7 @@ class ExportDialog(Dialog["Path | None"]):
                              "filtered" if filtered else self._remembered_period or "all", id="export-period")
             if self._deliver is None:
                 yield Label("File", classes="field-title")
-                yield Input("", id="export-path", select_on_focus=False, compact=True)
+                yield InertInput("", id="export-path", select_on_focus=False, compact=True)
             yield Static("", id="export-message", classes="dialog-error", markup=False)
             with Horizontal(id="export-buttons"):
                 yield Button("Export (ctrl+s)", variant="primary", id="export-button", compact=True)
@@ -337,7 +338,7 @@ class ExportDialog(Dialog["Path | None"]):
                                                          until=options.until).name, data)
                 self.app.call_from_thread(self._sent, sent, len(entries))
                 return
-            write_private_file(path, data, overwrite=overwrite, protected=(log_path,))
+            write_private_file(path, data, overwrite=overwrite, protected=store_files(log_path))
         except PowerdeckError as error:
             self.app.call_from_thread(self._failed, str(error))
         except Exception as error:  # never leave the dialog stuck on "Exporting…"

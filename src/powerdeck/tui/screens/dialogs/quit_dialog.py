@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Static
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible_line
 from powerdeck.tui.screens.dialogs.dialog import Dialog
+from powerdeck.tui.widgets.inert_input import InertInput
 
 
 class QuitDialog(Dialog[str]):
@@ -57,7 +58,7 @@ class QuitDialog(Dialog[str]):
             yield Static("Your text is not saved", classes="dialog-title", markup=False)
             yield Static(f"Your text could not be saved: {visible_line(self._problem)}", id="quit-problem",
                          markup=False)
-            yield Input(self._default, id="quit-folder", placeholder="folder to save the text in")
+            yield InertInput(self._default, id="quit-folder", placeholder="folder to save the text in")
             yield Static("", id="quit-error", classes="dialog-error", markup=False)
             with Horizontal():
                 yield Button("Save to another folder…", id="quit-save", variant="primary")

@@ -26,6 +26,7 @@ from powerdeck.core.dates import (
 from powerdeck.core.text import shorten, visible_line
 from powerdeck.deck.model import Deck
 from powerdeck.tui.screens.dialogs.dialog import Dialog
+from powerdeck.tui.widgets.inert_input import InertInput
 
 ANY_CARD = ""
 """What the card picker returns for "any card" (None means: cancelled, change nothing)."""
@@ -208,11 +209,11 @@ class PeriodPicker(Dialog["Period | None"]):
             )
             with Horizontal():
                 yield Label("From")
-                yield Input(self._since.isoformat() if self._since else "", placeholder="1/4/2026",
-                            id="period-from", max_length=10)
+                yield InertInput(self._since.isoformat() if self._since else "", placeholder="1/4/2026",
+                                 id="period-from", max_length=10)
                 yield Label("  To")
-                yield Input(self._until.isoformat() if self._until else "", placeholder="31/3/2027",
-                            id="period-to", max_length=10)
+                yield InertInput(self._until.isoformat() if self._until else "", placeholder="31/3/2027",
+                                 id="period-to", max_length=10)
             yield Static("", id="period-error", classes="dialog-error", markup=False)
             yield Static(
                 "enter picks · tab goes to the dates, e.g. 1/4/2026 (either may be empty) · escape cancels",

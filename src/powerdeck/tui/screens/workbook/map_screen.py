@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Card
 from powerdeck.tui.screens.workbook.worksheet_base import WorksheetScreen
+from powerdeck.tui.widgets.inert_input import InertInput
 from powerdeck.tui.widgets.map_view import MapView
 from powerdeck.workbook import relmap
 from powerdeck.workbook.model import Person, Worksheet
@@ -63,8 +64,8 @@ class MapScreen(WorksheetScreen):
                 yield Static("", id="map-missing", markup=False)
                 yield Static("", id="map-breadth", markup=False)
                 yield Static("", id="map-nudge", markup=False)
-                yield Input(self.sheet.draft, placeholder="Name: initials or a role", id="map-name",
-                            select_on_focus=False)
+                yield InertInput(self.sheet.draft, placeholder="Name: initials or a role", id="map-name",
+                                 select_on_focus=False)
         yield Static("", id="ws-status", markup=False)
         yield Footer(compact=True)
 
