@@ -346,3 +346,13 @@ def test_markdown_with_packaged_deck_lists_all_ten_capabilities() -> None:
     assert f"## 10\\. {deck.capability(10).title}" in text
     assert f"### 2026-02-11 · 10.1 {deck.card('10.1').title}" in text
     assert "by the New NHS Alliance." in text
+
+
+def test_a_source_date_epoch_of_other_digits_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`"²".isdigit()` is true and `int("²")` fails: SOURCE_DATE_EPOCH=² broke every export."""
+    from powerdeck.export import ExportOptions
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "²")
+    assert ExportOptions().when().year >= 2024
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    assert ExportOptions().when().year == 1970

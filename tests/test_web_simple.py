@@ -529,3 +529,10 @@ def test_a_worksheet_changed_within_the_same_second_is_still_noticed(client: Tes
                                                "updated": form_value(clash.text, "updated"),
                                                "seen": form_value(clash.text, "seen")}, follow_redirects=False)
     assert again.status_code == 303
+
+
+@pytest.mark.parametrize("query", ["capability=²", "capability=٣", "page=²", "page=99999999999999"])
+def test_numbers_in_a_link_are_ascii_digits_or_ignored(client: TestClient, query: str) -> None:
+    """`"²".isdigit()` is true and `int("²")` fails: a link with one gave a server error."""
+    assert client.get(f"/log?{query}").status_code == 200
+    assert client.get(f"/export?{query}").status_code == 200

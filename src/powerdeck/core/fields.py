@@ -60,6 +60,14 @@ def card_order(card_id: str) -> tuple[int, int, str]:
     return (int(match.group(1)), int(match.group(2)), "")
 
 
+def ascii_number(value: object, max_digits: int = 12) -> int | None:
+    """The whole number that ASCII digits spell ("42" -> 42), else None. Never `str.isdigit()`:
+    it is true for "²", which `int()` then refuses with a traceback."""
+    if isinstance(value, str) and 0 < len(value) <= max_digits and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
 def is_id(value: object) -> bool:
     """True for a well-formed entry (or person) id: ASCII letters, digits and `._:-`, 1 to 64."""
     return isinstance(value, str) and _ID.fullmatch(value) is not None

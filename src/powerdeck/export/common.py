@@ -19,6 +19,7 @@ from powerdeck.core.dates import long_date, period_title
 from powerdeck.core.entry import FIELD_LABELS, Entry, EntryFilter
 from powerdeck.core.fields import NAME_KEY as NAME_KEY  # the state keys, re-exported: the exports' face
 from powerdeck.core.fields import ROLE_KEY as ROLE_KEY
+from powerdeck.core.fields import ascii_number
 
 FORMATS = ("docx", "markdown", "csv", "json", "ics")
 PACK_FORMATS = frozenset({"docx", "markdown", "md", "csv"})
@@ -80,9 +81,9 @@ class ExportOptions:
     def when(self) -> datetime:
         if self.exported is not None:
             return self.exported
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-        if epoch.isdigit() and len(epoch) <= 12:
-            return datetime.fromtimestamp(int(epoch), timezone.utc)
+        epoch = ascii_number(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
+        if epoch is not None:
+            return datetime.fromtimestamp(epoch, timezone.utc)
         return datetime.now().astimezone().replace(microsecond=0)
 
 

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from powerdeck.core.errors import PowerdeckError
+from powerdeck.core.fields import ascii_number
 from powerdeck.export import EXTENSIONS, NAME_KEY, ROLE_KEY, ExportOptions, export_bytes
 from powerdeck.store.log import Log
 from powerdeck.web.simple import periods
@@ -56,8 +57,8 @@ class Choices:
         return cls(
             fmt=one("format", "docx"), layout=one("layout", "standard"), period=one("period", periods.ANY),
             typed_from=one("from")[:40], typed_to=one("to")[:40],
-            capabilities=sorted({int(v) for v in params.getlist("capability")
-                                 if isinstance(v, str) and v.isdigit() and 1 <= int(v) <= 99}),
+            capabilities=sorted({n for n in map(ascii_number, params.getlist("capability"))
+                                 if n is not None and 1 <= n <= 99}),
             card=card if card in card_ids else "", q=one("q")[:500], open=one("open") == "1")
 
     def context(self) -> dict[str, object]:

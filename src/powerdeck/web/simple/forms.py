@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from powerdeck.core.fields import ascii_number
 from powerdeck.web.simple import csrf
 from powerdeck.web.simple.site import person
 
@@ -25,8 +26,8 @@ class Refused(HTTPException):
 
 
 async def read_form(request: Request) -> FormData:
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > MAX_BODY:
+    length = ascii_number(request.headers.get("content-length", ""), 18)
+    if length is not None and length > MAX_BODY:
         raise Refused(413, "That form is too big to save: keep each box under a million characters.")
     form = await request.form(max_fields=2000, max_part_size=MAX_BODY)
     if not csrf.valid(request.app.state.secret_key, person(request).session_id, form.get(csrf.FIELD)):

@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from powerdeck.core.entry import Entry, EntryFilter
 from powerdeck.core.errors import PowerdeckError
+from powerdeck.core.fields import ascii_number
 from powerdeck.store.log import Log
 from powerdeck.web.simple import periods
 from powerdeck.web.simple.forms import Errors
@@ -37,14 +38,14 @@ class LogQuery:
 
     @classmethod
     def of(cls, params: QueryParams, card_ids: set[str]) -> LogQuery:
-        numbers = [int(value) for value in params.getlist("capability") if value.isdigit() and 1 <= int(value) <= 99]
+        numbers = [n for n in map(ascii_number, params.getlist("capability")) if n is not None and 1 <= n <= 99]
         card = params.get("card", "")
         page = params.get("page", "1")
         return cls(
             capabilities=sorted(set(numbers)), card=card if card in card_ids else "", text=params.get("q", "")[:500],
             open_only=params.get("open") == "1", period=params.get("period", periods.ANY),
             typed_from=params.get("from", "")[:40], typed_to=params.get("to", "")[:40],
-            page=int(page) if page.isdigit() and 0 < len(page) < 7 else 1, errors=Errors(),
+            page=ascii_number(page, 6) or 1, errors=Errors(),
         )
 
     def entry_filter(self, today: date) -> EntryFilter:
