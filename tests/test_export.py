@@ -353,6 +353,6 @@ def test_a_source_date_epoch_of_other_digits_is_ignored(monkeypatch: pytest.Monk
     from powerdeck.export import ExportOptions
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "²")
-    assert ExportOptions().when().year >= 2024
+    assert ExportOptions().when.year >= 2024
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
-    assert ExportOptions().when().year == 1970
+    assert ExportOptions().when.year == 1970
