@@ -7,6 +7,7 @@ Every error a user can cause ends as one line on stderr and exit status 2, never
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -208,25 +209,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _serve(arguments: list[str]) -> int:
     """`powerdeck serve ...`: its own parser, loaded only when asked for (asyncssh is an extra)."""
-    try:
-        from powerdeck.serve.cli import main as serve_main
-
-        return serve_main(arguments)
-    except PowerdeckError as error:
-        print(f"powerdeck serve: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    return _door("serve", arguments)
 
 
 def _web(arguments: list[str]) -> int:
     """`powerdeck web ...`: its own parser, loaded only when asked for (the web extra)."""
-    try:
-        from powerdeck.web.cli import main as web_main
+    return _door("web", arguments)
 
-        return web_main(arguments)
+
+def _door(name: str, arguments: list[str]) -> int:
+    try:
+        door = importlib.import_module(f"powerdeck.{name}.cli")
+        code: int = door.main(arguments)
+        return code
     except PowerdeckError as error:
-        print(f"powerdeck web: {visible_line(str(error))}", file=sys.stderr)
+        print(f"powerdeck {name}: {visible_line(str(error))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -18,6 +18,7 @@ import asyncssh
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.serve.commands import USAGE, ExportCommand, parse_command
 from powerdeck.serve.jobs import JOB_SECONDS
+from powerdeck.serve.pty_input import flush_pending
 from powerdeck.serve.session import TERM_DEFAULT
 from powerdeck.serve.state import HANGUP_GRACE, STOP_GRACE, log, safe_term
 
@@ -171,20 +172,8 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]  # asyncs
             self.chan.write(data)
 
     def _flush_input(self) -> None:
-        if self.master is None:
-            return
-        loop = asyncio.get_running_loop()
-        try:
-            written = os.write(self.master, bytes(self.pending)) if self.pending else 0
-        except BlockingIOError:
-            written = 0
-        except OSError:
-            self.pending.clear()
-            return
-        del self.pending[:written]
-        loop.remove_writer(self.master)
-        if self.pending:
-            loop.add_writer(self.master, self._flush_input)
+        if self.master is not None:
+            flush_pending(self.master, self.pending, self._flush_input)
 
     def _hang_up(self) -> None:
         """The client has gone: the app keeps its draft and exits (SIGHUP, then SIGKILL)."""

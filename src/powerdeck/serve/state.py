@@ -19,7 +19,7 @@ from powerdeck.serve.keeper import RescueKeeper, rescue_place
 from powerdeck.serve.limits import KEY_CODE_WINDOW, STALE_AFTER, FailureCounter, Limits, LoginSlots
 from powerdeck.serve.pool import ZygotePool
 from powerdeck.serve.session import TERM_DEFAULT, SessionSettings
-from powerdeck.serve.users import ARCHIVE_DIR, PEOPLE_DIR, UsersFile, UsersFileError
+from powerdeck.serve.users import ARCHIVE_DIR, PEOPLE_DIR, UsersFile, UsersFileError, person_folder
 
 if TYPE_CHECKING:
     from powerdeck.serve.channel import AppSession
@@ -154,14 +154,7 @@ class ServerState:
                                    config.state / ARCHIVE_DIR)
 
     def person_folder(self, name: str) -> Path:
-        people = self.config.state / PEOPLE_DIR
-        people.mkdir(mode=0o700, exist_ok=True)
-        if os.path.islink(people):
-            raise PowerdeckError("the people folder is a symlink: refusing to follow it")
-        folder = people / name
-        if os.path.islink(folder):
-            raise PowerdeckError(f"{name}'s folder is a symlink: refusing to follow it")
-        return folder
+        return person_folder(self.config.state, name)
 
     def still_allowed(self, name: str | None, key: str) -> bool:
         try:

@@ -400,3 +400,16 @@ class UsersFile:
                     bind(users, invite)
                     return invite.name
             return None
+
+
+def person_folder(state: Path, name: str) -> Path:
+    """`people/NAME` in the state folder: a person's own data folder, the same for the SSH door and
+    the browser's; never through a symlink."""
+    people = state / PEOPLE_DIR
+    people.mkdir(mode=0o700, exist_ok=True)
+    if os.path.islink(people):
+        raise PowerdeckError("the people folder is a symlink: refusing to follow it")
+    folder = people / name
+    if os.path.islink(folder):
+        raise PowerdeckError(f"{name}'s folder is a symlink: refusing to follow it")
+    return folder

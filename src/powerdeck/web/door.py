@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.serve.limits import FailureCounter
-from powerdeck.serve.users import Identity, UsersFile, UsersFileError
+from powerdeck.serve.users import Identity, UsersFile, UsersFileError, person_folder
 from powerdeck.web.config import WebConfig
 from powerdeck.web.downloads import Downloads
 from powerdeck.web.sessions import BrowserSession, Sessions
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
     from powerdeck.serve.pool import ZygotePool
     from powerdeck.web.terminal import Tab
 
-PEOPLE_DIR = "people"
 WEB_DIR = "web"
 log = logging.getLogger("powerdeck.web")
 
@@ -61,14 +60,7 @@ class Door:
 
     def person_folder(self, name: str) -> Path:
         """`people/NAME` in the state folder, the one `powerdeck serve` gives them; never a symlink."""
-        people = self.config.state / PEOPLE_DIR
-        people.mkdir(mode=0o700, exist_ok=True)
-        if os.path.islink(people):
-            raise PowerdeckError("the people folder is a symlink: refusing to follow it")
-        folder = people / name
-        if os.path.islink(folder):
-            raise PowerdeckError(f"{name}'s folder is a symlink: refusing to follow it")
-        return folder
+        return person_folder(self.config.state, name)
 
     def spool_folder(self, tab_id: str) -> Path:
         """A new private folder for one tab's exports on their way to its browser."""

@@ -30,6 +30,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from powerdeck.core.errors import PowerdeckError
+from powerdeck.serve.pty_input import flush_pending
 from powerdeck.serve.session import SessionSettings
 from powerdeck.web.door import Door, log
 from powerdeck.web.downloads import discard
@@ -162,20 +163,8 @@ class Tab:
             self.reading = False
 
     def _flush_input(self) -> None:
-        if self.master is None:
-            return
-        loop = asyncio.get_running_loop()
-        try:
-            written = os.write(self.master, bytes(self.pending)) if self.pending else 0
-        except BlockingIOError:
-            written = 0
-        except OSError:
-            self.pending.clear()
-            return
-        del self.pending[:written]
-        loop.remove_writer(self.master)
-        if self.pending:
-            loop.add_writer(self.master, self._flush_input)
+        if self.master is not None:
+            flush_pending(self.master, self.pending, self._flush_input)
 
     def _resize(self, columns: int, rows: int) -> None:
         self.size = (columns, rows)
