@@ -287,10 +287,13 @@ class EntryEditor(VerticalScroll, can_focus=False):
             area = self.field(name)
             if area.text != values.get(name, ""):
                 area.load_text(values.get(name, ""))
+                # Text put in for the person to carry on: what they type next goes after it.
+                area.move_cursor(area.document.end)
         for name in DETAILS:
             field = self.detail_field(name)
             if field.value != typed[name]:
                 field.value = typed[name]
+                field.cursor_position = len(field.value)
         self._baseline = dict(baseline if baseline is not None else values)
         _set_label(self.query_one("#editor-title", Label), "Editing an earlier entry" if entry_id else "New entry")
 
