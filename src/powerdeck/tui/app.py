@@ -31,6 +31,7 @@ from powerdeck.tui.first_paint import FirstPaintHold
 from powerdeck.tui.log_watch import LogWatcher
 from powerdeck.tui.options import AppOptions
 from powerdeck.tui.private_api import gone, private
+from powerdeck.tui.readable import ReadableText
 from powerdeck.tui.screens.deck.deck_screen import DeckScreen
 from powerdeck.tui.screens.dialogs.min_size import MIN_HEIGHT, MIN_WIDTH
 from powerdeck.tui.text_holders import RefusedText, UnsavedTextHolder, all_unsaved, rescue_line, write_all_and_wait
@@ -81,6 +82,9 @@ class PowerDeckApp(FirstPaintHold):
         self._handed_back = 0
         """Keys held under the too-small message, posted again and not yet read: keys the terminal
         sends meanwhile wait behind them."""
+        self.readable = ReadableText(self.console.color_system, enabled=not self.no_color)
+        """Keeps text readable in every theme and colour system (readable.py)."""
+        self._filters.append(self.readable)
         self._theme_warning = ""
         self.refused = RefusedText(self.store)
         """Typed text whose write was refused after its screen had gone: offered by the quit
@@ -127,6 +131,7 @@ class PowerDeckApp(FirstPaintHold):
             self.store.queue_write(lambda log: log.set_state("theme", name), by=self)
 
     def watch_theme(self, old: str, new: str) -> None:
+        self.readable.set_dark(self.current_theme.dark)
         # A theme chosen in the palette is remembered for next time.
         if self.is_running and old != new:  # App.is_mounted is a method (always truthy)
             self.store.queue_write(lambda log: log.set_state("theme", new), by=self)

@@ -1,0 +1,80 @@
+"""Contrast of what is drawn: every cell with a letter or digit on the screen, its colour against
+its background, as WCAG 2 computes it (relative luminance), in truecolor, 256 and 16 colours.
+
+The colours come from the rendered screen (the theme's colours as Textual resolved them); for 256
+and 16 colours each is first reduced as Rich reduces it for such a terminal, then read in xterm's
+standard palette (Rich's DEFAULT_TERMINAL_THEME), the palette PuTTY and most terminals start with.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from rich.color import Color, ColorSystem
+from rich.console import Console
+from rich.style import Style
+from rich.terminal_theme import DEFAULT_TERMINAL_THEME
+
+from powerdeck.tui.app import PowerDeckApp
+
+SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "16": ColorSystem.STANDARD}
+
+
+def luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def ratio(one: tuple[int, int, int], two: tuple[int, int, int]) -> float:
+    a, b = sorted((luminance(one), luminance(two)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def _rgb(color: Color | None, system: ColorSystem, default: tuple[int, int, int]) -> tuple[int, int, int]:
+    if color is None or color.is_default:
+        return default
+    reduced = color.downgrade(system) if system != ColorSystem.TRUECOLOR else color
+    triplet = reduced.get_truecolor(DEFAULT_TERMINAL_THEME)
+    return (triplet.red, triplet.green, triplet.blue)
+
+
+@dataclass(frozen=True)
+class Poor:
+    text: str
+    ratio: float
+    needed: float
+    row: int
+
+
+def poor_contrast(app: PowerDeckApp, system_name: str) -> list[Poor]:
+    """Runs of readable text on the screen showing whose contrast is under 4.5:1 (3:1 if bold)."""
+    system = SYSTEMS[system_name]
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    # The terminal's own colours (the ansi themes use them): light on dark for a dark theme,
+    # dark on light for a light one, as the theme is made for.
+    fg_default, bg_default = ((229, 229, 229), (0, 0, 0)) if app.current_theme.dark else ((0, 0, 0), (255, 255, 255))
+    found: list[Poor] = []
+    row = 0
+    for segment in console._record_buffer:
+        text = segment.text
+        row += text.count("\n")
+        if segment.control or not any(ch.isalnum() for ch in text):
+            continue
+        style = segment.style or Style()
+        fg = _rgb(style.color, system, fg_default)
+        bg = _rgb(style.bgcolor, system, bg_default)
+        if style.reverse:
+            fg, bg = bg, fg
+        needed = 3.0 if style.bold else 4.5
+        value = ratio(fg, bg)
+        if value < needed - 0.005:
+            found.append(Poor(text.strip(), round(value, 2), needed, row))
+    return found
