@@ -78,3 +78,12 @@ def poor_contrast(app: PowerDeckApp, system_name: str) -> list[Poor]:
         if value < needed - 0.005:
             found.append(Poor(text.strip(), round(value, 2), needed, row))
     return found
+
+
+def screen_lines(app: PowerDeckApp) -> list[str]:
+    """The screen as a person sees it: one string per row."""
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False, safe_box=False)
+    console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
+    return console.export_text(styles=False).splitlines()

@@ -73,9 +73,22 @@ async def mounted(app: App[None], pilot: Any) -> tuple[LeanFooter, dict[str, tup
 
 
 @pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("width", [80, 50])
+@pytest.mark.parametrize("width", [80])
 async def test_the_line_is_textuals_footer_cell_for_cell(theme: str, width: int) -> None:
+    # Where every key fits. Narrower, Footer cuts the line wherever it ends; this one keeps Quit
+    # and Help (test_a_narrow_footer_keeps_quit_help_and_the_palette).
     assert await footer_cells(True, theme, width) == await footer_cells(False, theme, width)
+
+
+@pytest.mark.parametrize("size", [(60, 18), (64, 20)])
+async def test_a_narrow_footer_keeps_quit_help_and_the_palette(data_dir: Path, size: tuple[int, int]) -> None:
+    """Issue 24, 8: at 60x18 Textual's way cut "f1 He" and the palette's key was gone."""
+    app = make_app(data_dir)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        line = "".join(segment.text for segment in app.screen._compositor.render_strips()[-1])
+        assert "^q Quit" in line and "f1/? Help" in line and line.rstrip().endswith("^p palette"), line
+        assert len(line) == size[0]
 
 
 async def test_a_click_presses_the_key_and_a_disabled_one_rings() -> None:
@@ -129,7 +142,7 @@ async def test_the_deck_footer_follows_the_keys_of_the_moment_and_the_width(data
         await pilot.pause()
         await pilot.resize_terminal(70, 24)
         await pilot.pause(0.2)
-        assert "palette" not in shown()  # under 80 columns it would push Quit and Help off
+        assert shown()[-1] == "palette" and {"Quit", "Help"} <= set(shown())  # other keys give way
         await pilot.resize_terminal(120, 40)
         await pilot.pause(0.2)
         assert shown()[-1] == "palette"

@@ -63,7 +63,8 @@ class PowerDeckApp(FirstPaintHold):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, tooltip="Quit (drafts are kept)"),
-        Binding("f1", "help", "Help", id="help", tooltip="Keys, how to use the cards, about the deck"),
+        Binding("f1", "help", "Help", id="help", key_display="f1/?",
+                tooltip="Keys, how to use the cards, about the deck"),
         Binding("question_mark", "help", "Help", id="help-question", show=False),
     ]
 

@@ -160,17 +160,23 @@ def draw(people: tuple[Person, ...], width: int, height: int, label_width: int =
         ry, rx = ry_max * (k - 0.5) / len(RINGS), rx_max * (k - 0.5) / len(RINGS)
         for i, person in enumerate(on_ring):
             mark = QUALITY_MARKS[person.quality] + (MISSING_MARK if person.missing else "")
-            name = person.name if len(person.name) <= label_width else person.name[: label_width - 1] + "…"
-            text = f"{mark}{name}"
+            # The whole name where it finds room; shortened only where it does not.
+            names = [person.name]
+            if len(person.name) > label_width:
+                names.append(person.name[: label_width - 1] + "…")
             base = 2 * math.pi * i / max(1, len(on_ring)) + k * 0.7
             placed = False
-            for nudge in (0, 0.25, -0.25, 0.5, -0.5, 0.8, -0.8, 1.2, -1.2):
-                for scale in (1.0, 0.8, 1.2):
-                    angle = base + nudge
-                    row = round(cy + ry * scale * math.sin(angle))
-                    column = round(cx + rx * scale * math.cos(angle) - len(text) / 2)
-                    if place(row, column, text, person.quality, person.missing):
-                        placed = True
+            for name in names:
+                text = f"{mark}{name}"
+                for nudge in (0, 0.25, -0.25, 0.5, -0.5, 0.8, -0.8, 1.2, -1.2):
+                    for scale in (1.0, 0.8, 1.2):
+                        angle = base + nudge
+                        row = round(cy + ry * scale * math.sin(angle))
+                        column = round(cx + rx * scale * math.cos(angle) - len(text) / 2)
+                        if len(text) <= width and place(row, column, text, person.quality, person.missing):
+                            placed = True
+                            break
+                    if placed:
                         break
                 if placed:
                     break

@@ -22,6 +22,8 @@ from textual.widget import Widget
 
 from powerdeck.core.text import visible_line
 
+KEPT_ACTIONS = {"quit", "help"}
+"""The keys a narrow footer keeps (with the palette's) when the others do not fit."""
 BORDER = "▏"
 """The palette key's left edge (Footer's `border-left: vkey`)."""
 
@@ -36,6 +38,29 @@ class FooterEntry:
     enabled: bool
     tooltip: str
     palette: bool = False
+    kept: bool = False
+    """Quit or Help: shown at every width (other keys give way to them on a narrow screen)."""
+
+
+def _width(entry: FooterEntry) -> int:
+    """Cells an entry takes: its key, a space and its description."""
+    return len(entry.display) + (len(entry.description) + 1 if entry.description else 0)
+
+
+def fitting(keys: list[FooterEntry], room: int) -> list[FooterEntry]:
+    """The keys that fit `room` cells (a space after each): Quit and Help always, the others in
+    their order until one does not fit, so a narrow screen never loses the way out or to help."""
+    used = sum(_width(entry) + 1 for entry in keys if entry.kept)
+    shown, full = [], False
+    for entry in keys:
+        if entry.kept:
+            shown.append(entry)
+        elif not full and used + _width(entry) + 1 <= room:
+            shown.append(entry)
+            used += _width(entry) + 1
+        else:
+            full = True
+    return shown
 
 
 class LeanFooter(Widget, can_focus=False):
@@ -115,7 +140,8 @@ class LeanFooter(Widget, can_focus=False):
                 continue
             actions.add(binding.action)
             entries.append(FooterEntry(binding.key, app.get_key_display(binding), binding.description, enabled,
-                                       tooltip or binding.description))
+                                       tooltip or binding.description,
+                                       kept=binding.action.removeprefix("app.") in KEPT_ACTIONS))
         palette = active.get(app.COMMAND_PALETTE_BINDING)
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE and palette is not None:
             _node, binding, enabled, tooltip = palette
@@ -144,6 +170,7 @@ class LeanFooter(Widget, can_focus=False):
 
         keys = [entry for entry in self.entries if not entry.palette]
         palette = next((entry for entry in self.entries if entry.palette), None)
+        keys = fitting(keys, width - (_width(palette) + 2 if palette is not None else 0))
         right: list[Segment] = []
         if palette is not None:
             # The edge's colour is the foreground at 20 % over the background, as Textual draws a border.

@@ -15,16 +15,29 @@ STYLES = {"ring": "dim", "me": "bold", "strong": "bold green", "stressed": "bold
 LEGEND = "+ strong  ! stressed  ~ distant  ? seen too little"
 
 
+def legend_lines(width: int, more: str = "") -> list[str]:
+    """The legend, on as many lines as the width needs (each mark stays beside its word)."""
+    lines = [""]
+    for part in [*LEGEND.split("  "), *([more.strip()] if more else [])]:
+        joined = f"{lines[-1]}  {part}" if lines[-1] else part
+        if len(joined) <= width or not lines[-1]:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return lines
+
+
 def map_text(people: tuple[Person, ...], width: int, height: int) -> Text:
-    drawing = draw(people, width, max(height - 1, 7))
+    legend = legend_lines(width)
+    drawing = draw(people, width, max(height - len(legend), 7))
     text = Text(no_wrap=True, overflow="crop")
     for n, row in enumerate(drawing_rows(drawing)):
         if n:
             text.append("\n")
         for run, style in row:
             text.append(visible_line(run), style=STYLES.get(style, ""))
-    more = f"   ({drawing.hidden} more in the list)" if drawing.hidden else ""
-    text.append("\n" + LEGEND + more, style="dim")
+    more = f"({drawing.hidden} more in the list)" if drawing.hidden else ""
+    text.append("\n" + "\n".join(legend_lines(width, more)), style="dim")
     return text
 
 

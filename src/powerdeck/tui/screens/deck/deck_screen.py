@@ -122,7 +122,7 @@ class DeckScreen(Screen[None]):
         with Horizontal(id="status-bar"):
             yield Static(self.mode.badge(), id="mode", markup=False)
             yield Static("", id="status", markup=False)
-        yield LeanFooter(show_command_palette=width >= 80)
+        yield LeanFooter()
 
     def _compositor_refresh(self) -> None:
         # Textual renders every stage of the first screen (its layout, the sidebar's rows); the
@@ -440,8 +440,6 @@ class DeckScreen(Screen[None]):
             sidebar.call_after_refresh(sidebar.refresh_labels)
         if self.card_id:
             self.call_after_refresh(self._fit_notes)
-        # Under 80 columns the palette hint would push Quit and Help off the footer (help lists ctrl+p).
-        self.query_one(LeanFooter).show_command_palette = event.size.width >= 80
 
     def _fit_notes(self) -> None:
         """The notes are one line on a narrow screen and a panel on a wide one: redrawn when the

@@ -7,6 +7,7 @@ typed in the name box is kept with the map as a draft, so a dropped connection k
 
 from __future__ import annotations
 
+import textwrap
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,17 +15,27 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Card
 from powerdeck.tui.screens.workbook.worksheet_base import WorksheetScreen
 from powerdeck.tui.widgets.inert_input import InertInput
+from powerdeck.tui.widgets.lean_footer import LeanFooter
 from powerdeck.tui.widgets.map_view import MapView
 from powerdeck.workbook import relmap
 from powerdeck.workbook.model import Person, Worksheet
 
+WIDE_COLUMNS = ("Who", "Ring", "Quality", "Sector")
+TALL_COLUMNS = ("Who", "Ring · quality / sector")
+"""Two columns, each person on two lines: the facts ("close · strong" over "statutory")."""
 LIST_ACTIONS = {"add", "rename", "move", "cycle", "toggle_missing", "delete", "undo"}
+
+
+def list_fits(rows: list[tuple[str, str, str, str]], width: int) -> bool:
+    """Whether the four columns fit `width` cells whole (each cell has a space either side)."""
+    widest = [max([len(heading), *(len(row[n]) for row in rows)]) for n, heading in enumerate(WIDE_COLUMNS)]
+    return sum(widest) + 2 * len(widest) <= width
 
 
 class MapScreen(WorksheetScreen):
@@ -53,6 +64,8 @@ class MapScreen(WorksheetScreen):
         self.show_breadth = breadth
         self.editing: str | None = None  # the id being renamed; None: adding
         self.history: list[tuple[Person, ...]] = []
+        self._wide_list: bool | None = None
+        self._list_shape: tuple[bool, int, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(visible_line(f"{self.card.id} {self.card.title} · relationship map")), id="ws-title")
@@ -67,17 +80,16 @@ class MapScreen(WorksheetScreen):
                 yield InertInput(self.sheet.draft, placeholder="Name: initials or a role", id="map-name",
                                  select_on_focus=False)
         yield Static("", id="ws-status", markup=False)
-        yield Footer(compact=True)
+        yield LeanFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#map-list", DataTable)
-        table.add_columns("Who", "Ring", "Quality", "Sector")
         self._redraw()
+        self.call_after_refresh(self._fit_list)
         if self.sheet.draft:
             self.set_focus(self.query_one("#map-name", Input))
             self.set_status("Your unfinished name was kept: press enter to add it.")
         else:
-            self.set_focus(table)
+            self.set_focus(self.query_one("#map-list", DataTable))
 
     @property
     def people(self) -> tuple[Person, ...]:
@@ -94,11 +106,34 @@ class MapScreen(WorksheetScreen):
     def _redraw(self, select: str | None = None) -> None:
         table = self.query_one("#map-list", DataTable)
         row = table.cursor_row
-        table.clear()
-        for person in self.people:
-            name = person.name + (" ?" if person.missing else "")
-            table.add_row(*(Text(visible_line(v)) for v in (name, person.ring, person.quality, person.sector)),
-                          key=person.id)
+        rows = [(person.name + (" ?" if person.missing else ""), person.ring, person.quality, person.sector)
+                for person in self.people]
+        # Four columns where they fit; else two, each person on two lines, so what q and s change
+        # is in view on the person's own row at 80 columns too (a column off screen showed nothing).
+        wide = list_fits(rows, table.size.width or 40)
+        facts = max([len(TALL_COLUMNS[1]) - 9, *(max(len(f"{r[1]} · {r[2]}"), len(r[3])) for r in rows)])
+        who = max(8, (table.size.width or 40) - facts - 4)
+        shape = (wide, who, facts)
+        if shape != self._list_shape or not table.columns:
+            self._list_shape = shape
+            self._wide_list = wide
+            table.clear(columns=True)
+            if wide:
+                table.add_columns(*WIDE_COLUMNS)
+            else:
+                table.add_column(TALL_COLUMNS[0], width=who)
+                table.add_column(TALL_COLUMNS[1], width=facts)
+        else:
+            table.clear()
+        for person, values in zip(self.people, rows, strict=True):
+            name, ring, quality, sector = (visible_line(v) for v in values)
+            if wide:
+                table.add_row(*(Text(v) for v in (name, ring, quality, sector)), key=person.id)
+            else:
+                # A long name over the row's two lines, so the facts beside it keep their room.
+                lines = textwrap.wrap(name, who) or [""]
+                shown = lines[0] + ("\n" + textwrap.shorten(" ".join(lines[1:]), who, placeholder="…") if lines[1:] else "")
+                table.add_row(Text(shown), Text(f"{ring} · {quality}\n{sector}"), key=person.id, height=2)
         if self.people:
             index = next((i for i, p in enumerate(self.people) if p.id == select), min(row, len(self.people) - 1))
             table.move_cursor(row=index)
@@ -125,7 +160,10 @@ class MapScreen(WorksheetScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Typing a name: these letters are text.
-        return not (action in LIST_ACTIONS and self.focused is self._name_box())
+        if action not in LIST_ACTIONS:
+            return True
+        boxes = self.query("#map-name")  # the footer may ask while the screen is still being built
+        return not (boxes and self.focused is boxes.first())
 
     def current(self) -> Worksheet:
         return self.sheet.with_changes(draft=self._name_box().value if self.is_mounted else self.sheet.draft)
@@ -175,7 +213,19 @@ class MapScreen(WorksheetScreen):
 
     def action_cycle(self, field: str) -> None:
         if person := self._selected():
-            self._change(relmap.cycle(self.people, person.id, field))
+            people = relmap.cycle(self.people, person.id, field)
+            now = next(p for p in people if p.id == person.id)
+            self._change(people, f"{person.name}: {field} {getattr(now, field)}")
+
+    def on_resize(self) -> None:
+        # The list's width is known once laid out: four columns or two, for the width it has.
+        self.call_after_refresh(self._fit_list)
+
+    def _fit_list(self) -> None:
+        table = self.query_one("#map-list", DataTable)
+        rows = [(p.name + (" ?" if p.missing else ""), p.ring, p.quality, p.sector) for p in self.people]
+        if list_fits(rows, table.size.width or 40) != self._wide_list or self._list_shape is None:
+            self._redraw(select=(person.id if (person := self._selected()) else None))
 
     def action_toggle_missing(self) -> None:
         if person := self._selected():

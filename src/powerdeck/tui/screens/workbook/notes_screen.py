@@ -12,11 +12,12 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Static, TextArea
+from textual.widgets import Static, TextArea
 
 from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Card
 from powerdeck.tui.screens.workbook.worksheet_base import WorksheetScreen
+from powerdeck.tui.widgets.lean_footer import LeanFooter
 from powerdeck.tui.widgets.lean_text_area import LeanTextArea
 from powerdeck.workbook.model import Worksheet
 from powerdeck.workbook.notes import list_items, word_count
@@ -48,7 +49,7 @@ class NotesScreen(WorksheetScreen):
         yield Static(HINTS[self.sheet.kind], id="notes-hint", markup=False)
         yield LeanTextArea(self.sheet.text, id="notes-text", soft_wrap=True, tab_behavior="focus")
         yield Static("", id="ws-status", markup=False)
-        yield Footer(compact=True)
+        yield LeanFooter()
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#notes-text", TextArea))

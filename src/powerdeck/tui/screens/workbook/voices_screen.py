@@ -17,7 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, OptionList, Static, TextArea
+from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from powerdeck.core.errors import PowerdeckError
@@ -27,6 +27,7 @@ from powerdeck.store.log import Log
 from powerdeck.store.workbook_files import free_path, write_new_private
 from powerdeck.tui.screens.workbook.worksheet_base import WorksheetScreen
 from powerdeck.tui.widgets.cloud_view import CloudView
+from powerdeck.tui.widgets.lean_footer import LeanFooter
 from powerdeck.tui.widgets.lean_text_area import LeanTextArea
 from powerdeck.workbook.cloud_svg import to_svg
 from powerdeck.workbook.model import Worksheet
@@ -80,7 +81,7 @@ class VoicesScreen(WorksheetScreen):
                 yield Static("", id="voices-picks", markup=False)
                 yield OptionList(id="voices-patterns")
         yield Static("", id="ws-status", markup=False)
-        yield Footer(compact=True)
+        yield LeanFooter()
 
     def on_mount(self) -> None:
         # Tab goes between the text and the patterns; page keys scroll the cloud from either.
@@ -122,7 +123,10 @@ class VoicesScreen(WorksheetScreen):
             Text(visible_line(f"{total} said, {len(self.phrases)} different · {picks}")))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in PATTERN_ACTIONS and self.focused is not self.query_one("#voices-patterns"))
+        if action not in PATTERN_ACTIONS:
+            return True
+        patterns = self.query("#voices-patterns")  # the footer may ask while the screen is still being built
+        return bool(patterns) and self.focused is patterns.first()
 
     def _highlighted(self) -> Phrase | None:
         index = self.query_one("#voices-patterns", OptionList).highlighted

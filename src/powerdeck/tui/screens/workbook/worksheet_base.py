@@ -69,7 +69,9 @@ class WorksheetScreen(Screen[None]):
         # Writes land in order: whatever was refused before this one is older than it.
         self.power_app.refused.worksheets.pop(sheet.card, None)
         if self.is_mounted:
-            self.set_status("Kept")
+            # What the last key did stays in view ("JS: sector voluntary"), with the word that it is kept.
+            said = getattr(self, "_said", "")
+            self.set_status(f"{said} · kept" if said and not said.endswith("kept") else "Kept")
 
     def _failed(self, sheet: Worksheet, error: PowerdeckError) -> None:
         self._queued = Worksheet("", "")  # not on disk: try again next time
@@ -104,6 +106,7 @@ class WorksheetScreen(Screen[None]):
         return None
 
     def set_status(self, text: str) -> None:
+        self._said = text
         for status in self.query("#ws-status"):
             status.update(text)  # type: ignore[attr-defined]  # query() yields Widget; #ws-status is always a Static
 
