@@ -19,7 +19,6 @@ from powerdeck.core.text import visible_line
 from powerdeck.tui.widgets.entry_list import row_marks
 
 WAY_IN = "enter or e: write about this card"
-SHORT_WAY_IN = "enter: write"
 SHOWN_ENTRIES = 8
 
 
@@ -42,14 +41,14 @@ def render_notes(
     if entries:
         summary.append(f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}")
     if compact:
-        way = WAY_IN
-        if peek:
-            # One line for everything: the way in gets shorter so that what the workbook holds,
-            # in brief, fits beside it (the line's ellipsis cuts the rest).
-            way = SHORT_WAY_IN
-            summary.append("w: " + visible_line(peek.removesuffix("  (w opens)").removeprefix("Looks back · ")))
         tail = f" · {' · '.join(summary)}" if summary else ""
-        return Content.from_markup("[b reverse] ▶ [/] [b]$way[/][dim]$tail[/]", way=way, tail=tail)
+        line = Content.from_markup("[b reverse] ▶ [/] [b]$way[/][dim]$tail[/]", way=WAY_IN, tail=tail)
+        if not peek:
+            return line
+        # What the workbook holds, whole, on the lines below (a card that looks back is about it:
+        # 7.1's breadth, 2.3's voices), as 120 columns shows it beside the card.
+        return Content("").join([line, Content("\n"),
+                                 Content.from_markup("[b]Workbook[/] · $peek", peek=visible_line(peek))])
     parts = [Content.from_markup("[b reverse] ▶ [/] [b]$way[/]", way=WAY_IN),
              Content.from_markup("\n[dim]   (a click here works too)[/]")]
     if draft is not None:
