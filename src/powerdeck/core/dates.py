@@ -121,3 +121,17 @@ def period_title(since: date | None, until: date | None, entry_days: Iterable[da
     if days:
         return f"all entries, {long_date(days[0])} to {long_date(days[-1])}"
     return "all entries (none yet)"
+
+
+def uk_date(day: date) -> str:
+    """`05/03/2026`: the way a UK reader writes a date, day first (every date a person reads)."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def uk_date_of(stamp: str) -> str:
+    """The day of an ISO date or timestamp (`2026-03-05T09:15:00+00:00`) the UK way; text that is
+    not one is shown as it is."""
+    try:
+        return uk_date(date.fromisoformat(stamp[:10]))
+    except ValueError:
+        return visible_line(stamp[:10])

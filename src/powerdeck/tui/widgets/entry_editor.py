@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from powerdeck.core.dates import uk_date_of
 from powerdeck.core.entry import FIELD_LABELS, FIELDS, Entry
 from powerdeck.core.follow_up import BLANK_DETAILS, DETAIL_LABELS, DETAILS
 
@@ -118,6 +119,8 @@ class EntryEditor(VerticalScroll, can_focus=False):
         self._details_baseline: dict[str, str] = dict(BLANK_DETAILS)
         self.offered_tags: tuple[str, ...] = ()
         """The organisation's tags, offered first in the tags field's hint (store/org_files.py)."""
+        self._entries: list[Entry] = []
+        """The card's entries, newest first (what the offer of an open entry is taken from)."""
 
     def compose(self) -> ComposeResult:
         if self.built:
@@ -295,15 +298,37 @@ class EntryEditor(VerticalScroll, can_focus=False):
                 field.value = typed[name]
                 field.cursor_position = len(field.value)
         self._baseline = dict(baseline if baseline is not None else values)
-        _set_label(self.query_one("#editor-title", Label), "Editing an earlier entry" if entry_id else "New entry")
+        self._show_title()
 
     def mark_saved(self) -> None:
         self._baseline = self.values()
         self._details_baseline = self.details()
 
+    def offered_entry(self) -> Entry | None:
+        """The card's newest open entry, offered while the form holds a new one (f4 carries on
+        with it: the deck screen's `continue_open`)."""
+        if self.entry_id is not None:
+            return None
+        return next((entry for entry in self._entries if entry.is_open), None)
+
+    def _show_title(self) -> None:
+        if not self.built:
+            return
+        offered = self.offered_entry()
+        if self.entry_id:
+            title = "Editing an earlier entry"
+        elif offered is not None:
+            first = offered.first_line()[:40] or "(no action written)"
+            title = f"New entry · or f4: carry on with your open entry of {uk_date_of(offered.created)}: {first}"
+        else:
+            title = "New entry"
+        _set_label(self.query_one("#editor-title", Label), title)
+
     def set_entries(self, entries: list[Entry]) -> None:
         if not self._show_entries:
             return
+        self._entries = sorted(entries, key=lambda entry: entry.created, reverse=True)
+        self._show_title()
         if not self.built:
             self._held_entries = list(entries)
             return

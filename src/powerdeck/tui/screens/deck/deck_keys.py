@@ -41,6 +41,8 @@ DECK_BINDINGS: list[BindingType] = [
     Binding("ctrl+s", "save", "Save", id="save", tooltip="Save the entry", priority=True),
     Binding("escape", "leave_editor", "Done", id="leave-editor",
             tooltip="Stop writing; the text is kept as a draft", priority=True),
+    Binding("f4", "continue_open", "Open entry", id="continue-open",
+            tooltip="Carry on with this card's open entry (the form says which)", priority=True),
     Binding("tab", "focus_field(1)", "Next field", id="next-field", key_display="tab", priority=True),
     Binding("shift+tab", "focus_field(-1)", "Previous field", id="previous-field", show=False, priority=True),
     Binding("ctrl+up,f2", "scroll_card_lines(-1)", "Card", id="card-up", key_display="^↑↓",
@@ -77,7 +79,7 @@ READING = {
     "scroll_card",
 }
 # The actions that belong to writing: off while reading (the footer shows only what works).
-WRITING = {"leave_editor", "focus_field", "scroll_card_lines", "save"}
+WRITING = {"leave_editor", "focus_field", "scroll_card_lines", "save", "continue_open"}
 
 LETTER_SETTLE = 0.4
 """Seconds a command letter or digit waits to see whether more printable keys follow (typing)."""

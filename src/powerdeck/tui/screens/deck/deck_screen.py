@@ -19,7 +19,8 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from powerdeck.core.entry import FIELDS, Entry, EntryFilter
+from powerdeck.core.dates import uk_date_of
+from powerdeck.core.entry import FIELD_LABELS, FIELDS, Entry, EntryFilter
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.follow_up import entry_details
 from powerdeck.core.text import visible_line
@@ -371,6 +372,10 @@ class DeckScreen(Screen[None]):
         if action in READING and self._editing():
             # Inside the editor these keys type text; keep the footer to the editor's keys.
             return False
+        if action == "continue_open":
+            editors = self.query(EntryEditor)  # the footer may ask while the screen is being built
+            if not editors or editors.first().offered_entry() is None:
+                return False
         return not (action in WRITING and not self._editing())
 
     def on_descendant_focus(self, event: object) -> None:
@@ -473,6 +478,24 @@ class DeckScreen(Screen[None]):
                         details=entry_details(entry))
             self.set_status(f"Editing the entry of {entry.created[:10]} for {entry.card}")
         self.set_focus(editor.field("action"))
+
+    def action_continue_open(self) -> None:
+        """f4 while writing a new entry: carry on with the card's open entry instead, at its
+        first empty field (the new one, if it has text, must be saved or cleared first)."""
+        editor = self.editor
+        entry = editor.offered_entry()
+        if entry is None:
+            return
+        if not editor.is_blank:
+            self.set_status("This new entry has text: save it with ctrl+s (or clear it) before carrying on with another.")
+            return
+        editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id)
+        self.queue_draft_write()
+        first_empty = next((name for name in FIELDS if not getattr(entry, name).strip()), "action")
+        self.set_status(f"Carrying on with your entry of {uk_date_of(entry.created)}: {FIELD_LABELS[first_empty]} next")
+        area = editor.field(first_empty)
+        area.move_cursor(area.document.end)
+        self.set_focus(area)
 
     # -- drafts and saving (the DraftKeeper does the work; the keys stay here) ------------
 
