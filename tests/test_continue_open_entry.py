@@ -55,7 +55,8 @@ async def test_typing_after_enter_still_starts_a_new_entry(tmp_path: Path) -> No
         await pilot.press("f4")  # refused: the new entry has text, which is never dropped
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert sorted(entry["action"] for entry in entries_on_disk(data)) == ["A new one", "Ask the tenants' association"]
+        actions = sorted(entry["action"] for entry in entries_on_disk(data))
+        assert actions == ["A new one", "Ask the tenants' association"]
 
 
 async def test_no_offer_without_an_open_entry(tmp_path: Path) -> None:

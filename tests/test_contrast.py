@@ -19,7 +19,8 @@ THEMES = list(App().available_themes)
 SCREENS = {"deck": [], "writing": ["enter"], "log": ["L"], "help": ["f1"], "map": ["right", "w"], "palette": ["ctrl+p"]}
 
 
-async def poor_on(tmp_path: Path, theme: str, system: str, keys: list[str], size: tuple[int, int] = (80, 24)) -> list[str]:
+async def poor_on(tmp_path: Path, theme: str, system: str, keys: list[str],
+                  size: tuple[int, int] = (80, 24)) -> list[str]:
     app = make_app(tmp_path / "data", theme=theme)
     app.store.write_and_wait(lambda log: log.save_worksheet(Worksheet("1.2", "map", people=(Person("p1", "JS"),))))
     app.readable.set_color_system(SYSTEMS[system])
@@ -30,7 +31,8 @@ async def poor_on(tmp_path: Path, theme: str, system: str, keys: list[str], size
             await pilot.pause(0.5 if key == "w" else None)  # a command letter waits to see if more follow
         await pilot.pause()
         assert keys != ["right", "w"] or type(app.screen).__name__ == "MapScreen"
-        return [f"{poor.text!r} {poor.ratio}:1 (needs {poor.needed}) on row {poor.row}" for poor in poor_contrast(app, system)]
+        return [f"{poor.text!r} {poor.ratio}:1 (needs {poor.needed}) on row {poor.row}"
+                for poor in poor_contrast(app, system)]
 
 
 @pytest.mark.parametrize("system", list(SYSTEMS))

@@ -13,6 +13,7 @@ from typing import Any
 
 from powerdeck.core.fields import ID_RULE, card_capability, check_text, is_id
 from powerdeck.core.fields import MAX_TEXT as MAX_TEXT  # re-exported: where it was defined before fields.py
+from powerdeck.core.text import folded
 
 FIELDS: tuple[str, ...] = ("action", "outcome", "learning")
 """The three texts a user writes for a card, in the order the editor shows them."""
@@ -225,8 +226,8 @@ class EntryFilter:
             if self.until is not None and created > self.until:
                 return False
         if self.text:
-            needle = self.text.casefold()
-            if not any(needle in getattr(entry, name).casefold() for name in FIELDS):
+            needle = folded(self.text)
+            if not any(needle in folded(getattr(entry, name)) for name in FIELDS):
                 return False
         return True
 

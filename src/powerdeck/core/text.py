@@ -13,6 +13,7 @@ app alone calls, loads Textual's `Content`).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20)}
 _CONTROL_PICTURES[0x7F] = "\u2421"  # ␡
@@ -73,3 +74,12 @@ def shorten(text: str, width: int) -> str:
     if content.cell_length <= width:
         return text
     return content.truncate(max(width - 1, 0)).plain.rstrip() + "…"
+
+
+def folded(text: str) -> str:
+    """`text` as a search compares it: case and accents ignored, so "cafe" finds "Café" and
+    "CAFÉ" (each character decomposed and its accents dropped, then casefolded)."""
+    if text.isascii():
+        return text.casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()

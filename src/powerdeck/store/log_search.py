@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import replace
 
 from powerdeck.core.entry import Entry, EntryFilter
+from powerdeck.core.text import folded
 
 REMEMBERED = 16
 """Filters whose results are kept (a search typed and taken back a key at a time)."""
@@ -26,10 +27,11 @@ SEPARATOR = "\x00"
 
 
 def search_text(entry: Entry) -> str:
-    """The entry's searchable texts, casefolded, joined so that a search never spans two."""
-    # One casefold of the joined texts: casefolding maps each character on its own, and the
-    # separator folds to itself, so this equals joining the casefolded fields.
-    return SEPARATOR.join([entry.action, entry.outcome, entry.learning]).casefold()
+    """The entry's searchable texts, folded (case and accents ignored), joined so that a search
+    never spans two."""
+    # One fold of the joined texts: folding maps each character on its own, and the separator
+    # folds to itself, so this equals joining the folded fields.
+    return folded(SEPARATOR.join([entry.action, entry.outcome, entry.learning]))
 
 
 class SearchIndex:
@@ -55,7 +57,7 @@ class SearchIndex:
         return list(found)
 
     def _match(self, entry_filter: EntryFilter) -> list[Entry]:
-        needle = entry_filter.text.casefold()
+        needle = folded(entry_filter.text)
         rest = replace(entry_filter, text="")
         if not needle:
             return [entry for entry in self._entries if rest.matches(entry)]
@@ -84,7 +86,7 @@ class SearchIndex:
                 continue
             if replace(known, text=entry_filter.text) != entry_filter:
                 continue
-            if known.text.casefold() in needle and (best is None or len(found) < len(best)):
+            if folded(known.text) in needle and (best is None or len(found) < len(best)):
                 best = found
         return best
 

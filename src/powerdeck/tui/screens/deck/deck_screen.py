@@ -487,7 +487,8 @@ class DeckScreen(Screen[None]):
         if entry is None:
             return
         if not editor.is_blank:
-            self.set_status("This new entry has text: save it with ctrl+s (or clear it) before carrying on with another.")
+            self.set_status("This new entry has text: save it with ctrl+s (or clear it) before carrying on "
+                            "with another.")
             return
         editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id)
         self.queue_draft_write()

@@ -132,7 +132,8 @@ class MapScreen(WorksheetScreen):
             else:
                 # A long name over the row's two lines, so the facts beside it keep their room.
                 lines = textwrap.wrap(name, who) or [""]
-                shown = lines[0] + ("\n" + textwrap.shorten(" ".join(lines[1:]), who, placeholder="…") if lines[1:] else "")
+                rest = textwrap.shorten(" ".join(lines[1:]), who, placeholder="…") if lines[1:] else ""
+                shown = lines[0] + ("\n" + rest if rest else "")
                 table.add_row(Text(shown), Text(f"{ring} · {quality}\n{sector}"), key=person.id, height=2)
         if self.people:
             index = next((i for i, p in enumerate(self.people) if p.id == select), min(row, len(self.people) - 1))
