@@ -9,7 +9,7 @@ need=()
 command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 # A real non-UTF-8 locale (built with localedef into a temp LOCPATH) for tests/test_terminals.py.
 [ -d /usr/share/i18n/locales ] && [ -d /usr/share/i18n/charmaps ] || need+=(locales)
-# A real browser for tests/test_web_browser.py (Playwright drives Debian's Chromium).
+# A real browser for the web tests and the word cloud's SVG (Playwright drives Debian's Chromium).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -gt 0 ]; then

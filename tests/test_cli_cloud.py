@@ -39,10 +39,13 @@ def home(tmp_path: Path) -> Path:
 
 
 def words(svg: bytes) -> list[str]:
+    """The title's text, then each phrase's (its tooltip, the count, left out)."""
     root = ElementTree.fromstring(svg)
     assert root.tag == f"{SVG}svg"
-    return ["".join(text.itertext()).removeprefix(text.findtext(f"{SVG}title") or "")
-            for text in root.iter(f"{SVG}text")]
+    texts = list(root.iter(f"{SVG}text"))
+    phrases = ["".join(text.itertext()).removeprefix(text.findtext(f"{SVG}title") or "")
+               for text in texts if text.get("class") == "phrase"]
+    return ["".join(texts[0].itertext()), *phrases]
 
 
 def test_writes_the_cloud_privately_to_a_file(home: Path) -> None:
