@@ -9,11 +9,13 @@ from pathlib import Path
 import docx
 from textual.widgets import Input, Static
 
+from contrast import screen_lines
 from log_helpers import SAMPLE, seed
 from powerdeck.core.entry import EntryFilter
 from powerdeck.export import NAME_KEY, ROLE_KEY, parse_json_export
 from powerdeck.tui.screens.dialogs.confirm_dialog import ChoiceDialog
 from powerdeck.tui.screens.dialogs.export_dialog import ExportDialog
+from powerdeck.tui.screens.dialogs.exported_dialog import ExportedDialog
 from powerdeck.tui.screens.log.log_screen import LogScreen
 from powerdeck.tui.widgets.choice_list import ChoiceList
 from ui_helpers import make_app, settle
@@ -41,8 +43,8 @@ async def test_export_word_from_the_palette_action(data_dir: Path, private_data_
         texts = [p.text for p in docx.Document(str(path)).paragraphs]
         assert texts[0].startswith("Review log book: all entries, ")
         assert "Walk the estate with a community worker" in texts
-        messages = [n.message for n in app._notifications]
-        assert any(m.startswith(f"Exported 7 entries to {path}") for m in messages)
+        assert isinstance(app.screen, ExportedDialog)
+        assert app.screen.text.startswith(f"Exported 7 entries to\n{path}\n")
 
 
 async def test_export_json_of_the_filtered_log_and_no_clobber(data_dir: Path, private_data_home: Path) -> None:
@@ -186,8 +188,16 @@ async def test_over_ssh_the_result_says_how_to_copy_it_to_a_laptop(data_dir: Pat
         app.screen.query_one("#export-path", Input).value = str(private_data_home / "review-2026.docx")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        message = next(n.message for n in app._notifications if n.message.startswith("Exported"))
-        assert "scp " in message and ":review-2026.docx ." in message
+        assert isinstance(app.screen, ExportedDialog)
+        # The path and the command each whole on a line of its own, ready to copy (issue 24, 7).
+        await pilot.pause()
+        lines = [line.strip(" █") for line in screen_lines(app)]  # inside the dialog's border
+        path = str(private_data_home / "review-2026.docx")
+        assert path in lines, "\n".join(lines)
+        command = next(line for line in lines if line.startswith("scp "))
+        assert command.endswith(":review-2026.docx .") and "@" in command
+        await pilot.press("enter")
+        assert not isinstance(app.screen, ExportedDialog)
 
 
 def test_export_dialog_snapshot(snap_compare, data_dir: Path, private_data_home: Path) -> None:

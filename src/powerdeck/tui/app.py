@@ -66,6 +66,9 @@ class PowerDeckApp(FirstPaintHold):
         Binding("f1", "help", "Help", id="help", key_display="f1/?",
                 tooltip="Keys, how to use the cards, about the deck"),
         Binding("question_mark", "help", "Help", id="help-question", show=False),
+        # f7 selects all of a text box as it does in a writing field (TextArea's own key); an
+        # Input has no such key of its own, so it reaches here.
+        Binding("f7", "select_all_field", "Select all", id="select-all", show=False),
     ]
 
     def __init__(self, deck: Deck, log: Log, options: AppOptions | None = None) -> None:
@@ -262,6 +265,10 @@ class PowerDeckApp(FirstPaintHold):
 
         if not isinstance(self.screen, OverviewScreen):
             self.push_screen(OverviewScreen())
+
+    def action_select_all_field(self) -> None:
+        if isinstance(self.focused, Input):
+            self.focused.select_all()
 
     def action_export_log(self) -> None:
         from powerdeck.tui.screens.dialogs.export_dialog import open_export_dialog

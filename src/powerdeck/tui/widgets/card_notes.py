@@ -14,6 +14,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from powerdeck.core.dates import uk_date_of
 from powerdeck.core.entry import Draft, Entry
 from powerdeck.core.text import visible_line
 from powerdeck.tui.widgets.entry_list import row_marks
@@ -70,7 +71,7 @@ def render_notes(
             # Private, and the follow-up date of an open entry, in words (as in the review log).
             words = "".join(row_marks(entry, date.today())) + words
             parts.append(Content("\n"))
-            parts.append(Content.from_markup("$date $mark $words", date=visible_line(entry.created[:10]), mark=mark,
+            parts.append(Content.from_markup("$date $mark $words", date=uk_date_of(entry.created), mark=mark,
                                              words=words))
         if len(entries) > SHOWN_ENTRIES:
             parts.append(Content.from_markup("\n[dim]… and $more more: L, the review log[/]",

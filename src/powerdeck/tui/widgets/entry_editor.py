@@ -45,7 +45,7 @@ def entry_option_label(entry: Entry) -> str:
     # One line each: the list cuts it to its width (text-overflow in app.tcss); a 5,000-character
     # line would otherwise wrap into a wall of text and push the other entries out of view.
     first = entry.first_line()[:LABEL_CHARS] or "(no action written)"
-    return f"{entry.created[:10]} {mark} {first}"
+    return f"{uk_date_of(entry.created)} {mark} {first}"
 
 
 def field_label(name: str, *, active: bool) -> Content:

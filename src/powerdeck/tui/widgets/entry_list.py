@@ -23,6 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from powerdeck.core.dates import uk_date_of
 from powerdeck.core.entry import Entry
 from powerdeck.core.follow_up import uk_date
 from powerdeck.core.text import shorten, visible_line
@@ -193,7 +194,7 @@ class EntryList(ScrollView, can_focus=True):
             Segment(" "),
             Segment(OPEN_MARK if entry.is_open else DONE_MARK, mark_style),
             Segment(" "),
-            Segment(one_line(entry.created[:DATE_WIDTH]).ljust(DATE_WIDTH), dim),
+            Segment(uk_date_of(entry.created).ljust(DATE_WIDTH), dim),
             Segment(" "),
             Segment(one_line(entry.card)[:CARD_WIDTH].ljust(CARD_WIDTH)),
         ]

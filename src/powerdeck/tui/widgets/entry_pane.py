@@ -22,6 +22,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from powerdeck.core.dates import uk_date_of
 from powerdeck.core.entry import FIELDS, Entry
 from powerdeck.core.follow_up import entry_details
 from powerdeck.deck.model import Deck
@@ -100,8 +101,8 @@ class EntryPane(Container):
         self.call_after_refresh(area.scroll_visible, animate=False)
 
     def _show_heading(self, entry: Entry) -> None:
-        created = entry.created[:16].replace("T", " ")
-        updated = entry.updated[:16].replace("T", " ")
+        created = f"{uk_date_of(entry.created)} {entry.created[11:16]}"
+        updated = f"{uk_date_of(entry.updated)} {entry.updated[11:16]}"
         text = f"Entry for card {entry.card} · written {created}"
         if self._deck.find_card(entry.card) is None:
             text += " · not in this deck"

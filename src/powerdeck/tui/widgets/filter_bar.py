@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from powerdeck.core.dates import uk_date
 from powerdeck.core.entry import EntryFilter
 from powerdeck.core.text import shorten
 from powerdeck.tui.widgets.entry_list import one_line
@@ -29,11 +30,11 @@ def describe_filter(entry_filter: EntryFilter) -> list[str]:
     if entry_filter.tag:
         parts.append(f"tag “{one_line(entry_filter.tag)}”")
     if entry_filter.since and entry_filter.until:
-        parts.append(f"{entry_filter.since} to {entry_filter.until}")
+        parts.append(f"{uk_date(entry_filter.since)} to {uk_date(entry_filter.until)}")
     elif entry_filter.since:
-        parts.append(f"from {entry_filter.since}")
+        parts.append(f"from {uk_date(entry_filter.since)}")
     elif entry_filter.until:
-        parts.append(f"up to {entry_filter.until}")
+        parts.append(f"up to {uk_date(entry_filter.until)}")
     return parts
 
 
@@ -47,11 +48,11 @@ def filter_line(entry_filter: EntryFilter) -> Content:
     always show (the bar wraps to a second line rather than cut them off)."""
     f = entry_filter
     if f.since and f.until:
-        period = f"{f.since} to {f.until}"
+        period = f"{uk_date(f.since)} to {uk_date(f.until)}"
     elif f.since:
-        period = f"from {f.since}"
+        period = f"from {uk_date(f.since)}"
     elif f.until:
-        period = f"to {f.until}"
+        period = f"to {uk_date(f.until)}"
     else:
         period = ""
     search = shorten(one_line(f.text), SEARCH_CELLS)

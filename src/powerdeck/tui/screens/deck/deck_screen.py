@@ -476,7 +476,7 @@ class DeckScreen(Screen[None]):
                 return
             editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id,
                         details=entry_details(entry))
-            self.set_status(f"Editing the entry of {entry.created[:10]} for {entry.card}")
+            self.set_status(f"Editing the entry of {uk_date_of(entry.created)} for {entry.card}")
         self.set_focus(editor.field("action"))
 
     def action_continue_open(self) -> None:
@@ -490,7 +490,8 @@ class DeckScreen(Screen[None]):
             self.set_status("This new entry has text: save it with ctrl+s (or clear it) before carrying on "
                             "with another.")
             return
-        editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id)
+        editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id,
+                    details=entry_details(entry))
         self.queue_draft_write()
         first_empty = next((name for name in FIELDS if not getattr(entry, name).strip()), "action")
         self.set_status(f"Carrying on with your entry of {uk_date_of(entry.created)}: {FIELD_LABELS[first_empty]} next")

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from textual.binding import Binding
 from textual.screen import ModalScreen
 
 ResultType = TypeVar("ResultType")
 
 
 class Dialog(ModalScreen[ResultType]):
+    # A modal screen hides the app's keys, so the app's f7 (select all of a text box) is here too.
+    BINDINGS = [Binding("f7", "app.select_all_field", "Select all", id="dialog-select-all", show=False)]
     DEFAULT_CSS = """
     Dialog {
         align: center middle;

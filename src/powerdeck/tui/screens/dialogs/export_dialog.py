@@ -75,12 +75,12 @@ def period_choices(today: date, total: int, filtered: tuple[int, str] | None) ->
     return choices
 
 
-def laptop_hint(path: Path) -> str:
-    """How to copy `path` from this server to the laptop the person is sitting at."""
+def copy_command(path: Path) -> str:
+    """The command that copies `path` from this server to the laptop the person is sitting at."""
     home = Path.home()
     shown = str(path.relative_to(home)) if path.is_relative_to(home) else str(path)
     where = f"{getpass.getuser()}@{socket.gethostname()}"
-    return f"To copy it to your laptop, run there: scp {where}:{shown} ."
+    return f"scp {where}:{shown} ."
 
 
 class ExportDialog(Dialog["Path | None"]):
@@ -357,12 +357,13 @@ class ExportDialog(Dialog["Path | None"]):
         self.dismiss(None)
 
     def _done(self, path: Path, count: int) -> None:
+        from powerdeck.tui.screens.dialogs.exported_dialog import ExportedDialog
+
         self._busy = False
-        message = f"Exported {plural(count)} to {path}"
-        if self.power_app.options.over_ssh:
-            message += f"\n{laptop_hint(path)}"
-        self.app.notify(message, title="Exported", timeout=30, markup=False)
+        app = self.app
+        command = copy_command(path) if self.power_app.options.over_ssh else None
         self.dismiss(path)
+        app.push_screen(ExportedDialog(count, path, command))
 
 
 def open_export_dialog(app: PowerDeckApp) -> None:

@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 from textual.app import App
 
+from powerdeck.core.dates import uk_date_of
 from powerdeck.core.entry import Entry
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.store.log import Log
@@ -40,7 +41,7 @@ class Deletions:
     def ask(self, entry: Entry, card_title: str) -> None:
         """Ask before deleting: the question shows which entry it is."""
         question = (
-            f"{entry.created[:10]} · card {entry.card} {card_title}\n"
+            f"{uk_date_of(entry.created)} · card {entry.card} {card_title}\n"
             f"{entry.first_line() or '(no action written)'}\n\n"
             "u undoes this until you leave the review log."
         )
@@ -61,7 +62,7 @@ class Deletions:
         def deleted(old: Entry | None) -> None:
             if old is not None:
                 self.entries.append(old)
-                self.host.set_status(f"Deleted the entry of {old.created[:10]} for card {old.card} · u undoes")
+                self.host.set_status(f"Deleted the entry of {uk_date_of(old.created)} for card {old.card} · u undoes")
             self.host.refresh_list()
 
         self.power_app.store.queue_write(delete, on_done=deleted, on_error=self.host.write_failed, by=self.host)
@@ -73,7 +74,7 @@ class Deletions:
 
         def restored(old: Entry) -> None:
             self.host.refresh_list(keep=old.id)
-            self.host.set_status(f"Restored the entry of {old.created[:10]} for card {old.card}")
+            self.host.set_status(f"Restored the entry of {uk_date_of(old.created)} for card {old.card}")
 
         def failed(error: PowerdeckError) -> None:
             self.entries.append(entry)

@@ -22,11 +22,13 @@ from powerdeck.core.dates import (
     appraisal_year_of,
     calendar_year,
     parse_optional_date,
+    uk_date,
 )
 from powerdeck.core.text import shorten, visible_line
 from powerdeck.deck.model import Deck
 from powerdeck.tui.screens.dialogs.dialog import Dialog
 from powerdeck.tui.widgets.inert_input import InertInput
+from powerdeck.tui.widgets.tick_list import TickList
 
 ANY_CARD = ""
 """What the card picker returns for "any card" (None means: cancelled, change nothing)."""
@@ -61,7 +63,7 @@ class CapabilityPicker(Dialog["frozenset[int] | None"]):
             selections.append(Selection(label, capability.number, capability.number in self._chosen))
         with Vertical():
             yield Label("Show entries of these capabilities", classes="dialog-title")
-            yield SelectionList[int](*selections, id="capability-choices")
+            yield TickList[int](*selections, id="capability-choices")
             yield Static(
                 "space or 1…9, 0 ticks · enter applies · x clears · escape cancels. "
                 "Nothing ticked shows every capability.",
@@ -209,10 +211,10 @@ class PeriodPicker(Dialog["Period | None"]):
             )
             with Horizontal():
                 yield Label("From")
-                yield InertInput(self._since.isoformat() if self._since else "", placeholder="1/4/2026",
+                yield InertInput(uk_date(self._since) if self._since else "", placeholder="1/4/2026",
                                  id="period-from", max_length=10)
                 yield Label("  To")
-                yield InertInput(self._until.isoformat() if self._until else "", placeholder="31/3/2027",
+                yield InertInput(uk_date(self._until) if self._until else "", placeholder="31/3/2027",
                                  id="period-to", max_length=10)
             yield Static("", id="period-error", classes="dialog-error", markup=False)
             yield Static(
@@ -254,7 +256,7 @@ class PeriodPicker(Dialog["Period | None"]):
             error.update(str(problem))
             return
         if since is not None and until is not None and since > until:
-            error.update(f"From {since} is after To {until}: nothing could match.")
+            error.update(f"From {uk_date(since)} is after To {uk_date(until)}: nothing could match.")
             return
         self.dismiss(Period(since, until))
 

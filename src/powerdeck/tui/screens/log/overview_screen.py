@@ -123,6 +123,9 @@ class OverviewScreen(Screen[None]):
                 tooltip="The first action due for an outcome, open in the review log"),
         Binding("down,j", "scroll(1)", "Scroll", id="overview-down", show=False, priority=True),
         Binding("up,k", "scroll(-1)", "Scroll up", id="overview-up", show=False, priority=True),
+        # Nothing has focus here (AUTO_FOCUS), so the scroll box's own page keys never got them.
+        Binding("pagedown,space", "page(1)", "Page down", id="overview-page-down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", id="overview-page-up", show=False, priority=True),
     ]
 
     @property
@@ -166,3 +169,7 @@ class OverviewScreen(Screen[None]):
 
     def action_scroll(self, lines: int) -> None:
         self.query_one("#overview-scroll", VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        scroll = self.query_one("#overview-scroll", VerticalScroll)
+        (scroll.scroll_page_down if pages > 0 else scroll.scroll_page_up)(animate=False)

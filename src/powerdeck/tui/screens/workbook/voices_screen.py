@@ -113,14 +113,18 @@ class VoicesScreen(WorksheetScreen):
         for phrase in self.phrases:
             roles = f"  ({', '.join(phrase.roles)})" if phrase.roles else ""
             mark = "  small voice" if phrase.text in small else ""
-            options.append(Option(Text(visible_line(f"{phrase.count:>3}×  {phrase.text}{roles}{mark}")), id=None))
+            picked = {self.large: "  ◀ your large word", self.small: "  ◀ your small voice"}.get(phrase.text, "")
+            options.append(Option(Text(visible_line(f"{phrase.count:>3}×  {phrase.text}{roles}{mark}{picked}")),
+                                  id=None))
         patterns.set_options(options)
         if options:
             patterns.highlighted = min(highlighted or 0, len(options) - 1)
         total = sum(p.count for p in self.phrases)
-        picks = f"Large: {self.large or '-'}   Small: {self.small or '-'}"
-        self.query_one("#voices-picks", Static).update(
-            Text(visible_line(f"{total} said, {len(self.phrases)} different · {picks}")))
+        # Each pick on a line of its own: on one line, at 80 columns the small voice was cut off.
+        lines = [f"{total} said, {len(self.phrases)} different",
+                 f"Large word: {self.large or '- (b picks the highlighted one)'}",
+                 f"Small voice: {self.small or '- (s picks the highlighted one)'}"]
+        self.query_one("#voices-picks", Static).update(Text("\n".join(visible_line(line) for line in lines)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action not in PATTERN_ACTIONS:
