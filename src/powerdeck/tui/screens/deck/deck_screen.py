@@ -110,6 +110,10 @@ class DeckScreen(Screen[None]):
         self.set_class(width >= ROOMY, "-roomy")
         sidebar = CapabilitySidebar(deck.capabilities, id="sidebar")
         sidebar.wrap = width >= ROOMY
+        # What this is, named at the top where a newcomer looks first.
+        yield Static(Content.from_markup("[b]$title[/b] · $about", title=deck.title,
+                                         about="cards to read and act on, and your own review log book"),
+                     id="deck-header")
         with Horizontal(id="deck-main"):
             yield sidebar
             with Container(id="work"):

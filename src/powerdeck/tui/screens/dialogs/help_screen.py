@@ -33,11 +33,23 @@ DECK_PAIRS: KeyRows = [
     ("pagedown, space / pageup", "Scroll a long card while reading"),
     ("ctrl+p", "Command palette: go to a card by id or title, random card, review log, export, theme"),
 ]
+WELCOME = (
+    "{title} are {cards} prompts in {capabilities} capabilities, to help you reflect and act on "
+    "shifting power to the people and communities you work with. Beside them is your own review "
+    "log book: for each card, what you will do (Action), what happened (Outcome) and what you "
+    "learnt (Learning). It is private to you, and nothing you type is ever thrown away."
+)
+GETTING_STARTED = [
+    ("Read", "Pick a capability with up / down (or its number, 1 … 9, 0 for 10), a card with left / right."),
+    ("Write", "Press enter on a card and type what you will do; tab moves to the next field; ctrl+s saves."),
+    ("Come back", "An entry with only an action is open: later, enter on its card offers it (f4) to add "
+                  "what happened. L opens the review log, to find, filter and export your entries."),
+    ("Workbook", "Some cards ask you to make something (voices, a map, a list): w opens it."),
+]
 READING_NOTE = (
-    "Reading and writing are two states, named at the bottom left. While reading, only the keys "
-    "listed here act, and a letter waits a moment to see whether you are typing: a sentence typed "
-    "while reading does nothing but remind you to press enter to write. h, j, k and l no longer "
-    "move: sentences are full of them; use the arrow keys."
+    "Reading and writing are two states, named at the bottom left (READING or WRITING). While "
+    "reading, letters are keys (listed below) and a letter waits a moment to see whether you are "
+    "typing: a sentence typed while reading does nothing but remind you to press enter to write."
 )
 EDITING_PAIRS: KeyRows = [
     ("ctrl+z", "Undo"),
@@ -85,8 +97,8 @@ def key_table(rows: KeyRows) -> Table:
     return table
 
 
-def section_widgets(section: Section) -> Iterable[Static]:
-    yield Static(Content(section.heading), classes="help-heading")
+def section_widgets(section: Section, id: str | None = None) -> Iterable[Static]:
+    yield Static(Content(section.heading), classes="help-heading", id=id)
     for paragraph in section.paragraphs:
         yield Static(Content(paragraph), classes="help-paragraph")
 
@@ -97,9 +109,12 @@ class HelpScreen(Screen[None]):
     HelpScreen .help-heading { margin-top: 1; text-style: bold; color: $accent; }
     HelpScreen .help-paragraph { margin-top: 1; }
     HelpScreen .help-table { margin-top: 1; }
+    HelpScreen .help-jump { text-style: bold; }
     """
     BINDINGS = [
         Binding("escape,q,question_mark,f1", "app.pop_screen", "Back", id="close-help"),
+        Binding("g", "guidance", "The deck's guidance", id="help-guidance",
+                tooltip="Using the card deck and workbook, in the deck's own words"),
         Binding("down,j", "scroll(1)", "Scroll", show=False),
         Binding("up,k", "scroll(-1)", "Scroll", show=False),
         Binding("pagedown,space", "page(1)", "Page down", show=False),
@@ -122,9 +137,15 @@ class HelpScreen(Screen[None]):
             "The review log (L)": key_rows(LogScreen.BINDINGS, LOG_PAIRS),
             "Editing text in a field": EDITING_PAIRS,
         }
+        guidance = deck.guidance[0].heading if deck.guidance else "the deck's guidance"
         with VerticalScroll(id="help-scroll"):
             yield Static(Content(f"{deck.title}: help"), classes="help-heading")
-            yield Static("Press escape or q to go back.", classes="help-paragraph", markup=False)
+            yield Static(Content(WELCOME.format(title=deck.title, cards=len(deck.cards),
+                                                capabilities=len(deck.capabilities))), classes="help-paragraph")
+            yield Static(Content(f"g: “{guidance}”, the deck's own guidance · escape or q: back to the cards"),
+                         classes="help-paragraph help-jump")
+            yield Static(Content("Getting started"), classes="help-heading")
+            yield Static(key_table(GETTING_STARTED), classes="help-table")
             yield Static(READING_NOTE, classes="help-paragraph", markup=False)
             for heading, rows in self.sections.items():
                 yield Static(Content(heading), classes="help-heading")
@@ -139,8 +160,8 @@ class HelpScreen(Screen[None]):
             note = self._ssh_note(app)
             if note:
                 yield Static(note, classes="help-paragraph", markup=False, id="help-ssh")
-            for section in deck.guidance:
-                yield from section_widgets(section)
+            for n, section in enumerate(deck.guidance):
+                yield from section_widgets(section, id="help-guidance" if n == 0 else None)
             yield from section_widgets(deck.credit)
             yield Static(Content(f"The card texts are by {deck.author}."), classes="help-paragraph")
         yield Footer()
@@ -172,3 +193,8 @@ class HelpScreen(Screen[None]):
     def action_page(self, pages: int) -> None:
         scroll = self.query_one("#help-scroll", VerticalScroll)
         (scroll.scroll_page_down if pages > 0 else scroll.scroll_page_up)(animate=False)
+
+    def action_guidance(self) -> None:
+        """Jump to the deck's own guidance ("Using the card deck and workbook")."""
+        for heading in self.query("#help-guidance"):
+            self.query_one("#help-scroll", VerticalScroll).scroll_to_widget(heading, top=True, animate=False)
