@@ -21,6 +21,11 @@ from powerdeck.tui.app import PowerDeckApp
 SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "16": ColorSystem.STANDARD}
 
 
+def is_read(char: str) -> bool:
+    """A character a person reads: not a space, a border, a bar or the map's ring dots."""
+    return not (char.isspace() or "\u2500" <= char <= "\u259f" or char in "·\u2800")
+
+
 def luminance(rgb: tuple[int, int, int]) -> float:
     def channel(value: int) -> float:
         c = value / 255
@@ -66,7 +71,7 @@ def poor_contrast(app: PowerDeckApp, system_name: str) -> list[Poor]:
     for segment in console._record_buffer:
         text = segment.text
         row += text.count("\n")
-        if segment.control or not any(ch.isalnum() for ch in text):
+        if segment.control or not any(is_read(char) for char in text):
             continue
         style = segment.style or Style()
         fg = _rgb(style.color, system, fg_default)

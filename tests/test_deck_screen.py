@@ -222,7 +222,7 @@ async def test_editing_an_earlier_entry_updates_it(data_dir: Path) -> None:
         await pilot.pause()
         assert app.focused is field(app, "action")
         assert field(app, "action").text == "Walk the estate"
-        assert status(app) == "Editing the entry of 2026-01-05 for 4.2"
+        assert status(app) == "Editing the entry of 05/01/2026 for 4.2"
         await pilot.press("tab")
         await type_text(pilot, "Met four families")
         await pilot.press("ctrl+s")

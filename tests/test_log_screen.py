@@ -152,7 +152,7 @@ async def test_period_presets_and_typed_dates(data_dir: Path) -> None:
         screen = log_screen(app)
         assert str(screen.entry_filter.since) == "2025-03-05" and str(screen.entry_filter.until) == "2025-03-07"
         assert shown_ids(app) == ["entry-004", "entry-003", "entry-002"]
-        assert "2025-03-05 to 2025-03-07" in text_of(app, "#log-filters")
+        assert "05/03/2025 to 07/03/2025" in text_of(app, "#log-filters")  # the UK way (issue 24)
         # From after To is refused too.
         await pilot.press("p")
         app.screen.query_one("#period-from", Input).value = "2025-04-01"

@@ -34,7 +34,7 @@ async def test_every_active_filter_and_x_clear_show_at_80x24(data_dir: Path) -> 
         text = " ".join(drawn(bar).split())
         assert bar.region.right <= 80
         for needle in ("capability 4, 10", "card 4.2", "“super diversity", "open only ✓",
-                       "2025-03-05 to 2025-03-07", "x clear"):
+                       "05/03/2025 to 07/03/2025", "x clear"):
             assert needle in text, (needle, text)
 
 

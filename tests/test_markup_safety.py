@@ -39,7 +39,7 @@ async def test_a_stored_entry_shows_as_typed_in_the_list_and_the_editor(data_dir
         await pilot.pause()
         entries = await entries_list(app, pilot)
         label = str(entries.get_option_at_index(1).prompt)
-        assert label.startswith("2026-03-01")
+        assert label.startswith("01/03/2026")
         assert text.splitlines()[0][:40] in label
         entries.highlighted = 1
         entries.action_select()

@@ -298,7 +298,7 @@ async def test_help_lists_the_editing_keys(data_dir: Path) -> None:
         for needle in ("ctrl+z undo", "ctrl+y redo", "f7 select all", "ctrl+a / home start of the line",
                        "ctrl+e / end end of the line"):
             assert needle in text, needle
-        assert "h, j, k and l" in app.screen.text
+        assert "sentence typed while reading does nothing" in app.screen.text
 
 
 async def test_ctrl_s_while_reading_does_not_save_a_draft_as_an_entry(data_dir: Path) -> None:

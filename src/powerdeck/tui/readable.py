@@ -6,8 +6,8 @@ rounds each to the nearest of its sixteen, and two colours far apart can round t
 footer's keys became bright red on bright black, about 1:1. So the check is made after rounding
 (as Rich rounds for 256 or 16 colours, read in xterm's standard palette), on every line drawn,
 for every theme: where a run of letters falls short, its colour moves toward black or white (in
-16 colours: the palette colour nearest it that reads) until it reads. Runs without a letter or a
-digit (borders, bars, dots) are left as they are; the verdict for each style is kept, so a
+16 colours: the palette colour nearest it that reads) until it reads. Runs of nothing but
+spaces, borders, bars and dots are left as they are; the verdict for each style is kept, so a
 line costs a dictionary look-up per run.
 """
 
@@ -30,7 +30,9 @@ NORMAL = 4.5
 BOLD = 3.0
 MARGIN = 0.1
 """Aim a little above the line, so a colour rounded once more still reads."""
-_READABLE = re.compile(r"\w")
+_READABLE = re.compile(r"[^\s\u2500-\u259f\u00b7\u2800]")
+"""Anything but spaces, box drawing and block elements (borders, bars), and the map's ring dots:
+letters, digits, arrows and marks are read."""
 _SYSTEMS = {"standard": ColorSystem.STANDARD, "windows": ColorSystem.STANDARD,
             "256": ColorSystem.EIGHT_BIT, "truecolor": ColorSystem.TRUECOLOR}
 

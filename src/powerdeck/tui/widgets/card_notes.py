@@ -20,6 +20,8 @@ from powerdeck.core.text import visible_line
 from powerdeck.tui.widgets.entry_list import row_marks
 
 WAY_IN = "enter or e: write about this card"
+SHORT_WAY_IN = "enter: write"
+LOOKS_BACK = "Looks back · "
 SHOWN_ENTRIES = 8
 
 
@@ -42,6 +44,12 @@ def render_notes(
     if entries:
         summary.append(f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}")
     if compact:
+        if peek and not peek.startswith(LOOKS_BACK):
+            # The card's own worksheet (w opens it): one line, the way in shorter so that what it
+            # holds, in brief, fits beside it (the line's ellipsis cuts the rest).
+            summary.append("w: " + visible_line(peek.removesuffix("  (w opens)")))
+            tail = f" · {' · '.join(summary)}"
+            return Content.from_markup("[b reverse] ▶ [/] [b]$way[/][dim]$tail[/]", way=SHORT_WAY_IN, tail=tail)
         tail = f" · {' · '.join(summary)}" if summary else ""
         line = Content.from_markup("[b reverse] ▶ [/] [b]$way[/][dim]$tail[/]", way=WAY_IN, tail=tail)
         if not peek:
@@ -100,6 +108,7 @@ class CardNotes(Static, can_focus=False):
         if key == self._shown:
             return  # the same again would lay out and repaint: bytes over a slow link
         self._shown = key
+        self.set_class(compact and peek.startswith(LOOKS_BACK), "-looks-back")
         self.update(render_notes(entries, draft, compact=compact, kept=kept, peek=peek))
 
     def show_draft(self, draft: Draft | None, *, kept: bool) -> None:

@@ -53,9 +53,14 @@ cells from its place; opacity 0.3 to 1): each step is a repaint of the card's li
 and drawing the slide per cell and the fade in quarters, each on its own tick, made about seven."""
 
 
-def render_card(card: Card, capability: Capability, *, entries: int, has_draft: bool) -> Content:
-    """The card as styled content; deck text goes in as variables, so it is never parsed as markup."""
+def render_card(card: Card, capability: Capability, *, entries: int, has_draft: bool, deck_title: str = "") -> Content:
+    """The card as styled content; deck text goes in as variables, so it is never parsed as markup.
+    `deck_title` ("Power shifting cards") heads the first line: what this is, where a newcomer
+    looks first."""
     parts: list[Content] = [
+        Content.from_markup(
+            "[b]$deck[/b][dim]$sep[/]" if deck_title else "", deck=deck_title, sep=" · "
+        ),
         Content.from_markup(
             "[dim]Capability $number · $title[/]", number=str(capability.number), title=capability.title
         ),
@@ -98,6 +103,8 @@ class CardView(ScrollView, can_focus=False):
     def __init__(self, *, id: str | None = None, classes: str | None = None, one_line_heading: bool = False) -> None:
         super().__init__(id=id, classes=classes)
         self.one_line_heading = one_line_heading
+        self.deck_title = ""
+        """Shown first on the heading line (the deck screen's card view sets it)."""
         self._content = Content("")
         self._card_id: str | None = None
         self._strips: list[Strip] = []
@@ -140,7 +147,7 @@ class CardView(ScrollView, can_focus=False):
         has_draft: bool = False,
     ) -> None:
         changed = self._card_id != card.id
-        content = render_card(card, capability, entries=entries, has_draft=has_draft)
+        content = render_card(card, capability, entries=entries, has_draft=has_draft, deck_title=self.deck_title)
         if not changed and content == self._content:
             return  # the same card, said the same way: nothing to send over the link
         sliding = changed and bool(direction) and self.app.animation_level != "none"

@@ -110,14 +110,12 @@ class DeckScreen(Screen[None]):
         self.set_class(width >= ROOMY, "-roomy")
         sidebar = CapabilitySidebar(deck.capabilities, id="sidebar")
         sidebar.wrap = width >= ROOMY
-        # What this is, named at the top where a newcomer looks first.
-        yield Static(Content.from_markup("[b]$title[/b] · $about", title=deck.title,
-                                         about="cards to read and act on, and your own review log book"),
-                     id="deck-header")
         with Horizontal(id="deck-main"):
             yield sidebar
             with Container(id="work"):
-                yield CardView(id="card-view", one_line_heading=True)
+                card_view = CardView(id="card-view", one_line_heading=True)
+                card_view.deck_title = deck.title  # what this is, on the first line a newcomer reads
+                yield card_view
                 yield CardNotes(id="card-notes")
                 # The form's fields are built when writing first starts (start_writing): they were
                 # most of this screen's start-up cost, and a reader may never write.
