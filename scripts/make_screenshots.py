@@ -63,7 +63,7 @@ async def help_screen(pilot: Pilot[None]) -> None:
 
 async def review_log(pilot: Pilot[None]) -> None:
     await pilot.press("L")
-    await pilot.pause()
+    await pilot.pause(0.6)  # a command letter waits a moment (LETTER_SETTLE) to see if more follow
     await pilot.pause()
 
 

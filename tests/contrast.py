@@ -78,6 +78,8 @@ def poor_contrast(app: PowerDeckApp, system_name: str) -> list[Poor]:
         bg = _rgb(style.bgcolor, system, bg_default)
         if style.reverse:
             fg, bg = bg, fg
+        if style.dim:  # a terminal draws it about half way to the background
+            fg = ((fg[0] + bg[0]) // 2, (fg[1] + bg[1]) // 2, (fg[2] + bg[2]) // 2)
         needed = 3.0 if style.bold else 4.5
         value = ratio(fg, bg)
         if value < needed - 0.005:

@@ -66,6 +66,11 @@ def _toward(rgb: tuple[int, int, int], end: int, step: float) -> Color:
     return Color.from_triplet(ColorTriplet(*(round(v + (end - v) * step) for v in rgb)))
 
 
+def _blend(fg: Color, bg: Color) -> Color:
+    one, two = fg.get_truecolor(DEFAULT_TERMINAL_THEME), bg.get_truecolor(DEFAULT_TERMINAL_THEME)
+    return Color.from_triplet(ColorTriplet(*((a + b) // 2 for a, b in zip(one, two, strict=True))))
+
+
 def readable_color(fg: Color, bg: Color, need: float, system: ColorSystem) -> Color:
     """`fg`, or the colour nearest it that reads against `bg` on a terminal of `system`."""
     back = shown(bg, system)
@@ -124,6 +129,13 @@ class ReadableText(LineFilter):
             bg = dark if self.dark else Color.from_rgb(255, 255, 255)
         if style.color is None and style.bgcolor is None:
             return style  # both the terminal's own: its owner chose them
+        if style.dim:
+            # A terminal draws dim text about half way to its background: if that does not read,
+            # the text is drawn plain (and its colour checked as such).
+            half = _blend(fg, bg)
+            if contrast(shown(half, self.system), shown(bg, self.system)) >= needed(style):
+                return style
+            style = style + Style(dim=False)
         better = readable_color(fg, bg, needed(style), self.system)
         if better is fg:
             return style
