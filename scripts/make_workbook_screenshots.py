@@ -27,6 +27,7 @@ async def shoot(card: str, name: str) -> None:
         app = example_app(log, over_ssh=True)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("w")
+            await pilot.pause(0.6)  # a command letter waits a moment (LETTER_SETTLE) to see if more follow
             await pilot.pause()
             app.save_screenshot(str(OUT / name))
 

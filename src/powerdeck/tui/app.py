@@ -117,6 +117,9 @@ class PowerDeckApp(FirstPaintHold):
         message.callback(message.value)
 
     def on_mount(self) -> None:
+        if self.is_headless and not self.readable.chosen:
+            # No terminal (tests, screenshots): the picture is truecolor, whatever TERM says.
+            self.readable.set_color_system("truecolor", chosen=False)
         if self._theme_warning:
             self.notify(self._theme_warning, severity="warning", markup=False)
         for line in take_notices():  # a hang-up's rescue file, named once (launch.py)

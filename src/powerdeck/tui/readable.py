@@ -103,6 +103,7 @@ class ReadableText(LineFilter):
         super().__init__(enabled=enabled)
         self.system = _SYSTEMS.get(color_system or "truecolor", ColorSystem.TRUECOLOR)
         self._verdicts: dict[Style, Style] = {}
+        self.chosen = False
         self.dark = True
         """The theme is made for a dark terminal: the terminal's own colours (the ansi themes use
         them) are then taken as xterm's light grey on black, else as black on white."""
@@ -112,7 +113,10 @@ class ReadableText(LineFilter):
             self.dark = dark
             self._verdicts.clear()
 
-    def set_color_system(self, color_system: str | None) -> None:
+    def set_color_system(self, color_system: str | None, *, chosen: bool = True) -> None:
+        """Judge for a terminal of `color_system` ("standard", "256", "truecolor"); `chosen` marks
+        it as set on purpose (a test), so the app does not set it again."""
+        self.chosen = self.chosen or chosen
         system = _SYSTEMS.get(color_system or "truecolor", ColorSystem.TRUECOLOR)
         if system != self.system:
             self.system = system
