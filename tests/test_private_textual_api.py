@@ -414,3 +414,11 @@ def test_with_every_private_part_gone_the_app_starts_moves_writes_saves_and_quit
     assert "Traceback" not in output
     entries = json.loads((data / "log.json").read_text())["entries"]
     assert [entry["action"] for entry in entries.values()] == ["written with every fallback"]
+
+
+# -- app.py: the readable-text filter (readable.py) --------------------------------------------------------
+
+def test_app_filters_is_the_list_of_line_filters() -> None:
+    app = App()
+    assert isinstance(getattr(app, "_filters", None), list), moved("App._filters", "app.py (readable.py)")
+    assert "self._filters" in inspect.getsource(App.get_line_filters), moved("App.get_line_filters", "app.py")

@@ -88,7 +88,9 @@ class PowerDeckApp(FirstPaintHold):
         sends meanwhile wait behind them."""
         self.readable = ReadableText(self.console.color_system, enabled=not self.no_color)
         """Keeps text readable in every theme and colour system (readable.py)."""
-        self._filters.append(self.readable)
+        filters = private(self, "_filters")  # private (docs/architecture.md): without it, the theme's colours
+        if isinstance(filters, list):
+            filters.append(self.readable)
         self._theme_warning = ""
         self.refused = RefusedText(self.store)
         """Typed text whose write was refused after its screen had gone: offered by the quit

@@ -14,7 +14,6 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from powerdeck.core.text import folded, shorten, visible_line
-
 from powerdeck.tui.app_services import services
 
 

@@ -10,8 +10,7 @@ from typing import TypeVar
 
 from rich.segment import Segment
 from textual.strip import Strip
-from textual.widgets import SelectionList
-from textual.widgets._toggle_button import ToggleButton  # private: the box's glyph, to replace it
+from textual.widgets import Checkbox, SelectionList
 
 T = TypeVar("T")
 TICKED = "✓"
@@ -26,7 +25,8 @@ class TickList(SelectionList[T]):
         segments = []
         for segment in line:
             text, style, control = segment
-            if text == ToggleButton.BUTTON_INNER and style is not None and "option" in style.meta:
+            # SelectionList draws its boxes with the toggle buttons' glyph (Checkbox is one).
+            if text == Checkbox.BUTTON_INNER and style is not None and "option" in style.meta:
                 index = style.meta["option"]
                 ticked = self.get_option_at_index(index).value in self.selected
                 segment = Segment(TICKED if ticked else UNTICKED, style, control)
