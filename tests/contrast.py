@@ -65,7 +65,8 @@ def poor_contrast(app: PowerDeckApp, system_name: str) -> list[Poor]:
     console.print(app.screen._compositor.render_update(full=True, screen_stack=app._background_screens))
     # The terminal's own colours (the ansi themes use them): light on dark for a dark theme,
     # dark on light for a light one, as the theme is made for.
-    fg_default, bg_default = ((229, 229, 229), (0, 0, 0)) if app.current_theme.dark else ((0, 0, 0), (255, 255, 255))
+    # (xterm's palette: white, 192 grey, on black; black on bright white).
+    fg_default, bg_default = ((192, 192, 192), (0, 0, 0)) if app.current_theme.dark else ((0, 0, 0), (255, 255, 255))
     found: list[Poor] = []
     row = 0
     for segment in console._record_buffer:

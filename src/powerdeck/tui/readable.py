@@ -66,11 +66,6 @@ def _toward(rgb: tuple[int, int, int], end: int, step: float) -> Color:
     return Color.from_triplet(ColorTriplet(*(round(v + (end - v) * step) for v in rgb)))
 
 
-def _blend(fg: Color, bg: Color) -> Color:
-    one, two = fg.get_truecolor(DEFAULT_TERMINAL_THEME), bg.get_truecolor(DEFAULT_TERMINAL_THEME)
-    return Color.from_triplet(ColorTriplet(*((a + b) // 2 for a, b in zip(one, two, strict=True))))
-
-
 def readable_color(fg: Color, bg: Color, need: float, system: ColorSystem) -> Color:
     """`fg`, or the colour nearest it that reads against `bg` on a terminal of `system`."""
     back = shown(bg, system)
@@ -126,20 +121,23 @@ class ReadableText(LineFilter):
         fg, bg = style.color, style.bgcolor
         if style.reverse:
             fg, bg = bg, fg
-        light, dark = Color.from_rgb(229, 229, 229), Color.from_rgb(0, 0, 0)
+        # The terminal's own colours, as xterm's palette has them: white (light grey) on black, or
+        # black on bright white for a light theme.
+        light, dark = Color.from_ansi(7), Color.from_ansi(0)
         if fg is None or fg.type == ColorType.DEFAULT:
             fg = light if self.dark else dark
         if bg is None or bg.type == ColorType.DEFAULT:
-            bg = dark if self.dark else Color.from_rgb(255, 255, 255)
-        if style.color is None and style.bgcolor is None:
-            return style  # both the terminal's own: its owner chose them
+            bg = dark if self.dark else Color.from_ansi(15)
         if style.dim:
             # A terminal draws dim text about half way to its background: if that does not read,
             # the text is drawn plain (and its colour checked as such).
-            half = _blend(fg, bg)
-            if contrast(shown(half, self.system), shown(bg, self.system)) >= needed(style):
+            front, back = shown(fg, self.system), shown(bg, self.system)
+            half = ((front[0] + back[0]) // 2, (front[1] + back[1]) // 2, (front[2] + back[2]) // 2)
+            if contrast(half, back) >= needed(style):
                 return style
             style = style + Style(dim=False)
+        if style.color is None and style.bgcolor is None:
+            return style  # both the terminal's own: its owner chose them (only their dimming is ours)
         better = readable_color(fg, bg, needed(style), self.system)
         if better is fg:
             return style
