@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList
 
 from disk_helpers import drafts_on_disk
 from log_helpers import entries_by_id, log_screen, open_log
-from powerdeck.core.follow_up import uk_date
+from powerdeck.core.dates import uk_date
 from powerdeck.store.log import Log
 from powerdeck.tui.screens.dialogs.export_dialog import ExportDialog
 from powerdeck.tui.screens.log.log_screen import LogScreen

@@ -125,7 +125,7 @@ def period_title(since: date | None, until: date | None, entry_days: Iterable[da
 
 def uk_date(day: date) -> str:
     """`05/03/2026`: the way a UK reader writes a date, day first (every date a person reads)."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def uk_date_of(stamp: str) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from powerdeck.core.dates import HOW_TO_WRITE, DateError, parse_date
+from powerdeck.core.dates import HOW_TO_WRITE, DateError, parse_date, uk_date  # uk_date: one definition, there
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible_line
 
@@ -69,11 +69,6 @@ def parse_follow_up(text: str, today: date) -> date | None:
         return today + timedelta(days=count * (7 if unit == "w" else 1))
     except (OverflowError, ValueError):
         raise DateError(f"The follow-up +{count}{unit} is past the year 9999: {HOW_TO_WRITE}") from None
-
-
-def uk_date(day: date) -> str:
-    """`12/01/2027`: the day first, as a person in the UK reads a date."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
 def check_follow_up(value: object) -> str:

@@ -23,9 +23,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from powerdeck.core.dates import uk_date_of
+from powerdeck.core.dates import uk_date, uk_date_of
 from powerdeck.core.entry import Entry
-from powerdeck.core.follow_up import uk_date
 from powerdeck.core.text import shorten, visible_line
 
 OPEN_MARK = "○"
