@@ -179,6 +179,7 @@ async def test_export_dialog_writes_the_calendar_and_remembers_the_period(data_d
         await settle(app, pilot)
         assert path.read_bytes().count(b"BEGIN:VEVENT") >= 2
         assert "appraisal-this" in (data_dir / "state.json").read_text()  # the period is remembered ...
+        await pilot.press("enter")  # closes what the export wrote (the file's path, whole)
         await pilot.press("w")
         await pilot.pause()
         again = app.screen
