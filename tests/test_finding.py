@@ -4,6 +4,7 @@ on the screen and in every filter (EntryFilter, and the log's index that answers
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -65,3 +66,9 @@ async def test_the_log_screens_search_finds_cafe(data_dir: Path) -> None:
         assert app.screen.query_one("#log-search-input", Input).value == "cafe"
         assert sorted(e.id for e in log_screen(app).shown) == ["entry-001", "entry-003"]
         assert screen is log_screen(app)
+
+
+def test_the_tag_filter_ignores_case_and_accents_too() -> None:
+    tagged = [replace(CAFE[0], tags=("Café club",)), CAFE[1]]
+    assert [e.id for e in EntryFilter(tag="cafe club").apply(tagged)] == ["entry-001"]
+    assert [e.id for e in SearchIndex(tagged).apply(EntryFilter(tag="CAFE CLUB"))] == ["entry-001"]

@@ -213,7 +213,7 @@ class EntryFilter:
             return False
         if self.due_on is not None and not entry.is_due(self.due_on):
             return False
-        if self.tag is not None and self.tag.casefold() not in (tag.casefold() for tag in entry.tags):
+        if self.tag is not None and folded(self.tag) not in (folded(tag) for tag in entry.tags):
             return False
         if self.card is not None and entry.card != self.card:
             return False
