@@ -18,6 +18,11 @@ def log_files(data_dir: Path) -> dict[str, tuple[int, bytes]]:
             for name in sorted(os.listdir(data_dir)) if name.startswith("log.json") and not name.endswith(".lock")}
 
 
+def log_and_backups(data_dir: Path) -> dict[str, tuple[int, bytes]]:
+    """The log and its backups, without its summary (which a start writes when it has none)."""
+    return {name: found for name, found in log_files(data_dir).items() if not name.endswith(".summary")}
+
+
 async def test_a_start_with_a_remembered_theme_writes_nothing(data_dir: Path) -> None:
     with Log.open(data_dir) as log:
         log.add("1.1", "x")
@@ -25,12 +30,21 @@ async def test_a_start_with_a_remembered_theme_writes_nothing(data_dir: Path) ->
         log.set_state("last_card", "1.1")
     with Log.open(data_dir) as log:
         log.add("1.1", "y")  # a second session: bak1 exists
-    before = log_files(data_dir)
+    before = log_and_backups(data_dir)
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert app.theme == "nord"
         app.write_unsaved_and_wait()  # what ctrl+q does
+        await settle(app, pilot)
+    assert log_and_backups(data_dir) == before
+    # The first start wrote the log's summary; a start after it writes nothing at all.
+    assert "log.json.summary" in log_files(data_dir)
+    before = log_files(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        app.write_unsaved_and_wait()
         await settle(app, pilot)
     assert log_files(data_dir) == before
 

@@ -5,10 +5,10 @@ Plain data with no I/O, so the store, the screens and the exporters share one de
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
-from functools import cached_property
 from typing import Any
 
 from powerdeck.core.fields import ID_RULE, card_capability, check_text, is_id
@@ -67,9 +67,16 @@ def capability_of(card_id: str) -> int:
     return card_capability(card_id)
 
 
-@dataclass(frozen=True)
+def _blank(text: str) -> bool:
+    """`not text.strip()`, without making the stripped copy."""
+    return not text or text.isspace()
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """One record in the review log book: what was done about a card, and what came of it."""
+    """One record in the review log book: what was done about a card, and what came of it.
+
+    Slots, not a __dict__: a log holds tens of thousands of these for as long as the app runs."""
 
     id: str
     card: str
@@ -89,12 +96,12 @@ class Entry:
     reflected: str = ""
     """When the outcome or learning last changed (ISO 8601), or "" (none written, or written
     before powerdeck kept it: `reflected_on` then falls back to `updated`)."""
+    is_open: bool = field(init=False, repr=False, compare=False)
+    """An entry is open while its outcome or its learning is still to write (worked out once:
+    the review log counts and draws it for every entry shown, on every key of a search)."""
 
-    @cached_property
-    def is_open(self) -> bool:
-        """An entry is open while its outcome or its learning is still to write (worked out once:
-        the review log counts and draws it for every entry shown, on every key of a search)."""
-        return not self.outcome.strip() or not self.learning.strip()
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_open", _blank(self.outcome) or _blank(self.learning))
 
     @property
     def created_date(self) -> date:
@@ -119,7 +126,7 @@ class Entry:
     def to_dict(self, *, full: bool = False) -> dict[str, Any]:
         """The stored form. The extras (follow-up, private, tags, hours) are written only when set,
         unless `full` (the JSON export): an entry from before them is stored exactly as it was."""
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in STORED_FIELDS}
         data["tags"] = list(self.tags)
         if not full:
             for name, default in EXTRA_DEFAULTS.items():
@@ -151,6 +158,11 @@ class Entry:
             check_text(name, values[name])
         check_timestamp("created", values["created"])
         check_timestamp("updated", values["updated"])
+        # One string object for what thousands of entries repeat: the card id, and `updated`
+        # where it is `created` (an entry never edited).
+        values["card"] = sys.intern(values["card"])
+        if values["updated"] == values["created"]:
+            values["updated"] = values["created"]
         return cls(**values, **extras)
 
     def first_line(self, name: str = "action") -> str:
@@ -161,7 +173,9 @@ class Entry:
 EXTRA_DEFAULTS: dict[str, Any] = {"follow_up": "", "private": False, "tags": [], "hours": None, "reflected": ""}
 """The optional fields and their values when not set (absent from a stored entry)."""
 EXTRA_FIELDS: tuple[str, ...] = tuple(EXTRA_DEFAULTS)
-ENTRY_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry) if f.name not in EXTRA_DEFAULTS)
+STORED_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Entry) if f.init)
+"""Every field an entry can have on disk (not `is_open`, worked out from the texts)."""
+ENTRY_FIELDS: tuple[str, ...] = tuple(name for name in STORED_FIELDS if name not in EXTRA_DEFAULTS)
 """Every field an entry must have, stored or exported, in order (the extras are optional).
 Looked up once: `fields()` per entry was most of the time to open a 10,000-entry log."""
 

@@ -153,7 +153,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
 
     from powerdeck.core.errors import PowerdeckError
     from powerdeck.serve.served_app import ServedApp
-    from powerdeck.store.log import Log
+    from powerdeck.store.log_summary import open_log
     from powerdeck.tui.launch import ensure_utf8_output
     from powerdeck.tui.options import AppOptions
     from powerdeck.tui.quit_signals import install_quit_signals
@@ -165,7 +165,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
 
         set_fallback(hand_to_server(keeper_fd))
     try:
-        log = Log.open(request["folder"])
+        log, first_frame = open_log(request["folder"])
     except PowerdeckError as error:
         from powerdeck.core.text import visible_line
 
@@ -173,7 +173,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
         sys.stderr.flush()
         return 2
     options = AppOptions(animation=settings.animation, over_ssh=True, animation_chosen=True)
-    app = ServedApp(deck, log, options)
+    app = ServedApp(deck, log, options, first_frame)
     app.painted_fd = painted_fd
     if request.get("downloads"):  # a browser tab (powerdeck web)
         from pathlib import Path

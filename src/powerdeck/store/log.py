@@ -15,9 +15,10 @@ The workbook's worksheets live in the same file; their methods are in workbook/s
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from datetime import datetime
@@ -28,6 +29,7 @@ from tinydb import TinyDB
 from tinydb.table import Document
 
 from powerdeck.core.entry import (
+    ENTRY_FIELDS,
     EXTRA_FIELDS,
     FIELDS,
     Draft,
@@ -40,7 +42,7 @@ from powerdeck.core.entry import (
 from powerdeck.core.errors import LogWriteError, PowerdeckError
 from powerdeck.core.fields import STATE_TYPES
 from powerdeck.store.locations import log_path, state_path
-from powerdeck.store.log_search import SearchIndex
+from powerdeck.store.log_search import SearchIndex, SearchTexts, SearchWork
 from powerdeck.store.state_file import DRAFTS, STATE, StateFile, StateTables, check_drafts_and_state
 from powerdeck.store.storage import (
     META,
@@ -75,6 +77,9 @@ def validate(data: Data) -> dict[str, Entry]:
     entries = {}
     seen: dict[str, str] = {}
     for doc_id, doc in data.get(ENTRIES, {}).items():
+        if isinstance(doc, Entry):
+            entries[doc_id] = doc  # checked as it was read (see Log._validate)
+            continue
         try:
             entry = entries[doc_id] = Entry.from_dict(doc)
         except (KeyError, TypeError, ValueError) as exc:
@@ -99,7 +104,8 @@ def check_write(data: Data) -> None:
     anything touches the disk). Each entry was checked as it was made (`checked`): here the rest,
     and ids that must stay unique, so a save costs no full parse of a large log."""
     check_meta(data, "schema_version", SCHEMA_VERSION, READABLE_VERSIONS, "schema", "log")
-    ids = [doc.get("id") for doc in data.get(ENTRIES, {}).values()]
+    # The table holds Entry objects (Log._validate), and a document just inserted by TinyDB.
+    ids = [doc.id if isinstance(doc, Entry) else doc.get("id") for doc in data.get(ENTRIES, {}).values()]
     if len(set(ids)) != len(ids):
         raise SchemaProblem("two entries would have the same id")
     _check_the_rest(data)
@@ -119,6 +125,24 @@ def _extras(extras: Mapping[str, Any] | None) -> dict[str, Any]:
     return {name: tuple(value) if name == "tags" else value for name, value in extras.items()}
 
 
+ENTRY_KEYS = frozenset(ENTRY_FIELDS)
+STORED_KEYS = ENTRY_KEYS | EXTRA_FIELDS_SET
+
+
+def entry_or_document(doc: dict[str, Any]) -> Any:
+    """json.loads' hook for the log: a document with an entry's fields (and maybe its extras, and
+    nothing else) becomes that Entry as it is parsed, so the file's dicts are never all alive at
+    once (their holes stayed in the process's memory). Anything else, a bad entry too, stays as
+    it is, for `validate` to judge (and refuse with its one-line message)."""
+    keys = doc.keys()
+    if len(doc) >= len(ENTRY_KEYS) and ENTRY_KEYS <= keys <= STORED_KEYS:
+        try:
+            return Entry.from_dict(doc)
+        except (KeyError, TypeError, ValueError):
+            return doc
+    return doc
+
+
 class InvalidEntryError(PowerdeckError, ValueError):
     """An entry this log would refuse to read back (bad date, card, size): it is never written."""
 
@@ -133,6 +157,10 @@ def checked(entry: Entry) -> Entry:
     return entry
 
 
+PATCHED_ONE_BY_ONE = 16
+"""Up to this many entries put by one write are placed by bisection; more (an import), a sort."""
+
+
 def _created_key(doc_id: int, entry: Entry) -> tuple[float, int]:
     # Entry.from_dict guarantees a time zone and a year timestamp() can take (a log holding
     # anything else is refused as damaged); the doc id breaks ties within one second.
@@ -142,32 +170,35 @@ def _created_key(doc_id: int, entry: Entry) -> tuple[float, int]:
 class Log(WorksheetTable):
     """One user's review log file (its worksheets' methods: `WorksheetTable`, workbook/store.py)."""
 
-    def __init__(self, path: str | os.PathLike[str], *, accept_edits: bool = False) -> None:
-        """`accept_edits`: only for `powerdeck repair`, which opens a hand-edited log to check it."""
+    def __init__(self, path: str | os.PathLike[str], *, accept_edits: bool = False, defer: bool = False) -> None:
+        """`accept_edits`: only for `powerdeck repair`, which opens a hand-edited log to check it.
+        `defer`: the file is parsed by the first query rather than now (a start whose first frame
+        comes from the log's summary, log_summary.py; the summary vouches that the file is a good log)."""
         self.path = Path(path)
         self._parsed: tuple[Data, dict[str, Entry]] | None = None
         self._db = TinyDB(self.path, storage=SafeJSONStorage, validate=self._validate,
-                          check_write=check_write, accept_edits=accept_edits)
+                          check_write=check_write, accept_edits=accept_edits, defer_read=defer,
+                          object_hook=entry_or_document)
         self._storage: SafeJSONStorage = self._db.storage  # type: ignore[assignment]  # TinyDB types .storage as its Storage base; this one is built with SafeJSONStorage
         self._generation = -1
         self._by_id: dict[str, tuple[int, Entry]] = {}
-        self._keys: dict[str, tuple[float, int]] = {}
         self._newest_first: list[Entry] = []
         self._search: SearchIndex | None = None
+        self._search_texts = SearchTexts()
         try:
             self._state = StateFile(state_path(self.path), accept_edits=accept_edits)
         except BaseException:
             self._db.close()
             raise
-        if not self._raw(META):  # checked first without the lock: a read-only folder stays readable
+        if not defer and not self._raw(META):  # checked first without the lock: a read-only folder stays readable
             with self._changing():
                 if not self._raw(META):
                     self._db.table(META).insert(Document({"schema_version": SCHEMA_VERSION}, doc_id=1))
                     self._patch()
 
     @classmethod
-    def open(cls, directory: str | os.PathLike[str]) -> Log:
-        return cls(log_path(directory))
+    def open(cls, directory: str | os.PathLike[str], *, defer: bool = False) -> Log:
+        return cls(log_path(directory), defer=defer)
 
     def close(self) -> None:
         self._db.close()
@@ -182,7 +213,21 @@ class Log(WorksheetTable):
     # -- internals -------------------------------------------------------------------------
 
     def _validate(self, data: Data) -> None:
-        self._parsed = (data, validate(data))  # kept for _index(): parse each entry only once
+        for name, table in data.items():
+            if name != ENTRIES:  # an entry-shaped document elsewhere is a document again
+                for doc_id, doc in table.items():
+                    if isinstance(doc, Entry):
+                        table[doc_id] = doc.to_dict()
+        try:
+            entries = validate(data)
+        except (AttributeError, TypeError) as exc:  # an Entry nested where a document was expected
+            raise SchemaProblem(f"it holds a record of an unexpected shape ({exc})") from None
+        if ENTRIES in data:
+            # The table holds the Entry objects in place of the documents they were made from:
+            # one copy of each entry in memory, not two (the file writes them back as documents,
+            # storage.encode). TinyDB's own insert and remove leave them as they are.
+            data[ENTRIES] = dict(entries)
+        self._parsed = (data, entries)  # kept for _index(): parse each entry only once
 
     def _raw(self, table: str) -> dict[str, Any]:
         """A table as stored, refreshed from disk if another process wrote (do not mutate)."""
@@ -198,13 +243,17 @@ class Log(WorksheetTable):
             parsed = self._parsed[1] if self._parsed and self._parsed[0] is data else validate(data)
             self._parsed = None
             self._by_id = {entry.id: (int(doc_id), entry) for doc_id, entry in parsed.items()}
-            self._keys = {entry_id: _created_key(*item) for entry_id, item in self._by_id.items()}
             self._sort()
         return self._by_id
 
     def _sort(self) -> None:
-        order = sorted(self._by_id, key=self._keys.__getitem__, reverse=True)
-        self._newest_first = [self._by_id[entry_id][1] for entry_id in order]
+        # The sort keys are made for the sort and dropped: kept, they were a tuple, a float and an
+        # int per entry for as long as the log is open (_patch inserts a few by bisection).
+        order = sorted(self._by_id.values(), key=lambda item: _created_key(*item), reverse=True)
+        self._newest_first = [entry for _, entry in order]
+        self._sorted()
+
+    def _sorted(self) -> None:
         self._search = None
         self._generation = self._storage.generation
 
@@ -294,13 +343,30 @@ class Log(WorksheetTable):
         Sound because nobody else can write while we hold the lock, so the file now is the index
         we started from plus our own changes. Rebuilding would cost ~100 ms at 10,000 entries.
         """
+        put = list(put)
+        removed = list(removed)
         for entry_id in removed:
             self._by_id.pop(entry_id, None)
-            self._keys.pop(entry_id, None)
+        table = self._raw(ENTRIES) if put else {}
         for doc_id, entry in put:
             self._by_id[entry.id] = (doc_id, entry)
-            self._keys[entry.id] = _created_key(doc_id, entry)
-        self._sort()
+            if str(doc_id) in table:
+                table[str(doc_id)] = entry  # staged, not written yet: the Entry, not a second copy
+        if len(put) > PATCHED_ONE_BY_ONE:
+            self._sort()
+            return
+        gone = {*removed, *(entry.id for _, entry in put)}
+        newest_first = [entry for entry in self._newest_first if entry.id not in gone] if gone else self._newest_first
+        by_id = self._by_id
+
+        def older_first(entry: Entry) -> tuple[float, int]:
+            timestamp, doc_id = _created_key(by_id[entry.id][0], entry)
+            return (-timestamp, -doc_id)
+
+        for _, entry in put:
+            bisect.insort(newest_first, entry, key=older_first)
+        self._newest_first = newest_first
+        self._sorted()
 
     @staticmethod
     def _next_doc_id(raw: dict[str, Any]) -> int:
@@ -358,15 +424,12 @@ class Log(WorksheetTable):
         return new
 
     def _replace(self, doc_id: int, entry: Entry) -> None:
-        """The stored document becomes exactly `entry.to_dict()`: TinyDB's update() with a dict
-        merges, so an extra set back to nothing (a follow-up cleared) would stay behind."""
-        stored = entry.to_dict()
-
-        def become(doc: MutableMapping[str, Any]) -> None:
-            doc.clear()
-            doc.update(stored)
-
-        self._db.table(ENTRIES).update(become, doc_ids=[doc_id])
+        """The stored document becomes exactly `entry.to_dict()` (an extra set back to nothing, a
+        follow-up cleared, is not left behind): `entry` is staged in place of the document, as
+        the table holds Entry objects (_validate). Not TinyDB's update(), which edits in place."""
+        data = dict(self._storage.read() or {})
+        data[ENTRIES] = {**data.get(ENTRIES, {}), str(doc_id): entry}
+        self._storage.write(data)
 
     def delete(self, entry_id: str) -> Entry:
         """Remove an entry and return it, so `restore()` can undo. KeyError if unknown."""
@@ -400,8 +463,37 @@ class Log(WorksheetTable):
             return list(self._newest_first)
         with self._storage.thread_lock:
             if self._search is None:
-                self._search = SearchIndex(self._newest_first)
+                self._search_texts.keep_only(self._newest_first)
+                self._search = SearchIndex(self._newest_first, self._search_texts)
             return self._search.apply(filter)
+
+    def unsearched(self) -> list[Entry]:
+        """The entries whose search text is not made yet (to make on a thread: `log_search.texts_for`)."""
+        self._index()
+        with self._storage.thread_lock:
+            return self._search_texts.missing(self._newest_first)
+
+    def adopt_search_texts(self, texts: dict[str, tuple[Entry, str]]) -> None:
+        """Texts made on a thread for `unsearched()`'s entries: the next search finds them ready."""
+        with self._storage.thread_lock:
+            self._search_texts.adopt(texts)
+
+    def search_work(self) -> SearchWork:
+        """The search's texts to make for the log as it is now: `run()` it on a thread, off any
+        lock, then hand it back to `adopt_search_work`."""
+        self._index()
+        with self._storage.thread_lock:
+            return SearchWork(self._newest_first, self._search_texts)
+
+    def adopt_search_work(self, work: SearchWork) -> None:
+        """Texts made on a thread: kept; and if the log is still the version they were made for,
+        its search index takes them whole, so the first key typed finds everything ready."""
+        with self._storage.thread_lock:
+            self._search_texts.adopt(work.new)
+            if work.newest_first is self._newest_first:
+                if self._search is None:
+                    self._search = SearchIndex(self._newest_first, self._search_texts)
+                self._search.adopt(work)
 
     def count(self) -> int:
         """How many entries the log holds."""
@@ -544,6 +636,20 @@ class Log(WorksheetTable):
         """Set when the file was damaged by someone else mid-session: reads show the last good
         data, and every write is refused (with this error) until the file is mended."""
         return self._storage.problem or self._state.storage.problem
+
+    def signature(self) -> tuple[int, int, int] | None:
+        """The log file as last read or written here: (mtime_ns, size, inode); None before the
+        first read. What the log's summary is keyed by (log_summary.py)."""
+        return self._storage.stamp
+
+    def has_legacy_tables(self) -> bool:
+        """The log still holds an older version's drafts or state (moved by the next write)."""
+        return self._has_legacy()
+
+    def state_tables(self) -> StateTables:
+        """The state file's drafts and values, without reading the log (do not mutate): what a first
+        frame drawn from the summary shows, which is sound only for a log without legacy tables."""
+        return self._state.read()
 
     def changed_on_disk(self) -> bool:
         """Another session wrote the log or the state file since we last read; the next query

@@ -28,14 +28,17 @@ Where each call runs, and whether it waits (the names say it):
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from powerdeck.core.errors import PowerdeckError, describe
 from powerdeck.store.log import Log, LogWriteError
+from powerdeck.store.log_summary import SummaryKeeper
 
 T = TypeVar("T")
 
@@ -67,8 +70,12 @@ class LogWorker:
         *,
         on_change: Callable[[StoreChange], None] | None = None,
         report: Callable[[PowerdeckError], None] | None = None,
+        summary: SummaryKeeper | None = None,
     ) -> None:
         self.log = log
+        self._summary = summary
+        self.read_in = False
+        """True once `load` has read the whole log (set on the writer's thread)."""
         self.on_change = on_change
         """Told (through `deliver`) of every queued write that changed the log's version."""
         self.report = report
@@ -116,7 +123,10 @@ class LogWorker:
             try:
                 try:
                     with self._lock:
-                        result = job(self.log)
+                        try:
+                            result = job(self.log)
+                        finally:
+                            self._keep_summary()
                         change = self._changed(by)
                 finally:
                     self._count(-1)  # before the callbacks: a callback that reads finds the store idle
@@ -170,6 +180,34 @@ class LogWorker:
                 return job(self.log)
             except Exception as error:
                 raise as_user_error(error) from error
+            finally:
+                self._keep_summary()
+
+    def _keep_summary(self) -> None:
+        """After a job, under the lock: the log's summary follows the log (log_summary.py). It only
+        saves the next start time, so a failure here is no failure of the job."""
+        if self._summary is not None:
+            with suppress(PowerdeckError, OSError):
+                self._summary.keep(self.log)
+
+    def load(self, on_done: Callable[[int], None], on_error: Callable[[PowerdeckError], None]) -> None:
+        """Read the whole log on the writer's thread (a start whose first frame came from the
+        summary), then `on_done(version)` on the UI thread; the summary is written if it was stale."""
+
+        def read_in(log: Log) -> int:
+            # Parsing makes tens of thousands of objects that all stay: collections meanwhile
+            # would only walk them again and again.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                log.entries()
+                self.read_in = True
+                return log.version()
+            finally:
+                if collecting:
+                    gc.enable()
+
+        self.queue_write(read_in, on_done, on_error)
 
     def wait_for_writes(self) -> None:
         """Block until every queued write has finished."""

@@ -76,12 +76,22 @@ def check_seal(raw: bytes, data: Data) -> None:
                          "or the disk damaged it)")
 
 
+def as_document(value: object) -> dict[str, Any]:
+    """A table may hold objects in place of documents (the log keeps its Entry objects there):
+    written as the document their `to_dict()` gives."""
+    to_dict = getattr(value, "to_dict", None)
+    if to_dict is None:
+        raise TypeError(f"{type(value).__name__} cannot be written to the log")
+    document: dict[str, Any] = to_dict()
+    return document
+
+
 def encode(data: Data) -> bytes:
     """Compact UTF-8 JSON, text kept readable (ensure_ascii=False)."""
     try:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=as_document).encode("utf-8")
     except UnicodeEncodeError:
         # A lone surrogate (from a broken terminal) is not UTF-8; \u escapes keep it exactly.
-        return json.dumps(data, separators=(",", ":")).encode("ascii")
+        return json.dumps(data, separators=(",", ":"), default=as_document).encode("ascii")
 
 

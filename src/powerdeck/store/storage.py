@@ -71,7 +71,8 @@ class SchemaProblem(ValueError):
 
 
 def check_tables(data: Any) -> None:
-    """TinyDB's shape: a dict of tables, each a dict of numeric doc ids to dict documents."""
+    """TinyDB's shape: a dict of tables, each a dict of numeric doc ids to dict documents (or the
+    objects a storage's `object_hook` made of them, which JSON alone cannot give)."""
     if not isinstance(data, dict):
         raise SchemaProblem(f"expected a JSON object of tables, found a {type(data).__name__}")
     for name, table in data.items():
@@ -79,7 +80,7 @@ def check_tables(data: Any) -> None:
             raise SchemaProblem(f"table {name!r} is not a JSON object")
         for doc_id, doc in table.items():
             if not (doc_id.isascii() and doc_id.isdigit() and len(doc_id) <= MAX_DOC_ID_DIGITS) \
-                    or not isinstance(doc, dict):
+                    or not (isinstance(doc, dict) or hasattr(doc, "to_dict")):
                 raise SchemaProblem(f"table {short(name)} has a malformed document {short(doc_id)}")
 
 
@@ -136,10 +137,14 @@ class SafeJSONStorage(Storage):
 
     def __init__(self, path: str | os.PathLike[str],
                  validate: Callable[[Data], None] | None = None,
-                 check_write: Callable[[Data], None] | None = None, *, accept_edits: bool = False) -> None:
+                 check_write: Callable[[Data], None] | None = None, *, accept_edits: bool = False,
+                 defer_read: bool = False, object_hook: Callable[[dict[str, Any]], Any] | None = None) -> None:
         """`validate` refuses a file read; `check_write` what is about to be written (both raise
         SchemaProblem). `accept_edits` (only `powerdeck repair`) reads a file whose checksum does
-        not match, after `validate` checked it whole."""
+        not match, after `validate` checked it whole. `defer_read`: the first read() parses the file
+        (and refuses a damaged one), not this constructor. `object_hook`: json.loads' hook, to make
+        each document what is kept of it as it is parsed (the log's entries: one dict at a time
+        alive, rather than all of them at once)."""
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.backups = [self.path.with_name(f"{self.path.name}.bak{n}") for n in range(1, BACKUPS + 1)]
@@ -149,11 +154,13 @@ class SafeJSONStorage(Storage):
         self._was_sealed = False
         """The file as we last read or wrote it carried a checksum: a successor without one was
         not written by this powerdeck (see `_refresh`)."""
+        self._object_hook = object_hook
         self._tmp_name = re.compile(rf"^\.{re.escape(self.path.name)}\.[0-9a-f]{{16}}\.tmp$")
         self._data: Data | None = None
         self._stamp: Stamp | None = None
-        self._good: tuple[bytes, Stamp] | None = None
-        """The bytes of the file as we last read or wrote it: what a failed transaction goes back to."""
+        self._good: Stamp | None = None
+        """The file as we last read or wrote it: what a failed transaction goes back to (read again
+        from disk, where it still is: the bytes are not kept, they were as big as the log)."""
         self._good_has_content = False
         self._opened = False
         self._pending = False
@@ -167,8 +174,11 @@ class SafeJSONStorage(Storage):
         self.problem: PowerdeckError | None = None
         """Why the file on disk could not be read again mid-session (reads then serve the last good data)."""
         private_dir(self.path.parent)
-        self.read()  # refuse a damaged log now, before anything could write over it
-        self._opened = True
+        if not defer_read:
+            # Refuse a damaged log now, before anything could write over it. Deferred (a first
+            # frame drawn from the log's summary, log_summary.py): the first read() refuses it.
+            self.read()
+            self._opened = True
         with suppress(LogWriteError), self.transaction():  # a read-only folder can still be read
             self._remove_stray_temps()
 
@@ -189,6 +199,7 @@ class SafeJSONStorage(Storage):
                 self.problem = exc
                 return self._data
             self.problem = None
+            self._opened = True
             return data
 
     def _refresh(self) -> Data | None:
@@ -237,7 +248,7 @@ class SafeJSONStorage(Storage):
         if self._opened and self._was_sealed and data is not None and not sealed(data):
             raise self._damaged("it was replaced while powerdeck had it open by a file powerdeck did not write")
         self._set(data, stamp)
-        self._good, self._good_has_content = (raw, stamp), has_content(data)
+        self._good, self._good_has_content = stamp, has_content(data)
         self._was_sealed = data is not None and sealed(data)
         return data
 
@@ -245,7 +256,7 @@ class SafeJSONStorage(Storage):
         if not raw:
             return None  # a crash before the very first write; only accepted with no backups
         try:
-            data = json.loads(raw.decode("utf-8"))
+            data = json.loads(raw.decode("utf-8"), object_hook=self._object_hook)
         except (ValueError, RecursionError) as exc:  # bad UTF-8, bad JSON, absurd nesting
             raise SchemaProblem(f"it is not valid JSON ({str(exc)[:200]})") from None
         check_tables(data)
@@ -260,21 +271,35 @@ class SafeJSONStorage(Storage):
         self._data, self._stamp = data, stamp
         self.generation += 1
 
+    @property
+    def stamp(self) -> Stamp | None:
+        """(mtime_ns, size, inode) of the file as last read or written; None before that."""
+        return self._stamp
+
     def invalidate(self) -> None:
         """Forget what we read: the next read() parses the disk again. Until it succeeds, reads
-        serve the file as we last read or wrote it (never None mid-session, never a raise)."""
+        serve the file as we last read or wrote it (never a raise).
+
+        Called when a transaction failed, still under its lock: the file on disk is then the one
+        we last read or wrote (a failed commit replaces nothing), read again here because TinyDB
+        edits the cached dicts in place. Only if a program that takes no lock replaced it
+        meanwhile is there nothing good to serve until the next read succeeds."""
         with self.thread_lock:
             self._pending = False
-            if self._good is None:
-                self._set(None, None)
-                return
-            raw, stamp = self._good
-            try:
-                data = self._decode(raw)  # TinyDB edits the cached dicts in place: parse afresh
-            except (SchemaProblem, ValueError):  # pragma: no cover - it parsed before
-                data = None
+            good = self._good
+            data = None
+            if good is not None:
+                with suppress(OSError, SpecialFile, SchemaProblem, ValueError):
+                    opened = open_regular(self.path)
+                    if opened is not None:
+                        fd, st = opened
+                        try:
+                            if _stamp(st) == good:
+                                data = self._decode(read_bounded(fd))
+                        finally:
+                            os.close(fd)
             self._set(data, None)
-            self._good = (raw, stamp)
+            self._good = good
 
     def changed_on_disk(self) -> bool:
         """True when someone else replaced the log since we last read or wrote it."""
@@ -385,7 +410,7 @@ class SafeJSONStorage(Storage):
             self._rotate_backups()
             write_private(self.path, payload)
             self._stamp = _stamp(os.stat(self.path))
-            self._good, self._good_has_content = (payload, self._stamp), has_content(data)
+            self._good, self._good_has_content = self._stamp, has_content(data)
             self._was_sealed = sealed(data)
             self._pending = False
         except OSError as exc:
@@ -427,7 +452,7 @@ class SafeJSONStorage(Storage):
         except FileNotFoundError:
             self._rotated_at = now  # a new log: nothing good to keep yet
             return
-        if self._good is None or _stamp(current) != self._good[1] or not self._good_has_content:
+        if self._good is None or _stamp(current) != self._good or not self._good_has_content:
             return  # only a file we parsed and validated, holding something, is worth keeping
         newest = self.backups[0]
         with suppress(FileNotFoundError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -23,6 +24,7 @@ from powerdeck.core.text import visible, visible_line
 from powerdeck.deck.model import Deck, Section
 from powerdeck.store.crash_report import report_fault
 from powerdeck.store.log import Log
+from powerdeck.store.log_summary import FirstFrame, SummaryKeeper
 from powerdeck.store.log_worker import LogWorker
 from powerdeck.store.rescue import UnsavedText, take_notices, write_rescue
 from powerdeck.store.storage import LogDamagedError
@@ -71,12 +73,16 @@ class PowerDeckApp(FirstPaintHold):
         Binding("f7", "select_all_field", "Select all", id="select-all", show=False),
     ]
 
-    def __init__(self, deck: Deck, log: Log, options: AppOptions | None = None) -> None:
+    def __init__(self, deck: Deck, log: Log, options: AppOptions | None = None,
+                 first_frame: FirstFrame | None = None) -> None:
         super().__init__()
         self.deck = shown_deck(deck)
         self.options = options or AppOptions()
-        self.store = LogWorker(log, self._deliver_store_result, report=self.report_error)
-        self.log_watcher = LogWatcher(self, self.store)
+        self._first_frame = first_frame
+        self._log_read_started = False
+        keeper = SummaryKeeper(log.path, first_frame.summary.signature if first_frame else None)
+        self.store = LogWorker(log, self._deliver_store_result, report=self.report_error, summary=keeper)
+        self.log_watcher = LogWatcher(self, self.store, deferred=first_frame is not None)
         """The one signal of every change to the log, this process's (the store announces each
         write) and another session's (the watcher looks); screens follow `changed` (log_watch.py)."""
         self.store.on_change = self.log_watcher.announce
@@ -100,7 +106,9 @@ class PowerDeckApp(FirstPaintHold):
         """The rescue file a signal or a fault wrote the unsaved text to (None: none written)."""
         # The theme is set before the first frame: changing it after mount restyles and redraws
         # the whole screen, a second full frame over the link.
-        theme = self.options.theme or self.store.read(lambda log: log.get_state("theme")) or DEFAULT_THEME
+        remembered = (first_frame.get_state("theme") if first_frame is not None
+                      else self.store.read(lambda log: log.get_state("theme")))
+        theme = self.options.theme or remembered or DEFAULT_THEME
         self._apply_theme(theme, remember=bool(self.options.theme))
 
     def _deliver_store_result(self, callback: Callable[[Any], None], value: Any) -> None:
@@ -129,6 +137,39 @@ class PowerDeckApp(FirstPaintHold):
         self.push_screen(DeckScreen())
         self.call_after_refresh(self._check_size)
         self.log_watcher.start()
+
+    def collect_after_first_paint(self) -> None:
+        super().collect_after_first_paint()
+        self.read_whole_log()
+
+    @property
+    def first_frame(self) -> FirstFrame | None:
+        """What the first frame shows instead of reading the log (its summary, log_summary.py),
+        until the log is read in on the writer's thread after that frame; then None. None from the
+        moment the writer has read it, not only once its callback has run: a screen opened in
+        between (the review log, waiting on the writer) keeps a draft that the summary lacks."""
+        return None if self.store.read_in else self._first_frame
+
+    def read_whole_log(self) -> None:
+        """Once the first frame is out: read the log on the writer's thread (a start drawn from
+        the summary; otherwise it is read already, and the summary is written if it was stale)."""
+        if self._log_read_started:
+            return
+        self._log_read_started = True
+        self.store.load(self._log_read_in, self._log_unreadable)
+
+    def _log_read_in(self, version: int) -> None:
+        if self._first_frame is None:
+            return
+        self._first_frame = None
+        # What start-up and the log made lives as long as the app: kept out of every collection.
+        gc.freeze()
+        self.log_watcher.log_read_in(version)
+
+    def _log_unreadable(self, error: PowerdeckError) -> None:
+        # The log was replaced by a damaged one between the summary's check and its reading (the
+        # summary vouched for the file it describes): said in one line, as a start would say it.
+        self.exit(return_code=2, message=Text(visible_line(f"powerdeck: {error}")))
 
     def _apply_theme(self, name: str, *, remember: bool) -> None:
         if name not in self.available_themes:
@@ -248,6 +289,9 @@ class PowerDeckApp(FirstPaintHold):
         """ "2 actions are due for an outcome: 4.2 (due 12/01/2027), ..." or "" (core/follow_up.py)."""
         from powerdeck.core.follow_up import due_line
 
+        first = self.first_frame
+        if first is not None:  # the start's line, from the log's summary
+            return due_line(first.summary.follow_ups, date.today())
         return self.store.read(lambda log: due_line(log.entries(), date.today()))
 
     def action_open_due(self) -> None:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from powerdeck.deck.model import Deck
+    from powerdeck.store.log_summary import FirstFrame
     from powerdeck.store.log_worker import LogWorker
     from powerdeck.tui.log_watch import LogWatcher
     from powerdeck.tui.options import AppOptions
@@ -49,6 +50,11 @@ class AppServices(Protocol):
 
     @property
     def first_paint_held(self) -> bool: ...
+
+    @property
+    def first_frame(self) -> FirstFrame | None:
+        """What the first frame shows instead of reading the log (the log's summary), until the
+        log has been read on the writer's thread after that frame; then None (log_summary.py)."""
 
     def report_error(self, error: PowerdeckError) -> None:
         """One line about a failed read or write."""

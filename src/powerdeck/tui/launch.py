@@ -14,7 +14,7 @@ from typing import Any
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.deck.model import deck_path_from, load_deck
 from powerdeck.store import locations
-from powerdeck.store.log import Log
+from powerdeck.store.log_summary import open_log
 from powerdeck.tui.options import AppOptions
 from powerdeck.tui.private_api import private
 from powerdeck.tui.quit_signals import install_quit_signals
@@ -117,12 +117,12 @@ def run_app(args: argparse.Namespace) -> int:
     deck = load_deck(deck_path_from(args.deck), cache=locations.cache_dir())
     options = AppOptions.from_args(animation=args.animation, theme=args.theme, no_mouse=args.no_mouse)
     cap_frame_rate(options, os.environ)
-    log = Log.open(locations.data_dir(args.data))
+    log, first_frame = open_log(locations.data_dir(args.data))
     from powerdeck.tui.app import (
         PowerDeckApp,  # Textual loads only once the checks have passed.
     )
 
-    app = PowerDeckApp(deck, log, options)
+    app = PowerDeckApp(deck, log, options, first_frame)
 
     install_quit_signals(app)
     try:

@@ -43,21 +43,27 @@ loop; nothing is read or drawn unless something changed)."""
 class LogWatch:
     """Whether the log's contents changed since the last look (a stat; parsed only if changed)."""
 
-    def __init__(self, store: LogWorker) -> None:
+    def __init__(self, store: LogWorker, *, deferred: bool = False) -> None:
+        """`deferred`: the log is read after the first frame (LogWorker.load), which sets the
+        version seen first (`seen`): reading it here would parse the log before the first frame."""
         self._store = store
-        self._seen = store.read(lambda log: log.version())
+        self._seen: int | None = None if deferred else store.read(lambda log: log.version())
 
     def changed(self) -> bool:
         # Disk first: reading the version takes in another session's write and would hide it.
         on_disk, version = self._store.read(lambda log: (log.changed_on_disk(), log.version()))
-        changed = on_disk or version != self._seen
+        changed = on_disk or (self._seen is not None and version != self._seen)
         self._seen = version
         return changed
+
+    def seen(self, version: int) -> None:
+        """The log as read in after a first frame drawn from its summary."""
+        self._seen = version
 
     @property
     def version(self) -> int:
         """The log's version at the last look."""
-        return self._seen
+        return self._seen or 0
 
     def saw(self, version: int) -> None:
         """Our own write, announced by the store: no need to find it again at the next look."""
@@ -88,11 +94,11 @@ def _read_in(log: Log) -> PowerdeckError | None:
 class LogWatcher:
     """The app's one watcher (started in the app's on_mount; one timer for every screen)."""
 
-    def __init__(self, app: PowerDeckApp, store: LogWorker) -> None:
+    def __init__(self, app: PowerDeckApp, store: LogWorker, *, deferred: bool = False) -> None:
         self._app = app
         self.store = store
         """The store whose changes this publishes (followers wait for its queued writes)."""
-        self._watch = LogWatch(store)
+        self._watch = LogWatch(store, deferred=deferred)
         self._reported = ""
         self.changed: Signal[LogChange] = Signal(app, "log-changed")
         """Published on the event loop after a change was seen and read in."""
@@ -127,6 +133,13 @@ class LogWatcher:
         except PowerdeckError as error:  # a look never ends the app: the text stays in the editor
             return _Look(False, self._watch.version, error)
         return _Look(changed, self._watch.version, problem)
+
+    def log_read_in(self, version: int) -> None:
+        """The log was read in after a first frame drawn from its summary: every screen following
+        the log reads it now (what they show from the summary is then drawn again only if it
+        differs, which it does not unless the log changed in between)."""
+        self._watch.seen(version)
+        self.changed.publish(LogChange(version))
 
     def _report(self, problem: PowerdeckError | None) -> None:
         # Damaged by another program: said once, until it changes.

@@ -31,18 +31,21 @@ def _first_line(text: str) -> str:
 
 
 def render_notes(
-    entries: list[Entry], draft: Draft | None, *, compact: bool, kept: bool = True, peek: str = ""
+    entries: list[Entry], draft: Draft | None, *, compact: bool, kept: bool = True, peek: str = "",
+    total: int | None = None,
 ) -> Content:
     """One line when compact (under the card on a small screen), else the draft and the entries.
 
     `kept` is False for a draft whose write was refused: it is held in memory only, and saying
-    "draft kept" then would be a lie the person relies on."""
+    "draft kept" then would be a lie the person relies on. `total`: how many entries the card has,
+    when `entries` holds only the newest (from the log's summary, before the log is read)."""
+    total = len(entries) if total is None else total
     summary = []
     draft_label = "✎ draft kept" if kept else "✎ draft NOT saved to disk"
     if draft is not None:
         summary.append(draft_label)
-    if entries:
-        summary.append(f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}")
+    if total:
+        summary.append(f"{total} {'entry' if total == 1 else 'entries'}")
     if compact:
         if peek and not peek.startswith(LOOKS_BACK):
             # The card's own worksheet (w opens it): one line, the way in shorter so that what it
@@ -68,10 +71,10 @@ def render_notes(
         parts.append(Content("\n\n"))
         parts.append(Content.from_markup("[b]Workbook[/] · $peek", peek=visible_line(peek)))
     parts.append(Content("\n\n"))
-    if not entries:
+    if not total:
         parts.append(Content.from_markup("[dim]No entries yet for this card.[/]"))
     else:
-        count = f"{len(entries)} {'entry' if len(entries) == 1 else 'entries'}"
+        count = f"{total} {'entry' if total == 1 else 'entries'}"
         parts.append(Content.from_markup("[b]$count for this card[/]", count=count))
         for entry in entries[:SHOWN_ENTRIES]:
             mark = "○" if entry.is_open else "●"
@@ -81,9 +84,9 @@ def render_notes(
             parts.append(Content("\n"))
             parts.append(Content.from_markup("$date $mark $words", date=uk_date_of(entry.created), mark=mark,
                                              words=words))
-        if len(entries) > SHOWN_ENTRIES:
+        if total > SHOWN_ENTRIES:
             parts.append(Content.from_markup("\n[dim]… and $more more: L, the review log[/]",
-                                             more=str(len(entries) - SHOWN_ENTRIES)))
+                                             more=str(total - SHOWN_ENTRIES)))
         parts.append(Content.from_markup("\n\n[dim]To change one: enter, then pick it under the fields.[/]"))
     return Content("").join(parts)
 
@@ -97,32 +100,36 @@ class CardNotes(Static, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id, markup=False)
         self._shown: tuple[object, ...] | None = None
-        # What `show` was last given: entries, draft, kept, compact, peek.
-        self._last: tuple[list[Entry], Draft | None, bool, bool, str] | None = None
+        # What `show` was last given: entries, draft, kept, compact, peek, total.
+        self._last: tuple[list[Entry], Draft | None, bool, bool, str, int | None] | None = None
 
     def show(
-        self, entries: list[Entry], draft: Draft | None, *, compact: bool, kept: bool = True, peek: str = ""
+        self, entries: list[Entry], draft: Draft | None, *, compact: bool, kept: bool = True, peek: str = "",
+        total: int | None = None,
     ) -> None:
-        key = (tuple(entries), draft, compact, kept, peek)
-        self._last = (entries, draft, kept, compact, peek)
+        self._last = (entries, draft, kept, compact, peek, total)
+        content = render_notes(entries, draft, compact=compact, kept=kept, peek=peek, total=total)
+        # Compared by what it draws, not by the entries: the log read in after a first frame drawn
+        # from its summary gives other Entry objects that draw the very same notes.
+        key = (content.plain, tuple(content.spans))
         if key == self._shown:
             return  # the same again would lay out and repaint: bytes over a slow link
         self._shown = key
         self.set_class(compact and peek.startswith(LOOKS_BACK), "-looks-back")
-        self.update(render_notes(entries, draft, compact=compact, kept=kept, peek=peek))
+        self.update(content)
 
     def show_draft(self, draft: Draft | None, *, kept: bool) -> None:
         """The draft changed (kept, or refused): redraw with the entries shown last, without
         reading the log (a draft changes no entries; a read would wait on the writer)."""
         if self._last is not None:
-            entries, _, _, compact, peek = self._last
-            self.show(entries, draft, compact=compact, kept=kept, peek=peek)
+            entries, _, _, compact, peek, total = self._last
+            self.show(entries, draft, compact=compact, kept=kept, peek=peek, total=total)
 
     def set_compact(self, compact: bool) -> None:
         """One line or a panel, for the screen's new width: what is shown, redrawn to fit."""
         if self._last is not None:
-            entries, draft, kept, _, peek = self._last
-            self.show(entries, draft, compact=compact, kept=kept, peek=peek)
+            entries, draft, kept, _, peek, total = self._last
+            self.show(entries, draft, compact=compact, kept=kept, peek=peek, total=total)
 
     @property
     def text(self) -> str:

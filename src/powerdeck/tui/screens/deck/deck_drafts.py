@@ -51,7 +51,8 @@ class DraftKeeper:
 
     def read(self) -> None:
         """Read every draft from the log again (at start, or after another screen kept one)."""
-        on_disk = self._screen.power_app.store.read(lambda log: log.drafts())
+        first = self._screen.power_app.first_frame
+        on_disk = first.drafts if first is not None else self._screen.power_app.store.read(lambda log: log.drafts())
         self.drafts = {**on_disk, **self.unwritten}  # what failed to write beats the disk's older copy
 
     def is_kept(self, card_id: str) -> bool:

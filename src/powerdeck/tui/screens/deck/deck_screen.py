@@ -70,10 +70,12 @@ def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> list[s
 
 @dataclass(frozen=True)
 class ShownCard:
-    """What one card shows from the log: its entries (newest first) and its workbook line."""
+    """What one card shows from the log: its entries (newest first), its workbook line, and how
+    many entries it has (more than `entries` holds when they come from the log's summary)."""
 
     entries: list[Entry]
     peek: str
+    total: int
 
 
 class DeckScreen(Screen[None]):
@@ -139,7 +141,8 @@ class DeckScreen(Screen[None]):
     def on_mount(self) -> None:
         deck = self.power_app.deck
         self.draft_keeper.read()
-        last = self.power_app.store.read(lambda log: log.get_state(LAST_CARD))
+        first = self.power_app.first_frame
+        last = first.get_state(LAST_CARD) if first else self.power_app.store.read(lambda log: log.get_state(LAST_CARD))
         start = deck.find_card(last) if isinstance(last, str) else None
         self._show(start or deck.cards[0], direction=0)
         self.refresh_counts()
@@ -201,13 +204,14 @@ class DeckScreen(Screen[None]):
         draft = self.draft_keeper.drafts.get(card.id)
         # Only a draft of an earlier entry needs that entry's stored text to load the editor.
         wait = draft is not None and draft.entry_id is not None
-        shown = self._read_card(card) if wait or not store.busy else None
+        from_summary = self.power_app.first_frame is not None and not wait
+        shown = self._read_card(card) if from_summary or wait or not store.busy else None
         if self.card_id and card.id != self.card_id:
             self.queue_draft_write()
         self.card_id = card.id
         self.query_one(CapabilitySidebar).select_card(card.capability, card.id)
         self.draft_keeper.load_editor(shown.entries if shown is not None else [])
-        self._draw_card(shown or ShownCard([], ""), direction=direction)
+        self._draw_card(shown or ShownCard([], "", 0), direction=direction)
         if shown is None:
             store.after_writes(self._draw_entries_now)
         self.set_status("")
@@ -220,12 +224,20 @@ class DeckScreen(Screen[None]):
         self._draw_card(self._read_card(self.card), direction=direction)
 
     def _read_card(self, card: Card) -> ShownCard:
-        """What the card's notes and entry list show, in one read of the log."""
-        card_filter = EntryFilter(card=card.id)
+        """What the card's notes and entry list show, in one read of the log; from the log's
+        summary while the log is still being read (app.first_frame), unless the card's draft is
+        of an earlier entry (the editor then needs that entry's stored text)."""
         wants_peek = bool(card.worksheet or card.looks_back)
+        first = self.power_app.first_frame
+        draft = self.draft_keeper.drafts.get(card.id)
+        if first is not None and (draft is None or draft.entry_id is None):
+            found = first.summary.card(card.id)
+            peek = peek_text(card, self.power_app.deck, first.summary.sheets()) if wants_peek else ""
+            return ShownCard(list(found.newest), peek, found.count)
+        card_filter = EntryFilter(card=card.id)
         entries, sheets = self.power_app.store.read(
             lambda log: (log.entries(card_filter), log.worksheets() if wants_peek else {}))
-        return ShownCard(entries, peek_text(card, self.power_app.deck, sheets) if wants_peek else "")
+        return ShownCard(entries, peek_text(card, self.power_app.deck, sheets) if wants_peek else "", len(entries))
 
     def _draw_card(self, shown: ShownCard, *, direction: int) -> None:
         deck = self.power_app.deck
@@ -234,7 +246,7 @@ class DeckScreen(Screen[None]):
         self._draw_entries(shown)
 
     def _draw_entries(self, shown: ShownCard) -> None:
-        self._show_notes(shown.entries, shown.peek)
+        self._show_notes(shown.entries, shown.peek, shown.total)
         self.editor.set_entries(shown.entries)
 
     def _draw_entries_now(self) -> None:
@@ -245,9 +257,13 @@ class DeckScreen(Screen[None]):
     def show_notes(self, entries: list[Entry] | None = None) -> None:
         """The notes under or beside the card: its draft, its entries, its workbook line."""
         card = self.card
-        self._show_notes(self._card_entries() if entries is None else entries, peek_for(self.power_app, card))
+        if entries is None or self.power_app.first_frame is not None:
+            shown = self._read_card(card)
+            self._show_notes(shown.entries, shown.peek, shown.total)
+        else:
+            self._show_notes(entries, peek_for(self.power_app, card), len(entries))
 
-    def _show_notes(self, entries: list[Entry], peek: str) -> None:
+    def _show_notes(self, entries: list[Entry], peek: str, total: int) -> None:
         card = self.card
         self.query_one(CardNotes).show(
             entries,
@@ -255,14 +271,13 @@ class DeckScreen(Screen[None]):
             kept=self.draft_keeper.is_kept(card.id),
             compact=not self.has_class("-wide"),
             peek=peek,
+            total=total,
         )
 
-    def _card_entries(self) -> list[Entry]:
-        card_filter = EntryFilter(card=self.card_id)
-        return self.power_app.store.read(lambda log: log.entries(card_filter))
-
     def refresh_counts(self) -> None:
-        counts = self.power_app.store.read(lambda log: log.count_by_capability())
+        first = self.power_app.first_frame
+        counts = (first.summary.count_by_capability() if first is not None
+                  else self.power_app.store.read(lambda log: log.count_by_capability()))
         deck = self.power_app.deck
         drafted = {deck.card(card_id).capability
                    for card_id in self.draft_keeper.kept_cards() if deck.find_card(card_id)}

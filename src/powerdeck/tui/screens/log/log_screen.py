@@ -102,7 +102,7 @@ class LogScreen(Screen[None]):
         self.entry_writes = EntryWrites(self)
         self._card_titles: dict[str, str] = {}
         self._pane: EntryPane | None = None
-        self.log_follower = LogFollower(self, self.refresh_list)
+        self.log_follower = LogFollower(self, self._log_changed)
 
     @property
     def power_app(self) -> AppServices:
@@ -122,10 +122,26 @@ class LogScreen(Screen[None]):
         self.refresh_list()
         self.set_focus(self.entry_list)
         self.log_follower.follow(self.power_app.log_watcher)  # another session's entries appear
+        self.prepare_search()
         first = next((entry for entry in self.shown if entry.id == self._open_id), None)
         if first is not None:
             self.entry_list.set_entries(self.shown, keep=first.id)
             await self.open_entry(first)
+
+    def prepare_search(self) -> None:
+        """Make the entries' search texts on a thread now, so the first key typed into the search
+        finds them ready (made on that key, they took 0.3-0.5 s at 10,000 entries). Again after
+        the log changed: only the new or edited entries' texts are made."""
+        self.run_worker(self._make_search_texts, thread=True, exclusive=True, group="search-texts",
+                        exit_on_error=False, description="search texts")
+
+    def _make_search_texts(self) -> None:
+        """On a worker thread. The store's lock is held only to take the entries and to hand the
+        texts over, never while they are made, so the screen's reads never wait for this."""
+        store = self.power_app.store
+        work = store.read(lambda log: log.search_work())
+        work.run()
+        store.read(lambda log: log.adopt_search_work(work))
 
     @property
     def log_list(self) -> LogList:
@@ -173,6 +189,11 @@ class LogScreen(Screen[None]):
         shown, total = self.power_app.store.read(query)
         self.log_list.show(shown, total, entry_filter, keep=keep)
         self.refresh_bindings()
+
+    def _log_changed(self) -> None:
+        """Another session wrote: show its entries, and make their search texts."""
+        self.refresh_list()
+        self.prepare_search()
 
     def on_resize(self) -> None:
         self.log_list.show_counts()
