@@ -78,12 +78,12 @@ def validate(data: Data) -> dict[str, Entry]:
     seen: dict[str, str] = {}
     for doc_id, doc in data.get(ENTRIES, {}).items():
         if isinstance(doc, Entry):
-            entries[doc_id] = doc  # checked as it was read (see Log._validate)
-            continue
-        try:
-            entry = entries[doc_id] = Entry.from_dict(doc)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise SchemaProblem(f"entry {doc_id} is not valid ({type(exc).__name__}: {exc})") from None
+            entry = entries[doc_id] = doc  # checked as it was parsed (entry_or_document)
+        else:
+            try:
+                entry = entries[doc_id] = Entry.from_dict(doc)
+            except (KeyError, TypeError, ValueError) as exc:
+                raise SchemaProblem(f"entry {doc_id} is not valid ({type(exc).__name__}: {exc})") from None
         if entry.id in seen:
             raise SchemaProblem(f"entries {seen[entry.id]} and {doc_id} have the same id")
         seen[entry.id] = doc_id

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from powerdeck.core.entry import Draft, Entry, capability_of
-from powerdeck.store.log import STATE_TYPES
+from powerdeck.core.fields import STATE_TYPES
 from powerdeck.store.path_checks import read_regular
 from powerdeck.store.private_write import temp_name, write_private
 
