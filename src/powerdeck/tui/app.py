@@ -401,7 +401,8 @@ class PowerDeckApp(FirstPaintHold):
         # The dialog says why; toasts of the same refusal would cover half of it at 80x24.
         self.clear_notifications()
         self._asking_to_quit = True
-        self.push_screen(self.quit_dialog(reason), callback=self._quit_answer)
+        dialog = self.quit_dialog(reason)
+        self.push_screen(dialog, callback=lambda answer: self._quit_answer(dialog, answer))
 
     def quit_dialog(self, reason: str) -> QuitDialog:
         """The dialog that offers to save unsaved text elsewhere (a served session narrows it)."""
@@ -409,9 +410,12 @@ class PowerDeckApp(FirstPaintHold):
 
         return QuitDialog(reason, self.save_unsaved_to)
 
-    def _quit_answer(self, answer: str | None) -> None:
+    def _quit_answer(self, dialog: QuitDialog, answer: str | None) -> None:
         self._asking_to_quit = False
-        if answer in ("saved", "quit"):
+        if answer == "saved":
+            # A toast would leave with the screen: the line is said on the terminal after it.
+            self.exit(message=Text(f"powerdeck: {dialog.saved_line}") if dialog.saved_line else None)
+        elif answer == "quit":
             self.exit()
 
     # -- signals (launch.py installs the handlers) ------------------------------------------

@@ -52,6 +52,8 @@ class QuitDialog(Dialog[str]):
         self._problem = problem
         self._save = save
         self._default = default_folder if default_folder is not None else str(Path.home())
+        self.saved_line: str | None = None
+        """Where the text went, once saved: the app says it again on the terminal as it exits."""
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -77,7 +79,8 @@ class QuitDialog(Dialog[str]):
             self.query_one("#quit-error", Static).update(visible_line(str(error)))
             self.set_focus(self.query_one("#quit-folder", Input))
             return
-        self.app.notify(visible_line(f"Your text was saved in {path}"), markup=False, timeout=10)
+        self.saved_line = visible_line(f"Your text was saved in {path}")
+        self.app.notify(self.saved_line, markup=False, timeout=10)
         self.dismiss("saved")
 
     @on(Input.Submitted, "#quit-folder")
