@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from powerdeck.core.entry import ENTRY_FIELDS, FIELD_LABELS, FIELDS, EntryFilter
-from powerdeck.core.text import plural, shorten
+from powerdeck.core.text import plural
 from powerdeck.export.json_copy import ImportFileError, parse_json_export
+from powerdeck.tui.cells import shorten
 from powerdeck.tui.widgets.entry_editor import FIELD_HINTS
 from powerdeck.tui.widgets.filter_bar import SEARCH_CELLS, filter_line
 

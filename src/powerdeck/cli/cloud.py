@@ -18,9 +18,7 @@ from powerdeck.cli.transfer import write_stdout
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible_line
 from powerdeck.deck.model import deck_path_from, load_deck
-from powerdeck.store import locations
-from powerdeck.store.export_file import store_files, write_private_file
-from powerdeck.store.workbook_files import free_path
+from powerdeck.store import data_dir, free_path, log_path, store_files, write_private_file
 from powerdeck.workbook.cloud_svg import to_svg
 from powerdeck.workbook.voices import weights
 
@@ -28,7 +26,7 @@ _KINDS = {"map": "a relationship map", "list": "a list", "memo": "a memo", "note
 
 
 def run_cloud(args: argparse.Namespace) -> int:
-    from powerdeck.store.log import Log
+    from powerdeck.store import Log
 
     deck = load_deck(deck_path_from(getattr(args, "deck", None)))
     card_id = str(args.card_id).strip()
@@ -44,7 +42,7 @@ def run_cloud(args: argparse.Namespace) -> int:
         kind = _KINDS.get(card.worksheet or "", card.worksheet)
         has = f"its worksheet is {kind}" if kind else "it has no worksheet"
         raise PowerdeckError(f"card {shown} has no voices to draw ({has}); the voices cards: {voices_cards}")
-    log_file = locations.log_path(locations.data_dir(getattr(args, "data", None)))
+    log_file = log_path(data_dir(getattr(args, "data", None)))
     sheet = None
     if log_file.exists():
         with Log(log_file) as log:

@@ -15,7 +15,7 @@ from powerdeck.core.entry import Entry
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible_line
 from powerdeck.export import ExportOptions
-from powerdeck.store.org_files import placed_forms, read_form
+from powerdeck.store import placed_forms, read_form
 from powerdeck.workbook.model import Worksheet
 
 

@@ -17,10 +17,9 @@ from powerdeck.core.text import plural, visible_line
 
 
 def run_repair(args: argparse.Namespace) -> int:
-    from powerdeck.store import locations
-    from powerdeck.store.log import Log, LogDamagedError
+    from powerdeck.store import Log, LogDamagedError, data_dir, log_path
 
-    log_file = locations.log_path(locations.data_dir(getattr(args, "data", None)))
+    log_file = log_path(data_dir(getattr(args, "data", None)))
     if not log_file.exists():
         raise PowerdeckError(f"no review log at {log_file}: nothing to repair "
                              "(use --data DIR if your log is somewhere else)")

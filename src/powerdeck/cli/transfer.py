@@ -40,8 +40,7 @@ from powerdeck.export import (
     parse_json_export,
     parse_json_worksheets,
 )
-from powerdeck.store.export_file import store_files, write_private_file
-from powerdeck.store.rescue import UnsavedText, parse_rescue
+from powerdeck.store import UnsavedText, parse_rescue, store_files, write_private_file
 
 MAX_IMPORT_ENTRIES = 200_000
 
@@ -137,12 +136,11 @@ def write_stdout(data: bytes, fmt: str) -> bool:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from powerdeck.store import locations
-    from powerdeck.store.log import Log
+    from powerdeck.store import Log, data_dir, log_path
 
     deck = _load_deck(args)
-    directory = locations.data_dir(getattr(args, "data", None))
-    log_file = locations.log_path(directory)
+    directory = data_dir(getattr(args, "data", None))
+    log_file = log_path(directory)
     template = getattr(args, "template", None)
     if template == "list":
         from powerdeck.cli.forms import list_forms
@@ -204,12 +202,10 @@ def import_rescued(args: argparse.Namespace, path: Path, rescued: UnsavedText) -
     not saved, so it reopens in the editor of its card, as it was left. A card that holds another
     draft by now gets the rescued text as an open entry instead, and a worksheet changed since
     keeps both texts (rescue.merge_rescued): neither text is dropped."""
-    from powerdeck.store import locations
-    from powerdeck.store.log import Log
-    from powerdeck.store.rescue import merge_rescued
+    from powerdeck.store import Log, data_dir, merge_rescued
 
     as_drafts = as_entries = sheets = 0
-    with Log.open(locations.data_dir(getattr(args, "data", None))) as log, log.batch():
+    with Log.open(data_dir(getattr(args, "data", None))) as log, log.batch():
         for draft in rescued.drafts:
             if draft.is_blank:
                 continue
@@ -237,9 +233,7 @@ def import_rescued(args: argparse.Namespace, path: Path, rescued: UnsavedText) -
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from powerdeck.store import locations
-    from powerdeck.store.log import Log
-    from powerdeck.store.path_checks import MAX_LOG_BYTES, SpecialFile, read_regular
+    from powerdeck.store import MAX_LOG_BYTES, Log, SpecialFile, data_dir, read_regular
 
     path = Path(args.file).expanduser()
     try:
@@ -285,7 +279,7 @@ def run_import(args: argparse.Namespace) -> int:
                 f"{entry.capability}, but the deck has it in {card.capability}"
             )
 
-    with Log.open(locations.data_dir(getattr(args, "data", None))) as log:
+    with Log.open(data_dir(getattr(args, "data", None))) as log:
         # One write: all of it or, refused (a log grown past what powerdeck opens, a full disk),
         # none of it, so the lines below are printed only for what is on disk.
         added, sheets = log.import_all(entries, worksheets)

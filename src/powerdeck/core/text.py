@@ -66,15 +66,6 @@ def plural(count: int, word: str = "entry", words: str = "entries") -> str:
     return f"{count:,} {word if count == 1 else words}"
 
 
-def shorten(text: str, width: int) -> str:
-    """`text` cut to `width` terminal cells (a wide character counts two), ending in "…" when cut."""
-    from textual.content import Content  # here: the command line imports this module, not Textual
-
-    content = Content(text)
-    if content.cell_length <= width:
-        return text
-    return content.truncate(max(width - 1, 0)).plain.rstrip() + "…"
-
 
 def folded(text: str) -> str:
     """`text` as a search compares it: case and accents ignored, so "cafe" finds "Café" and

@@ -28,7 +28,7 @@ from typing import Any
 
 from powerdeck import __version__
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.store.path_checks import SpecialFile, check_private_dir, open_regular, private_dir, read_bounded
+from powerdeck.store import SpecialFile, check_private_dir, open_regular, private_dir, read_bounded
 
 FORMAT = 2
 MAX_CACHE_BYTES = 8 * 1024 * 1024

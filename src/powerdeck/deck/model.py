@@ -17,7 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.store.path_checks import SpecialFile, read_bounded
+from powerdeck.store import SpecialFile, read_bounded
 
 FORMAT = 1
 ENV_VAR = "POWERDECK_DECK"

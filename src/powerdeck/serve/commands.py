@@ -51,8 +51,7 @@ def export_bytes(folder: Path, deck: Any, wanted: ExportCommand, state: Path | N
     from powerdeck.core.dates import appraisal_year, calendar_year
     from powerdeck.export import NAME_KEY, ROLE_KEY, ExportOptions
     from powerdeck.export import export_bytes as make_export
-    from powerdeck.store.locations import log_path
-    from powerdeck.store.log import Log
+    from powerdeck.store import Log, log_path
 
     period = None
     if wanted.year is not None:
@@ -72,7 +71,7 @@ def export_bytes(folder: Path, deck: Any, wanted: ExportCommand, state: Path | N
     if wanted.template is not None:
         from powerdeck.export.form_context import form_context
         from powerdeck.export.forms import fill_form
-        from powerdeck.store.org_files import read_form
+        from powerdeck.store import read_form
 
         # A sample, or a form the administrator placed in the state folder; never a path.
         _, form = read_form(wanted.template, [state] if state is not None else [], names_only=True)

@@ -29,8 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.store.private_write import write_private
-from powerdeck.store.rescue import note_for_next_start
+from powerdeck.store import note_for_next_start, write_private
 
 FRAME = struct.Struct("!II")
 NAME_PATTERN = re.compile(r"powerdeck-unsaved-[0-9]{8}-[0-9]{6}-[0-9]+-[0-9]+\.json")

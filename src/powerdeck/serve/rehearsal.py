@@ -33,7 +33,7 @@ KEYS = ("right", "enter", "a", "escape", "L", "wait", "escape", "question_mark",
 def rehearse_a_session(deck: Deck) -> None:
     """Run one served app headless through its first screens; raise if it leaves a thread."""
     from powerdeck.serve.served_app import ServedApp
-    from powerdeck.store.log import Log
+    from powerdeck.store import Log
     from powerdeck.tui.launch import LOADED_ON_FIRST_USE
     from powerdeck.tui.options import AppOptions
     from powerdeck.tui.screens.deck import deck_keys

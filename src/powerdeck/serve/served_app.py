@@ -24,7 +24,7 @@ from textual.screen import Screen
 import powerdeck.tui.app
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.serve.start_gate import say_painted
-from powerdeck.store.private_write import write_private
+from powerdeck.store import write_private
 from powerdeck.tui.app import PowerDeckApp
 
 if TYPE_CHECKING:

@@ -153,7 +153,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
 
     from powerdeck.core.errors import PowerdeckError
     from powerdeck.serve.served_app import ServedApp
-    from powerdeck.store.log_summary import open_log
+    from powerdeck.store import open_log
     from powerdeck.tui.launch import ensure_utf8_output
     from powerdeck.tui.options import AppOptions
     from powerdeck.tui.quit_signals import install_quit_signals
@@ -161,7 +161,7 @@ def run_child(request: dict[str, Any], tty_fd: int, deck: Any, painted_fd: int |
     ensure_utf8_output()
     if keeper_fd is not None:
         from powerdeck.serve.keeper import hand_to_server
-        from powerdeck.store.rescue import set_fallback
+        from powerdeck.store import set_fallback
 
         set_fallback(hand_to_server(keeper_fd))
     try:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.store.private_write import write_private
+from powerdeck.store import write_private
 
 USERS_NAME = "users.json"
 LOCK_NAME = "users.lock"

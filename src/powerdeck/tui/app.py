@@ -22,12 +22,17 @@ from textual.widgets import Input
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible, visible_line
 from powerdeck.deck.model import Deck, Section
-from powerdeck.store.crash_report import report_fault
-from powerdeck.store.log import Log
-from powerdeck.store.log_summary import FirstFrame, SummaryKeeper
-from powerdeck.store.log_worker import LogWorker
-from powerdeck.store.rescue import UnsavedText, take_notices, write_rescue
-from powerdeck.store.storage import LogDamagedError
+from powerdeck.store import (
+    FirstFrame,
+    Log,
+    LogDamagedError,
+    LogWorker,
+    SummaryKeeper,
+    UnsavedText,
+    report_fault,
+    take_notices,
+    write_rescue,
+)
 from powerdeck.tui.commands import DeckCommands
 from powerdeck.tui.first_paint import FirstPaintHold
 from powerdeck.tui.log_watch import LogWatcher

@@ -18,8 +18,7 @@ if TYPE_CHECKING:
     from textual.app import App
 
     from powerdeck.deck.model import Deck
-    from powerdeck.store.log_summary import FirstFrame
-    from powerdeck.store.log_worker import LogWorker
+    from powerdeck.store import FirstFrame, LogWorker
     from powerdeck.tui.log_watch import LogWatcher
     from powerdeck.tui.options import AppOptions
     from powerdeck.tui.text_holders import RefusedText

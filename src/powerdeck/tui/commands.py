@@ -13,8 +13,9 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from powerdeck.core.text import folded, shorten, visible_line
+from powerdeck.core.text import folded, visible_line
 from powerdeck.tui.app_services import services
+from powerdeck.tui.cells import shorten
 
 
 class DeckCommands(Provider):

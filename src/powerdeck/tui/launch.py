@@ -13,8 +13,7 @@ from typing import Any
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.deck.model import deck_path_from, load_deck
-from powerdeck.store import locations
-from powerdeck.store.log_summary import open_log
+from powerdeck.store import cache_dir, data_dir, open_log
 from powerdeck.tui.options import AppOptions
 from powerdeck.tui.private_api import private
 from powerdeck.tui.quit_signals import install_quit_signals
@@ -114,10 +113,10 @@ def run_app(args: argparse.Namespace) -> int:
     check_terminal()
     ensure_utf8_output()
     lenient_terminal_input()
-    deck = load_deck(deck_path_from(args.deck), cache=locations.cache_dir())
+    deck = load_deck(deck_path_from(args.deck), cache=cache_dir())
     options = AppOptions.from_args(animation=args.animation, theme=args.theme, no_mouse=args.no_mouse)
     cap_frame_rate(options, os.environ)
-    log, first_frame = open_log(locations.data_dir(args.data))
+    log, first_frame = open_log(data_dir(args.data))
     from powerdeck.tui.app import (
         PowerDeckApp,  # Textual loads only once the checks have passed.
     )

@@ -29,8 +29,7 @@ from textual.screen import Screen
 from textual.signal import Signal
 
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.store.log import Log
-from powerdeck.store.log_worker import LogWorker, StoreChange
+from powerdeck.store import Log, LogWorker, StoreChange
 
 if TYPE_CHECKING:
     from powerdeck.tui.app import PowerDeckApp

@@ -16,7 +16,7 @@ import threading
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from powerdeck.store.rescue import note_for_next_start
+from powerdeck.store import note_for_next_start
 from powerdeck.tui.private_api import private
 
 if TYPE_CHECKING:

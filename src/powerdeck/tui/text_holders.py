@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from powerdeck.core.entry import Draft
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.store.rescue import UnsavedText, write_rescue
+from powerdeck.store import UnsavedText, write_rescue
 
 if TYPE_CHECKING:
-    from powerdeck.store.log import Log
-    from powerdeck.store.log_worker import LogWorker
+    from powerdeck.store import Log, LogWorker
     from powerdeck.workbook.model import Worksheet
 
 

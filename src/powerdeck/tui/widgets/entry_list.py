@@ -25,7 +25,8 @@ from textual.strip import Strip
 
 from powerdeck.core.dates import uk_date, uk_date_of
 from powerdeck.core.entry import Entry
-from powerdeck.core.text import shorten, visible_line
+from powerdeck.core.text import visible_line
+from powerdeck.tui.cells import shorten
 
 OPEN_MARK = "○"
 DONE_MARK = "●"

@@ -9,7 +9,7 @@ from textual.content import Content
 
 from powerdeck.core.dates import uk_date
 from powerdeck.core.entry import EntryFilter
-from powerdeck.core.text import shorten
+from powerdeck.tui.cells import shorten
 from powerdeck.tui.widgets.entry_list import one_line
 
 

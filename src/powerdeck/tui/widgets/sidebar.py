@@ -22,8 +22,9 @@ from textual.strip import Strip
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from powerdeck.core.text import shorten, visible_line
+from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Capability
+from powerdeck.tui.cells import shorten
 from powerdeck.tui.private_api import require
 from powerdeck.tui.widgets.terse import terse_strip
 

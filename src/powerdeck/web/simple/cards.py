@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from powerdeck.core.entry import Entry, EntryFilter
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.deck.model import Card
-from powerdeck.store.log import Log
+from powerdeck.store import Log
 from powerdeck.web.simple import csrf
 from powerdeck.web.simple.entry_form import EntryForm, draft_is_ours, keep_draft, save
 from powerdeck.web.simple.forms import read_form, text

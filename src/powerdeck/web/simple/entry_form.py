@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from powerdeck.core.entry import FIELDS, Draft, Entry
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.store.log import Log
+from powerdeck.store import Log
 from powerdeck.web.simple.forms import Errors, text
 
 

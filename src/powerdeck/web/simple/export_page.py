@@ -16,7 +16,7 @@ from starlette.responses import Response
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.fields import ascii_number
 from powerdeck.export import EXTENSIONS, NAME_KEY, ROLE_KEY, ExportOptions, export_bytes
-from powerdeck.store.log import Log
+from powerdeck.store import Log
 from powerdeck.web.simple import periods
 from powerdeck.web.simple.forms import Errors, read_form, text
 from powerdeck.web.simple.site import person, problem_page, render, site

@@ -14,7 +14,7 @@ from starlette.responses import Response
 from powerdeck.core.entry import Entry, EntryFilter
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.fields import ascii_number
-from powerdeck.store.log import Log
+from powerdeck.store import Log
 from powerdeck.web.simple import periods
 from powerdeck.web.simple.forms import Errors
 from powerdeck.web.simple.site import person, problem_page, render, site

@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.deck.model import Deck, load_deck
-from powerdeck.store.log import Log
+from powerdeck.store import Log
 from powerdeck.web.person import WebPerson
 from powerdeck.web.simple import csrf, filters
 

@@ -16,7 +16,7 @@ from starlette.responses import RedirectResponse, Response
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.deck.model import Card
-from powerdeck.store.log import Log
+from powerdeck.store import Log
 from powerdeck.web.simple.forms import Errors, read_form, text
 from powerdeck.web.simple.site import CSP, person, problem_page, render, site
 from powerdeck.workbook import relmap

@@ -22,7 +22,7 @@ from textual.timer import Timer
 from powerdeck.core.entry import FIELDS, Draft, Entry, now_iso
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.follow_up import DetailsError, details_to_extras, entry_details
-from powerdeck.store.log import Log
+from powerdeck.store import Log
 from powerdeck.tui.widgets.card_notes import CardNotes
 from powerdeck.tui.widgets.sidebar import CapabilitySidebar
 

@@ -25,8 +25,7 @@ from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.follow_up import entry_details
 from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Card
-from powerdeck.store.log import Log
-from powerdeck.store.rescue import UnsavedText
+from powerdeck.store import Log, UnsavedText
 from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.key_bursts import focus_field, settle_keys
 from powerdeck.tui.log_watch import LogFollower

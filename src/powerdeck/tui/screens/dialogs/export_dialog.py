@@ -34,7 +34,7 @@ from powerdeck.export import (
     default_export_path,
     export_bytes,
 )
-from powerdeck.store.export_file import store_files, write_private_file
+from powerdeck.store import store_files, write_private_file
 from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.screens.dialogs.confirm_dialog import Choice, ChoiceDialog
 from powerdeck.tui.screens.dialogs.dialog import Dialog

@@ -1,0 +1,12 @@
+"""tui/screens/log/: the review log: the list, its filters, an entry opened beside its card,
+deleting with undo, and the overview."""
+
+__all__ = [
+    "delete_entry",
+    "entry_writes",
+    "filter_dialogs",
+    "log_filters",
+    "log_screen",
+    "overview_screen",
+    "tag_picker",
+]

@@ -9,7 +9,7 @@ from textual.app import App
 from powerdeck.core.dates import uk_date_of
 from powerdeck.core.entry import Entry
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.store.log import Log
+from powerdeck.store import Log
 from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.screens.dialogs.confirm_dialog import Choice, ChoiceDialog
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from powerdeck.core.entry import FIELDS, Draft, Entry, now_iso
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.follow_up import DetailsError, details_to_extras
-from powerdeck.store.log import Log
+from powerdeck.store import Log
 from powerdeck.tui.widgets.entry_pane import EntryPane, Unsaved
 
 if TYPE_CHECKING:

@@ -24,8 +24,9 @@ from powerdeck.core.dates import (
     parse_optional_date,
     uk_date,
 )
-from powerdeck.core.text import shorten, visible_line
+from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Deck
+from powerdeck.tui.cells import shorten
 from powerdeck.tui.screens.dialogs.dialog import Dialog
 from powerdeck.tui.widgets.inert_input import InertInput
 from powerdeck.tui.widgets.tick_list import TickList

@@ -25,8 +25,7 @@ from textual.widgets import Input, Static
 
 from powerdeck.core.entry import Draft, Entry, EntryFilter
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.store.log import Log
-from powerdeck.store.rescue import UnsavedText
+from powerdeck.store import Log, UnsavedText
 from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.key_bursts import focus_field
 from powerdeck.tui.log_watch import LogFollower

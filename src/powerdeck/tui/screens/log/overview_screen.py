@@ -14,9 +14,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from powerdeck.core.text import shorten, visible_line
+from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Deck
 from powerdeck.tui.app_services import AppServices, services
+from powerdeck.tui.cells import shorten
 from powerdeck.tui.log_watch import LogFollower
 from powerdeck.tui.widgets.worksheet_peek import describe
 from powerdeck.workbook.model import Worksheet

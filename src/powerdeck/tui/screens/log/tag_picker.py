@@ -22,10 +22,10 @@ from textual.widgets.option_list import Option
 
 from powerdeck.core.entry import EntryFilter
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.core.text import shorten, visible_line
-from powerdeck.store.log import Log
-from powerdeck.store.org_files import organisation_tags, shared_folders
+from powerdeck.core.text import visible_line
+from powerdeck.store import Log, organisation_tags, shared_folders
 from powerdeck.tui.app_services import AppServices, services
+from powerdeck.tui.cells import shorten
 from powerdeck.tui.screens.dialogs.dialog import Dialog
 
 ANY_TAG = ""

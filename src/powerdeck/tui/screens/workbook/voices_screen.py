@@ -23,8 +23,7 @@ from textual.widgets.option_list import Option
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Card
-from powerdeck.store.log import Log
-from powerdeck.store.workbook_files import free_path, write_new_private
+from powerdeck.store import Log, free_path, write_new_private
 from powerdeck.tui.screens.workbook.worksheet_base import WorksheetScreen
 from powerdeck.tui.widgets.cloud_view import CloudView
 from powerdeck.tui.widgets.lean_footer import LeanFooter

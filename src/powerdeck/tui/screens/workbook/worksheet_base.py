@@ -14,7 +14,7 @@ from textual.timer import Timer
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.deck.model import Card
-from powerdeck.store.rescue import UnsavedText
+from powerdeck.store import UnsavedText
 from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.key_bursts import settle_keys
 from powerdeck.workbook.model import Worksheet
