@@ -18,7 +18,7 @@ import asyncssh
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.serve.commands import USAGE, ExportCommand, parse_command
 from powerdeck.serve.jobs import JOB_SECONDS
-from powerdeck.serve.pty_input import flush_pending
+from powerdeck.serve.pty_input import flush_pending, read_available
 from powerdeck.serve.session import TERM_DEFAULT
 from powerdeck.serve.state import HANGUP_GRACE, STOP_GRACE, log, safe_term
 
@@ -158,12 +158,9 @@ class AppSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]  # asyncs
 
     def _pty_readable(self) -> None:
         assert self.master is not None
-        try:
-            data = os.read(self.master, 65536)
-        except BlockingIOError:
+        data = read_available(self.master)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:
             asyncio.get_running_loop().remove_reader(self.master)
             self.pty_eof.set()

@@ -1,5 +1,6 @@
-"""Keys on their way into a session's pseudo-terminal: written as the pty takes them, the rest kept
-in order until it can take more (a paste larger than the pty's buffer), never blocking the loop."""
+"""Bytes through a session's pseudo-terminal, never blocking the loop: keys written as the pty takes
+them, the rest kept in order until it can take more (a paste larger than the pty's buffer); the
+app's output read as it comes."""
 
 from __future__ import annotations
 
@@ -23,3 +24,13 @@ def flush_pending(master: int, pending: bytearray, again: Callable[[], None]) ->
     loop.remove_writer(master)
     if pending:
         loop.add_writer(master, again)
+
+
+def read_available(master: int) -> bytes | None:
+    """What the app has written so far; b"" once it has gone (the pty closed); None for nothing yet."""
+    try:
+        return os.read(master, 65536)
+    except BlockingIOError:
+        return None
+    except OSError:
+        return b""

@@ -30,7 +30,7 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.serve.pty_input import flush_pending
+from powerdeck.serve.pty_input import flush_pending, read_available
 from powerdeck.serve.session import SessionSettings
 from powerdeck.web.door import Door, log
 from powerdeck.web.downloads import discard
@@ -136,12 +136,9 @@ class Tab:
 
     def _pty_readable(self) -> None:
         assert self.master is not None
-        try:
-            data = os.read(self.master, 65536)
-        except BlockingIOError:
+        data = read_available(self.master)
+        if data is None:
             return
-        except OSError:
-            data = b""
         if not data:
             self._stop_reading()
             self.pty_eof.set()

@@ -13,8 +13,11 @@ Nothing is ever dropped: a phrase too long for a line is shortened on the line o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from powerdeck.workbook.voices import Phrase, small_voices
+
+T = TypeVar("T")
 
 TIERS = 4
 GAP = 2
@@ -86,19 +89,7 @@ def layout(phrases: list[Phrase], width: int, *, small_apart: bool = False) -> C
             used = -GAP
         rows[-1].append((text, phrase, t))
         used += GAP + cells
-    middle: list[list[tuple[str, Phrase, int]]] = []
-    for index, row in enumerate(rows):
-        # Within a line too: the heaviest word in the middle.
-        ordered: list[tuple[str, Phrase, int]] = []
-        for n, item in enumerate(row):
-            if n % 2:
-                ordered.insert(0, item)
-            else:
-                ordered.append(item)
-        if index % 2:
-            middle.insert(0, ordered)
-        else:
-            middle.append(ordered)
+    middle = middle_out([middle_out(row) for row in rows])
     lines = []
     for row in middle:
         total = sum(len(text) + (2 * GAP if t == TIERS else 0) for text, _, t in row) + GAP * (len(row) - 1)
@@ -121,3 +112,15 @@ def plain(cloud: CloudLayout) -> list[str]:
             line = line.ljust(word.column) + word.text
         out.append(line)
     return out
+
+
+def middle_out(items: list[T]) -> list[T]:
+    """Heaviest first in, heaviest in the middle out: the rest alternately after and before it
+    (for a line's words, and for the lines themselves)."""
+    ordered: list[T] = []
+    for n, item in enumerate(items):
+        if n % 2:
+            ordered.insert(0, item)
+        else:
+            ordered.append(item)
+    return ordered

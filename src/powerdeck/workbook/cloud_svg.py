@@ -18,7 +18,7 @@ from itertools import pairwise
 from xml.sax.saxutils import escape, quoteattr
 
 from powerdeck.core.text import visible_line
-from powerdeck.workbook.cloud import tiers
+from powerdeck.workbook.cloud import middle_out, tiers
 from powerdeck.workbook.text_width import text_width
 from powerdeck.workbook.voices import Phrase
 
@@ -118,19 +118,7 @@ def rows_of(blocks: list[Block], room: float) -> list[list[Block]]:
         else:
             rows[-1].append(item)
             used += gap + item.width
-    middle: list[list[Block]] = []
-    for index, row in enumerate(rows):
-        ordered: list[Block] = []
-        for n, item in enumerate(row):
-            if n % 2:
-                ordered.insert(0, item)
-            else:
-                ordered.append(item)
-        if index % 2:
-            middle.insert(0, ordered)
-        else:
-            middle.append(ordered)
-    return middle
+    return middle_out([middle_out(row) for row in rows])
 
 
 def to_svg(phrases: list[Phrase], title: str = "") -> str:
