@@ -79,3 +79,21 @@ def test_help_screen(snap_compare, tmp_path: Path) -> None:
 
 def test_too_small(snap_compare, tmp_path: Path) -> None:
     assert snap_compare(make(tmp_path), terminal_size=(50, 15))
+
+
+def test_a_strip_merges_alike_whatever_colour_system_drew_its_styles_first() -> None:
+    """Rich keeps the codes of the first colour system a style was rendered for: a 16-colour render
+    of the same style objects (another app, a test) changed which segments terse_strip merged, and
+    the full run's narrow snapshots with it."""
+    from rich.color import ColorSystem
+    from rich.segment import Segment
+    from rich.style import Style
+    from textual.strip import Strip
+
+    from powerdeck.tui.widgets.terse import terse_strip
+
+    dark, darker = Style(bgcolor="rgb(10,10,10)"), Style(bgcolor="rgb(20,20,20)")
+    dark.render(" ", color_system=ColorSystem.STANDARD)  # both round to black in 16 colours
+    darker.render(" ", color_system=ColorSystem.STANDARD)
+    strip = Strip([Segment(" 1 ", dark), Segment("      ", darker)])
+    assert len(list(terse_strip(strip))) == 2, "two colours a truecolor terminal tells apart"

@@ -17,18 +17,28 @@ from __future__ import annotations
 from functools import lru_cache
 
 from rich.cells import cell_len
-from rich.color import ColorSystem
+from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
 from powerdeck.tui.private_api import private
 
+_ATTRIBUTES = ("bold", "dim", "italic", "underline", "blink", "blink2", "reverse", "conceal", "strike",
+               "underline2", "frame", "encircle", "overline")
+
+
+def _color(color: Color | None) -> object:
+    return None if color is None else (color.type, color.number, color.triplet)
+
 
 @lru_cache(maxsize=1024)
-def _looks(style: Style) -> str:
-    """What the terminal is sent for this style (meta and links aside)."""
-    return style.clear_meta_and_links().render(" ", color_system=ColorSystem.TRUECOLOR) + str(style.link)
+def _looks(style: Style) -> object:
+    """What decides the codes a terminal is sent for this style (meta aside): its colours as Rich
+    renders them, the attributes that are on, its link. Not `Style.render`: Rich keeps the codes of
+    the first colour system a style object was rendered for, whatever is asked next."""
+    return (_color(style.color), _color(style.bgcolor),
+            tuple(getattr(style, name) is True for name in _ATTRIBUTES), style.link)
 
 
 def _offset(style: Style | None) -> object:
@@ -58,8 +68,8 @@ def terse_strip(strip: Strip) -> Strip:
     return Strip(merged, strip.cell_length)
 
 
-def _cells(strip: Strip) -> list[tuple[str, str]]:
-    cells: list[tuple[str, str]] = []
+def _cells(strip: Strip) -> list[tuple[str, object]]:
+    cells: list[tuple[str, object]] = []
     for text, style, control in strip:
         if control:
             continue
