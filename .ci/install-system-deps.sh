@@ -11,6 +11,8 @@ command -v ssh >/dev/null 2>&1 && command -v ssh-keygen >/dev/null 2>&1 || need+
 [ -d /usr/share/i18n/locales ] && [ -d /usr/share/i18n/charmaps ] || need+=(locales)
 # A real browser for the web tests and the word cloud's SVG (Playwright drives Debian's Chromium).
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# The font the word cloud's picture is measured in (workbook/font_widths.json), for the browser to draw it.
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""
