@@ -4,6 +4,7 @@ The attacks of issue 21 are here, each its own test."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -425,3 +426,28 @@ def test_the_simple_view_sits_behind_the_same_sign_in(door: WebDoor) -> None:
     gone = signed.client.post(door.base + "/signout", data={"csrf": csrf[1]})
     assert "You have signed out" in gone.text
     assert signed.client.get(door.base + "/cards").status_code == 303
+
+
+def test_a_deck_opens_when_the_servers_descriptors_are_numbered_past_1024(issuer: str, tmp_path: Path) -> None:
+    """A long-running server's descriptors climb past 1024; the prepared process it hands them to
+    waited with select(), which refuses those: every deck then failed to open (found by the full
+    test run, whose own process had climbed that far)."""
+    held = []
+    while not held or held[-1] < 1100:
+        held.append(os.open(os.devnull, os.O_RDONLY))
+    try:
+        server = WebDoor(tmp_path / "state", issuer, WebLimits(max_failures_per_minute=1000)).start()
+        try:
+            users = UsersFile(server.state)
+            users.add("hana")
+            users.link("hana", (issuer, "hana-sub"))
+            deck = open_deck(server, sign_in(server, "hana-sub").cookie)
+            try:
+                deck.wait_for("Capability")
+            finally:
+                deck.close()
+        finally:
+            server.stop()
+    finally:
+        for fd in held:
+            os.close(fd)

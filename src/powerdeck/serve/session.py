@@ -364,6 +364,17 @@ def prepare(deck_file: str | None) -> Any:
     return deck
 
 
+def ready_to_read(fds: list[int], timeout: float) -> list[int]:
+    """Which of `fds` can be read within `timeout` seconds. poll, not select: select() refuses a
+    descriptor numbered 1024 or more, which a long-running server's process can be handed."""
+    import select
+
+    poller = select.poll()
+    for fd in fds:
+        poller.register(fd, select.POLLIN)
+    return [fd for fd, _ in poller.poll(max(timeout, 0.0) * 1000)]
+
+
 def zygote_main(sock_fd: int, deck_file: str | None) -> int:
     sock = socket.socket(fileno=sock_fd)
     try:
@@ -381,7 +392,6 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # ctrl+c on the server's terminal is the server's
     send_message(sock, {"op": "ready"})
 
-    import select
 
     gate = StartGate()
     open_socket = True
@@ -404,8 +414,7 @@ def zygote_main(sock_fd: int, deck_file: str | None) -> int:
             except ChildProcessError:
                 return 0
         deadline = gate.next_deadline()
-        readable, _, _ = select.select([sock.fileno(), wake_read, gate.painted_read], [], [],
-                                       5.0 if deadline is None else deadline)
+        readable = ready_to_read([sock.fileno(), wake_read, gate.painted_read], 5.0 if deadline is None else deadline)
         if gate.painted_read in readable:
             gate.read_painted()
         if wake_read in readable:
