@@ -107,6 +107,23 @@ async def measure(server: ServeServer, keys: list[asyncssh.SSHKey], people: int)
     pids = [int(pid) for pid in re.findall(r"started \(pid (\d+)", server.log_text())]
     live = [pid for pid in pids if Path(f"/proc/{pid}").exists()]
     apps = [pss_kib(pid) for pid in live]
+    if os.environ.get("DETAIL") and live:  # where one session's memory is: its largest private maps
+        from serve_fork import private_dirty_by_map
+
+        rollup = Path(f"/proc/{live[0]}/smaps_rollup").read_text()
+        print("".join(line + "\n" for line in rollup.splitlines() if line.startswith(("Pss", "Private", "Shared"))),
+              file=sys.stderr)
+        if os.environ.get("COW"):
+            sys.path.insert(0, os.environ["COW"])
+            import cow
+            cow.split(live[0], _parent(live[0]))
+        zygote_maps = Path(f"/proc/{_parent(live[0])}/maps").read_text().splitlines()
+        zygote = [tuple(int(x, 16) for x in line.split()[0].split("-")) for line in zygote_maps]
+        for name, kib in sorted(private_dirty_by_map(live[0]).items(), key=lambda item: -item[1])[:10]:
+            start = int(name.split("-")[0], 16) if "-" in name and " " not in name else None
+            inherited = start is None or any(low <= start < high for low, high in zygote)
+            print(f"{kib:>8} KiB private dirty  {name or '[anonymous]'}"
+                  f"  {'(the prepared process has it)' if inherited else '(its own)'}", file=sys.stderr)
     server_pid = server.proc.pid if server.proc else 0
     prepared = [int(p) for p in os.listdir("/proc") if p.isdigit() and _parent(int(p)) == server_pid
                 and int(p) not in live]
