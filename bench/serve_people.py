@@ -113,10 +113,9 @@ async def measure(server: ServeServer, keys: list[asyncssh.SSHKey], people: int)
         rollup = Path(f"/proc/{live[0]}/smaps_rollup").read_text()
         print("".join(line + "\n" for line in rollup.splitlines() if line.startswith(("Pss", "Private", "Shared"))),
               file=sys.stderr)
-        if os.environ.get("COW"):
-            sys.path.insert(0, os.environ["COW"])
-            import cow
-            cow.split(live[0], _parent(live[0]))
+        from cow_pages import split
+
+        print(split(live[0], _parent(live[0])), file=sys.stderr)
         zygote_maps = Path(f"/proc/{_parent(live[0])}/maps").read_text().splitlines()
         zygote = [tuple(int(x, 16) for x in line.split()[0].split("-")) for line in zygote_maps]
         for name, kib in sorted(private_dirty_by_map(live[0]).items(), key=lambda item: -item[1])[:10]:
