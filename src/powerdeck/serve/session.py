@@ -345,7 +345,6 @@ def prepare(deck_file: str | None) -> Any:
 
     from powerdeck.core.errors import PowerdeckError
     from powerdeck.deck.model import deck_path_from, load_deck
-    from powerdeck.serve.heap_fill import fill_free_blocks
     from powerdeck.serve.parsed_css import keep_parsed_css, share_parsed_css
 
     try:
@@ -361,7 +360,6 @@ def prepare(deck_file: str | None) -> Any:
         raise PreparationFailed(f"a rehearsal session failed: {type(error).__name__}: {error}") from None
     keep_parsed_css()
     gc.collect()
-    fill_free_blocks()  # each session's own objects on pages of its own (heap_fill.py)
     gc.freeze()  # the objects built so far stay shared with every child, page for page
     return deck
 
