@@ -422,3 +422,19 @@ def test_app_filters_is_the_list_of_line_filters() -> None:
     app = App()
     assert isinstance(getattr(app, "_filters", None), list), moved("App._filters", "app.py (readable.py)")
     assert "self._filters" in inspect.getsource(App.get_line_filters), moved("App.get_line_filters", "app.py")
+
+
+# -- styles_cache_fix.py: widgets taken down are let go by the style cache --------------------------------
+
+def test_styles_cache_get_inner_outer_is_the_per_instance_lru_cache_we_replace() -> None:
+    from textual._styles_cache import StylesCache
+
+    from powerdeck.tui.styles_cache_fix import keep_no_widget_caches
+
+    keep_no_widget_caches()
+    method = StylesCache.__dict__.get("get_inner_outer")
+    assert method is not None, moved("StylesCache.get_inner_outer", "tui/styles_cache_fix.py")
+    assert parameters(method) == ["self", "base_background", "background"], \
+        moved("StylesCache.get_inner_outer's parameters", "tui/styles_cache_fix.py")
+    assert method.__module__ == "powerdeck.tui.styles_cache_fix", \
+        moved("StylesCache.get_inner_outer (no longer a per-instance lru_cache to replace?)", "tui/styles_cache_fix.py")

@@ -41,6 +41,7 @@ from powerdeck.tui.private_api import gone, private
 from powerdeck.tui.readable import ReadableText
 from powerdeck.tui.screens.deck.deck_screen import DeckScreen
 from powerdeck.tui.screens.dialogs.min_size import MIN_HEIGHT, MIN_WIDTH
+from powerdeck.tui.styles_cache_fix import keep_no_widget_caches
 from powerdeck.tui.text_holders import RefusedText, UnsavedTextHolder, all_unsaved, rescue_line, write_all_and_wait
 from powerdeck.tui.typed_runs import insert_typed_run
 
@@ -99,6 +100,7 @@ class PowerDeckApp(FirstPaintHold):
         sends meanwhile wait behind them."""
         self.readable = ReadableText(self.console.color_system, enabled=not self.no_color)
         """Keeps text readable in every theme and colour system (readable.py)."""
+        keep_no_widget_caches()  # widgets taken down are let go (styles_cache_fix.py)
         filters = private(self, "_filters")  # private (docs/architecture.md): without it, the theme's colours
         if isinstance(filters, list):
             filters.append(self.readable)

@@ -445,6 +445,7 @@ class LogScreen(Screen[None]):
             self.entry_writes.queue_unsaved_write(self._pane.unsaved())
 
     def on_unmount(self) -> None:
+        self.log_follower.stop()
         # Taken down any other way: the fields are gone by now, their last text is in the snapshot.
         if self._pane is not None:
             self.entry_writes.queue_unsaved_write(self._pane.snapshot)

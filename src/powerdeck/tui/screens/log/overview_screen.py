@@ -149,6 +149,9 @@ class OverviewScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self.log_follower.resumed()
 
+    def on_unmount(self) -> None:
+        self.log_follower.stop()
+
     def on_resize(self) -> None:
         self.show_chart()
 
