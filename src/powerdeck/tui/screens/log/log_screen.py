@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,7 +26,7 @@ from textual.widgets import Input, Static
 
 from powerdeck.core.entry import Draft, Entry, EntryFilter
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.store import Log, UnsavedText
+from powerdeck.store import Log, LogWorker, UnsavedText
 from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.key_bursts import focus_field
 from powerdeck.tui.log_watch import LogFollower
@@ -130,17 +131,14 @@ class LogScreen(Screen[None]):
     def prepare_search(self) -> None:
         """Make the entries' search texts on a thread now, so the first key typed into the search
         finds them ready (made on that key, they took 0.3-0.5 s at 10,000 entries). Again after
-        the log changed: only the new or edited entries' texts are made."""
-        self.run_worker(self._make_search_texts, thread=True, exclusive=True, group="search-texts",
-                        exit_on_error=False, description="search texts")
+        the log changed: only the new or edited entries' texts are made.
 
-    def _make_search_texts(self) -> None:
-        """On a worker thread. The store's lock is held only to take the entries and to hand the
-        texts over, never while they are made, so the screen's reads never wait for this."""
-        store = self.power_app.store
-        work = store.read(lambda log: log.search_work())
-        work.run()
-        store.read(lambda log: log.adopt_search_work(work))
+        The app's worker, started from the app's own turn, on a function of the store alone: a
+        worker keeps the context it was started in (its task's copy), and Textual leaves the last
+        worker a pool thread ran in that thread's context; started here, from this screen, it kept
+        the screen, closed, in memory until the thread's next job."""
+        self.app.call_next(self.app.run_worker, partial(make_search_texts, self.power_app.store), thread=True,
+                           exclusive=True, group="search-texts", exit_on_error=False, description="search texts")
 
     @property
     def log_list(self) -> LogList:
@@ -449,3 +447,11 @@ class LogScreen(Screen[None]):
         # Taken down any other way: the fields are gone by now, their last text is in the snapshot.
         if self._pane is not None:
             self.entry_writes.queue_unsaved_write(self._pane.snapshot)
+
+
+def make_search_texts(store: LogWorker) -> None:
+    """On a worker thread. The store's lock is held only to take the entries and to hand the texts
+    over, never while they are made, so the screen's reads never wait for this."""
+    work = store.read(lambda log: log.search_work())
+    work.run()
+    store.read(lambda log: log.adopt_search_work(work))
