@@ -24,12 +24,12 @@ import pytest
 
 pytest.importorskip("nhsuk_frontend_jinja", reason="the web extra (Python 3.11 or later) is not installed")
 
-from disk_helpers import wait_until  # noqa: E402
-from powerdeck.core.entry import Entry, capability_of  # noqa: E402
-from powerdeck.serve.users import UsersFile  # noqa: E402
-from powerdeck.store.log import Log  # noqa: E402
-from powerdeck.web.config import WebLimits  # noqa: E402
-from web_harness import WebDoor, open_deck, provider_server, sign_in  # noqa: E402
+from disk_helpers import wait_until
+from powerdeck.core.entry import Entry, capability_of
+from powerdeck.serve.users import UsersFile
+from powerdeck.store.log import Log
+from powerdeck.web.config import WebLimits
+from web_harness import WebDoor, open_deck, provider_server, sign_in
 
 pytestmark = pytest.mark.slow
 PARALLEL = 6
