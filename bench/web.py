@@ -223,14 +223,15 @@ def exports_only(json_file: str | None) -> int:
         state = Path(scratch) / "state"
         state.mkdir(mode=0o700)
         users = UsersFile(state)
-        for name in ("exporter", "reader"):
+        for name in ("exporter", "reader", "typist"):
             users.add(name)
             users.link(name, (issuer, name))
         web_load.seed(state / "people" / "exporter", web_load.LOG_ENTRIES)
         web = WebProcess(state, issuer)
         try:
-            figures = web_load.measure_exports(web.base, web.process.pid, signed_in_cookie(web.base, "exporter"),
-                                               signed_in_cookie(web.base, "reader"))
+            figures = web_load.measure_exports(web.base, web.port, web.process.pid,
+                                               *(signed_in_cookie(web.base, name) for name in
+                                                 ("exporter", "reader", "typist")))
         finally:
             web.stop()
     figures["load_average_before_after"] = [load_before[0], os.getloadavg()[0]]

@@ -93,18 +93,17 @@ def test_parallel_exports_are_jobs_one_at_a_time_per_person(door: WebDoor) -> No
     cookies = dict(signed.client.cookies)
     results: list[httpx.Response] = []
 
+    go = threading.Barrier(PARALLEL)
+
     def one() -> None:
         with httpx.Client(timeout=180, cookies=cookies) as client:
+            go.wait()
             results.append(client.post(door.base + "/export", data=export_form(token)))
 
-    first = threading.Thread(target=one)
-    first.start()
-    wait_until(lambda: "export of alice started in a job" in door.log_text(), timeout=60,
-               what="the first export to start")
-    others = [threading.Thread(target=one) for _ in range(PARALLEL - 1)]
-    for thread in others:
+    threads = [threading.Thread(target=one) for _ in range(PARALLEL)]
+    for thread in threads:  # all in the same moment: the first reserves the person's turn before any await
         thread.start()
-    for thread in [first, *others]:
+    for thread in threads:
         thread.join(200)
     made = [response for response in results if response.status_code == 200]
     refused = [response for response in results if response.status_code == 429]

@@ -23,22 +23,12 @@ class JobTurns:
     """Who may run a job now: per-person order and a shared number of places."""
 
     def __init__(self, at_once: int = JOBS_AT_ONCE) -> None:
-        self.at_once = at_once
         self._places = asyncio.Semaphore(at_once)
         self._mine: dict[str, asyncio.Lock] = {}
         self._count: dict[str, int] = {}
 
     def may_queue(self, person: str) -> bool:
         return self._count.get(person, 0) < WAITING_PER_PERSON
-
-    def has(self, person: str) -> bool:
-        """`person` has a job running or waiting."""
-        return person in self._count
-
-    @property
-    def queued(self) -> int:
-        """Jobs running or waiting, all people together."""
-        return sum(self._count.values())
 
     @contextlib.asynccontextmanager
     async def turn(self, person: str) -> AsyncIterator[None]:

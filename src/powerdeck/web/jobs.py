@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from powerdeck.core.errors import Busy, PowerdeckError
 from powerdeck.core.text import visible_line
 from powerdeck.serve.commands import options_request
-from powerdeck.serve.jobs import JOB_SECONDS, JobTurns
+from powerdeck.serve.jobs import JOB_SECONDS, JOBS_AT_ONCE
 from powerdeck.web.door import log
 from powerdeck.web.person import WebPerson
 
@@ -56,28 +56,40 @@ class WebJobs:
         self.state = state
         self.deck_file = deck_file
         self.pool = pool
-        self.turns = JobTurns()
+        self._people: set[str] = set()
+        """Who has an export running or waiting for a place: reserved before anything is awaited,
+        so two requests in the same moment cannot both pass."""
+        self._places = asyncio.Semaphore(JOBS_AT_ONCE)
 
     async def export(self, person: WebPerson, options: ExportOptions,
                      gone: Callable[[], Awaitable[bool]] | None = None) -> bytes:
         """The export's bytes; Busy when the person has one under way or the server is full, a
         PowerdeckError of one plain line when it failed. `gone()`: the browser has left (the job
         is then stopped)."""
-        turns = self.turns
-        if turns.has(person.name):
-            log.info("refused an export for %s: one is under way", person.name)
+        name = person.name
+        if name in self._people:
+            log.info("refused an export for %s: one is under way", name)
             raise Busy(ONE_RUNNING)
-        if turns.queued >= turns.at_once + WAITING_IN_ALL:
-            log.info("refused an export for %s: %d under way or waiting", person.name, turns.queued)
+        if len(self._people) >= JOBS_AT_ONCE + WAITING_IN_ALL:
+            log.info("refused an export for %s: %d under way or waiting", name, len(self._people))
             raise Busy(SERVER_BUSY)
+        self._people.add(name)
+        try:
+            return await self._in_turn(person, options, gone)
+        finally:
+            self._people.discard(name)
+
+    async def _in_turn(self, person: WebPerson, options: ExportOptions,
+                       gone: Callable[[], Awaitable[bool]] | None) -> bytes:
+        name = person.name
         request = {"folder": str(person.data_dir), "state": str(self.state), "options": options_request(options),
                    "hint": HINT, "deck": self.deck_file}
 
-        async def in_turn() -> bytes:
-            async with turns.turn(person.name):
-                return await self._run(person.name, request)
+        async def in_place() -> bytes:
+            async with self._places:
+                return await self._run(name, request)
 
-        work = asyncio.ensure_future(in_turn())
+        work = asyncio.ensure_future(in_place())
         if gone is None:
             return await work
         watcher = asyncio.ensure_future(_watch(gone))
@@ -85,11 +97,11 @@ class WebJobs:
             await asyncio.wait({work, watcher}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             watcher.cancel()
-            if not work.done():  # the browser left: the job is stopped (_run's finally)
+            if not work.done():  # the browser left (or the server is stopping): the job is stopped
                 work.cancel()
                 with contextlib.suppress(asyncio.CancelledError, PowerdeckError):
                     await work
-                log.info("export of %s stopped: the browser left", person.name)
+                log.info("export of %s stopped: the browser left", name)
         return work.result()
 
     async def _run(self, name: str, request: dict[str, Any]) -> bytes:
