@@ -14,6 +14,8 @@
   time until the last shows its first screen;
 - memory: PSS (/proc/PID/smaps_rollup) of 10 idle web sessions and of 10 idle SSH sessions.
 
+    .venv/bin/python bench/web.py --exports   # only: six parallel Word exports (bench/web_load.py)
+
 `powerdeck web` and `powerdeck serve` run as processes of their own (as root only with the test
 escape hatch); the provider (oidc-provider-mock) runs in this process and is used only to sign in,
 before any clock starts. The load average at the start and end is printed with the figures.
@@ -68,6 +70,8 @@ class WebProcess:
         secret.chmod(0o600)
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", "HOME": str(state.parent),
                "POWERDECK_SERVE_TESTS_ALLOW_ROOT": "1"}
+        if os.environ.get("PYTHONPATH"):  # another checkout's code, to compare (bench/web_load.py)
+            env["PYTHONPATH"] = os.environ["PYTHONPATH"]
         self.process = subprocess.Popen(
             [sys.executable, "-m", "powerdeck", "web", "--state", str(state), "--port", str(self.port),
              "--oidc-issuer", issuer, "--oidc-client-id", "bench", "--oidc-client-secret-file", str(secret),
@@ -211,11 +215,42 @@ async def measure_ssh(server: ServeServer, keys: list[asyncssh.SSHKey], runs: in
     return figures
 
 
+def exports_only(json_file: str | None) -> int:
+    import web_load
+
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory() as scratch, provider_server() as issuer:
+        state = Path(scratch) / "state"
+        state.mkdir(mode=0o700)
+        users = UsersFile(state)
+        for name in ("exporter", "reader", "typist"):
+            users.add(name)
+            users.link(name, (issuer, name))
+        web_load.seed(state / "people" / "exporter", web_load.LOG_ENTRIES)
+        web = WebProcess(state, issuer)
+        try:
+            figures = web_load.measure_exports(web.base, web.port, web.process.pid,
+                                               *(signed_in_cookie(web.base, name) for name in
+                                                 ("exporter", "reader", "typist")))
+        finally:
+            web.stop()
+    figures["load_average_before_after"] = [load_before[0], os.getloadavg()[0]]
+    print(web_load.markdown(figures))
+    print(f"\nload average (1 min) before / after: {figures['load_average_before_after'][0]:.1f} / "
+          f"{figures['load_average_before_after'][1]:.1f} on {os.cpu_count()} CPUs")
+    if json_file:
+        Path(json_file).write_text(json.dumps(figures, indent=2))
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", metavar="FILE")
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--exports", action="store_true", help="only the six parallel exports (bench/web_load.py)")
     args = parser.parse_args()
+    if args.exports:
+        return exports_only(args.json)
     load_before = os.getloadavg()
     figures: dict[str, Any] = {}
     keys = [asyncssh.generate_private_key("ssh-ed25519") for _ in range(MEMORY_SESSIONS)]

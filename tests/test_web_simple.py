@@ -536,3 +536,29 @@ def test_numbers_in_a_link_are_ascii_digits_or_ignored(client: TestClient, query
     """`"²".isdigit()` is true and `int("²")` fails: a link with one gave a server error."""
     assert client.get(f"/log?{query}").status_code == 200
     assert client.get(f"/export?{query}").status_code == 200
+
+
+def test_writes_from_the_page_leave_the_terminal_a_fresh_summary(client: TestClient, data_dir: Path) -> None:
+    """The simple view wrote through its own Log and left the log's first-frame summary stale: the
+    terminal's next start then read the whole log. Each write now refreshes it, as the writer
+    thread's do (store/log_summary.py)."""
+    from powerdeck.store import log_path, open_log
+    from powerdeck.store.log_summary import read_summary
+
+    fill(data_dir, 40).close()
+    entry_id = entry_id_of(save(client, card="4.2", action="Written in the browser"))
+    summary = read_summary(log_path(data_dir))
+    assert summary is not None, "a summary that describes the log as it is now"
+    assert entry_id in {entry.id for entry in summary.card("4.2").newest}
+    with Log.open(data_dir) as log:
+        assert sum(found.count for found in summary.cards.values()) == len(log.entries()) == 41
+    sheet = client.post("/workbook/1.3", data={"csrf_token": token(client), "do": "add", "phrase": "more buses"},
+                        follow_redirects=False)
+    assert sheet.status_code == 303, sheet.text[:300]
+    summary = read_summary(log_path(data_dir))
+    assert summary is not None and "more buses" in summary.worksheets["1.3"]["text"]
+    log, first_frame = open_log(data_dir)  # the terminal's start: its first frame from the summary
+    try:
+        assert first_frame is not None
+    finally:
+        log.close()

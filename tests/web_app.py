@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # runs wit
 from powerdeck.core.entry import Entry, capability_of
 from powerdeck.deck.model import load_deck
 from powerdeck.store.log import Log
+from powerdeck.web.jobs import WebJobs
 from powerdeck.web.person import WebPerson
 from powerdeck.web.simple import routes
 from powerdeck.workbook.model import Person, Worksheet
@@ -43,6 +44,7 @@ def make_app(data_dir: Path, name: str = "sam", session_id: str = SESSION) -> St
     person = WebPerson(name=name, data_dir=Path(data_dir), session_id=session_id)
     app = Starlette(routes=routes(), middleware=[Middleware(SignedIn, person=person)])
     app.state.secret_key = SECRET
+    app.state.jobs = WebJobs(Path(data_dir), None, lambda: None)  # exports: a child process each
     app.state.session_id = session_id  # for the tests' forms
     return app
 

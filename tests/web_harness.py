@@ -66,7 +66,7 @@ def set_claims(issuer: str, sub: str, claims: dict[str, object]) -> None:
 class WebDoor:
     """`powerdeck web` on a free port of 127.0.0.1, its clock movable by `advance`."""
 
-    def __init__(self, state: Path, issuer: str, limits: WebLimits | None = None) -> None:
+    def __init__(self, state: Path, issuer: str, limits: WebLimits | None = None, rescue: str | None = None) -> None:
         state.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.state = state
         self.issuer = issuer
@@ -75,7 +75,7 @@ class WebDoor:
         self.offset = 0.0
         self.config = WebConfig(
             state=state, issuer=issuer, client_id="powerdeck-test", client_secret="test-secret",
-            public_url=self.base, port=self.port, limits=limits or WebLimits(),
+            public_url=self.base, port=self.port, limits=limits or WebLimits(), rescue=rescue,
             clock=lambda: time.time() + self.offset,
         )
         self.app = create_app(self.config)

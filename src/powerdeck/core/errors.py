@@ -15,6 +15,11 @@ class LogWriteError(PowerdeckError):
     Here, not in storage.py, because the data folder's checks (path_checks.py) raise it too."""
 
 
+class Busy(PowerdeckError):
+    """Refused for now, not for good: one of the person's own jobs is still running, or the server
+    is making as many files as it will at once. Asking again later will work."""
+
+
 def describe(error: BaseException, limit: int = 200) -> str:
     """Any exception as a short single line, for a message about something unexpected.
 

@@ -45,35 +45,71 @@ def parse_command(command: str) -> ExportCommand | None:
     return ExportCommand(fmt, template=template)
 
 
-def export_bytes(folder: Path, deck: Any, wanted: ExportCommand, state: Path | None = None) -> bytes:
+def options_request(options: Any) -> dict[str, Any]:
+    """An ExportOptions as a job request's JSON (the simple view's export: its filters, period,
+    layout and cover as chosen on the page)."""
+    return {"fmt": options.fmt, "since": options.since.isoformat() if options.since else None,
+            "until": options.until.isoformat() if options.until else None,
+            "capabilities": sorted(options.capabilities), "card": options.card, "text": options.text,
+            "open_only": options.open_only, "name": options.name, "role": options.role, "layout": options.layout,
+            "exported": options.when.isoformat()}  # the server's clock and zone, not the job's
+
+
+def options_of_request(raw: dict[str, Any]) -> Any:
+    """The ExportOptions `options_request` made."""
+    from datetime import date, datetime
+
+    from powerdeck.export import ExportOptions
+
+    def day(value: object) -> date | None:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+
+    exported = raw.get("exported")
+
+    return ExportOptions(fmt=str(raw["fmt"]), since=day(raw.get("since")), until=day(raw.get("until")),
+                         capabilities=frozenset(int(n) for n in raw.get("capabilities") or ()),
+                         card=raw.get("card") or None, text=str(raw.get("text") or ""),
+                         open_only=bool(raw.get("open_only")), name=str(raw.get("name") or ""),
+                         role=str(raw.get("role") or ""), layout=str(raw.get("layout") or "standard"),
+                         exported=datetime.fromisoformat(exported) if isinstance(exported, str) else None)
+
+
+def export_bytes(folder: Path, deck: Any, wanted: ExportCommand | Any, state: Path | None = None) -> bytes:
     """The person's export as bytes, made by the same engine as `powerdeck export` (the name and
-    role they gave in the app included). Run in a job process of its own (session.run_job)."""
+    role they gave in the app included). `wanted` is an SSH command, or the ExportOptions of the
+    simple view's export page (its own name and role). Run in a job process of its own
+    (session.run_job)."""
     from powerdeck.core.dates import appraisal_year, calendar_year
     from powerdeck.export import NAME_KEY, ROLE_KEY, ExportOptions
     from powerdeck.export import export_bytes as make_export
     from powerdeck.store import Log, log_path
 
-    period = None
-    if wanted.year is not None:
-        period = calendar_year(wanted.year)
-    elif wanted.appraisal_year is not None:  # the NHS appraisal year: April to March
-        period = appraisal_year(wanted.appraisal_year)
-    options = ExportOptions(fmt=wanted.format, since=period.since if period else None,
-                            until=period.until if period else None)
+    if isinstance(wanted, ExportOptions):
+        options, template, from_log = wanted, None, False
+    else:
+        period = None
+        if wanted.year is not None:
+            period = calendar_year(wanted.year)
+        elif wanted.appraisal_year is not None:  # the NHS appraisal year: April to March
+            period = appraisal_year(wanted.appraisal_year)
+        options = ExportOptions(fmt=wanted.format, since=period.since if period else None,
+                                until=period.until if period else None)
+        template, from_log = wanted.template, True
     entries, worksheets = [], []
     if log_path(folder).exists():
         with Log.open(folder) as log:
-            name, role = (log.get_state(key) for key in (NAME_KEY, ROLE_KEY))
-            options = replace(options, name=name if isinstance(name, str) else "",
-                              role=role if isinstance(role, str) else "")
+            if from_log:
+                name, role = (log.get_state(key) for key in (NAME_KEY, ROLE_KEY))
+                options = replace(options, name=name if isinstance(name, str) else "",
+                                  role=role if isinstance(role, str) else "")
             entries = log.entries(options.entry_filter())
             worksheets = list(log.worksheets().values())
-    if wanted.template is not None:
+    if template is not None:
         from powerdeck.export.form_context import form_context
         from powerdeck.export.forms import fill_form
         from powerdeck.store import read_form
 
         # A sample, or a form the administrator placed in the state folder; never a path.
-        _, form = read_form(wanted.template, [state] if state is not None else [], names_only=True)
+        _, form = read_form(template, [state] if state is not None else [], names_only=True)
         return fill_form(form, form_context(entries, deck, options, worksheets))
     return make_export(entries, deck, options, worksheets=worksheets)

@@ -198,28 +198,34 @@ JOB_NICE = 10
 """A job yields the cores to the people typing: their echo is what the server is for."""
 
 
-def run_job(request: dict[str, Any], deck: Any) -> int:
-    """In a forked child, standard output and error being the job's pipes: one export, written
-    whole to standard output, or one line on standard error and status 2."""
+def limit_job() -> None:
+    """A job's bounds, set in its own process before it reads anything."""
     import resource
-
-    from powerdeck.core.errors import PowerdeckError
-    from powerdeck.core.text import visible_line
-    from powerdeck.serve.commands import ExportCommand, export_bytes
 
     resource.setrlimit(resource.RLIMIT_AS, (JOB_MEMORY, JOB_MEMORY))
     resource.setrlimit(resource.RLIMIT_CPU, (JOB_CPU_SECONDS, JOB_CPU_SECONDS))
     os.nice(JOB_NICE)
-    wanted = ExportCommand(str(request["format"]), request.get("year"), request.get("appraisal_year"),
-                           request.get("template"))
+
+
+def run_job(request: dict[str, Any], deck: Any) -> int:
+    """In a forked child, standard output and error being the job's pipes: one export, written
+    whole to standard output, or one line on standard error and status 2."""
+    from powerdeck.core.errors import PowerdeckError
+    from powerdeck.core.text import visible_line
+    from powerdeck.serve.commands import ExportCommand, export_bytes, options_of_request
+
+    limit_job()
     try:
+        wanted: Any = (options_of_request(request["options"]) if "options" in request else  # the simple view's
+                       ExportCommand(str(request["format"]), request.get("year"), request.get("appraisal_year"),
+                                     request.get("template")))
         data = export_bytes(Path(request["folder"]), deck, wanted, Path(request["state"]))
     except PowerdeckError as error:
         os.write(2, f"powerdeck: {visible_line(str(error))}\n".encode())
         return 2
     except MemoryError:
-        os.write(2, b"powerdeck: this export needs more memory than the server gives one export: "
-                    b"export a year at a time (--year N)\n")
+        hint = str(request.get("hint") or "export a year at a time (--year N)")
+        os.write(2, f"powerdeck: this export needs more memory than the server gives one export: {hint}\n".encode())
         return 2
     view = memoryview(data)
     while view:

@@ -29,6 +29,7 @@ from powerdeck.web.config import WebConfig
 from powerdeck.web.door import Door, log
 from powerdeck.web.downloads import download_route
 from powerdeck.web.gate import Gate
+from powerdeck.web.jobs import WebJobs
 from powerdeck.web.pages import deck_page, invite_page, signout_page, start_page
 from powerdeck.web.terminal import deck_socket, end_session, watch_sessions
 
@@ -71,6 +72,10 @@ def create_app(config: WebConfig, *, door: Door | None = None, start_pool: bool 
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         door.clear_spool()
         watcher = asyncio.ensure_future(watch_sessions(door))
+        keeper = asyncio.ensure_future(door.keeper.run())
+        where = door.keeper.place
+        log.info("text that cannot be written when the disk is full is kept %s",
+                 f"in {where}" if where else "in the server's memory (no other filesystem: see --rescue)")
         if start_pool and door.pool is None:
             from powerdeck.serve.pool import ZygotePool
 
@@ -86,6 +91,8 @@ def create_app(config: WebConfig, *, door: Door | None = None, start_pool: bool 
                                                               "Open the deck again in a little while.")
                                    for session in door.sessions.all()), return_exceptions=True)
             door.downloads.drop_all()
+            keeper.cancel()
+            door.keeper.stop()
             if door.pool is not None and start_pool:
                 await door.pool.stop()
                 door.pool = None
@@ -103,6 +110,8 @@ def create_app(config: WebConfig, *, door: Door | None = None, start_pool: bool 
     app.state.secret_key = door.secret
     app.state.oidc = oidc_client(config)
     app.state.simple_view = simple is not None
+    # The simple view's exports: forked from the prepared process once it is up, else a child.
+    app.state.jobs = WebJobs(config.state, config.deck, lambda: door.pool)
     if simple is not None:  # the simple view shows the deck the tabs show (--deck)
         from powerdeck.deck.model import deck_path_from, load_deck
 

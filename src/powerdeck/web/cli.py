@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--ask", metavar="TEXT", default="the person who runs this deck",
                         help="whom people not on the list should ask, e.g. 'Sam Jones (sam.jones@nhs.net)'")
     parser.add_argument("--deck", metavar="FILE", help="use another deck file of the same format")
+    parser.add_argument("--rescue", metavar="DIR",
+                        help="where to keep text that cannot be written when the state folder's disk is full, "
+                             "best on another filesystem (default: the temporary folder if it is one, else "
+                             "the server's memory; 'memory' for memory only), as powerdeck serve --rescue")
     parser.add_argument("--max-sessions", type=int, default=50, metavar="N", help="decks open at once (default 50)")
     parser.add_argument("--max-failures", type=int, default=10, metavar="N",
                         help="failed sign-ins and wrong invite codes per address per minute (default 10)")
@@ -116,6 +120,7 @@ def main(argv: Sequence[str]) -> int:
         trusted_proxies=frozenset(args.trusted_proxy),
         ask=args.ask,
         limits=WebLimits(max_sessions=args.max_sessions, max_failures_per_minute=args.max_failures),
+        rescue=args.rescue,
     )
     from powerdeck.web.server import run_server
 

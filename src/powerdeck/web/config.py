@@ -41,6 +41,9 @@ class WebConfig:
     ask: str = "the person who runs this deck"
     """Whom someone not on the list should ask (shown on that page)."""
     limits: WebLimits = field(default_factory=WebLimits)
+    rescue: str | None = None
+    """`--rescue DIR`: where a tab's text goes when the state folder's disk is full ("memory":
+    nowhere but the server's memory); as `powerdeck serve --rescue`."""
     clock: Callable[[], float] = time.time
 
     @property

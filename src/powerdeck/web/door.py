@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from powerdeck.core.errors import PowerdeckError
+from powerdeck.serve.keeper import RescueKeeper, rescue_place
 from powerdeck.serve.limits import FailureCounter
-from powerdeck.serve.users import Identity, UsersFile, UsersFileError, person_folder
+from powerdeck.serve.users import ARCHIVE_DIR, PEOPLE_DIR, Identity, UsersFile, UsersFileError, person_folder
 from powerdeck.web.config import WebConfig
 from powerdeck.web.downloads import Downloads
 from powerdeck.web.sessions import BrowserSession, Sessions
@@ -38,6 +39,9 @@ class Door:
         """Wrong invite codes per signed-in identity, in the last hour."""
         self.pool: ZygotePool | None = None
         self.tabs: set[Tab] = set()
+        self.keeper = RescueKeeper(config.state, rescue_place(config.state / PEOPLE_DIR, config.rescue),
+                                   config.state / ARCHIVE_DIR)
+        """Text a tab's app cannot write in the person's folder (a full disk), as `serve` keeps it."""
 
     # -- people ------------------------------------------------------------------------------
 

@@ -90,6 +90,7 @@ class Tab:
         self.pty_eof = asyncio.Event()
         self.gone = False
         self.notice = ""
+        self.rescued = ""
         self.spool: Path | None = None
         self.offered: set[str] = set()
         """The files of `spool` handed to the browser as downloads (downloads.py deletes them)."""
@@ -243,7 +244,13 @@ class Tab:
             port = door.config.port
             request = {"name": name, "folder": str(folder), "term": TERM, "settings": SETTINGS.__dict__,
                        "ssh": f"{session.address} 0 127.0.0.1 {port}", "downloads": str(self.spool)}
-            self.pid = await pool.launch(request, tty)
+            # Text the app cannot write in the person's folder (a full disk) goes to the server's
+            # keeper, as from an SSH session (serve/keeper.py).
+            keeper_fd = door.keeper.socket_for(name, folder, self._rescued)
+            try:
+                self.pid = await pool.launch(request, tty, more_fds=(keeper_fd,))
+            finally:
+                os.close(keeper_fd)
         except BaseException:
             os.close(master)
             raise
@@ -284,9 +291,17 @@ class Tab:
         log.info("deck of %s from %s ended after %.0f s (status %d)", name, session.address,
                  time.monotonic() - self.started, status)
         if not self.gone:
+            ended = self.rescued or self.notice or "Your deck has closed."
             with contextlib.suppress(Exception):
-                await self.websocket.send_text(json.dumps({"ended": self.notice or "Your deck has closed."}))
+                await self.websocket.send_text(json.dumps({"ended": ended}))
                 await self.websocket.close(1000)
+
+    def _rescued(self, line: str) -> None:
+        """The server keeps text this tab's app could not write (serve/keeper.py): said in one
+        line when the app has closed."""
+        said = line.removeprefix("powerdeck: ")
+        self.rescued = said[:1].upper() + said[1:] + "."
+        log.info("%s: %s", self.session.name, said)
 
     def _sweep_spool(self) -> None:
         """Files no download was made for go; a folder with waiting downloads stays until they do."""

@@ -104,7 +104,7 @@ async def card_post(request: Request) -> Response:
         return render(request, "card.html", card_context(log, request, card, form), status=status)
 
     try:
-        return await run_in_threadpool(site(request).with_log, person(request), work)
+        return await run_in_threadpool(site(request).write, person(request), work)
     except PowerdeckError as error:
         return problem_page(request, error)
 
@@ -118,7 +118,7 @@ async def draft_post(request: Request) -> Response:
         return 204 if keep_draft(log, form) else 409
 
     try:
-        status = await run_in_threadpool(site(request).with_log, person(request), work)
+        status = await run_in_threadpool(site(request).write, person(request), work)
     except PowerdeckError:
         status = 503
     return Response(status_code=status)
@@ -162,7 +162,7 @@ async def delete_post(request: Request) -> Response:
         return log.delete(entry_id) if log.get(entry_id) is not None else None
 
     try:
-        deleted = await run_in_threadpool(site(request).with_log, person(request), work)
+        deleted = await run_in_threadpool(site(request).write, person(request), work)
     except PowerdeckError as error:
         return problem_page(request, error)
     if deleted is None:
@@ -181,7 +181,7 @@ async def undo_post(request: Request) -> Response:
         raise HTTPException(400, "That undo has expired: the entry was not put back.")
     entry = Entry.from_dict(json.loads(base64.urlsafe_b64decode(payload)))
     try:
-        await run_in_threadpool(site(request).with_log, person(request), lambda log: log.restore(entry))
+        await run_in_threadpool(site(request).write, person(request), lambda log: log.restore(entry))
     except PowerdeckError as error:
         return problem_page(request, error)
     return RedirectResponse(f"/cards/{entry.card}?done=restored#entry-{entry.id}", status_code=303)

@@ -1,6 +1,8 @@
 """/export: the review pack and the other formats as downloads, with the terminal's choices (the
 format, the period, the name and role on the cover, the NMC layout) and, when it came from a
-filtered log, the log's filters. The bytes are `export_bytes`'s, the same as the terminal's."""
+filtered log, the log's filters. The bytes are `export_bytes`'s, the same as the terminal's, made
+in a job of their own (site.jobs): one at a time per person, a few at a time in all; a refusal or
+a failure is a page of one plain line."""
 
 from __future__ import annotations
 
@@ -13,13 +15,13 @@ from starlette.datastructures import ImmutableMultiDict
 from starlette.requests import Request
 from starlette.responses import Response
 
-from powerdeck.core.errors import PowerdeckError
+from powerdeck.core.errors import Busy, PowerdeckError
 from powerdeck.core.fields import ascii_number
-from powerdeck.export import EXTENSIONS, NAME_KEY, ROLE_KEY, ExportOptions, export_bytes
+from powerdeck.export import EXTENSIONS, NAME_KEY, ROLE_KEY, ExportOptions
 from powerdeck.store import Log
 from powerdeck.web.simple import periods
 from powerdeck.web.simple.forms import Errors, read_form, text
-from powerdeck.web.simple.site import person, problem_page, render, site
+from powerdeck.web.simple.site import jobs, person, problem_page, render, site
 
 FORMATS = (
     ("docx", "Word: a review pack for your appraisal or PDR (.docx)"),
@@ -104,22 +106,27 @@ async def export_post(request: Request) -> Response:
         card=(chosen.card or None) if use_filters else None, text=chosen.q.strip() if use_filters else "",
         open_only=chosen.open and use_filters, name=name, role=role, layout=layout)
 
-    def make(log: Log) -> tuple[bytes | None, int]:
+    def remember(log: Log) -> int:
         log.set_state(NAME_KEY, name)  # remembered for the next export, here and in the terminal
         log.set_state(ROLE_KEY, role)
-        if errors:
-            return None, log.count()
-        return export_bytes(log.entries(options.entry_filter()), site(request).deck, options,
-                            log.worksheets().values()), log.count()
+        return log.count()
 
     try:
-        made, total = await run_in_threadpool(site(request).with_log, person(request), make)
+        total = await run_in_threadpool(site(request).write, person(request), remember)
     except PowerdeckError as error:
         return problem_page(request, error)
-    if made is None:
+    if errors:
         return render(request, "export.html", {**values, "name": name, "role": role, "total": total,
                                                "errors": errors, "formats": FORMATS,
                                                "period_choices": periods.choices(today)}, status=400)
+    try:
+        made = await jobs(request).export(person(request), options, request.is_disconnected)
+    except Busy as refused:
+        return render(request, "export_refused.html", {"heading": "Your file is not ready yet",
+                                                       "message": str(refused)}, status=429)
+    except PowerdeckError as error:
+        return render(request, "export_refused.html", {"heading": "Your file could not be made",
+                                                       "message": str(error)}, status=500)
     filename = f"powerdeck-log-{today.isoformat()}.{EXTENSIONS[options.fmt]}"
     return Response(made, media_type=MEDIA[options.fmt], headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",

@@ -32,7 +32,7 @@ async def choose(request: Request) -> Response:
     if view not in VIEWS:
         return render(request, "home.html", {"chosen": ""}, status=400)
     try:
-        await run_in_threadpool(site(request).with_log, person(request), lambda log: log.set_state(VIEW_KEY, view))
+        await run_in_threadpool(site(request).write, person(request), lambda log: log.set_state(VIEW_KEY, view))
     except PowerdeckError as error:
         return problem_page(request, error)
     return RedirectResponse(VIEWS[view], status_code=303)

@@ -98,7 +98,7 @@ async def sheet_post(request: Request) -> Response:
         return RedirectResponse(f"/workbook/{card.id}?done=saved", status_code=303)
 
     try:
-        return await run_in_threadpool(site(request).with_log, person(request), work)
+        return await run_in_threadpool(site(request).write, person(request), work)
     except PowerdeckError as error:
         return problem_page(request, error)
 
@@ -173,7 +173,7 @@ async def person_add(request: Request) -> Response:
         return RedirectResponse(f"/workbook/{card.id}?done=added#map", status_code=303)
 
     try:
-        return await run_in_threadpool(site(request).with_log, person(request), work)
+        return await run_in_threadpool(site(request).write, person(request), work)
     except PowerdeckError as error:
         return problem_page(request, error)
 
@@ -218,6 +218,6 @@ async def person_post(request: Request) -> Response:
         return RedirectResponse(f"/workbook/{card.id}?done={'deleted' if deleting else 'saved'}#map", status_code=303)
 
     try:
-        return await run_in_threadpool(site(request).with_log, person(request), work)
+        return await run_in_threadpool(site(request).write, person(request), work)
     except PowerdeckError as error:
         return problem_page(request, error)
