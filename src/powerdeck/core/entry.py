@@ -88,12 +88,6 @@ never scans the long ones."""
 _ACTION = _BLOB_FIELDS.index("action")
 
 
-def _encoded(name: str, value: object) -> bytes:
-    if not isinstance(value, str):
-        raise TypeError(f'field "{name}" must be text')
-    return value.encode(_UTF8, _EXACT)
-
-
 class Entry:
     """One record in the review log book: what was done about a card, and what came of it.
 
@@ -124,13 +118,19 @@ class Entry:
     def __init__(self, id: str, card: str, capability: int, action: str, outcome: str, learning: str,
                  created: str, updated: str, follow_up: str = "", private: bool = False,
                  tags: tuple[str, ...] = (), hours: float | None = None, reflected: str = "") -> None:
-        blob = _SEP.join([
-            _encoded("created", created),
-            _AS_CREATED if updated == created else _encoded("updated", updated),
-            _AS_CREATED if reflected == created else _AS_UPDATED if reflected == updated
-            else _encoded("reflected", reflected),
-            _encoded("follow_up", follow_up),
-            _encoded("action", action), _encoded("outcome", outcome), _encoded("learning", learning)])
+        try:  # a log's whole parse makes one of these per entry: one call per text, no more
+            blob = _SEP.join((
+                created.encode(_UTF8, _EXACT),
+                _AS_CREATED if updated == created else updated.encode(_UTF8, _EXACT),
+                _AS_CREATED if reflected == created else _AS_UPDATED if reflected == updated
+                else reflected.encode(_UTF8, _EXACT),
+                follow_up.encode(_UTF8, _EXACT), action.encode(_UTF8, _EXACT),
+                outcome.encode(_UTF8, _EXACT), learning.encode(_UTF8, _EXACT)))
+        except AttributeError:
+            texts = {"created": created, "updated": updated, "reflected": reflected, "follow_up": follow_up,
+                     "action": action, "outcome": outcome, "learning": learning}
+            name = next(name for name, text in texts.items() if not isinstance(text, str))
+            raise TypeError(f'field "{name}" must be text') from None
         if type(card) is str:
             # One string object for what thousands of entries repeat.
             card = sys.intern(card)
@@ -307,24 +307,25 @@ class Entry:
 
         Everything the log later relies on is checked here, once: a bad entry is refused at the
         door rather than crashing every later start or export."""
-        values = {name: data[name] for name in ENTRY_FIELDS}
+        values = [data[name] for name in ENTRY_FIELDS]
         extras = _checked_extras(data)
-        for name in ("id", "card", *FIELDS, "created", "updated"):
-            if not isinstance(values[name], str):
+        entry_id, card, capability, action, outcome, learning, created, updated = values
+        for name, value in zip(ENTRY_FIELDS, values, strict=True):
+            if name != "capability" and not isinstance(value, str):
                 raise TypeError(f"field {name!r} must be text")
-        if not is_id(values["id"]):
+        if not is_id(entry_id):
             raise ValueError(f'field "id" must be {ID_RULE}')
-        capability = values["capability"]
         if not isinstance(capability, int) or isinstance(capability, bool):
             raise TypeError("field 'capability' must be a whole number")
-        if check_card_id(values["card"]) != capability:
-            raise ValueError(f'field "capability" must match the card: card {values["card"]} '
-                             f"is in capability {check_card_id(values['card'])}")
-        for name in FIELDS:
-            check_text(name, values[name])
-        check_timestamp("created", values["created"])
-        check_timestamp("updated", values["updated"])
-        return cls(**values, **extras)
+        if check_card_id(card) != capability:
+            raise ValueError(f'field "capability" must match the card: card {card} '
+                             f"is in capability {check_card_id(card)}")
+        for name, text in (("action", action), ("outcome", outcome), ("learning", learning)):
+            check_text(name, text)
+        check_timestamp("created", created)
+        if updated != created:  # the same text passes the same check
+            check_timestamp("updated", updated)
+        return cls(entry_id, card, capability, action, outcome, learning, created, updated, **extras)
 
     def first_line(self, name: str = "action") -> str:
         text: str = getattr(self, name)
