@@ -175,7 +175,8 @@ class Entry:
 
     @property
     def created(self) -> str:
-        return self._text(0)
+        blob = self._blob
+        return blob[:blob.index(_SEP)].decode(_UTF8, _EXACT)
 
     @property
     def updated(self) -> str:
@@ -214,18 +215,20 @@ class Entry:
         return action.decode(_UTF8, _EXACT), outcome.decode(_UTF8, _EXACT), learning.decode(_UTF8, _EXACT)
 
     def _values(self) -> dict[str, Any]:
-        """Every stored field by name, in STORED_FIELDS' order."""
-        parts = self._blob.split(_SEP)
-        if parts[1] == _AS_CREATED:
-            parts[1] = parts[0]
-        if parts[2] == _AS_CREATED or parts[2] == _AS_UPDATED:
-            parts[2] = parts[0] if parts[2] == _AS_CREATED else parts[1]
-        created, updated, reflected, follow_up, action, outcome, learning = (
-            part.decode(_UTF8, _EXACT) for part in parts)
-        return {"id": self.id, "card": self.card, "capability": self.capability, "action": action,
-                "outcome": outcome, "learning": learning, "created": created,
-                "updated": updated, "follow_up": follow_up,
-                "private": self.private, "tags": self.tags, "hours": self.hours, "reflected": reflected}
+        """Every stored field by name, in STORED_FIELDS' order (each text decoded once: a save
+        writes every entry of the log through here)."""
+        created, updated, reflected, follow_up, action, outcome, learning = self._blob.split(_SEP)
+        created_at = created.decode(_UTF8, _EXACT)
+        updated_at = created_at if updated == _AS_CREATED else updated.decode(_UTF8, _EXACT)
+        if reflected == _AS_CREATED:
+            reflected_at = created_at
+        else:
+            reflected_at = updated_at if reflected == _AS_UPDATED else reflected.decode(_UTF8, _EXACT)
+        return {"id": self.id, "card": self.card, "capability": self.capability,
+                "action": action.decode(_UTF8, _EXACT), "outcome": outcome.decode(_UTF8, _EXACT),
+                "learning": learning.decode(_UTF8, _EXACT), "created": created_at, "updated": updated_at,
+                "follow_up": follow_up.decode(_UTF8, _EXACT), "private": self.private, "tags": self.tags,
+                "hours": self.hours, "reflected": reflected_at}
 
     # -- value semantics (as the frozen dataclass had them) --------------------------------
 
