@@ -85,7 +85,8 @@ _EXACT = "surrogatepass"
 _BLOB_FIELDS = ("created", "updated", "reflected", "follow_up", "action", "outcome", "learning")
 """The texts an entry keeps in its blob, in order: the short ones first, so reading one of them
 never scans the long ones."""
-_ACTION = _BLOB_FIELDS.index("action")
+_UPDATED, _REFLECTED, _FOLLOW_UP, _ACTION, _OUTCOME, _LEARNING = (
+    _BLOB_FIELDS.index(name) for name in _BLOB_FIELDS[1:])
 
 
 class Entry:
@@ -180,14 +181,14 @@ class Entry:
 
     @property
     def updated(self) -> str:
-        part = self._part(1)
+        part = self._part(_UPDATED)
         return self.created if part == _AS_CREATED else part.decode(_UTF8, _EXACT)
 
     @property
     def reflected(self) -> str:
         """When the outcome or learning last changed (ISO 8601), or "" (none written, or written
         before powerdeck kept it: `reflected_on` then falls back to `updated`)."""
-        part = self._part(2)
+        part = self._part(_REFLECTED)
         if part == _AS_CREATED:
             return self.created
         return self.updated if part == _AS_UPDATED else part.decode(_UTF8, _EXACT)
@@ -195,19 +196,19 @@ class Entry:
     @property
     def follow_up(self) -> str:
         """"Come back to this by": YYYY-MM-DD, or "" for none (core/follow_up.py)."""
-        return self._text(3)
+        return self._text(_FOLLOW_UP)
 
     @property
     def action(self) -> str:
-        return self._text(4)
+        return self._text(_ACTION)
 
     @property
     def outcome(self) -> str:
-        return self._text(5)
+        return self._text(_OUTCOME)
 
     @property
     def learning(self) -> str:
-        return self._text(6)
+        return self._text(_LEARNING)
 
     def texts(self) -> tuple[str, str, str]:
         """The action, outcome and learning, read in one go (the search reads all three)."""
