@@ -85,6 +85,8 @@ _EXACT = "surrogatepass"
 _BLOB_FIELDS = ("created", "updated", "reflected", "follow_up", "action", "outcome", "learning")
 """The texts an entry keeps in its blob, in order: the short ones first, so reading one of them
 never scans the long ones."""
+_SMALL_OBJECT = 512
+"""Bytes up to which CPython's allocator serves an object from its pools (pymalloc)."""
 _UPDATED, _REFLECTED, _FOLLOW_UP, _ACTION, _OUTCOME, _LEARNING = (
     _BLOB_FIELDS.index(name) for name in _BLOB_FIELDS[1:])
 
@@ -272,6 +274,22 @@ class Entry:
         return type(self)(**values)
 
     __replace__ = changed  # copy.replace (Python 3.13)
+
+    def relocated(self) -> Entry:
+        """This entry, with a long blob copied to memory allocated now (an equal entry).
+
+        For a parse: called once the texts an entry was made from are freed, the copy takes their
+        place, where the blob made while they were alive sat after them and left a hole each
+        time. Blobs of up to 512 bytes come from Python's own small-object pools, which do not
+        fragment so: those entries are returned as they are."""
+        if len(self._blob) <= _SMALL_OBJECT:
+            return self
+        moved = object.__new__(type(self))
+        setter = object.__setattr__
+        for name in self.__slots__:
+            setter(moved, name, getattr(self, name))
+        setter(moved, "_blob", bytes(memoryview(self._blob)))  # one allocation, of the exact size
+        return moved
 
     @property
     def created_date(self) -> date:
