@@ -367,7 +367,7 @@ def test_a_file_whose_doc_ids_are_out_of_order_is_sorted_by_them(data_dir: Path)
         assert [entry.id for entry in log.entries()][1:] == ["e4", "e3", "e2", "e1", "e0"]
 
 
-@pytest.mark.parametrize("size", [0, 100, 512, 513, 5000])
+@pytest.mark.parametrize("size", [0, 100, 400, 460, 5000])
 def test_a_relocated_entry_is_the_same_entry(size: int) -> None:
     # The log's parse copies a long entry's blob once the texts it was made from are freed.
     entry = Entry(**(BASE | {"action": ("a’" * size)[:size], "tags": ("t",), "hours": 2.5}))
@@ -376,4 +376,4 @@ def test_a_relocated_entry_is_the_same_entry(size: int) -> None:
     assert moved.is_open == entry.is_open and moved.tags == ("t",)
     blobs = [next(ref for ref in gc.get_referents(one) if isinstance(ref, bytes)) for one in (entry, moved)]
     assert blobs[0] == blobs[1]
-    assert (blobs[0] is blobs[1]) == (len(blobs[0]) <= 512)
+    assert (blobs[0] is blobs[1]) == (sys.getsizeof(blobs[0]) <= 512)

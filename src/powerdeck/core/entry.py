@@ -280,9 +280,9 @@ class Entry:
 
         For a parse: called once the texts an entry was made from are freed, the copy takes their
         place, where the blob made while they were alive sat after them and left a hole each
-        time. Blobs of up to 512 bytes come from Python's own small-object pools, which do not
+        time. Blobs of up to 512 bytes (with their header) come from Python's own small-object pools, which do not
         fragment so: those entries are returned as they are."""
-        if len(self._blob) <= _SMALL_OBJECT:
+        if sys.getsizeof(self._blob) <= _SMALL_OBJECT:
             return self
         moved = object.__new__(type(self))
         setter = object.__setattr__
