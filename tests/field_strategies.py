@@ -38,7 +38,8 @@ def _is_tag(value: str) -> bool:
     return True
 
 
-tags = st.lists(st.text(min_size=1, max_size=12).filter(_is_tag), max_size=3, unique=True).map(tuple)
+tags = st.lists(st.text(min_size=1, max_size=12).filter(_is_tag), max_size=3, unique_by=str.casefold).map(tuple)
+"""Tags an entry may hold: no tag twice, ignoring case (check_tags refuses ("U", "u"))."""
 follow_ups = st.just("") | st.dates(date(1900, 1, 1), date(9999, 12, 31)).map(date.isoformat)
 hours = st.none() | st.integers(0, 4000).map(lambda quarters: quarters / 4)
 

@@ -4,7 +4,6 @@ on the screen and in every filter (EntryFilter, and the log's index that answers
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -69,6 +68,6 @@ async def test_the_log_screens_search_finds_cafe(data_dir: Path) -> None:
 
 
 def test_the_tag_filter_ignores_case_and_accents_too() -> None:
-    tagged = [replace(CAFE[0], tags=("Café club",)), CAFE[1]]
+    tagged = [CAFE[0].changed(tags=("Café club",)), CAFE[1]]
     assert [e.id for e in EntryFilter(tag="cafe club").apply(tagged)] == ["entry-001"]
     assert [e.id for e in SearchIndex(tagged).apply(EntryFilter(tag="CAFE CLUB"))] == ["entry-001"]

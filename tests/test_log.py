@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -153,7 +152,7 @@ def test_import_skips_present_ids(log: Log, tmp_path: Path) -> None:
     mine = log.add("1.1", "mine")
     other = Log(tmp_path / "other" / "log.json")
     theirs = [other.add("2.1", "t1"), other.add("3.1", "t2")]
-    changed_mine = replace(mine, action="should not replace")
+    changed_mine = mine.changed(action="should not replace")
     added = log.import_entries([changed_mine, *theirs, theirs[0]])
     assert added == theirs
     assert log.get(mine.id) == mine
@@ -206,7 +205,7 @@ def test_index_patched_after_own_saves_matches_the_file(log: Log, clock: Clock) 
     log.delete(made[1].id)
     log.restore(made[1])
     log.restore(made[2])
-    log.import_entries([replace(made[3], id="imported", created="2026-01-01T00:00:00+00:00")])
+    log.import_entries([made[3].changed(id="imported", created="2026-01-01T00:00:00+00:00")])
     log.save_draft("1.1", "d", "", "")
     log.set_state("theme", "x")
     log.delete(made[4].id)

@@ -338,15 +338,13 @@ def test_a_log_with_a_bad_entry_on_disk_gives_one_line_at_start_and_in_export(tm
 
 
 def test_log_refuses_to_write_an_entry_it_could_not_read_back(path: Path) -> None:
-    from dataclasses import replace
-
     log = Log(path)
     good = log.add("1.1", "x")
     before = sha(path)
     with pytest.raises(PowerdeckError):
-        log.import_entries([replace(good, id="bad", created="0001-01-01T00:00:00")])
+        log.import_entries([good.changed(id="bad", created="0001-01-01T00:00:00")])
     with pytest.raises(PowerdeckError):
-        log.restore(replace(good, id="bad2", card="².1"))
+        log.restore(good.changed(id="bad2", card="².1"))
     assert sha(path) == before
 
 

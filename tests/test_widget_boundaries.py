@@ -7,7 +7,6 @@ use: the review log's pane and list work mounted alone in a bare App that has no
 from __future__ import annotations
 
 import ast
-from dataclasses import replace
 from pathlib import Path
 
 from textual import on
@@ -107,7 +106,7 @@ async def test_the_entry_pane_posts_save_requested_and_does_no_store_work() -> N
         assert [(m.entry, m.values["outcome"], m.then_close) for m in app.asked] == [(ENTRY, "done", False)]
         # Nothing was stored: the fields still differ from the entry until the screen says so.
         assert pane.is_dirty
-        stored = replace(ENTRY, outcome="done", updated="2026-01-06T09:00:00+00:00")
+        stored = ENTRY.changed(outcome="done", updated="2026-01-06T09:00:00+00:00")
         pane.saved(ENTRY, stored, app.asked[0].values)
         assert not pane.is_dirty and pane.editing == stored and pane.unsaved() is None
         assert pane.close() == "entry-1" and pane.editing is None

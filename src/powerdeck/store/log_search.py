@@ -36,7 +36,7 @@ def search_text(entry: Entry) -> str:
     never spans two."""
     # One fold of the joined texts: folding maps each character on its own, and the separator
     # folds to itself, so this equals joining the folded fields.
-    return folded(SEPARATOR.join([entry.action, entry.outcome, entry.learning]))
+    return folded(SEPARATOR.join(entry.texts()))
 
 
 def texts_for(entries: list[Entry]) -> dict[str, tuple[Entry, str]]:

@@ -22,7 +22,7 @@ import os
 import stat
 from collections.abc import Iterable
 from contextlib import suppress
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,8 +69,8 @@ def preview(entry: Entry) -> Entry:
         stripped = text.strip()
         return stripped.splitlines()[0][:LINE] if stripped else ""
 
-    return replace(entry, action=first_line(entry.action), outcome=first_line(entry.outcome),
-                   learning=first_line(entry.learning))
+    return entry.changed(action=first_line(entry.action), outcome=first_line(entry.outcome),
+                         learning=first_line(entry.learning))
 
 
 @dataclass(frozen=True)
