@@ -38,6 +38,7 @@ from powerdeck.tui.first_paint import FirstPaintHold
 from powerdeck.tui.log_watch import LogWatcher
 from powerdeck.tui.options import AppOptions
 from powerdeck.tui.private_api import gone, private
+from powerdeck.tui.problem_notice import ProblemNotice
 from powerdeck.tui.readable import ReadableText
 from powerdeck.tui.screens.deck.deck_screen import DeckScreen
 from powerdeck.tui.screens.dialogs.min_size import MIN_HEIGHT, MIN_WIDTH
@@ -108,6 +109,8 @@ class PowerDeckApp(FirstPaintHold):
         self.refused = RefusedText(self.store)
         """Typed text whose write was refused after its screen had gone: offered by the quit
         dialog with the screens' own, and tried again on quit (text_holders.py)."""
+        self.problems = ProblemNotice(self)
+        """Why writes are refused, said once and kept in view until one lands (problem_notice.py)."""
         self._asking_to_quit = False
         self.rescue_path: Path | None = None
         """The rescue file a signal or a fault wrote the unsaved text to (None: none written)."""
@@ -340,7 +343,7 @@ class PowerDeckApp(FirstPaintHold):
         """Tell the user about a failed read or write in one line, without markup or control characters."""
         if self._asking_to_quit:
             return  # the quit dialog is saying why the text is not saved (a write it caused, refused)
-        self.notify(visible_line(problem_line(error)), title="Not saved", severity="error", timeout=15, markup=False)
+        self.problems.report(visible_line(problem_line(error)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Only powerdeck's own commands and the theme. Textual's others do not belong here:

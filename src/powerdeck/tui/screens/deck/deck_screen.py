@@ -38,6 +38,7 @@ from powerdeck.tui.widgets.card_notes import CardNotes
 from powerdeck.tui.widgets.card_view import CardView
 from powerdeck.tui.widgets.entry_editor import EntryEditor
 from powerdeck.tui.widgets.lean_footer import LeanFooter
+from powerdeck.tui.widgets.problem_line import ProblemLine
 from powerdeck.tui.widgets.sidebar import CapabilitySidebar
 from powerdeck.tui.widgets.worksheet_peek import peek_text
 
@@ -123,6 +124,7 @@ class DeckScreen(Screen[None]):
                 editor = EntryEditor(cursor_blink=not self.power_app.options.over_ssh, lazy=True, id="editor")
                 editor.display = False  # reading first: the form shows only when writing
                 yield editor
+        yield ProblemLine(id="problem-line")
         with Horizontal(id="status-bar"):
             yield Static(self.mode.badge(), id="mode", markup=False)
             yield Static("", id="status", markup=False)
@@ -139,6 +141,7 @@ class DeckScreen(Screen[None]):
 
     def on_mount(self) -> None:
         deck = self.power_app.deck
+        self.power_app.problems.follow(self.query_one(ProblemLine))
         self.draft_keeper.read()
         first = self.power_app.first_frame
         last = first.get_state(LAST_CARD) if first else self.power_app.store.read(lambda log: log.get_state(LAST_CARD))

@@ -40,6 +40,7 @@ from powerdeck.tui.widgets.entry_list import EntryList
 from powerdeck.tui.widgets.entry_pane import EntryPane
 from powerdeck.tui.widgets.filter_bar import describe_filter, filter_line
 from powerdeck.tui.widgets.log_list import LogList
+from powerdeck.tui.widgets.problem_line import ProblemLine
 from powerdeck.tui.widgets.quiet_footer import QuietFooter
 
 __all__ = ["LogScreen", "describe_filter", "filter_line"]  # the export dialog imports describe_filter here
@@ -114,11 +115,13 @@ class LogScreen(Screen[None]):
         self._card_titles = {card.id: card.title for card in self.power_app.deck.cards}
         yield LogList(self._card_titles, on_search=self._search_typed,
                       search_cursor_blink=not self.power_app.options.over_ssh, id="log-list")
-        # The entry pane (#log-entry) is mounted here, before the status line, on first open.
+        # The entry pane (#log-entry) is mounted here, before the problem line, on first open.
+        yield ProblemLine(id="problem-line")
         yield Static("", id="log-status", markup=False)
         yield QuietFooter(compact=True, show_command_palette=False)
 
     async def on_mount(self) -> None:
+        self.power_app.problems.follow(self.query_one(ProblemLine))
         self.refresh_list()
         self.set_focus(self.entry_list)
         self.log_follower.follow(self.power_app.log_watcher)  # another session's entries appear
@@ -355,7 +358,7 @@ class LogScreen(Screen[None]):
             # Built on first use. Awaited inside the key's action, so the keys typed after enter
             # wait for the fields to exist rather than landing on the list (or nowhere).
             pane = EntryPane(self.power_app.deck, cursor_blink=not self.power_app.options.over_ssh, id="log-entry")
-            await self.mount(pane, before="#log-status")
+            await self.mount(pane, before="#problem-line")
             self._pane = pane
         pane = self._pane
         pane.show(fresh, card_entries=card_entries)
