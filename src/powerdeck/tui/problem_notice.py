@@ -13,6 +13,8 @@ from typing import Any
 from textual.app import App
 from textual.signal import Signal
 
+from powerdeck.core.errors import PowerdeckError
+from powerdeck.store import LogDamagedError
 from powerdeck.tui.widgets.problem_line import ProblemLine
 
 
@@ -40,7 +42,17 @@ class ProblemNotice:
             self.line = ""
             self.changed.publish("")
 
-    def follow(self, problem_line: ProblemLine) -> None:
-        """`problem_line` shows this notice from now on (a screen calls it once mounted)."""
-        problem_line.show(self.line)
-        self.changed.subscribe(problem_line, problem_line.show)
+    def follow(self, widget: ProblemLine) -> None:
+        """`widget` shows this notice from now on (a screen calls it once mounted)."""
+        widget.show(self.line)
+        self.changed.subscribe(widget, widget.show)
+
+
+def problem_line(error: PowerdeckError) -> str:
+    """One line for a failed read or write mid-session, saying where the text can still go."""
+    if isinstance(error, LogDamagedError):
+        return (
+            f"Your log file was changed by another program: {error} "
+            "Or quit and start with --data DIR; your text is kept until then."
+        )
+    return str(error)
