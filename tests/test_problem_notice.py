@@ -92,3 +92,27 @@ async def test_the_review_log_shows_the_same_line(data_dir: Path, monkeypatch: p
         line = app.screen.query_one(ProblemLine)
         assert line.display and "read-only" in str(line.render())
         assert len([n for n in app._notifications if "read-only" in str(n.message)]) == 0
+
+
+async def test_a_worksheet_refused_says_it_in_its_line_not_over_its_field(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from powerdeck.tui.screens.workbook.notes_screen import NotesScreen
+    from powerdeck.tui.screens.workbook.worksheet_base import WorksheetScreen
+
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        deck_screen(app).go_to_card("10.3")
+        await pilot.press("w")
+        screen = app.screen
+        assert isinstance(screen, NotesScreen) and isinstance(screen, WorksheetScreen)
+        refuse_writes(monkeypatch)
+        for words in ("one ", "two ", "three "):
+            await type_text(pilot, words)
+            screen.queue_write()
+            await settle(app, pilot)
+        line = screen.query_one(ProblemLine)
+        assert line.display and "read-only" in str(line.render())
+        assert not [n for n in app._notifications if "read-only" in str(n.message)]
+        focused = app.focused
+        assert isinstance(focused, TextArea) and "one two three" in focused.text
+        assert not line.region.overlaps(focused.region)
