@@ -46,6 +46,7 @@ class ProblemNotice:
         """`widget` shows this notice from now on (a screen calls it once mounted)."""
         widget.show(self.line)
         self.changed.subscribe(widget, widget.show)
+        widget.unfollow = lambda: self.changed.unsubscribe(widget)
 
 
 def problem_line(error: PowerdeckError) -> str:

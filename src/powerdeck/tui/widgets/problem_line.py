@@ -5,6 +5,8 @@ under it, as it did under a stack of toasts (one per refused autosave). Hidden w
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.content import Content
 from textual.widgets import Static
 
@@ -25,6 +27,14 @@ class ProblemLine(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", markup=False, id=id)
         self.display = False
+        self.unfollow: Callable[[], None] | None = None
+        """Called as the line is taken down: whoever it follows lets go of it (a Textual Signal
+        holds its subscriber, and so the whole closed screen, until its next publish)."""
+
+    def on_unmount(self) -> None:
+        if self.unfollow is not None:
+            self.unfollow()
+            self.unfollow = None
 
     def show(self, line: str) -> None:
         """`line` as given (the app made it visible: no markup, no control characters); "" hides."""
