@@ -116,3 +116,29 @@ async def test_a_worksheet_refused_says_it_in_its_line_not_over_its_field(
         focused = app.focused
         assert isinstance(focused, TextArea) and "one two three" in focused.text
         assert not line.region.overlaps(focused.region)
+
+
+async def test_the_field_being_typed_in_stays_in_view_when_the_line_appears(
+        data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review log at 80x24: the entry's card above its fields leaves little room, and the
+    line took the rest; the field being typed in scrolled out of sight."""
+    from powerdeck.store.log import Log
+
+    with Log.open(data_dir) as log:
+        log.add("1.1", "walk with a colleague")
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("L")
+        await settle(app, pilot)
+        await pilot.press("enter")  # the entry opens at its first empty field (Outcome)
+        await settle(app, pilot)
+        refuse_writes(monkeypatch)
+        await type_text(pilot, "it went well")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        line = app.screen.query_one(ProblemLine)
+        assert line.display
+        focused = app.focused
+        assert isinstance(focused, TextArea) and focused.text == "it went well"
+        assert focused.region.height >= 1, "the field being typed in is out of sight"
+        assert not line.region.overlaps(focused.region)

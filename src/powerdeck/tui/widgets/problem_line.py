@@ -38,6 +38,16 @@ class ProblemLine(Static):
 
     def show(self, line: str) -> None:
         """`line` as given (the app made it visible: no markup, no control characters); "" hides."""
+        appearing = bool(line) and not self.display
         self.display = bool(line)
         if line:
             self.update(Content(f"Not saved: {line}"))
+        if appearing:
+            self.call_after_refresh(self._keep_focus_in_view)
+
+    def _keep_focus_in_view(self) -> None:
+        # The line takes its rows from the screen's layout: the field being typed in may now lie
+        # below the fold of its scrolling form (the review log's entry at 80x24). Bring it back.
+        focused = self.screen.focused if self.is_attached else None
+        if focused is not None:
+            focused.scroll_visible(animate=False, immediate=True)
