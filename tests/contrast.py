@@ -17,6 +17,7 @@ from rich.style import Style
 from rich.terminal_theme import DEFAULT_TERMINAL_THEME
 
 from powerdeck.tui.app import PowerDeckApp
+from powerdeck.tui.readable import contrast  # WCAG 2's formula, the one the app keeps text readable by
 
 SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "16": ColorSystem.STANDARD}
 
@@ -24,20 +25,6 @@ SYSTEMS = {"truecolor": ColorSystem.TRUECOLOR, "256": ColorSystem.EIGHT_BIT, "16
 def is_read(char: str) -> bool:
     """A character a person reads: not a space, a border, a bar or the map's ring dots."""
     return not (char.isspace() or "\u2500" <= char <= "\u259f" or char in "·\u2800")
-
-
-def luminance(rgb: tuple[int, int, int]) -> float:
-    def channel(value: int) -> float:
-        c = value / 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(v) for v in rgb)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def ratio(one: tuple[int, int, int], two: tuple[int, int, int]) -> float:
-    a, b = sorted((luminance(one), luminance(two)), reverse=True)
-    return (a + 0.05) / (b + 0.05)
 
 
 def _rgb(color: Color | None, system: ColorSystem, default: tuple[int, int, int]) -> tuple[int, int, int]:
@@ -82,7 +69,7 @@ def poor_contrast(app: PowerDeckApp, system_name: str) -> list[Poor]:
         if style.dim:  # a terminal draws it about half way to the background
             fg = ((fg[0] + bg[0]) // 2, (fg[1] + bg[1]) // 2, (fg[2] + bg[2]) // 2)
         needed = 3.0 if style.bold else 4.5
-        value = ratio(fg, bg)
+        value = contrast(fg, bg)
         if value < needed - 0.005:
             found.append(Poor(text.strip(), round(value, 2), needed, row))
     return found

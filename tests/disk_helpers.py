@@ -56,3 +56,16 @@ def refuse_writes(monkeypatch: pytest.MonkeyPatch) -> None:
         raise LogWriteError(f"Could not save {self.path}: its folder is read-only or not writable.")
 
     monkeypatch.setattr(SafeJSONStorage, "write", refused)
+
+
+def commits(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every file written from now on, in order."""
+    written: list[str] = []
+    real = SafeJSONStorage._commit
+
+    def naming(self: SafeJSONStorage) -> None:
+        written.append(self.path.name)
+        real(self)
+
+    monkeypatch.setattr(SafeJSONStorage, "_commit", naming)
+    return written

@@ -365,3 +365,20 @@ async def test_another_session_s_entry_appears(data_dir: Path, monkeypatch: pyte
             other.add("3.2", "Written in another window")
         await until(pilot, lambda: len(shown_ids(app)) == 8, "the other session's entry in the list")
         assert "8 of 8 entries" in text_of(app, "#log-title")
+
+
+async def test_a_blur_answered_after_the_fields_are_gone_is_no_fault(data_dir: Path) -> None:
+    """Leaving the review log from the palette right after typing: the editor's answer to the
+    blur ran a refresh later, when its screen was being taken down and its fields were gone, and
+    looking a field up ended the app with a fault (seen once under load)."""
+    seed(data_dir)
+    app = make_app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_log(app, pilot)
+        await pilot.press("enter", "o", "k")
+        editor = log_screen(app).editor
+        assert editor.active_field == "outcome"
+        await editor.query("#field-action, #field-outcome, #field-learning").remove()
+        editor._mark_active()  # what the late callback does
+        assert editor.active_field is None
+        assert app.is_running

@@ -14,9 +14,8 @@ import pytest
 
 from disk_helpers import refuse_writes
 from powerdeck.store.log import Log
-from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
 from pty_harness import PtyApp, base_env, powerdeck_command
-from ui_helpers import make_app, settle, type_text
+from ui_helpers import make_app, quit_and_save_in, settle, type_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from paste import MARKER, paste_text, send_raw
@@ -60,16 +59,8 @@ async def test_text_refused_in_the_review_log_editor_is_offered_by_the_quit_dial
         refuse_writes(monkeypatch)
         await type_text(pilot, "it went well")
         await settle(app, pilot)
-        await pilot.press("ctrl+q")
-        await settle(app, pilot)
-        assert app.is_running
-        dialog = app.screen
-        assert isinstance(dialog, QuitDialog)
         rescue = tmp_path / "rescue"
-        rescue.mkdir()
-        dialog.query_one("#quit-folder").value = str(rescue)  # type: ignore[attr-defined]
-        await pilot.click("#quit-save")
-        await settle(app, pilot)
+        await quit_and_save_in(app, pilot, rescue)
     (saved,) = [json.loads(path.read_text()) for path in rescue.iterdir()]
     (draft,) = saved["drafts"]
     assert draft["card"] == "2.1" and draft["outcome"] == "it went well"

@@ -72,9 +72,9 @@ def test_screen_update_tick_handler() -> None:
 def test_app_size_and_pending_resize() -> None:
     app = App[None]()
     assert app._size is None and app._resize_event is None, \
-        moved("App._size / App._resize_event", "app.py on_resize")
+        moved("App._size / App._resize_event", "held_keys.py on_resize")
     assert "self._resize_event = event" in inspect.getsource(App._on_resize), \
-        moved("App._on_resize's pending event", "app.py on_resize")
+        moved("App._on_resize's pending event", "held_keys.py on_resize")
 
 
 def test_footer_key_and_its_compact_class() -> None:
@@ -84,23 +84,23 @@ def test_footer_key_and_its_compact_class() -> None:
         moved("FooterKey's -compact class", "tui/widgets/quiet_footer.py")
 
 
-# -- app.py: a fault in powerdeck itself (crash_report.py) ---------------------------------------
+# -- app_exits.py: a fault in powerdeck itself (crash_report.py) ---------------------------------------
 
 def test_fatal_error_hook_and_what_it_uses() -> None:
-    assert callable(getattr(App, "_fatal_error", None)), moved("App._fatal_error", "app.py")
+    assert callable(getattr(App, "_fatal_error", None)), moved("App._fatal_error", "app_exits.py")
     assert "self._fatal_error()" in inspect.getsource(App._handle_exception), \
-        moved("App._handle_exception's call of _fatal_error", "app.py")
+        moved("App._handle_exception's call of _fatal_error", "app_exits.py")
     app = App[None]()
-    assert app._exception is None, moved("App._exception", "app.py _fatal_error")
-    assert isinstance(app._exit_renderables, list), moved("App._exit_renderables", "app.py _fatal_error")
+    assert app._exception is None, moved("App._exception", "app_exits.py _fatal_error")
+    assert isinstance(app._exit_renderables, list), moved("App._exit_renderables", "app_exits.py _fatal_error")
     assert callable(getattr(app, "_close_messages_no_wait", None)), \
-        moved("MessagePump._close_messages_no_wait", "app.py _fatal_error")
+        moved("MessagePump._close_messages_no_wait", "app_exits.py _fatal_error")
 
 
-# -- app.py / quit_signals.py: SIGTERM and SIGHUP -------------------------------------------------------
+# -- app_exits.py / quit_signals.py: SIGTERM and SIGHUP -------------------------------------------------------
 
 def test_app_loop_and_driver() -> None:
-    assert sets(App, "_loop"), moved("App._loop", "app.py quit_on_signal")
+    assert sets(App, "_loop"), moved("App._loop", "app_exits.py quit_on_signal")
     assert sets(App, "_driver"), moved("App._driver", "quit_signals.py (the terminal restored by hand)")
     from textual.drivers.linux_driver import LinuxDriver
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from child_sessions import run_together
+from disk_helpers import commits
 from powerdeck.cli.main import main
 from powerdeck.store.log import Log, LogDamagedError, LogWriteError
 from powerdeck.store.log_worker import LogWorker
@@ -46,19 +48,6 @@ def old_log(folder: Path) -> Path:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_bytes())
-
-
-def commits(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The name of every file written from now on, in order."""
-    written: list[str] = []
-    real = SafeJSONStorage._commit
-
-    def naming(self: SafeJSONStorage) -> None:
-        written.append(self.path.name)
-        real(self)
-
-    monkeypatch.setattr(SafeJSONStorage, "_commit", naming)
-    return written
 
 
 # -- the cost: a draft or the card rewrites the small file only ----------------------------------
@@ -314,22 +303,6 @@ def test_another_sessions_draft_or_state_is_noticed(folder: Path) -> None:
     assert mine.version() != before and mine.drafts() == {}  # ... and the version still moved
 
 
-def run_together(tmp_path: Path, *commands: list[str]) -> list[str]:
-    barrier = tmp_path / "go"
-    children = [subprocess.Popen([sys.executable, str(CHILD), *command], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True) for command in commands]
-    for child in children:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "ready", child.communicate()[1]
-    barrier.touch()
-    outputs = []
-    for child in children:
-        out, err = child.communicate(timeout=120)
-        assert child.returncode == 0, err
-        outputs.append(out)
-    return outputs
-
-
 def last_of_each_card(output: str) -> dict[str, tuple[str, int]]:
     last: dict[str, tuple[str, int]] = {}
     for line in output.splitlines():
@@ -343,9 +316,9 @@ def last_of_each_card(output: str) -> dict[str, tuple[str, int]]:
 def test_two_processes_keeping_drafts_and_saving_entries_lose_nothing(folder: Path, tmp_path: Path) -> None:
     path = folder / "log.json"
     Log(path).close()
-    barrier = str(tmp_path / "go")
-    outputs = run_together(tmp_path, ["mixed", str(path), "60", barrier, "1"],
-                           ["mixed", str(path), "60", barrier, "6"])
+    barrier = tmp_path / "go"
+    outputs = run_together(barrier, ["mixed", str(path), "60", str(barrier), "1"],
+                           ["mixed", str(path), "60", str(barrier), "6"])
     log = Log(path)
     entries = log.entries()
     reported = [line.split()[3] for out in outputs for line in out.splitlines() if line.startswith("E ")]

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 import powerdeck.store.storage as storage_module
+from disk_helpers import commits
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.store import private_write
 from powerdeck.store.log import Log, LogDamagedError, LogWriteError
@@ -141,14 +142,7 @@ def test_save_entry_writes_the_log_once_and_the_small_state_file_around_it(
         path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     log = Log(path)
     log.save_draft("1.1", "a", "", "")
-    written: list[str] = []
-    real = SafeJSONStorage._commit
-
-    def naming(self: SafeJSONStorage) -> None:
-        written.append(self.path.name)
-        real(self)
-
-    monkeypatch.setattr(SafeJSONStorage, "_commit", naming)
+    written = commits(monkeypatch)
     entry = log.save_entry("1.1", "a", "o", "l")
     # the draft marked with the entry's id, the entry, the draft dropped (see Log.save_entry)
     assert written == ["state.json", "log.json", "state.json"]

@@ -29,7 +29,7 @@ from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
 from powerdeck.tui.text_holders import UnsavedTextHolder
 from powerdeck.workbook.model import Person, Worksheet
 from pty_harness import PtyApp, base_env, powerdeck_command
-from ui_helpers import deck_screen, make_app, settle, type_text
+from ui_helpers import deck_screen, make_app, quit_and_save_in, settle, type_text
 
 TEXT = "words that must not be lost"
 
@@ -108,14 +108,7 @@ async def quit_with_writes_refused(app: PowerDeckApp, pilot: Any, holder: Holder
     await settle(app, pilot)
     refuse_writes(monkeypatch)
     await type_text(pilot, TEXT)
-    await pilot.press("ctrl+q")
-    await settle(app, pilot)
-    assert app.is_running, f"{holder.name}: quit with the text refused and no dialog"
-    dialog = app.screen
-    assert isinstance(dialog, QuitDialog), holder.name
-    dialog.query_one("#quit-folder", Input).value = str(rescue)
-    await pilot.click("#quit-save")
-    await settle(app, pilot)
+    await quit_and_save_in(app, pilot, rescue)
     (path,) = rescue.iterdir()
     assert path.stat().st_mode & 0o777 == 0o600
     saved: dict[str, Any] = json.loads(path.read_text())

@@ -22,6 +22,7 @@ from ui_helpers import (
     fast_watch,
     field,
     make_app,
+    quit_and_save_in,
     settle,
     type_text,
     watcher_looks,
@@ -61,9 +62,8 @@ async def test_a_file_damaged_while_typing_keeps_the_app_and_the_text(
             # Drafts live beside the log: a damaged log does not stop them reaching the disk.
             assert "Draft kept" in status
             assert drafts_on_disk(data_dir)["1.1"]["action"] == "first words and more"
-        messages = [str(n.message) for n in app._notifications]
-        assert any("changed by another program" in m and name in m and "--data DIR" in m
-                   for m in messages), messages
+        line = app.problems.line  # said in the line above the status bar (problem_notice.py)
+        assert "changed by another program" in line and name in line and "--data DIR" in line, line
     assert (data_dir / name).read_bytes() == b"not json at all"
 
 
@@ -77,17 +77,8 @@ async def test_quit_with_writes_refused_asks_and_saves_elsewhere(data_dir: Path,
         deck_screen(app).queue_draft_write()
         await settle(app, pilot)
         assert "draft kept" not in card_text(app)
-        await pilot.press("ctrl+q")
-        await settle(app, pilot)
-        assert app.is_running
-        dialog = app.screen
-        assert isinstance(dialog, QuitDialog)
         rescue = tmp_path / "rescue"
-        rescue.mkdir()
-        folder = dialog.query_one("#quit-folder")
-        folder.value = str(rescue)  # type: ignore[attr-defined]
-        await pilot.click("#quit-save")
-        await settle(app, pilot)
+        await quit_and_save_in(app, pilot, rescue)
     files = list(rescue.iterdir())
     assert len(files) == 1
     assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
@@ -130,8 +121,7 @@ async def test_a_write_failing_with_an_unexpected_error_is_reported(data_dir: Pa
         await settle(app, pilot)
         status = str(deck_screen(app).query_one("#status").render())
         assert "Saving" not in status and "Not saved" in status
-        messages = [str(n.message) for n in app._notifications]
-        assert any("Input/output error" in m for m in messages), messages
+        assert "Input/output error" in app.problems.line
         assert field(app, "action").text == "an entry"
 
 

@@ -11,7 +11,7 @@ from powerdeck.tui.screens.workbook.map_screen import MapScreen
 from powerdeck.tui.screens.workbook.notes_screen import NotesScreen
 from powerdeck.tui.screens.workbook.voices_screen import VoicesScreen
 from powerdeck.workbook.model import Person, Worksheet
-from ui_helpers import deck_screen, make_app, on_disk, settle
+from ui_helpers import deck_screen, field, make_app, on_disk, settle, type_text
 
 
 def sheets_on_disk(data: Path) -> dict[str, dict]:
@@ -34,7 +34,7 @@ async def test_voices_typed_make_the_cloud_and_are_kept(tmp_path: Path) -> None:
         assert sheets_on_disk(data)["1.3"]["text"] == "Safe parks\nsafe parks | resident\n[b]music\n"
 
 
-async def test_picking_a_large_and_a_small_word_into_the_action(tmp_path: Path) -> None:
+async def test_picking_a_large_and_a_small_word_into_the_action_and_writing_on(tmp_path: Path) -> None:
     data = tmp_path / "data"
     app = make_app(data)
     voices = Worksheet("1.3", "voices", text="parks\nparks\nbuses\nbenches")
@@ -47,6 +47,9 @@ async def test_picking_a_large_and_a_small_word_into_the_action(tmp_path: Path) 
         await settle(app, pilot)
         action = deck_screen(app).editor.values()["action"]
         assert action == "A large word: parks. A small voice: benches. My action: "
+        await pilot.press("enter")
+        await type_text(pilot, "walk")  # the cursor waits at the end of the words (issue 24, 1)
+        assert field(app, "action").text == "A large word: parks. A small voice: benches. My action: walk"
 
 
 async def test_the_map_add_edit_move_delete_undo(tmp_path: Path) -> None:

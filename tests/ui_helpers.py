@@ -135,3 +135,21 @@ async def watcher_looks(app: PowerDeckApp, pilot: Pilot[None], looks: int = 2, t
     await until(pilot, lambda: app.log_watcher.looks >= target, f"{looks} looks of the log watcher", timeout)
     await pilot.pause()
     await pilot.pause()
+
+
+async def quit_and_save_in(app: PowerDeckApp, pilot: Pilot[None], folder: Path) -> None:
+    """ctrl+q with text the log refuses: the quit dialog must ask instead of quitting, and its
+    "save to another folder" writes the text into `folder` (made here if missing)."""
+    from textual.widgets import Input
+
+    from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
+
+    await pilot.press("ctrl+q")
+    await settle(app, pilot)
+    assert app.is_running, "quit with the text refused and no dialog"
+    dialog = app.screen
+    assert isinstance(dialog, QuitDialog)
+    folder.mkdir(exist_ok=True)
+    dialog.query_one("#quit-folder", Input).value = str(folder)
+    await pilot.click("#quit-save")
+    await settle(app, pilot)

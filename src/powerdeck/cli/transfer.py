@@ -233,19 +233,11 @@ def import_rescued(args: argparse.Namespace, path: Path, rescued: UnsavedText) -
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from powerdeck.store import MAX_LOG_BYTES, Log, SpecialFile, data_dir, read_regular
+    from powerdeck.store import MAX_LOG_BYTES, Log, data_dir, read_named_file
 
     path = Path(args.file).expanduser()
-    try:
-        # A FIFO or a device given as the file would hang or never end; a symlink to one too.
-        read = read_regular(path.resolve(), MAX_LOG_BYTES)
-    except SpecialFile as error:
-        raise ImportFileError(f"cannot import {path}: {error}") from None
-    except OSError as error:
-        raise ImportFileError(f"cannot read {path}: {error.strerror or error}") from None
-    if read is None:
-        raise ImportFileError(f"cannot read {path}: no such file")
-    raw = read
+    # A FIFO or a device given as the file would hang or never end; a symlink to one too.
+    raw = read_named_file(path, MAX_LOG_BYTES, refused=f"cannot import {path}", error=ImportFileError)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -25,7 +25,7 @@ from powerdeck.export.common import (
     title_period,
 )
 from powerdeck.export.pack_context import card_prompt, pack_groups, pack_worksheets, total_hours
-from powerdeck.export.word import word_text
+from powerdeck.export.word_xml import word_text
 from powerdeck.export.worksheets import sections
 from powerdeck.workbook.model import Worksheet
 

@@ -12,24 +12,20 @@ right-to-left script is marked right-to-left, so Arabic or Hebrew reads the righ
 The bytes are reproducible: every part of the zip gets the same fixed time and the document's
 created/modified time is the export's own (`ExportOptions.when`), so `-o FILE` and `-o -` of the
 same export are the same file.
+
+This module lays the pack out; word_xml.py writes its XML (text a .docx can hold, runs, fields,
+tables, the reproducible zip).
 """
 
 from __future__ import annotations
 
-import io
-import re
-import unicodedata
-import zipfile
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.oxml.parser import OxmlElement
-from docx.oxml.table import CT_Tbl
 from docx.shared import Mm, Pt, RGBColor
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.etree import SubElement  # type: ignore[import-untyped]  # lxml ships no type hints (python-docx depends on it)
 
@@ -52,122 +48,27 @@ from powerdeck.export.common import (
     missing_fields,
 )
 from powerdeck.export.pack_context import Group, Prompts, dates_line, details_lines, pack_groups, total_hours
+from powerdeck.export.word_xml import (
+    W_BR,
+    W_PPR,
+    W_R,
+    W_RPR,
+    W_RTL,
+    W_T,
+    XML_SPACE,
+    DocWriter,
+    add_heading,
+    add_paragraph,
+    add_run,
+    field_run,
+    grid,
+    reproducible,
+    word_text,
+)
 from powerdeck.export.worksheets import WORKBOOK_HEADING, Section, sections
 from powerdeck.workbook.model import Worksheet
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
-
-
-def _xml_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
-
-
-def word_text(text: str) -> str:
-    """Text a Word file can hold: as typed, but for characters XML forbids (see the module)."""
-    return _NOT_XML.sub(_xml_char, text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def _starts_right_to_left(text: str) -> bool:
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
-class _Writer:
-    """Appends paragraphs to the document body quickly.
-
-    python-docx's `add_paragraph` looks the style up by name and inserts before the section
-    properties by scanning the body from the start each time: quadratic, 5 s for 1,000 entries.
-    Here style ids are looked up once and paragraphs are appended; the section properties are
-    moved back to the end when the body is finished."""
-
-    def __init__(self, doc: Any) -> None:
-        self.doc = doc
-        self.body = doc.element.body
-        self.width = doc._block_width
-        self.section = self.body.sectPr
-        if self.section is not None:
-            self.body.remove(self.section)
-        self._style_ids: dict[str, str] = {}
-
-    def style_id(self, name: str) -> str:
-        if name not in self._style_ids:
-            self._style_ids[name] = self.doc.styles[name].style_id
-        return self._style_ids[name]
-
-    def paragraph(self, style: str | None = None) -> Any:
-        element = OxmlElement("w:p")
-        if style is not None:
-            properties = OxmlElement("w:pPr")
-            style_element = OxmlElement("w:pStyle")
-            style_element.set(qn("w:val"), self.style_id(style))
-            properties.append(style_element)
-            element.append(properties)
-        self.body.append(element)
-        return Paragraph(element, self.doc._body)
-
-    def table(self, rows: int, cols: int) -> Any:
-        element = CT_Tbl.new_tbl(rows, cols, self.width)
-        self.body.append(element)
-        return Table(element, self.doc._body)
-
-    def finish(self) -> None:
-        if self.section is not None:
-            self.body.append(self.section)
-
-
-_W_R, _W_RPR, _W_T, _W_BR, _W_TAB = (qn(f"w:{tag}") for tag in ("r", "rPr", "t", "br", "tab"))
-_W_B, _W_I, _W_RTL, _W_BIDI, _W_PPR = (qn(f"w:{tag}") for tag in ("b", "i", "rtl", "bidi", "pPr"))
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
-_BREAKS = re.compile("([\n\t])")
-
-
-def add_run(paragraph: Any, text: str, *, bold: bool = False, italic: bool = False) -> None:
-    """Append one run of `text` to `paragraph`, newlines as line breaks and tabs as tabs.
-
-    Built as plain XML: python-docx's run API re-scans the run for every property it sets,
-    most of the time of a large export."""
-    text = word_text(text)
-    right_to_left = _starts_right_to_left(text)
-    run = SubElement(paragraph._p, _W_R)
-    if bold or italic or right_to_left:
-        properties = SubElement(run, _W_RPR)
-        for flag, tag in ((bold, _W_B), (italic, _W_I), (right_to_left, _W_RTL)):
-            if flag:
-                SubElement(properties, tag)
-    if right_to_left:
-        paragraph_properties = paragraph._p.find(_W_PPR)
-        if paragraph_properties is None:
-            paragraph_properties = SubElement(paragraph._p, _W_PPR)
-            paragraph._p.insert(0, paragraph_properties)
-        if paragraph_properties.find(_W_BIDI) is None:
-            SubElement(paragraph_properties, _W_BIDI)
-    for piece in _BREAKS.split(text):
-        if piece == "\n":
-            SubElement(run, _W_BR)
-        elif piece == "\t":
-            SubElement(run, _W_TAB)
-        elif piece:
-            element = SubElement(run, _W_T)
-            element.text = piece
-            element.set(_XML_SPACE, "preserve")
-
-
-def _paragraph(doc: _Writer, text: str, style: str | None = None, *, bold: bool = False,
-               italic: bool = False) -> Any:
-    paragraph = doc.paragraph(style)
-    add_run(paragraph, text, bold=bold, italic=italic)
-    return paragraph
-
-
-def _heading(doc: _Writer, text: str, level: int) -> Any:
-    return _paragraph(doc, text, "Title" if level == 0 else f"Heading {level}")
+__all__ = ["estimated_pages", "to_docx"]
 
 
 def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | None = None,
@@ -184,7 +85,7 @@ def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | N
     _page_setup(document)
     _language(document)
     _page_numbers(document)
-    doc = _Writer(document)
+    doc = DocWriter(document)
     properties = document.core_properties
     properties.title = word_text(title)
     properties.author = word_text(options.name.strip())
@@ -193,34 +94,34 @@ def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | N
     properties.created = properties.modified = options.when.replace(tzinfo=None)
     properties.revision = 1
 
-    _heading(doc, title, 0)
+    add_heading(doc, title, 0)
     if options.name.strip():
         _labelled(doc, "Name", options.name.strip())
     if options.role.strip():
         _labelled(doc, "Role", options.role.strip())
     _labelled(doc, "Period", title.removeprefix("Review log book: "))
-    _paragraph(doc, exported_line(options), italic=True)
+    add_paragraph(doc, exported_line(options), italic=True)
     headings = ["Summary", *(group.heading for group in groups if group.entries)]
     if workbook:
         headings.append(WORKBOOK_HEADING)
     if estimated_pages(ordered, workbook) > 3:
         _contents(doc, headings)
 
-    _heading(doc, "Summary", 1)
+    add_heading(doc, "Summary", 1)
     _summary_table(doc, groups, ordered, by_tag=options.group_by == "tag")
     if not ordered:
-        _paragraph(doc, "No entries in this period.", italic=True)
+        add_paragraph(doc, "No entries in this period.", italic=True)
     if options.layout == "nmc" and ordered:
-        _paragraph(doc, NMC_REMINDER, bold=True)
+        add_paragraph(doc, NMC_REMINDER, bold=True)
 
     for group in groups:
         if not group.entries:
             continue
-        _heading(doc, group.heading, 1)
+        add_heading(doc, group.heading, 1)
         for entry in group.entries:
             _entry(doc, entry, deck, options, prompts)
     if workbook:
-        _heading(doc, WORKBOOK_HEADING, 1)
+        add_heading(doc, WORKBOOK_HEADING, 1)
         for section in workbook:
             _section(doc, section)
 
@@ -238,13 +139,12 @@ def to_docx(entries: Iterable[Entry], deck: DeckLike, options: ExportOptions | N
     add_run(closing, deck_title, italic=True)
     add_run(closing, f", by {author}.")
     doc.finish()
-    return _reproducible(document)
+    return reproducible(document)
 
 
 LANGUAGE = "en-GB"
 CHARS_PER_PAGE = 2_800
 """About what an A4 page with 2 cm margins holds in Word's default 11 pt, headings included."""
-
 
 def estimated_pages(entries: Sequence[Entry], workbook: Sequence[Section]) -> float:
     """Roughly how many pages the pack runs to (a contents list is added past three)."""
@@ -272,49 +172,33 @@ def _language(document: Any) -> None:
     language.set(qn("w:val"), LANGUAGE)
 
 
-def _field_run(paragraph: Any, instruction: str, shown: str) -> None:
-    """A Word field (PAGE, NUMPAGES, TOC) with the text shown until Word updates it."""
-    for kind, text in (("begin", None), (None, f" {instruction} "), ("separate", None), (None, shown),
-                       ("end", None)):
-        run = SubElement(paragraph._p, _W_R)
-        if kind is not None:
-            SubElement(run, qn("w:fldChar")).set(qn("w:fldCharType"), kind)
-        elif text == shown:
-            element = SubElement(run, _W_T)
-            element.text = text
-        else:
-            element = SubElement(run, qn("w:instrText"))
-            element.text = text
-            element.set(_XML_SPACE, "preserve")
-
-
 def _page_numbers(document: Any) -> None:
     """ "Page 3 of 7" at the foot of every page (Word fills in the numbers as it lays out)."""
     for section in document.sections:
         paragraph = section.footer.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         add_run(paragraph, "Page ")
-        _field_run(paragraph, "PAGE", "1")
+        field_run(paragraph, "PAGE", "1")
         add_run(paragraph, " of ")
-        _field_run(paragraph, "NUMPAGES", "1")
+        field_run(paragraph, "NUMPAGES", "1")
 
 
-def _contents(doc: _Writer, headings: list[str]) -> None:
+def _contents(doc: DocWriter, headings: list[str]) -> None:
     """A contents list: Word's own table of contents (its page numbers come with Word's "Update
     field"), showing the section headings until then, so it reads even before."""
-    _paragraph(doc, "Contents", "Heading 1")
+    add_paragraph(doc, "Contents", "Heading 1")
     paragraph = doc.paragraph()
-    _field_run(paragraph, 'TOC \\o "1-1" \\h \\z \\u', "")
+    field_run(paragraph, 'TOC \\o "1-1" \\h \\z \\u', "")
     # The field's shown text is the list of sections, one per line.
     shown = paragraph._p.findall(qn("w:r"))[3]
     for child in list(shown):
         shown.remove(child)
     for index, heading in enumerate(headings):
         if index:
-            SubElement(shown, _W_BR)
-        element = SubElement(shown, _W_T)
+            SubElement(shown, W_BR)
+        element = SubElement(shown, W_T)
         element.text = word_text(heading)
-        element.set(_XML_SPACE, "preserve")
+        element.set(XML_SPACE, "preserve")
 
 
 def _page_setup(doc: Any) -> None:
@@ -324,13 +208,13 @@ def _page_setup(doc: Any) -> None:
         section.top_margin = section.bottom_margin = Mm(20)
 
 
-def _labelled(doc: _Writer, label: str, value: str) -> None:
+def _labelled(doc: DocWriter, label: str, value: str) -> None:
     paragraph = doc.paragraph()
     add_run(paragraph, f"{label}: ", bold=True)
     add_run(paragraph, value)
 
 
-def _summary_table(doc: _Writer, groups: list[Group], ordered: list[Entry], *, by_tag: bool) -> None:
+def _summary_table(doc: DocWriter, groups: list[Group], ordered: list[Entry], *, by_tag: bool) -> None:
     """Entries and open ones per group, with the hours where any entry gives them; a total row."""
     with_hours = total_hours(ordered) is not None
     header = ["No.", "Tag" if by_tag else "Capability", "Entries", "Open"] + (["Hours"] if with_hours else [])
@@ -344,14 +228,14 @@ def _summary_table(doc: _Writer, groups: list[Group], ordered: list[Entry], *, b
     if with_hours:
         total.append(hours_text(total_hours(ordered)))
     widths = (Mm(14), Mm(90), Mm(22), Mm(22), Mm(22)) if with_hours else (Mm(14), Mm(112), Mm(22), Mm(22))
-    _grid(doc, tuple(header), [*rows, tuple(total)], widths=widths, numeric=frozenset({0, 2, 3, 4}),
+    grid(doc, tuple(header), [*rows, tuple(total)], widths=widths, numeric=frozenset({0, 2, 3, 4}),
           bold_last=True)
 
 
-def _entry(doc: _Writer, entry: Entry, deck: DeckLike, options: ExportOptions, prompts: Prompts) -> None:
+def _entry(doc: DocWriter, entry: Entry, deck: DeckLike, options: ExportOptions, prompts: Prompts) -> None:
     missing = missing_fields(entry)
     private = " (private)" if entry.private else ""
-    _heading(doc, f"{long_date(entry.created_date)} · {entry.card} {card_title(deck, entry.card)}{private}", 2)
+    add_heading(doc, f"{long_date(entry.created_date)} · {entry.card} {card_title(deck, entry.card)}{private}", 2)
     prompt = prompts(entry.card)
     if prompt:
         _quiet(doc, prompt)
@@ -359,14 +243,14 @@ def _entry(doc: _Writer, entry: Entry, deck: DeckLike, options: ExportOptions, p
     for line in details_lines(entry):
         _quiet(doc, line)
     if missing:
-        _paragraph(doc, f"{STILL_TO_COMPLETE.capitalize()}: {' and '.join(missing)}.", italic=True)
+        add_paragraph(doc, f"{STILL_TO_COMPLETE.capitalize()}: {' and '.join(missing)}.", italic=True)
     if options.layout == "nmc":
         for name, prompt in NMC_PROMPTS:
-            _paragraph(doc, prompt, bold=True)
+            add_paragraph(doc, prompt, bold=True)
             _field(doc, getattr(entry, name) if name else "", NMC_FOR_YOU)
         return
     for name in FIELDS:
-        _paragraph(doc, FIELD_LABELS[name], bold=True).paragraph_format.keep_with_next = True
+        add_paragraph(doc, FIELD_LABELS[name], bold=True).paragraph_format.keep_with_next = True
         _field(doc, getattr(entry, name), NOT_WRITTEN)
 
 
@@ -374,20 +258,20 @@ QUIET = RGBColor(0x59, 0x59, 0x59)
 """Grey that still passes WCAG AA contrast on white (7:1)."""
 
 
-def _quiet(doc: _Writer, text: str) -> None:
+def _quiet(doc: DocWriter, text: str) -> None:
     """What the card asked, the dates: in a quieter style (grey, 10 pt, italic) under the entry's
     title, kept with what follows. Built as XML, as add_run is: python-docx's font API re-scans
     the run for each property (it tripled the time of a 1,000-entry pack)."""
     paragraph = doc.paragraph()
-    properties = SubElement(paragraph._p, _W_PPR)
+    properties = SubElement(paragraph._p, W_PPR)
     SubElement(properties, qn("w:keepNext"))
     add_run(paragraph, text, italic=True)
-    for run in paragraph._p.findall(_W_R):
-        run_properties = run.find(_W_RPR)
+    for run in paragraph._p.findall(W_R):
+        run_properties = run.find(W_RPR)
         if run_properties is None:
-            run_properties = SubElement(run, _W_RPR)
+            run_properties = SubElement(run, W_RPR)
             run.insert(0, run_properties)
-        right_to_left = run_properties.find(_W_RTL)
+        right_to_left = run_properties.find(W_RTL)
         if right_to_left is not None:  # the schema's order: color and size come before rtl
             run_properties.remove(right_to_left)
         SubElement(run_properties, qn("w:color")).set(qn("w:val"), str(QUIET))
@@ -396,61 +280,20 @@ def _quiet(doc: _Writer, text: str) -> None:
             run_properties.append(right_to_left)
 
 
-def _field(doc: _Writer, text: str, empty: str) -> None:
+def _field(doc: DocWriter, text: str, empty: str) -> None:
     if text.strip():
-        _paragraph(doc, text)
+        add_paragraph(doc, text)
     else:
-        _paragraph(doc, empty[:1].upper() + empty[1:], italic=True)
+        add_paragraph(doc, empty[:1].upper() + empty[1:], italic=True)
 
 
-def _section(doc: _Writer, section: Section) -> None:
-    _heading(doc, section.heading, 2)
-    _paragraph(doc, section.label, italic=True).paragraph_format.keep_with_next = True
+def _section(doc: DocWriter, section: Section) -> None:
+    add_heading(doc, section.heading, 2)
+    add_paragraph(doc, section.label, italic=True).paragraph_format.keep_with_next = True
     if section.header:
-        _grid(doc, section.header, section.rows)
+        grid(doc, section.header, section.rows)
     elif section.items:
         for item in section.items:
-            _paragraph(doc, item, "List Bullet")
+            add_paragraph(doc, item, "List Bullet")
     else:
-        _paragraph(doc, section.text.strip("\n"))
-
-
-def _grid(doc: _Writer, header: tuple[str, ...], rows: list[tuple[str, ...]], *,
-          widths: tuple[Any, ...] = (), numeric: frozenset[int] = frozenset(), bold_last: bool = False) -> None:
-    """A table made whole, then filled row by row through the XML: python-docx's `row.cells`
-    rebuilds the table's cell grid on every call (quadratic for a cloud of 500 phrases)."""
-    table = doc.table(rows=len(rows) + 1, cols=len(header))
-    table.style = "Table Grid"
-    rows_xml = table._tbl.tr_lst
-    header_properties = rows_xml[0].get_or_add_trPr()
-    header_properties.append(OxmlElement("w:tblHeader"))  # repeats on each printed page
-    last = len(rows)
-    for index, (row_xml, texts) in enumerate(zip(rows_xml, [header, *rows], strict=True)):
-        for column, (cell_xml, text) in enumerate(zip(row_xml.tc_lst, texts, strict=True)):
-            paragraph = Paragraph(cell_xml.p_lst[0], table)
-            add_run(paragraph, text, bold=index == 0 or (bold_last and index == last))
-            if column in numeric:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if widths:
-        # Word reads the cell widths, LibreOffice the grid's: set both, and keep them fixed.
-        table.autofit = False
-        for column, width in zip(table.columns, widths, strict=True):
-            column.width = width
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=True):
-                cell.width = width
-
-
-def _reproducible(doc: Any) -> bytes:
-    """The saved document, re-zipped with one fixed time for every part (same export, same bytes)."""
-    raw = io.BytesIO()
-    doc.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o600 << 16
-            target.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
-
+        add_paragraph(doc, section.text.strip("\n"))

@@ -8,200 +8,46 @@ subject it gives them, linked by `users link` or by typing an invite code once a
 Every change is made under an flock on `users.lock`, written to a private temporary file and
 renamed into place, so the running server (which re-reads the file when its stamp changes) never
 sees half a file. A damaged file is refused and never overwritten.
+
+The model is people.py, keys and invite codes credentials.py, the file's format users_format.py.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import hmac
-import json
 import os
-import re
-import secrets
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 from powerdeck.core.errors import PowerdeckError
+from powerdeck.serve.credentials import KEY_TYPES, hash_code, key_string, new_code, normalise_key
+from powerdeck.serve.people import (
+    INVITE_LIFETIME,
+    INVITE_TRIES,
+    NAME_PATTERN,
+    REUSE_MODES,
+    Identity,
+    Invite,
+    Users,
+    UsersFileError,
+    check_name,
+)
+from powerdeck.serve.users_format import encode_users, parse_users
 from powerdeck.store import write_private
+
+__all__ = [  # what the doors import from here
+    "ARCHIVE_DIR", "INVITE_LIFETIME", "INVITE_TRIES", "KEY_TYPES", "NAME_PATTERN", "PEOPLE_DIR", "REUSE_MODES",
+    "Identity", "Invite", "Users", "UsersFile", "UsersFileError", "check_name", "hash_code", "key_string",
+    "new_code", "normalise_key", "person_folder",
+]
 
 USERS_NAME = "users.json"
 LOCK_NAME = "users.lock"
-NAME_PATTERN = re.compile(r"[a-z][a-z0-9._-]{0,31}")
-INVITE_LIFETIME = timedelta(days=1)
-INVITE_TRIES = 5
-"""Kept in the file for older servers; a wrong code no longer costs an invite anything (it costs
-the connection and the key that typed it: limits.py)."""
 PEOPLE_DIR = "people"
 ARCHIVE_DIR = "people-archive"
-REUSE_MODES = ("add-key", "replace-key", "new-person")
-"""How a name that is already a person may be given a key: another key of theirs, a new key
-instead of theirs (the log stays theirs), or a new person (the old folder archived)."""
-_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or off a screen
-_CODE_GROUPS = 4
-KEY_TYPES = (
-    "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-    "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
-)  # fmt: skip
-
-
-class UsersFileError(PowerdeckError):
-    """The users file cannot be read or written; it is left as it was."""
-
-
-@dataclass(frozen=True)
-class Invite:
-    name: str
-    code_hash: str
-    expires: datetime
-    tries_left: int
-    replace: bool = False
-    """Redeeming it replaces the person's keys (`users invite NAME --replace-key`)."""
-
-
-Identity = tuple[str, str]
-"""A web sign-in: (issuer URL, subject), the subject being Entra's `oid` claim or else `sub`."""
-
-
-@dataclass
-class Users:
-    """The parsed users file: name -> keys (OpenSSH "type base64" strings), web identities, invites."""
-
-    people: dict[str, list[str]] = field(default_factory=dict)
-    invites: list[Invite] = field(default_factory=list)
-    identities: dict[str, list[Identity]] = field(default_factory=dict)
-
-    def owner_of(self, key: str) -> str | None:
-        for name, keys in self.people.items():
-            if key in keys:
-                return name
-        return None
-
-    def owner_of_identity(self, identity: Identity) -> str | None:
-        for name, identities in self.identities.items():
-            if identity in identities and name in self.people:
-                return name
-        return None
-
-    def live_invites(self, now: datetime | None = None) -> list[Invite]:
-        moment = now or datetime.now(timezone.utc)
-        return [invite for invite in self.invites if invite.expires > moment and invite.tries_left > 0]
-
-
-def check_name(name: str) -> str:
-    if not NAME_PATTERN.fullmatch(name):
-        raise UsersFileError(
-            f"{name!r} cannot be a name here: use 1 to 32 lower-case letters, digits, '.', '_' "
-            "or '-', starting with a letter (it is also the name of the person's folder)"
-        )
-    return name
-
-
-def normalise_key(text: str) -> str:
-    """One public key line (or a file's content) as "type base64", comment dropped; or an error."""
-    import asyncssh  # the serve extra; only the commands that need it import it
-
-    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
-    if len(lines) != 1:
-        raise UsersFileError("give exactly one public key (a line such as 'ssh-ed25519 AAAA... you@laptop')")
-    line = lines[0]
-    if line.startswith("-----BEGIN") or "PRIVATE KEY" in line:
-        raise UsersFileError("that is a private key: give the .pub file (never share the private one)")
-    if line.split(" ", 1)[0] not in KEY_TYPES:
-        raise UsersFileError(
-            "that is not an SSH public key: it should start with ssh-ed25519 (or ssh-rsa, ecdsa-...)"
-        )
-    try:
-        key = asyncssh.import_public_key(line)
-    except (asyncssh.KeyImportError, ValueError):
-        raise UsersFileError("that SSH public key is damaged: copy the whole line of the .pub file") from None
-    return key_string(key)
-
-
-def key_string(key: Any) -> str:
-    """An asyncssh SSHKey as "type base64", the form stored and compared."""
-    exported: bytes = key.export_public_key("openssh")
-    parts = exported.decode("ascii").split()
-    return f"{parts[0]} {parts[1]}"
-
-
-def new_code() -> str:
-    return "-".join(
-        "".join(secrets.choice(_CODE_ALPHABET) for _ in range(4)) for _ in range(_CODE_GROUPS)
-    )
-
-
-def hash_code(code: str) -> str:
-    cleaned = re.sub(r"[\s-]", "", code).upper()
-    return hashlib.sha256(cleaned.encode("utf-8")).hexdigest()
-
-
-def _parse(raw: bytes, path: Path) -> Users:
-    def damaged(why: str) -> UsersFileError:
-        return UsersFileError(f"{path} is damaged ({why}); it was left untouched: fix it or restore a copy")
-
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise damaged("not JSON") from None
-    if not isinstance(data, dict) or data.get("format") != "powerdeck-serve-users":
-        raise damaged("not a powerdeck users file")
-    people: dict[str, list[str]] = {}
-    identities: dict[str, list[Identity]] = {}
-    for name, record in (data.get("people") or {}).items():
-        if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name) or not isinstance(record, dict):
-            raise damaged(f"bad person {name!r}")
-        keys = record.get("keys")
-        if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
-            raise damaged(f"bad keys for {name}")
-        people[name] = list(keys)
-        linked = record.get("identities") or []
-        if not isinstance(linked, list) or not all(
-            isinstance(item, dict) and isinstance(item.get("issuer"), str) and isinstance(item.get("subject"), str)
-            for item in linked
-        ):
-            raise damaged(f"bad web identities for {name}")
-        if linked:
-            identities[name] = [(item["issuer"], item["subject"]) for item in linked]
-    invites = []
-    for record in data.get("invites") or []:
-        try:
-            invites.append(Invite(
-                name=check_name(record["name"]),
-                code_hash=str(record["code_hash"]),
-                expires=datetime.fromisoformat(record["expires"]),
-                tries_left=int(record["tries_left"]),
-                replace=bool(record.get("replace", False)),
-            ))
-        except (KeyError, TypeError, ValueError, PowerdeckError):
-            raise damaged("bad invite") from None
-    return Users(people, invites, identities)
-
-
-def _person_record(users: Users, name: str) -> dict[str, Any]:
-    record: dict[str, Any] = {"keys": users.people[name]}
-    linked = users.identities.get(name)
-    if linked:
-        record["identities"] = [{"issuer": issuer, "subject": subject} for issuer, subject in linked]
-    return record
-
-
-def _encode(users: Users) -> bytes:
-    data = {
-        "format": "powerdeck-serve-users",
-        "version": 1,
-        "people": {name: _person_record(users, name) for name in sorted(users.people)},
-        "invites": [
-            {"name": i.name, "code_hash": i.code_hash, "expires": i.expires.isoformat(), "tries_left": i.tries_left,
-             **({"replace": True} if i.replace else {})}
-            for i in users.invites
-        ],
-    }
-    return (json.dumps(data, indent=2) + "\n").encode("utf-8")
 
 
 class UsersFile:
@@ -236,7 +82,7 @@ class UsersFile:
         except OSError as error:
             raise UsersFileError(f"cannot read {self.path}: {error.strerror} (is it a symlink?)") from None
         with os.fdopen(descriptor, "rb") as stream:
-            return _parse(stream.read(), self.path)
+            return parse_users(stream.read(), self.path)
 
     @contextlib.contextmanager
     def changing(self) -> Iterator[Users]:
@@ -253,7 +99,7 @@ class UsersFile:
 
     def _write(self, users: Users) -> None:
         try:
-            write_private(self.path, _encode(users))
+            write_private(self.path, encode_users(users))
         except OSError as error:
             raise UsersFileError(f"cannot write {self.path}: {error.strerror or error}") from None
 

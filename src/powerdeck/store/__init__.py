@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from powerdeck.store.path_checks import open_regular as open_regular
     from powerdeck.store.path_checks import private_dir as private_dir
     from powerdeck.store.path_checks import read_bounded as read_bounded
+    from powerdeck.store.path_checks import read_named_file as read_named_file
     from powerdeck.store.path_checks import read_regular as read_regular
     from powerdeck.store.private_write import write_private as write_private
     from powerdeck.store.rescue import UnsavedText as UnsavedText
@@ -68,6 +69,7 @@ _WHERE = {
     "private_dir": "path_checks",
     "read_bounded": "path_checks",
     "read_form": "org_files",
+    "read_named_file": "path_checks",
     "read_regular": "path_checks",
     "report_fault": "crash_report",
     "set_fallback": "rescue",

@@ -16,7 +16,7 @@ from pathlib import Path
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.core.follow_up import MAX_TAGS, check_tag
 from powerdeck.core.text import visible_line
-from powerdeck.store.path_checks import SpecialFile, read_regular
+from powerdeck.store.path_checks import SpecialFile, read_named_file, read_regular
 
 TAGS_NAME = "tags.txt"
 FORMS_NAME = "forms"
@@ -113,13 +113,6 @@ def read_form(template: str, folders: Sequence[Path], *, names_only: bool = Fals
         if path.suffix.lower() != ".docx":
             raise PowerdeckError(f"--template {visible_line(template)[:80]!r}: give a Word form (.docx) or a "
                                  "form's name; powerdeck export --template list shows them")
-    try:
-        data = read_regular(path.resolve(), MAX_FORM_BYTES)
-    except SpecialFile as error:
-        raise PowerdeckError(f"cannot use {visible_line(str(path))} as a form: {error}") from None
-    except OSError as error:
-        raise PowerdeckError(f"cannot read {visible_line(str(path))}: {error.strerror or error}") from None
-    if data is None:
-        raise PowerdeckError(f"cannot read {visible_line(str(path))}: no such file")
+    data = read_named_file(path, MAX_FORM_BYTES, refused=f"cannot use {visible_line(str(path))} as a form")
     stem = path.stem if FORM_NAME.fullmatch(path.stem) else "form"
     return stem, data

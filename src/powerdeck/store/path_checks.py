@@ -3,7 +3,8 @@ user's own and private, and a file is read only if it is a regular file of bound
 through a symlink and never blocking on a FIFO.
 
 Used by the log's storage (storage.py) for the log, its backups and its folder, and by the
-imports (`cli_transfer`, `rescue`), which read files a user names.
+imports and the Word forms (`read_named_file`: cli/transfer.py, org_files.py), which read files a
+person names.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import stat
 from contextlib import suppress
 from pathlib import Path
 
-from powerdeck.core.errors import LogWriteError
+from powerdeck.core.errors import LogWriteError, PowerdeckError
+from powerdeck.core.text import visible_line
 from powerdeck.store.private_write import describe_mode
 
 MAX_LOG_BYTES = 64 * 1024 * 1024
@@ -128,3 +130,22 @@ def read_regular(path: Path, limit: int = MAX_LOG_BYTES) -> bytes | None:
         return read_bounded(fd, limit)
     finally:
         os.close(fd)
+
+
+def read_named_file(path: Path, limit: int, *, refused: str,
+                    error: type[PowerdeckError] = PowerdeckError) -> bytes:
+    """The bytes of a file a person named (an import, a Word form), or one line saying why not.
+
+    The path is resolved first: a symlink the person gave is theirs to give, and what it names is
+    then read as any file is (regular, bounded, never blocking on a FIFO). `refused` starts the
+    line for a file that is not one to read ("cannot import PATH"); `error` is the kind raised."""
+    shown = visible_line(str(path))
+    try:
+        data = read_regular(path.resolve(), limit)
+    except SpecialFile as why:
+        raise error(f"{refused}: {why}") from None
+    except OSError as why:
+        raise error(f"cannot read {shown}: {why.strerror or why}") from None
+    if data is None:
+        raise error(f"cannot read {shown}: no such file")
+    return data

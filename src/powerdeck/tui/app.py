@@ -1,57 +1,44 @@
-"""The App: global keys, theme, the command palette, and the screens' shared access to the log."""
+"""The App: the deck and the log's store, theme, the command palette, and the actions the
+screens share. Its other parts: held_keys.py (the too-small message and the keys held under it),
+app_exits.py (typed text on every way out), shown_deck.py (the deck made visible)."""
 
 from __future__ import annotations
 
-import asyncio
 import gc
-from collections.abc import Callable, Coroutine, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.geometry import Size
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input
 
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.core.text import visible, visible_line
-from powerdeck.deck.model import Deck, Section
-from powerdeck.store import (
-    FirstFrame,
-    Log,
-    LogDamagedError,
-    LogWorker,
-    SummaryKeeper,
-    UnsavedText,
-    report_fault,
-    take_notices,
-    write_rescue,
-)
+from powerdeck.core.text import visible_line
+from powerdeck.deck.model import Deck
+from powerdeck.store import FirstFrame, Log, LogWorker, SummaryKeeper, take_notices
+from powerdeck.tui.app_exits import KeptOnExit
 from powerdeck.tui.commands import DeckCommands
 from powerdeck.tui.first_paint import FirstPaintHold
+from powerdeck.tui.held_keys import HeldKeys
 from powerdeck.tui.log_watch import LogWatcher
 from powerdeck.tui.options import AppOptions
-from powerdeck.tui.private_api import gone, private
+from powerdeck.tui.private_api import private
+from powerdeck.tui.problem_notice import ProblemNotice, problem_line
 from powerdeck.tui.readable import ReadableText
 from powerdeck.tui.screens.deck.deck_screen import DeckScreen
-from powerdeck.tui.screens.dialogs.min_size import MIN_HEIGHT, MIN_WIDTH
+from powerdeck.tui.shown_deck import shown_deck
 from powerdeck.tui.styles_cache_fix import keep_no_widget_caches
-from powerdeck.tui.text_holders import RefusedText, UnsavedTextHolder, all_unsaved, rescue_line, write_all_and_wait
-from powerdeck.tui.typed_runs import insert_typed_run
+from powerdeck.tui.text_holders import RefusedText
 
-if TYPE_CHECKING:
-    from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
-    from powerdeck.tui.screens.dialogs.too_small import TooSmallScreen
+__all__ = ["DEFAULT_THEME", "PowerDeckApp", "StoreDone", "problem_line", "shown_deck"]
 
 DEFAULT_THEME = "textual-dark"
-INPUT_EVENTS = (events.Key, events.MouseEvent, events.Paste)
-"""What `hold_input_until` holds back."""
 
 
 @dataclass
@@ -62,7 +49,7 @@ class StoreDone(Message):
     value: Any
 
 
-class PowerDeckApp(FirstPaintHold):
+class PowerDeckApp(HeldKeys, KeptOnExit, FirstPaintHold):
     """The power shifting cards beside a private review log book."""
 
     CSS_PATH = ["app.tcss", "log_screen.tcss"]
@@ -93,11 +80,6 @@ class PowerDeckApp(FirstPaintHold):
         write) and another session's (the watcher looks); screens follow `changed` (log_watch.py)."""
         self.store.on_change = self.log_watcher.announce
         self.animation_level = self.options.animation
-        self._too_small: TooSmallScreen | None = None
-        self._input_holds: set[asyncio.Task[None]] = set()
-        self._handed_back = 0
-        """Keys held under the too-small message, posted again and not yet read: keys the terminal
-        sends meanwhile wait behind them."""
         self.readable = ReadableText(self.console.color_system, enabled=not self.no_color)
         """Keeps text readable in every theme and colour system (readable.py)."""
         keep_no_widget_caches()  # widgets taken down are let go (styles_cache_fix.py)
@@ -108,9 +90,8 @@ class PowerDeckApp(FirstPaintHold):
         self.refused = RefusedText(self.store)
         """Typed text whose write was refused after its screen had gone: offered by the quit
         dialog with the screens' own, and tried again on quit (text_holders.py)."""
-        self._asking_to_quit = False
-        self.rescue_path: Path | None = None
-        """The rescue file a signal or a fault wrote the unsaved text to (None: none written)."""
+        self.problems = ProblemNotice(self)
+        """Why writes are refused, said once and kept in view until one lands (problem_notice.py)."""
         # The theme is set before the first frame: changing it after mount restyles and redraws
         # the whole screen, a second full frame over the link.
         remembered = (first_frame.get_state("theme") if first_frame is not None
@@ -193,93 +174,6 @@ class PowerDeckApp(FirstPaintHold):
         if self.is_running and old != new:  # App.is_mounted is a method (always truthy)
             self.store.queue_write(lambda log: log.set_state("theme", new), by=self)
 
-    def on_resize(self, event: events.Resize) -> None:
-        if event.size == private(self, "_size") and private(self, "_resize_event", True) is None:
-            # The driver reports the size once it has started, after App's own first Resize: the
-            # same size again. Textual would pass it to every screen, each laying itself out again
-            # before the first frame (~5 ms of a start's CPU), for nothing.
-            event.prevent_default()
-            return
-        # This runs before App._on_resize stores the new size, so self.size is still the old one.
-        self._check_size(event.size)
-
-    def _check_size(self, size: Size | None = None) -> None:
-        if not any(isinstance(screen, DeckScreen) for screen in self.screen_stack):
-            # The first Resize comes before on_mount's push lands: a message pushed now would end
-            # up under the deck. on_mount checks again once the deck is there.
-            return
-        width, height = size or self.size
-        too_small = width < MIN_WIDTH or height < MIN_HEIGHT
-        if too_small and self._too_small is None:
-            from powerdeck.tui.screens.dialogs.too_small import TooSmallScreen
-
-            self._too_small = TooSmallScreen((width, height))
-            self.push_screen(self._too_small)
-        elif too_small and self._too_small is not None:
-            self._too_small.show_size(width, height)
-        elif not too_small and self._too_small is not None:
-            held = self._too_small.held_keys
-            if self.screen is self._too_small:
-                self.pop_screen()
-            self._too_small = None
-            self._hand_back_keys(held)
-
-    def hold_input_until(self, work: Coroutine[Any, Any, None]) -> None:
-        """Run `work` (the deck's form being built on the first enter) and hold every key, click
-        and paste until it is done: handled sooner, the letters typed right after enter, in one
-        burst over SSH, would find no field to land in. They wait in the app's queue, in order."""
-        task = asyncio.get_running_loop().create_task(work)
-        self._input_holds.add(task)
-        task.add_done_callback(self._input_holds.discard)
-
-    async def on_event(self, event: events.Event) -> None:
-        if self._input_holds and isinstance(event, INPUT_EVENTS):
-            for task in list(self._input_holds):
-                await task
-            if not self.screen_stack:
-                return  # the app closed while the key waited (a quit, a hang-up): nobody to take it
-        if isinstance(event, events.Key) and self._handed_back:
-            if getattr(event, "handed_back", False):
-                self._handed_back -= 1
-            else:
-                # Read from the terminal before the held keys were handed back, or since: it goes
-                # behind them, so the letters land in the order they were typed.
-                self.post_message(events.Key(event.key, event.character))
-                return
-        if isinstance(event, events.Key) and self._too_small is not None and self._too_small_showing():
-            # Held here, at once: forwarded, the key would wait in the message's screen queue, and
-            # a resize back to a usable size can pop that screen before it ever reads it (letters
-            # typed while a window is dragged about were lost).
-            self._too_small.hold_key(event)
-            return
-        # A paste arriving as typed keys (no bracketed paste) goes in as one insert: typed_runs.
-        if isinstance(event, events.Key) and not event.is_forwarded and await insert_typed_run(self, event):
-            return
-        await super().on_event(event)
-
-    def _hand_back_keys(self, keys: list[events.Key]) -> None:
-        """Keys typed under the too-small message go to the field that was focused (else nowhere:
-        with no field focused they would have been commands nobody saw the screen for)."""
-        from textual.widgets import TextArea
-
-        focused = self.screen.focused
-        if not keys or focused is None or not isinstance(focused, (TextArea, Input)):
-            return
-        for key in keys:
-            again = events.Key(key.key, key.character)
-            again.handed_back = True  # type: ignore[attr-defined]  # a mark typed_runs and on_event read; Key has no field for it
-            self._handed_back += 1
-            self.post_message(again)
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # Nothing may open over the too-small message: it would hide it and stay behind it.
-        return not (action == "command_palette" and self._too_small_showing())
-
-    def _too_small_showing(self) -> bool:
-        # `_too_small` is the one TooSmallScreen there is (_check_size makes and pushes it), so no
-        # isinstance: the screen's module loads only once a terminal is too small.
-        return self._too_small is not None and self.screen is self._too_small
-
     def action_help(self) -> None:
         from powerdeck.tui.screens.dialogs.help_screen import HelpScreen
 
@@ -340,7 +234,7 @@ class PowerDeckApp(FirstPaintHold):
         """Tell the user about a failed read or write in one line, without markup or control characters."""
         if self._asking_to_quit:
             return  # the quit dialog is saying why the text is not saved (a write it caused, refused)
-        self.notify(visible_line(problem_line(error)), title="Not saved", severity="error", timeout=15, markup=False)
+        self.problems.report(visible_line(problem_line(error)))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         # Only powerdeck's own commands and the theme. Textual's others do not belong here:
@@ -354,94 +248,6 @@ class PowerDeckApp(FirstPaintHold):
         yield SystemCommand("Review overview", "Entries per capability as a chart; cards not used yet",
                             self.action_open_overview)
         yield SystemCommand("Quit", "Quit (drafts are kept) · ctrl+q", self.action_quit)
-
-    # -- typed text on every way out (text_holders.py) --------------------------------------
-
-    def text_holders(self) -> list[UnsavedTextHolder]:
-        """Every screen on the stack that holds typed text, then the text whose screen is gone."""
-        holders: list[UnsavedTextHolder] = [s for s in self.screen_stack if isinstance(s, UnsavedTextHolder)]
-        return [*holders, self.refused]
-
-    def write_unsaved_and_wait(self) -> PowerdeckError | None:
-        """Every holder writes its text, on this thread, and waits until it is on disk (quitting,
-        a hang-up, a signal, a fault). Returns why some could not be written (its text is then
-        in `unsaved_text()`)."""
-        return write_all_and_wait(self.text_holders())
-
-    def unsaved_text(self) -> UnsavedText:
-        """Text held only in memory: its writes were refused (or have not landed)."""
-        return all_unsaved(self.text_holders())
-
-    def save_unsaved_to(self, folder: str) -> Path:
-        """Write the unsaved text as a private file in `folder` (the quit dialog's "save elsewhere")."""
-        return write_rescue(folder, self.unsaved_text())
-
-    def keep_text_for_exit(self) -> str | None:
-        """No one to ask (a signal, a fault): write every holder's text; what the log refuses goes
-        to a rescue file in the home folder. None when it is all on disk, else the line to show."""
-        if self.write_unsaved_and_wait() is None:
-            return None
-        unsaved = self.unsaved_text()
-        if not unsaved:
-            return None
-        self.rescue_path, line = rescue_line(unsaved)
-        return line
-
-    async def _settle_typing(self) -> None:
-        # Letters sent just before ctrl+q (or a signal) may still be queued for a field: let them land first.
-        screen = self.screen
-        if isinstance(screen, UnsavedTextHolder):
-            await screen.settle_typing()
-
-    async def action_quit(self) -> None:
-        from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
-
-        if isinstance(self.screen, QuitDialog):
-            return  # the dialog asks; a second ctrl+q must not drop the text it is about
-        await self._settle_typing()
-        problem = self.write_unsaved_and_wait()
-        if problem is None and not self.unsaved_text():
-            self.exit()
-            return
-        # Never "quit, text dropped" in silence: say why and let the user put it somewhere.
-        reason = problem_line(problem) if problem is not None else "a write did not finish."
-        # The dialog says why; toasts of the same refusal would cover half of it at 80x24.
-        self.clear_notifications()
-        self._asking_to_quit = True
-        dialog = self.quit_dialog(reason)
-        self.push_screen(dialog, callback=lambda answer: self._quit_answer(dialog, answer))
-
-    def quit_dialog(self, reason: str) -> QuitDialog:
-        """The dialog that offers to save unsaved text elsewhere (a served session narrows it)."""
-        from powerdeck.tui.screens.dialogs.quit_dialog import QuitDialog
-
-        return QuitDialog(reason, self.save_unsaved_to)
-
-    def _quit_answer(self, dialog: QuitDialog, answer: str | None) -> None:
-        self._asking_to_quit = False
-        if answer == "saved":
-            # A toast would leave with the screen: the line is said on the terminal after it.
-            self.exit(message=Text(f"powerdeck: {dialog.saved_line}") if dialog.saved_line else None)
-        elif answer == "quit":
-            self.exit()
-
-    # -- signals (launch.py installs the handlers) ------------------------------------------
-
-    def quit_on_signal(self, signum: int) -> None:
-        """SIGTERM (kill, logind, a reboot): keep the text as ctrl+q does, then exit 128+signum.
-
-        Called from a signal handler on the event loop's thread: only schedules the work, so the
-        keys already read land in their field first, and Textual restores the terminal as it stops."""
-        loop = private(self, "_loop")  # private (docs/architecture.md): quit_signals.py falls back
-        if loop is None:
-            raise RuntimeError("the app is not running")
-        loop.call_soon_threadsafe(self.call_later, self._quit_for_signal, signum)
-
-    async def _quit_for_signal(self, signum: int) -> None:
-        await self._settle_typing()
-        line = self.keep_text_for_exit()
-        message = Text(visible_line(f"powerdeck: {line}")) if line else None
-        self.exit(return_code=128 + signum, message=message)
 
     def _deck_screen(self) -> DeckScreen:
         return next(screen for screen in self.screen_stack if isinstance(screen, DeckScreen))
@@ -458,62 +264,5 @@ class PowerDeckApp(FirstPaintHold):
     def action_random_card(self) -> None:
         self._back_to_deck().action_random_card()
 
-    def _fatal_error(self) -> None:
-        # Private Textual hook: App._handle_exception calls it for an exception nobody expected,
-        # and Textual's own version prints a traceback with local variables. See crash_report.py;
-        # tests/test_private_textual_api.py fails if Textual stops calling it or moves what it uses.
-        error: BaseException | None = private(self, "_exception")
-        if error is None or gone("_fatal_error"):
-            super()._fatal_error()
-            return
-        line = report_fault(self.store.log.path.parent, error, self.keep_text_for_exit)
-        self.bell()
-        renderables = private(self, "_exit_renderables")
-        close_now = private(self, "_close_messages_no_wait")
-        if isinstance(renderables, list) and callable(close_now):
-            renderables.append(Text(line))  # as Textual's own _fatal_error does, minus the locals
-            close_now()
-        else:  # a Textual that moved them: the public way out, a little later
-            self.exit(return_code=1, message=Text(line))
-
     def on_unmount(self) -> None:
         self.store.close()
-
-
-def shown_deck(deck: Deck) -> Deck:
-    """The deck as the app shows it: every title and paragraph passed through visible(), so a
-    deck file's control characters are shown, never obeyed, wherever a screen draws deck text
-    (card view, sidebar, help, palette, review log). Card ids stay as they are (they are keys)."""
-
-    def section(s: Section) -> Section:
-        return replace(s, heading=visible_line(s.heading), paragraphs=tuple(visible(p) for p in s.paragraphs))
-
-    capabilities = tuple(
-        replace(
-            capability,
-            title=visible_line(capability.title),
-            cards=tuple(
-                replace(card, title=visible_line(card.title), paragraphs=tuple(visible(p) for p in card.paragraphs))
-                for card in capability.cards
-            ),
-        )
-        for capability in deck.capabilities
-    )
-    return replace(
-        deck,
-        title=visible_line(deck.title),
-        author=visible_line(deck.author),
-        guidance=tuple(section(s) for s in deck.guidance),
-        credit=section(deck.credit),
-        capabilities=capabilities,
-    )
-
-
-def problem_line(error: PowerdeckError) -> str:
-    """One line for a failed read or write mid-session, saying where the text can still go."""
-    if isinstance(error, LogDamagedError):
-        return (
-            f"Your log file was changed by another program: {error} "
-            "Or quit and start with --data DIR; your text is kept until then."
-        )
-    return str(error)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from powerdeck.store import FirstFrame, LogWorker
     from powerdeck.tui.log_watch import LogWatcher
     from powerdeck.tui.options import AppOptions
+    from powerdeck.tui.problem_notice import ProblemNotice
     from powerdeck.tui.text_holders import RefusedText
 
 
@@ -46,6 +47,10 @@ class AppServices(Protocol):
     @property
     def refused(self) -> RefusedText:
         """Typed text whose write was refused after its screen had gone."""
+
+    @property
+    def problems(self) -> ProblemNotice:
+        """Why writes are refused, said once (a screen's ProblemLine follows it)."""
 
     @property
     def first_paint_held(self) -> bool: ...

@@ -109,6 +109,9 @@ class LogWatcher:
 
     def announce(self, change: StoreChange) -> None:
         """The store wrote for this process (on the event loop): published as another's write is."""
+        # A write landed: what refused the last ones is gone (a look finds it again if it is not).
+        self._reported = ""
+        self._app.problems.clear()
         if change.by is None:
             # Everyone redraws for it, so the next look need not find it again. A change by someone
             # is left for the look to find too: the version may hold another session's write, read
@@ -141,8 +144,11 @@ class LogWatcher:
         self.changed.publish(LogChange(version))
 
     def _report(self, problem: PowerdeckError | None) -> None:
-        # Damaged by another program: said once, until it changes.
-        if problem is None or str(problem) == self._reported:
+        # Damaged by another program: said once, until it changes or is mended.
+        if problem is None:
+            self._reported = ""
+            return
+        if str(problem) == self._reported:
             return
         self._reported = str(problem)
         self._app.report_error(problem)

@@ -15,6 +15,7 @@ __all__ = [
     "lean_text_area",
     "log_list",
     "map_view",
+    "problem_line",
     "quiet_footer",
     "sidebar",
     "terse",

@@ -211,10 +211,11 @@ class EntryEditor(VerticalScroll, can_focus=False):
         if not self.built:
             return None
         focused = self.screen.focused if self.is_attached else None
-        for name in FIELDS:
-            if focused is self.field(name):
-                return name
-        return None
+        if focused is None or self not in focused.ancestors:
+            return None
+        # By id, not by looking the fields up: a blur's late callback may run while the editor is
+        # being taken down (its screen popped), its fields already gone.
+        return next((name for name in FIELDS if focused.id == f"field-{name}"), None)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self._mark_active()

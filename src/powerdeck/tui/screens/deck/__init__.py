@@ -2,8 +2,11 @@
 its reading and writing modes, and its drafts."""
 
 __all__ = [
+    "card_drawing",
+    "card_moves",
     "deck_drafts",
     "deck_keys",
     "deck_mode",
     "deck_screen",
+    "entry_writing",
 ]

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual import events, on
@@ -19,27 +17,27 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
-from powerdeck.core.dates import uk_date_of
-from powerdeck.core.entry import FIELD_LABELS, FIELDS, Entry, EntryFilter
+from powerdeck.core.entry import Entry
 from powerdeck.core.errors import PowerdeckError
-from powerdeck.core.follow_up import entry_details
 from powerdeck.core.text import visible_line
 from powerdeck.deck.model import Card
 from powerdeck.store import Log, UnsavedText
 from powerdeck.tui.app_services import AppServices, services
-from powerdeck.tui.key_bursts import focus_field, settle_keys
 from powerdeck.tui.log_watch import LogFollower
 from powerdeck.tui.private_api import gone
+from powerdeck.tui.screens.deck.card_drawing import CardDrawer, ShownCard
+from powerdeck.tui.screens.deck.card_moves import CardMoves
 from powerdeck.tui.screens.deck.deck_drafts import DraftKeeper
-from powerdeck.tui.screens.deck.deck_keys import DECK_BINDINGS, READING, WRITING, TypingGate
+from powerdeck.tui.screens.deck.deck_keys import DECK_BINDINGS, TypingGate
 from powerdeck.tui.screens.deck.deck_mode import TYPING_HINT, DeckMode
-from powerdeck.tui.screens.workbook.workbook_open import WORKBOOK_BINDINGS, open_workbook, peek_for
+from powerdeck.tui.screens.deck.entry_writing import EntryWriting
+from powerdeck.tui.screens.workbook.workbook_open import WORKBOOK_BINDINGS
 from powerdeck.tui.widgets.card_notes import CardNotes
 from powerdeck.tui.widgets.card_view import CardView
 from powerdeck.tui.widgets.entry_editor import EntryEditor
 from powerdeck.tui.widgets.lean_footer import LeanFooter
+from powerdeck.tui.widgets.problem_line import ProblemLine
 from powerdeck.tui.widgets.sidebar import CapabilitySidebar
-from powerdeck.tui.widgets.worksheet_peek import peek_text
 
 DRAFT_DELAY = 1.0
 """Seconds after typing stops before the draft is written to disk (handed to the DraftKeeper)."""
@@ -50,15 +48,6 @@ STATUS_SECONDS = 5.0
 """A status line ("Draft kept for 9.2") clears after this long, or at the next move."""
 ROOMY = 120
 """From this width the sidebar shows every capability's title whole."""
-LETTERS = {
-    "edit": "action_edit",
-    "random_card": "action_random_card",
-    "open_log": "action_open_log",
-    "open_due": "action_open_due",
-    "help": "action_help",
-    "scroll_card_down": "action_scroll_card_down",
-    "workbook": "action_workbook",
-}
 
 
 def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> list[str]:
@@ -67,18 +56,11 @@ def breakpoint_classes(width: int, breakpoints: list[tuple[int, str]]) -> list[s
     return [max(reached)[1]] if reached else []
 
 
-@dataclass(frozen=True)
-class ShownCard:
-    """What one card shows from the log: its entries (newest first), its workbook line, and how
-    many entries it has (more than `entries` holds when they come from the log's summary)."""
+class DeckScreen(CardMoves, EntryWriting, Screen[None]):
+    """Pick a card, read it, write what you will do about it, beside it.
 
-    entries: list[Entry]
-    peek: str
-    total: int
-
-
-class DeckScreen(Screen[None]):
-    """Pick a card, read it, write what you will do about it, beside it."""
+    Its moves are in card_moves.py, its writing in entry_writing.py (mixins), what it reads and draws
+    of a card in card_drawing.py, its drafts in deck_drafts.py, its keys in deck_keys.py."""
 
     AUTO_FOCUS = ""  # nothing: letters are keys here until the user chooses to write
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-stacked"), (100, "-wide")]
@@ -89,6 +71,7 @@ class DeckScreen(Screen[None]):
         super().__init__()
         self.card_id = ""
         self.draft_keeper = DraftKeeper(self, delay=DRAFT_DELAY)
+        self.drawer = CardDrawer(self)
         self._state_timer: Timer | None = None
         self._status_timer: Timer | None = None
         self.log_follower = LogFollower(self, self.follow_log)
@@ -123,6 +106,7 @@ class DeckScreen(Screen[None]):
                 editor = EntryEditor(cursor_blink=not self.power_app.options.over_ssh, lazy=True, id="editor")
                 editor.display = False  # reading first: the form shows only when writing
                 yield editor
+        yield ProblemLine(id="problem-line")
         with Horizontal(id="status-bar"):
             yield Static(self.mode.badge(), id="mode", markup=False)
             yield Static("", id="status", markup=False)
@@ -139,6 +123,7 @@ class DeckScreen(Screen[None]):
 
     def on_mount(self) -> None:
         deck = self.power_app.deck
+        self.power_app.problems.follow(self.query_one(ProblemLine))
         self.draft_keeper.read()
         first = self.power_app.first_frame
         last = first.get_state(LAST_CARD) if first else self.power_app.store.read(lambda log: log.get_state(LAST_CARD))
@@ -219,214 +204,28 @@ class DeckScreen(Screen[None]):
             self._state_timer.stop()
         self._state_timer = self.set_timer(STATE_DELAY, self._remember_card)
 
+    # -- what the card shows from the log (card_drawing.py) --------------------------------
+
     def refresh_card(self, *, direction: int = 0) -> None:
-        self._draw_card(self._read_card(self.card), direction=direction)
+        self.drawer.redraw_card(direction=direction)
 
     def _read_card(self, card: Card) -> ShownCard:
-        """What the card's notes and entry list show, in one read of the log; from the log's
-        summary while the log is still being read (app.first_frame), unless the card's draft is
-        of an earlier entry (the editor then needs that entry's stored text)."""
-        wants_peek = bool(card.worksheet or card.looks_back)
-        first = self.power_app.first_frame
-        draft = self.draft_keeper.drafts.get(card.id)
-        if first is not None and (draft is None or draft.entry_id is None):
-            found = first.summary.card(card.id)
-            peek = peek_text(card, self.power_app.deck, first.summary.sheets()) if wants_peek else ""
-            return ShownCard(list(found.newest), peek, found.count)
-        card_filter = EntryFilter(card=card.id)
-        entries, sheets = self.power_app.store.read(
-            lambda log: (log.entries(card_filter), log.worksheets() if wants_peek else {}))
-        return ShownCard(entries, peek_text(card, self.power_app.deck, sheets) if wants_peek else "", len(entries))
+        return self.drawer.read(card)
 
     def _draw_card(self, shown: ShownCard, *, direction: int) -> None:
-        deck = self.power_app.deck
-        card = self.card
-        self.query_one(CardView).show(card, deck.capability(card.capability), direction=direction)
-        self._draw_entries(shown)
-
-    def _draw_entries(self, shown: ShownCard) -> None:
-        self._show_notes(shown.entries, shown.peek, shown.total)
-        self.editor.set_entries(shown.entries)
+        self.drawer.draw(shown, direction=direction)
 
     def _draw_entries_now(self) -> None:
-        """The showing card's entries, read now (the writes queued before have landed)."""
-        if self.card_id and self.is_attached:
-            self._draw_entries(self._read_card(self.card))
+        self.drawer.draw_entries_now()
 
     def show_notes(self, entries: list[Entry] | None = None) -> None:
         """The notes under or beside the card: its draft, its entries, its workbook line."""
-        card = self.card
-        if entries is None or self.power_app.first_frame is not None:
-            shown = self._read_card(card)
-            self._show_notes(shown.entries, shown.peek, shown.total)
-        else:
-            self._show_notes(entries, peek_for(self.power_app, card), len(entries))
-
-    def _show_notes(self, entries: list[Entry], peek: str, total: int) -> None:
-        card = self.card
-        self.query_one(CardNotes).show(
-            entries,
-            self.draft_keeper.drafts.get(card.id),
-            kept=self.draft_keeper.is_kept(card.id),
-            compact=not self.has_class("-wide"),
-            peek=peek,
-            total=total,
-        )
+        self.drawer.show_notes(entries)
 
     def refresh_counts(self) -> None:
-        first = self.power_app.first_frame
-        counts = (first.summary.count_by_capability() if first is not None
-                  else self.power_app.store.read(lambda log: log.count_by_capability()))
-        deck = self.power_app.deck
-        drafted = {deck.card(card_id).capability
-                   for card_id in self.draft_keeper.kept_cards() if deck.find_card(card_id)}
-        self.query_one(CapabilitySidebar).set_counts(counts, drafted)
+        self.drawer.redraw_counts()
 
-    # -- navigation ------------------------------------------------------------------------
-
-    def _go(self, card: Card, direction: int | None = None) -> None:
-        """Show a card; without a direction, it slides in from the side it lies on in the deck."""
-        if card.id == self.card_id:
-            return
-        if direction is None:
-            deck = self.power_app.deck
-            direction = 1 if deck.card_index(card.id) > deck.card_index(self.card_id) else -1
-        self._show(card, direction=direction)
-
-    def action_previous_card(self) -> None:
-        self.gate.flush()
-        self._go(self.power_app.deck.step(self.card_id, -1), -1)
-
-    def action_next_card(self) -> None:
-        self.gate.flush()
-        self._go(self.power_app.deck.step(self.card_id, 1), 1)
-
-    def action_letter(self, name: str) -> None:
-        """A command letter or digit while reading: it acts unless it turns out to be typing."""
-        if name.startswith("capability_"):
-            number = int(name.removeprefix("capability_"))
-            self.gate.command(name, lambda: self.action_capability(number))
-            return
-        action = getattr(self, LETTERS[name])
-        self.gate.command(name, action)
-
-    def action_help(self) -> None:
-        self.power_app.action_help()
-
-    def action_scroll_card_down(self) -> None:
-        self.action_scroll_card(1)
-
-    def action_capability(self, number: int) -> None:
-        deck = self.power_app.deck
-        found = next((capability for capability in deck.capabilities if capability.number == number), None)
-        if found is None:  # a team's deck need not number its capabilities 1..10
-            numbers = ", ".join(str(capability.number) for capability in deck.capabilities)
-            self.set_status(f"This deck has no capability {number}; its capabilities are {numbers}.")
-            return
-        target = found.cards[0]
-        current = self.card.capability
-        if number != current:
-            self._go(target, 1 if number > current else -1)
-
-    def _step_capability(self, delta: int) -> None:
-        deck = self.power_app.deck
-        numbers = [capability.number for capability in deck.capabilities]
-        index = (numbers.index(self.card.capability) + delta) % len(numbers)
-        self._go(deck.capability(numbers[index]).cards[0], delta)
-
-    def action_previous_capability(self) -> None:
-        self.gate.flush()
-        self._step_capability(-1)
-
-    def action_next_capability(self) -> None:
-        self.gate.flush()
-        self._step_capability(1)
-
-    def action_random_card(self) -> None:
-        deck = self.power_app.deck
-        others = [card for card in deck.cards if card.id != self.card_id]
-        if not others:
-            return
-        card = random.choice(others)
-        self._go(card)
-        self.set_status(f"Drew card {card.id} at random")
-
-    def go_to_card(self, card_id: str) -> None:
-        self._go(self.power_app.deck.card(card_id))
-
-    def action_scroll_card(self, pages: int) -> None:
-        self.gate.flush()
-        view = self.query_one(CardView)
-        if pages > 0:
-            view.scroll_page_down(animate=False)
-        else:
-            view.scroll_page_up(animate=False)
-
-    def action_scroll_card_lines(self, direction: int) -> None:
-        """While writing: scroll the card beside or above the field, without leaving the field."""
-        view = self.query_one(CardView)
-        view.scroll_relative(y=direction * max(1, view.scrollable_content_region.height - 1), animate=False)
-
-    def action_workbook(self) -> None:
-        open_workbook(self, self.card)
-
-    def action_open_log(self) -> None:
-        self.queue_draft_write()
-        self.power_app.action_open_log()
-
-    def action_open_due(self) -> None:
-        self.queue_draft_write()
-        self.power_app.action_open_due()
-
-    # -- the editor ------------------------------------------------------------------------
-
-    def _editing(self) -> bool:
-        focused = self.focused
-        return focused is not None and self.editor in focused.ancestors_with_self
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in READING and self._editing():
-            # Inside the editor these keys type text; keep the footer to the editor's keys.
-            return False
-        if action == "continue_open":
-            editors = self.query(EntryEditor)  # the footer may ask while the screen is being built
-            if not editors or editors.first().offered_entry() is None:
-                return False
-        return not (action in WRITING and not self._editing())
-
-    def on_descendant_focus(self, event: object) -> None:
-        self.mode.switch(self._editing())
-        self.call_after_refresh(self.mode.show_badge)  # the editor marks its field after this
-
-    def on_descendant_blur(self, event: object) -> None:
-        self.call_after_refresh(self._after_blur)
-
-    def _after_blur(self) -> None:
-        self.mode.switch(self._editing())
-
-    def action_edit(self) -> None:
-        self.gate.reset()
-        if self.editor.built:
-            self._focus_form()
-        else:
-            # The first time: the keys typed after enter wait until the field has focus.
-            self.power_app.hold_input_until(self.start_writing())
-
-    async def start_writing(self) -> None:
-        """Build the form (once; it holds the card's draft already) and put the cursor in it."""
-        if not self.editor.built:
-            from powerdeck.tui.screens.log.tag_picker import tags_offered
-
-            self.editor.offered_tags = tags_offered(self.power_app)[0]  # the tags field's hint names them
-        await self.editor.build()
-        if self.is_attached and self.editor.built:
-            self._focus_form()
-
-    def _focus_form(self) -> None:
-        self.mode.switch(True)  # shown first: a hidden field cannot take focus
-        # Screen.set_focus, not Widget.focus(): at once, so the letters typed right after enter
-        # land in the field (see key_bursts).
-        self.set_focus(self.editor.field("action"))
+    # -- what the widgets say --------------------------------------------------------------
 
     @on(CardNotes.WriteRequested)
     def _notes_clicked(self) -> None:
@@ -439,18 +238,13 @@ class DeckScreen(Screen[None]):
         deck = self.power_app.deck
         self._go(deck.card(message.card) if message.card else deck.capability(message.capability).cards[0])
 
-    def action_focus_field(self, step: int) -> None:
-        focus_field(self, step)
+    @on(EntryEditor.Changed)
+    def _typed(self) -> None:
+        self.draft_keeper.typed()
 
-    async def settle_editor(self) -> None:
-        """Let letters sent just before ctrl+s, escape or ctrl+q land in the field before it is
-        read (key_bursts.settle_keys; App.action_quit calls this too)."""
-        await settle_keys(self.focused, self.editor)
-
-    async def action_leave_editor(self) -> None:
-        await self.settle_editor()
-        self.queue_draft_write()
-        self.set_focus(None)
+    @on(EntryEditor.EntryChosen)
+    def _entry_chosen(self, event: EntryEditor.EntryChosen) -> None:
+        self.open_chosen_entry(event.entry_id)
 
     def on_resize(self, event: events.Resize) -> None:
         roomy = event.size.width >= ROOMY
@@ -471,49 +265,6 @@ class DeckScreen(Screen[None]):
         # Help, the palette, the log or the too-small message covers the deck: keep the text now.
         self.gate.reset()
         self.queue_draft_write()
-
-    @on(EntryEditor.Changed)
-    def _typed(self) -> None:
-        self.draft_keeper.typed()
-
-    @on(EntryEditor.EntryChosen)
-    def _entry_chosen(self, event: EntryEditor.EntryChosen) -> None:
-        editor = self.editor
-        if editor.is_dirty:
-            self.set_status("This entry has unsaved text: save it with ctrl+s before opening another.")
-            return
-        if event.entry_id is None:
-            editor.load(dict.fromkeys(FIELDS, ""), entry_id=None)
-        else:
-            entry_id = event.entry_id
-            entry = self.power_app.store.read(lambda log: log.get(entry_id))
-            if entry is None:
-                self.set_status("That entry is no longer in the log.")
-                return
-            editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id,
-                        details=entry_details(entry))
-            self.set_status(f"Editing the entry of {uk_date_of(entry.created)} for {entry.card}")
-        self.set_focus(editor.field("action"))
-
-    def action_continue_open(self) -> None:
-        """f4 while writing a new entry: carry on with the card's open entry instead, at its
-        first empty field (the new one, if it has text, must be saved or cleared first)."""
-        editor = self.editor
-        entry = editor.offered_entry()
-        if entry is None:
-            return
-        if not editor.is_blank:
-            self.set_status("This new entry has text: save it with ctrl+s (or clear it) before carrying on "
-                            "with another.")
-            return
-        editor.load({name: getattr(entry, name) for name in FIELDS}, entry_id=entry.id,
-                    details=entry_details(entry))
-        self.queue_draft_write()
-        first_empty = next((name for name in FIELDS if not getattr(entry, name).strip()), "action")
-        self.set_status(f"Carrying on with your entry of {uk_date_of(entry.created)}: {FIELD_LABELS[first_empty]} next")
-        area = editor.field(first_empty)
-        area.move_cursor(area.document.end)
-        self.set_focus(area)
 
     # -- drafts and saving (the DraftKeeper does the work; the keys stay here) ------------
 
@@ -544,10 +295,6 @@ class DeckScreen(Screen[None]):
                 log.set_state(LAST_CARD, card_id)
 
         return self.draft_keeper.write_drafts_and_wait(also=remember_card)
-
-    async def action_save(self) -> None:
-        await self.settle_editor()
-        self.draft_keeper.save()
 
     # -- housekeeping ----------------------------------------------------------------------
 

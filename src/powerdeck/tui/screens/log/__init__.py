@@ -5,8 +5,11 @@ __all__ = [
     "delete_entry",
     "entry_writes",
     "filter_dialogs",
+    "filter_keys",
     "log_filters",
+    "log_keys",
     "log_screen",
+    "open_entry",
     "overview_screen",
     "tag_picker",
 ]

@@ -23,6 +23,7 @@ from powerdeck.tui.screens.workbook.worksheet_base import WorksheetScreen
 from powerdeck.tui.widgets.inert_input import InertInput
 from powerdeck.tui.widgets.lean_footer import LeanFooter
 from powerdeck.tui.widgets.map_view import MapView
+from powerdeck.tui.widgets.problem_line import ProblemLine
 from powerdeck.workbook import relmap
 from powerdeck.workbook.model import Person, Worksheet
 
@@ -79,6 +80,7 @@ class MapScreen(WorksheetScreen):
                 yield Static("", id="map-nudge", markup=False)
                 yield InertInput(self.sheet.draft, placeholder="Name: initials or a role", id="map-name",
                                  select_on_focus=False)
+        yield ProblemLine(id="problem-line")
         yield Static("", id="ws-status", markup=False)
         yield LeanFooter()
 

@@ -19,6 +19,7 @@ from powerdeck.deck.model import Card
 from powerdeck.tui.screens.workbook.worksheet_base import WorksheetScreen
 from powerdeck.tui.widgets.lean_footer import LeanFooter
 from powerdeck.tui.widgets.lean_text_area import LeanTextArea
+from powerdeck.tui.widgets.problem_line import ProblemLine
 from powerdeck.workbook.model import Worksheet
 from powerdeck.workbook.notes import list_items, word_count
 
@@ -48,6 +49,7 @@ class NotesScreen(WorksheetScreen):
         yield Static(Text(visible_line(f"{self.card.id} {self.card.title} · {self.sheet.kind}")), id="ws-title")
         yield Static(HINTS[self.sheet.kind], id="notes-hint", markup=False)
         yield LeanTextArea(self.sheet.text, id="notes-text", soft_wrap=True, tab_behavior="focus")
+        yield ProblemLine(id="problem-line")
         yield Static("", id="ws-status", markup=False)
         yield LeanFooter()
 

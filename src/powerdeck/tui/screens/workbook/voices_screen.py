@@ -28,6 +28,7 @@ from powerdeck.tui.screens.workbook.worksheet_base import WorksheetScreen
 from powerdeck.tui.widgets.cloud_view import CloudView
 from powerdeck.tui.widgets.lean_footer import LeanFooter
 from powerdeck.tui.widgets.lean_text_area import LeanTextArea
+from powerdeck.tui.widgets.problem_line import ProblemLine
 from powerdeck.workbook.cloud_svg import to_svg
 from powerdeck.workbook.model import Worksheet
 from powerdeck.workbook.voices import Phrase, small_voices, weights
@@ -79,6 +80,7 @@ class VoicesScreen(WorksheetScreen):
                     yield CloudView(id="voices-cloud")
                 yield Static("", id="voices-picks", markup=False)
                 yield OptionList(id="voices-patterns")
+        yield ProblemLine(id="problem-line")
         yield Static("", id="ws-status", markup=False)
         yield LeanFooter()
 

@@ -9,6 +9,7 @@ leaves before the write lands), for the quit dialog and the rescue file.
 
 from __future__ import annotations
 
+from textual import events, on
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -17,6 +18,7 @@ from powerdeck.deck.model import Card
 from powerdeck.store import UnsavedText
 from powerdeck.tui.app_services import AppServices, services
 from powerdeck.tui.key_bursts import settle_keys
+from powerdeck.tui.widgets.problem_line import ProblemLine
 from powerdeck.workbook.model import Worksheet
 
 WRITE_DELAY = 1.0
@@ -41,6 +43,13 @@ class WorksheetScreen(Screen[None]):
     @property
     def power_app(self) -> AppServices:
         return services(self)
+
+    @on(events.Mount)
+    def _follow_problems(self) -> None:
+        # Decorated, not on_mount: each worksheet screen has its own on_mount. Why a write is
+        # refused shows above the status line, never over the field being typed in.
+        for line in self.query(ProblemLine):
+            self.power_app.problems.follow(line)
 
     def current(self) -> Worksheet:
         """The worksheet as on screen now (screens read their fields here)."""
