@@ -21,6 +21,7 @@ from powerdeck.store.log import Log
 from powerdeck.web.jobs import WebJobs
 from powerdeck.web.person import WebPerson
 from powerdeck.web.simple import routes
+from powerdeck.web.simple.site import SiteSettings
 from powerdeck.workbook.model import Person, Worksheet
 
 SECRET = b"test secret key, 32 bytes long!!"
@@ -40,10 +41,17 @@ class SignedIn:
         await self.app(scope, receive, send)
 
 
-def make_app(data_dir: Path, name: str = "sam", session_id: str = SESSION) -> Starlette:
+QUICK = SiteSettings(rate_limits=False, sweep_every=None)
+"""The tests' default: no rate limit (a test sends requests faster than anyone clicks) and no
+sweeping thread (a Site per test); test_web_memory.py and test_web_rate_limit.py set their own."""
+
+
+def make_app(data_dir: Path, name: str = "sam", session_id: str = SESSION,
+             settings: SiteSettings = QUICK) -> Starlette:
     person = WebPerson(name=name, data_dir=Path(data_dir), session_id=session_id)
     app = Starlette(routes=routes(), middleware=[Middleware(SignedIn, person=person)])
     app.state.secret_key = SECRET
+    app.state.simple_settings = settings
     app.state.jobs = WebJobs(Path(data_dir), None, lambda: None)  # exports: a child process each
     app.state.session_id = session_id  # for the tests' forms
     return app

@@ -93,6 +93,9 @@ def create_app(config: WebConfig, *, door: Door | None = None, start_pool: bool 
             door.downloads.drop_all()
             keeper.cancel()
             door.keeper.stop()
+            simple_site = getattr(app.state, "simple", None)
+            if simple_site is not None:  # the simple view's open logs (its writes are all done)
+                simple_site.close()
             if door.pool is not None and start_pool:
                 await door.pool.stop()
                 door.pool = None
