@@ -38,6 +38,16 @@ WRITES = Rate(3, 15)
 EXPORTS = Rate(0.2, 6)
 ADDRESS = Rate(200, 600)
 """Twenty times one person: sixty people behind one address clicking away stay well under it."""
+
+
+@dataclass(frozen=True)
+class Rates:
+    pages: Rate = PAGES
+    writes: Rate = WRITES
+    exports: Rate = EXPORTS
+    address: Rate = ADDRESS
+
+
 MOST_KEYS = 10_000
 """Past this many people or addresses, the full buckets (nobody asked for a while) are dropped."""
 
@@ -45,9 +55,8 @@ MOST_KEYS = 10_000
 class Buckets:
     """Token buckets for one rate, by key. Not thread-safe by itself: RateLimits holds a lock."""
 
-    def __init__(self, rate: Rate, clock: Callable[[], float]) -> None:
+    def __init__(self, rate: Rate) -> None:
         self.rate = rate
-        self.clock = clock
         self._buckets: dict[str, tuple[float, float]] = {}  # key: (tokens, when counted)
 
     def tokens(self, key: str, now: float) -> float:
@@ -72,13 +81,13 @@ class Buckets:
 
 
 class RateLimits:
-    def __init__(self, clock: Callable[[], float], pages: Rate = PAGES, writes: Rate = WRITES,
-                 exports: Rate = EXPORTS, address: Rate = ADDRESS) -> None:
+    def __init__(self, clock: Callable[[], float], rates: Rates | None = None) -> None:
+        rates = rates or Rates()
         self.clock = clock
-        self.pages = Buckets(pages, clock)
-        self.writes = Buckets(writes, clock)
-        self.exports = Buckets(exports, clock)
-        self.address = Buckets(address, clock)
+        self.pages = Buckets(rates.pages)
+        self.writes = Buckets(rates.writes)
+        self.exports = Buckets(rates.exports)
+        self.address = Buckets(rates.address)
         self._lock = threading.Lock()
 
     def check(self, person: str, address: str, kind: Kind) -> int:

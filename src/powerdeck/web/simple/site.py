@@ -34,7 +34,7 @@ from powerdeck.store import Log
 from powerdeck.web.person import WebPerson
 from powerdeck.web.simple import csrf, filters
 from powerdeck.web.simple.open_logs import IDLE_SECONDS, MOST_OPEN, OpenLogs
-from powerdeck.web.simple.rate_limit import RateLimits
+from powerdeck.web.simple.rate_limit import RateLimits, Rates
 
 if TYPE_CHECKING:
     from powerdeck.export import ExportOptions
@@ -80,7 +80,8 @@ class SiteSettings:
     clock: Callable[[], float] = time.monotonic
     idle_seconds: float = IDLE_SECONDS
     most_open: int = MOST_OPEN
-    rate_limits: bool = True
+    rates: Rates | None = Rates()
+    """How fast one person may ask (rate_limit.py); None: as fast as they like."""
     sweep_every: float | None = 30.0
     """Seconds between sweeps of idle logs by a thread of the Site's own (None: only requests sweep)."""
 
@@ -100,7 +101,7 @@ class Site:
         self.deck = deck
         self.env = environment()
         self.logs = OpenLogs(settings.clock, settings.idle_seconds, settings.most_open)
-        self.limits = RateLimits(settings.clock) if settings.rate_limits else None
+        self.limits = RateLimits(settings.clock, settings.rates) if settings.rates is not None else None
         self._stop = threading.Event()
         if settings.sweep_every is not None:  # so an idle server gives its memory back without a request
             threading.Thread(target=self._sweeping, args=(settings.sweep_every,), name="simple-view-sweep",
