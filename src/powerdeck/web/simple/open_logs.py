@@ -57,6 +57,7 @@ class OpenLogs:
         self.most = most
         self._logs: OrderedDict[Path, OpenLog] = OrderedDict()  # least recently used first
         self._lock = threading.Lock()
+        self._uncollected = 0  # logs closed since the last collection
 
     @contextmanager
     def holding(self, folder: Path) -> Iterator[OpenLog]:
@@ -76,9 +77,16 @@ class OpenLogs:
                 opened.used = self.clock()
             self.sweep()
 
-    def sweep(self) -> int:
+    def sweep(self, collect: bool = False) -> int:
         """Close the logs idle too long, and the least recently used beyond `most`, that no
-        request holds. Returns how many were closed."""
+        request holds. Returns how many were closed.
+
+        A closed log's objects hold reference cycles, so only the cycle collector frees them, and a
+        full collection walks every open log too (about 100 ms a 20,000-entry log, with every
+        thread waiting). `collect` (the Site's sweeping thread, every 30 s) collects when any was
+        closed; a page's own sweep collects only when `most` closed logs are waiting for it, so
+        the memory stays bounded (`most` open and at most `most` more) without a page paying for
+        every close."""
         now = self.clock()
         closing: list[OpenLog] = []
         with self._lock:
@@ -98,9 +106,14 @@ class OpenLogs:
             with suppress(OSError):
                 opened.log.close()
             opened.log = opened.summary = None
-        if parsed:
-            parsed.clear()
-            gc.collect()  # a log's objects hold cycles: free them now, not at some later collection
+        with self._lock:
+            self._uncollected += len(parsed)
+            due = self._uncollected >= (1 if collect else max(1, self.most))
+            if due:
+                self._uncollected = 0
+        parsed.clear()
+        if due:
+            gc.collect()
             _give_back_memory()
         return len(closing)
 

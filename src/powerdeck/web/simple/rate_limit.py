@@ -48,6 +48,7 @@ class Rates:
     address: Rate = ADDRESS
 
 
+DEFAULT_RATES = Rates()
 MOST_KEYS = 10_000
 """Past this many people or addresses, the full buckets (nobody asked for a while) are dropped."""
 
@@ -82,7 +83,7 @@ class Buckets:
 
 class RateLimits:
     def __init__(self, clock: Callable[[], float], rates: Rates | None = None) -> None:
-        rates = rates or Rates()
+        rates = rates or DEFAULT_RATES
         self.clock = clock
         self.pages = Buckets(rates.pages)
         self.writes = Buckets(rates.writes)

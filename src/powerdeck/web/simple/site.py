@@ -6,8 +6,9 @@ page costs a stat of the file) and closed when idle or when too many are open (o
 with a lock, so the pages of one person write one at a time, as the terminal's one writer
 thread does; another process (the terminal) is kept out by the store's own file locks. How fast
 one person may ask for pages: rate_limit.py. Both take their clock and limits from
-`app.state.simple_settings` (a SiteSettings) when the app gives one. A page that writes (`Site.write`) leaves the log's first-frame summary fresh, as
-the writer thread does, so the terminal's next start does not read the whole log.
+`app.state.simple_settings` (a SiteSettings) when the app gives one. A page that writes
+(`Site.write`) leaves the log's first-frame summary fresh, as the writer thread does, so the
+terminal's next start does not read the whole log.
 
 An export is a job of its own (`jobs(request)`, web/jobs.py in the door): never made in the
 server's process, which carries every other person's pages.
@@ -34,7 +35,7 @@ from powerdeck.store import Log
 from powerdeck.web.person import WebPerson
 from powerdeck.web.simple import csrf, filters
 from powerdeck.web.simple.open_logs import IDLE_SECONDS, MOST_OPEN, OpenLogs
-from powerdeck.web.simple.rate_limit import RateLimits, Rates
+from powerdeck.web.simple.rate_limit import DEFAULT_RATES, RateLimits, Rates
 
 if TYPE_CHECKING:
     from powerdeck.export import ExportOptions
@@ -80,7 +81,7 @@ class SiteSettings:
     clock: Callable[[], float] = time.monotonic
     idle_seconds: float = IDLE_SECONDS
     most_open: int = MOST_OPEN
-    rates: Rates | None = Rates()
+    rates: Rates | None = DEFAULT_RATES
     """How fast one person may ask (rate_limit.py); None: as fast as they like."""
     sweep_every: float | None = 30.0
     """Seconds between sweeps of idle logs by a thread of the Site's own (None: only requests sweep)."""
@@ -109,7 +110,7 @@ class Site:
 
     def _sweeping(self, every: float) -> None:
         while not self._stop.wait(every):
-            self.logs.sweep()
+            self.logs.sweep(collect=True)
 
     @contextmanager
     def log(self, person: WebPerson) -> Iterator[Log]:
