@@ -150,3 +150,41 @@ def test_the_wait_page_in_chromium_has_no_wcag_violation_and_reflows(browser: An
             page.screenshot(path=str(Path("/tmp") / f"webmem-busy-{viewport['width']}.png"), full_page=True)
         finally:
             context.close()
+
+
+@pytest.mark.slow
+def test_through_the_real_door_one_person_waits_and_the_rest_of_the_office_does_not(tmp_path: Path) -> None:
+    """`powerdeck web` itself (the sign-in gate, a real OpenID provider): alice and bob come from
+    one address; alice's 31st page at once is the wait page, with the gate's headers; bob's is not.
+    Her log, opened by her pages, is closed when idle and when the server stops."""
+    from powerdeck.serve.users import UsersFile
+    from powerdeck.web.config import WebLimits
+    from web_harness import WebDoor, provider_server, sign_in
+
+    clock = Clock()
+    with provider_server() as issuer:
+        door = WebDoor(tmp_path / "state", issuer, WebLimits(max_failures_per_minute=1000))
+        door.app.state.simple_settings = SiteSettings(clock=clock, sweep_every=None)
+        users = UsersFile(door.state)
+        for name in ("alice", "bob"):
+            users.add(name)
+            users.link(name, (issuer, f"{name}-sub"))
+        door.start()
+        try:
+            alice = sign_in(door, "alice-sub", start="/cards").client
+            bob = sign_in(door, "bob-sub", start="/cards").client
+            codes = [alice.get(door.base + "/log").status_code for _ in range(30)]
+            assert codes == [200] * 30
+            refused = alice.get(door.base + "/log")
+            assert_wait_page(refused)
+            assert "frame-ancestors 'none'" in refused.headers["content-security-policy"]
+            assert bob.get(door.base + "/log").status_code == 200
+            site = door.app.state.simple
+            assert site.logs.count() == 2
+            clock.now += 301
+            assert bob.get(door.base + "/cards").status_code == 200
+            assert site.logs.count() == 1  # alice's, idle, closed by bob's page
+            assert alice.get(door.base + "/cards").status_code == 200  # her bucket refilled meanwhile
+        finally:
+            door.stop()
+        assert site.logs.count() == 0
