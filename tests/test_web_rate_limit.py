@@ -178,6 +178,9 @@ def test_through_the_real_door_one_person_waits_and_the_rest_of_the_office_does_
             refused = alice.get(door.base + "/log")
             assert_wait_page(refused)
             assert "frame-ancestors 'none'" in refused.headers["content-security-policy"]
+            assert alice.get(door.base + "/cards").status_code == 429
+            # one line in the operator's log, not one a request
+            assert door.log_text().count("alice is asking for pages too fast (from 127.0.0.1)") == 1
             assert bob.get(door.base + "/log").status_code == 200
             site = door.app.state.simple
             assert site.logs.count() == 2

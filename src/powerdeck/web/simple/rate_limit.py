@@ -14,11 +14,14 @@ keys in whatever others at the address did.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+
+log = logging.getLogger("powerdeck.web")
 
 
 @dataclass(frozen=True)
@@ -90,24 +93,35 @@ class RateLimits:
         self.exports = Buckets(rates.exports)
         self.address = Buckets(rates.address)
         self._lock = threading.Lock()
+        self._held_back: set[str] = set()  # people refused since their last request that went on
 
     def check(self, person: str, address: str, kind: Kind) -> int:
-        """0 when the request may go on (its tokens taken), else the whole seconds to wait."""
+        """0 when the request may go on (its tokens taken), else the whole seconds to wait. The
+        operator's log gets one line when someone starts being held back, not one a request."""
         with self._lock:
-            now = self.clock()
-            mine = [self.pages]
-            if kind is not Kind.PAGE:
-                mine.append(self.writes)
-            if kind is Kind.EXPORT:
-                mine.append(self.exports)
-            wait = max(buckets.wait(person, now) for buckets in mine)
-            if wait:
-                return math.ceil(wait)
-            shared = self.address.wait(address, now)
-            if shared and self.pages.tokens(person, now) < self.pages.rate.burst / 2:
-                return math.ceil(shared)
-            for buckets in mine:
-                buckets.take(person, now)
-            if not shared:
-                self.address.take(address, now)
-            return 0
+            wait = self._check(person, address, kind)
+            if not wait:
+                self._held_back.discard(person)
+            elif person not in self._held_back and len(self._held_back) < MOST_KEYS:
+                self._held_back.add(person)
+                log.info("%s is asking for pages too fast (from %s): asked to wait", person, address)
+            return wait
+
+    def _check(self, person: str, address: str, kind: Kind) -> int:
+        now = self.clock()
+        mine = [self.pages]
+        if kind is not Kind.PAGE:
+            mine.append(self.writes)
+        if kind is Kind.EXPORT:
+            mine.append(self.exports)
+        wait = max(buckets.wait(person, now) for buckets in mine)
+        if wait:
+            return math.ceil(wait)
+        shared = self.address.wait(address, now)
+        if shared and self.pages.tokens(person, now) < self.pages.rate.burst / 2:
+            return math.ceil(shared)
+        for buckets in mine:
+            buckets.take(person, now)
+        if not shared:
+            self.address.take(address, now)
+        return 0
