@@ -180,3 +180,23 @@ def test_a_damaged_log_is_not_kept_and_is_tried_again(tmp_path: Path) -> None:
     assert site_of(client).logs.count() == 0
     (folder / "log.json").write_bytes(good)
     assert "Action 1: met the group" in page(client, "ana", "/log")
+
+
+def test_the_cap_is_an_option_of_powerdeck_web(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from powerdeck.core.errors import PowerdeckError
+    from powerdeck.web.app import create_app
+    from powerdeck.web.cli import TESTS_ALLOW_ROOT
+    from powerdeck.web.cli import main as web_main
+    from powerdeck.web.config import WebConfig, WebLimits
+
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret\n")
+    secret.chmod(0o600)
+    monkeypatch.setenv(TESTS_ALLOW_ROOT, "1")  # these tests may run as root (in a container)
+    with pytest.raises(PowerdeckError, match=r"^--max-open-logs must be 1 or more$"):
+        web_main(["--state", str(tmp_path / "state"), "--oidc-issuer", "https://login.example.org/t/v2.0",
+                  "--oidc-client-id", "id", "--oidc-client-secret-file", str(secret), "--max-open-logs", "0"])
+    config = WebConfig(state=tmp_path / "state", issuer="https://login.example.org/t/v2.0", client_id="id",
+                       client_secret="s3cret", public_url="http://127.0.0.1:8080", limits=WebLimits(max_open_logs=3))
+    settings: SiteSettings = create_app(config, start_pool=False).state.simple_settings
+    assert settings.most_open == 3 and settings.rates is not None

@@ -117,6 +117,8 @@ def create_app(config: WebConfig, *, door: Door | None = None, start_pool: bool 
     app.state.jobs = WebJobs(config.state, config.deck, lambda: door.pool)
     if simple is not None:  # the simple view shows the deck the tabs show (--deck)
         from powerdeck.deck.model import deck_path_from, load_deck
+        from powerdeck.web.simple.site import SiteSettings
 
         app.state.deck = load_deck(deck_path_from(config.deck))
+        app.state.simple_settings = SiteSettings(most_open=config.limits.max_open_logs)
     return app
