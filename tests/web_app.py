@@ -21,6 +21,7 @@ from powerdeck.store.log import Log
 from powerdeck.web.jobs import WebJobs
 from powerdeck.web.person import WebPerson
 from powerdeck.web.simple import routes
+from powerdeck.web.simple.site import SiteSettings
 from powerdeck.workbook.model import Person, Worksheet
 
 SECRET = b"test secret key, 32 bytes long!!"
@@ -40,12 +41,42 @@ class SignedIn:
         await self.app(scope, receive, send)
 
 
-def make_app(data_dir: Path, name: str = "sam", session_id: str = SESSION) -> Starlette:
+QUICK = SiteSettings(rates=None, sweep_every=None)
+"""The tests' default: no rate limit (a test sends requests faster than anyone clicks) and no
+sweeping thread (a Site per test); test_web_memory.py and test_web_rate_limit.py set their own."""
+
+
+def make_app(data_dir: Path, name: str = "sam", session_id: str = SESSION,
+             settings: SiteSettings = QUICK) -> Starlette:
     person = WebPerson(name=name, data_dir=Path(data_dir), session_id=session_id)
     app = Starlette(routes=routes(), middleware=[Middleware(SignedIn, person=person)])
     app.state.secret_key = SECRET
+    app.state.simple_settings = settings
     app.state.jobs = WebJobs(Path(data_dir), None, lambda: None)  # exports: a child process each
     app.state.session_id = session_id  # for the tests' forms
+    return app
+
+
+class Team:
+    """Every request is the person named by its X-Person header (their folder: FOLDER/NAME), in a
+    browser session of their own: a team's server in one app."""
+
+    def __init__(self, app: ASGIApp, folder: Path) -> None:
+        self.app = app
+        self.folder = folder
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            name = dict(scope["headers"]).get(b"x-person", b"sam").decode()
+            scope.setdefault("state", {})["person"] = WebPerson(name, self.folder / name, f"session-{name}")
+        await self.app(scope, receive, send)
+
+
+def make_team_app(folder: Path, settings: SiteSettings = QUICK) -> Starlette:
+    app = Starlette(routes=routes(), middleware=[Middleware(Team, folder=Path(folder))])
+    app.state.secret_key = SECRET
+    app.state.simple_settings = settings
+    app.state.jobs = WebJobs(Path(folder), None, lambda: None)
     return app
 
 

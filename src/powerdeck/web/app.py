@@ -93,6 +93,9 @@ def create_app(config: WebConfig, *, door: Door | None = None, start_pool: bool 
             door.downloads.drop_all()
             keeper.cancel()
             door.keeper.stop()
+            simple_site = getattr(app.state, "simple", None)
+            if simple_site is not None:  # the simple view's open logs (its writes are all done)
+                simple_site.close()
             if door.pool is not None and start_pool:
                 await door.pool.stop()
                 door.pool = None
@@ -114,6 +117,8 @@ def create_app(config: WebConfig, *, door: Door | None = None, start_pool: bool 
     app.state.jobs = WebJobs(config.state, config.deck, lambda: door.pool)
     if simple is not None:  # the simple view shows the deck the tabs show (--deck)
         from powerdeck.deck.model import deck_path_from, load_deck
+        from powerdeck.web.simple.site import SiteSettings
 
         app.state.deck = load_deck(deck_path_from(config.deck))
+        app.state.simple_settings = SiteSettings(most_open=config.limits.max_open_logs)
     return app

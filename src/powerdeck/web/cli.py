@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-sessions", type=int, default=50, metavar="N", help="decks open at once (default 50)")
     parser.add_argument("--max-failures", type=int, default=10, metavar="N",
                         help="failed sign-ins and wrong invite codes per address per minute (default 10)")
+    parser.add_argument("--max-open-logs", type=int, default=8, metavar="N",
+                        help="people's logs the simple view keeps open at once (default 8; ~35 MiB each "
+                             "at 20,000 entries)")
     return parser
 
 
@@ -104,7 +107,8 @@ def main(argv: Sequence[str]) -> int:
                              "--oidc-client-secret-file FILE (or their POWERDECK_OIDC_* variables)")
     if not 0 < args.port < 65536:
         raise PowerdeckError("--port must be between 1 and 65535")
-    for option, value in (("--max-sessions", args.max_sessions), ("--max-failures", args.max_failures)):
+    for option, value in (("--max-sessions", args.max_sessions), ("--max-failures", args.max_failures),
+                          ("--max-open-logs", args.max_open_logs)):
         if value < 1:
             raise PowerdeckError(f"{option} must be 1 or more")
     deck_path = deck_path_from(args.deck)
@@ -119,7 +123,8 @@ def main(argv: Sequence[str]) -> int:
         deck=str(deck_path.resolve()) if deck_path else None,
         trusted_proxies=frozenset(args.trusted_proxy),
         ask=args.ask,
-        limits=WebLimits(max_sessions=args.max_sessions, max_failures_per_minute=args.max_failures),
+        limits=WebLimits(max_sessions=args.max_sessions, max_failures_per_minute=args.max_failures,
+                         max_open_logs=args.max_open_logs),
         rescue=args.rescue,
     )
     from powerdeck.web.server import run_server

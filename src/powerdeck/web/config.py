@@ -22,6 +22,8 @@ class WebLimits:
     """Failed sign-ins and wrong invite codes from one address in 60 s before it is turned away."""
     max_codes_per_identity: int = 5
     """Wrong invite codes one signed-in identity may type in an hour."""
+    max_open_logs: int = 8
+    """People's logs the simple view holds open at once (web/simple/open_logs.py)."""
     idle: float = 30 * 60.0
     lifetime: float = 12 * 3600.0
 

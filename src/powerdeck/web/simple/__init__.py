@@ -19,7 +19,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from powerdeck.web.simple import cards, export_page, info_pages, log_pages, workbook_pages
-from powerdeck.web.simple.site import STATIC, render, warm
+from powerdeck.web.simple.rate_limit import Kind
+from powerdeck.web.simple.site import STATIC, person, render, site, warm
 
 __all__ = ["routes"]
 
@@ -28,11 +29,26 @@ HEADINGS = {400: "That could not be done", 403: "That form has expired", 404: "P
             413: "That is too big to save"}
 
 
-def _page(endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
-    """A refused or missing thing as a page of the simple view, not a bare line of text."""
+def _address(request: Request) -> str:
+    """The gate's idea of the client's address (behind a trusted proxy, the forwarded one)."""
+    found = getattr(request.state, "address", None)
+    if isinstance(found, str):
+        return found
+    return request.client.host if request.client else "?"
+
+
+def _page(endpoint: Endpoint, kind: Kind) -> Callable[[Request], Awaitable[Response]]:
+    """A refused or missing thing as a page of the simple view, not a bare line of text; one
+    person asking too fast (rate_limit.py) is asked to wait a moment."""
 
     @functools.wraps(endpoint)
     async def run(request: Request) -> Response:
+        limits = site(request).limits
+        if limits is not None:
+            wait = limits.check(person(request).name, _address(request), kind)
+            if wait:
+                return await run_in_threadpool(render, request, "busy.html", None, 429,
+                                               {"Retry-After": str(wait)})
         try:
             result = endpoint(request)
             if isinstance(result, Response):
@@ -86,7 +102,11 @@ def routes() -> list[BaseRoute]:
         ("/workbook/{card_id}/people/{person_id}/delete", _sync(workbook_pages.person_page), get),
         ("/workbook/{card_id}/people/{person_id}/delete", workbook_pages.person_post, post),
     ]
-    found: list[BaseRoute] = [Route(path, _page(endpoint), methods=methods) for path, endpoint, methods in pages]
+    def kind(path: str, methods: list[str]) -> Kind:
+        return Kind.PAGE if methods is get else Kind.EXPORT if path == "/export" else Kind.WRITE
+
+    found: list[BaseRoute] = [Route(path, _page(endpoint, kind(path, methods)), methods=methods)
+                              for path, endpoint, methods in pages]
     found += [
         Mount("/static/nhsuk", app=StaticFiles(directory=STATIC / "nhsuk"), name="nhsuk"),
         Mount("/static/simple", app=StaticFiles(directory=STATIC / "simple"), name="simple"),

@@ -1,11 +1,14 @@
 """What every simple-view page shares: the deck, the templates, each person's open log, rendering.
 
 The deck is loaded once per app (on `app.state.deck` unless the app gave one). Each person's
-`Log` is opened once and kept (a 10,000-entry log takes ~100 ms to parse; afterwards a page
-costs a stat of the file) with a lock, so the pages of one person write one at a time, as the
-terminal's one writer thread does; another process (the terminal) is kept out by the store's
-own file locks. A page that writes (`Site.write`) leaves the log's first-frame summary fresh, as
-the writer thread does, so the terminal's next start does not read the whole log.
+`Log` is kept open while they click (a 10,000-entry log takes ~100 ms to parse; afterwards a
+page costs a stat of the file) and closed when idle or when too many are open (open_logs.py),
+with a lock, so the pages of one person write one at a time, as the terminal's one writer
+thread does; another process (the terminal) is kept out by the store's own file locks. How fast
+one person may ask for pages: rate_limit.py. Both take their clock and limits from
+`app.state.simple_settings` (a SiteSettings) when the app gives one. A page that writes
+(`Site.write`) leaves the log's first-frame summary fresh, as the writer thread does, so the
+terminal's next start does not read the whole log.
 
 An export is a job of its own (`jobs(request)`, web/jobs.py in the door): never made in the
 server's process, which carries every other person's pages.
@@ -15,9 +18,10 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -27,9 +31,11 @@ from starlette.responses import HTMLResponse
 
 from powerdeck.core.errors import PowerdeckError
 from powerdeck.deck.model import Deck, load_deck
-from powerdeck.store import Log, SummaryKeeper
+from powerdeck.store import Log
 from powerdeck.web.person import WebPerson
 from powerdeck.web.simple import csrf, filters
+from powerdeck.web.simple.open_logs import IDLE_SECONDS, MOST_OPEN, OpenLogs
+from powerdeck.web.simple.rate_limit import DEFAULT_RATES, RateLimits, Rates
 
 if TYPE_CHECKING:
     from powerdeck.export import ExportOptions
@@ -68,11 +74,17 @@ def warm() -> None:
             env.get_template(name)
 
 
-@dataclass
-class OpenLog:
-    log: Log
-    summary: SummaryKeeper
-    lock: threading.RLock = field(default_factory=threading.RLock)
+@dataclass(frozen=True)
+class SiteSettings:
+    """What an operator (or a test, with its own clock) may set: `app.state.simple_settings`."""
+
+    clock: Callable[[], float] = time.monotonic
+    idle_seconds: float = IDLE_SECONDS
+    most_open: int = MOST_OPEN
+    rates: Rates | None = DEFAULT_RATES
+    """How fast one person may ask (rate_limit.py); None: as fast as they like."""
+    sweep_every: float | None = 30.0
+    """Seconds between sweeps of idle logs by a thread of the Site's own (None: only requests sweep)."""
 
 
 class ExportJobs(Protocol):
@@ -85,29 +97,29 @@ class ExportJobs(Protocol):
 class Site:
     """The simple view's shared state, kept on `app.state.simple`."""
 
-    def __init__(self, deck: Deck) -> None:
+    def __init__(self, deck: Deck, settings: SiteSettings | None = None) -> None:
+        settings = settings or SiteSettings()
         self.deck = deck
         self.env = environment()
-        self._logs: dict[Path, OpenLog] = {}
-        self._logs_lock = threading.Lock()
+        self.logs = OpenLogs(settings.clock, settings.idle_seconds, settings.most_open)
+        self.limits = RateLimits(settings.clock, settings.rates) if settings.rates is not None else None
+        self._stop = threading.Event()
+        if settings.sweep_every is not None:  # so an idle server gives its memory back without a request
+            threading.Thread(target=self._sweeping, args=(settings.sweep_every,), name="simple-view-sweep",
+                             daemon=True).start()
 
-    def _open(self, data_dir: Path) -> OpenLog:
-        with self._logs_lock:
-            found = self._logs.get(data_dir)
-            if found is None:
-                log = Log.open(data_dir)  # LogDamagedError: nothing kept, tried again next page
-                found = OpenLog(log, SummaryKeeper(log.path))
-                self._logs[data_dir] = found
-            return found
+    def _sweeping(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.logs.sweep(collect=True)
 
     @contextmanager
     def log(self, person: WebPerson) -> Iterator[Log]:
         """The person's log, theirs alone while the block runs (one page's reads and writes)."""
-        opened = self._open(Path(person.data_dir))
-        with opened.lock:
-            if opened.log.problem is not None:
-                raise opened.log.problem
-            yield opened.log
+        with self.logs.holding(Path(person.data_dir)) as opened:
+            log = opened.ensure_open()
+            if log.problem is not None:
+                raise log.problem
+            yield log
 
     def with_log(self, person: WebPerson, job: Callable[[Log], T]) -> T:
         with self.log(person) as log:
@@ -117,21 +129,21 @@ class Site:
         """`with_log` for a page that writes. When the log changed, its summary follows it
         (store/log_summary.py) under the same lock, as after the terminal's writes (about 9 ms at
         10,000 entries). It only saves the next start time: failing to write it fails no page."""
-        opened = self._open(Path(person.data_dir))
-        with self.log(person) as log:
+        with self.logs.holding(Path(person.data_dir)) as opened:
+            log = opened.ensure_open()
+            if log.problem is not None:
+                raise log.problem
             before = log.signature()
             try:
                 return job(log)
             finally:
-                if log.signature() != before:
+                if log.signature() != before and opened.summary is not None:
                     with suppress(PowerdeckError, OSError):
                         opened.summary.keep(log)
 
     def close(self) -> None:
-        with self._logs_lock:
-            for opened in self._logs.values():
-                opened.log.close()
-            self._logs.clear()
+        self._stop.set()
+        self.logs.close()
 
 
 _SITE_LOCK = threading.Lock()
@@ -150,7 +162,7 @@ def site(request: Request) -> Site:
                 if deck is None:
                     deck = load_deck()
                     state.deck = deck
-                found = Site(deck)
+                found = Site(deck, getattr(state, "simple_settings", None))
                 state.simple = found
     return found
 
