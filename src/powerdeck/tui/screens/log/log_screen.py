@@ -13,6 +13,7 @@ typed, a save asked for), and screens/entry_writes.py does the pane's writes.
 
 from __future__ import annotations
 
+import threading
 from functools import partial
 
 from textual.app import ComposeResult
@@ -251,9 +252,15 @@ class LogScreen(FilterKeys, OpenEntry, Screen[None]):
             self.entry_writes.queue_unsaved_write(self._pane.snapshot)
 
 
+_MAKING_SEARCH_TEXTS = threading.Lock()
+"""One making at a time: a second, asked for by a change of the log while the first runs (a thread
+worker cannot be cancelled), waits and then makes only what the first did not."""
+
+
 def make_search_texts(store: LogWorker) -> None:
     """On a worker thread. The store's lock is held only to take the entries and to hand the texts
     over, never while they are made, so the screen's reads never wait for this."""
-    work = store.read(lambda log: log.search_work())
-    work.run()
-    store.read(lambda log: log.adopt_search_work(work))
+    with _MAKING_SEARCH_TEXTS:
+        work = store.read(lambda log: log.search_work())
+        work.run()
+        store.read(lambda log: log.adopt_search_work(work))
