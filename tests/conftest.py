@@ -45,8 +45,35 @@ def real_powerdeck_paths() -> set[Path]:
 
 _OWN_ROOT: dict[str, object] = {}
 
+IDLE_WINDOW = 0.005
+"""How long Pilot watches the process do (almost) nothing before it calls the app idle."""
+
+FRAME_PERIOD = 0.004
+"""How often a screen with changes is laid out and painted in the tests (Textual: 1/60 s)."""
+
+
+def quicker_idle_for_pilot() -> None:
+    """Pilot waits after every key and pause until a window of 20 ms passes with under 1 ms of the
+    process's CPU (textual._wait): a wait that suits a frame every 1/60 s, since layout and paint
+    run only on the screen's frame timer, and that was most of the whole suite's time (a key cost
+    40 ms or more, the app's own work a few). A frame every 4 ms and a window of 5 ms (the same 5%
+    of it busy) still see a whole frame inside every window, so nothing laid out or painted after
+    a key is missed; the app's own timers (50 ms and longer) were never inside a window at all,
+    and what runs in a thread is waited for by name (ui_helpers.settle, until)."""
+    import textual._wait
+    import textual.screen
+
+    for module, name in ((textual._wait, "SLEEP_GRANULARITY"), (textual._wait, "SLEEP_IDLE"),
+                         (textual.screen, "UPDATE_PERIOD")):
+        assert hasattr(module, name), f"Textual moved {module.__name__}.{name}: update conftest.py's quicker idle"
+    assert FRAME_PERIOD < IDLE_WINDOW
+    textual.screen.UPDATE_PERIOD = FRAME_PERIOD  # read when a screen first has changes to paint
+    textual._wait.SLEEP_GRANULARITY = IDLE_WINDOW
+    textual._wait.SLEEP_IDLE = IDLE_WINDOW / 20
+
 
 def pytest_configure(config: pytest.Config) -> None:
+    quicker_idle_for_pilot()
     """Point HOME and the XDG folders at a temporary folder before any test module is collected,
     so an environment a module builds at import (a pty test's `ENV = base_env(...)`) has them too."""
     before = real_powerdeck_paths()

@@ -22,6 +22,7 @@ from ui_helpers import (
     field,
     make_app,
     notes_text,
+    palette_offers,
     settle,
     sidebar,
     status,
@@ -279,7 +280,7 @@ async def test_ctrl_p_goes_to_a_card_by_id(data_dir: Path) -> None:
         await pilot.press("ctrl+p")
         assert isinstance(app.screen, CommandPalette)
         await type_text(pilot, "card 7.3")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "7.3")
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is deck_screen(app)
@@ -292,13 +293,13 @@ async def test_ctrl_p_goes_to_a_card_by_title_and_draws_at_random(data_dir: Path
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("ctrl+p")
         await type_text(pilot, title)
-        await pilot.pause(0.3)
+        await palette_offers(pilot, title)
         await pilot.press("enter")
         await pilot.pause()
         assert deck_screen(app).card_id == "5.2"
         await pilot.press("ctrl+p")
         await type_text(pilot, "random card")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "random")
         await pilot.press("enter")
         await pilot.pause()
         assert deck_screen(app).card_id != "5.2"

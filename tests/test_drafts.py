@@ -25,6 +25,7 @@ from ui_helpers import (
     field,
     make_app,
     notes_text,
+    palette_offers,
     settle,
     sidebar,
     state_on_disk,
@@ -60,7 +61,7 @@ async def test_moving_by_palette_keeps_the_draft(data_dir: Path) -> None:
         await type_text(pilot, "palette")
         await pilot.press("ctrl+p")
         await type_text(pilot, "card 9.2")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "9.2")
         await pilot.press("enter")
         await settle(app, pilot)
         assert deck_screen(app).card_id == "9.2"

@@ -18,7 +18,7 @@ from powerdeck.tui.screens.dialogs.export_dialog import ExportDialog
 from powerdeck.tui.screens.dialogs.exported_dialog import ExportedDialog
 from powerdeck.tui.screens.log.log_screen import LogScreen
 from powerdeck.tui.widgets.choice_list import ChoiceList
-from ui_helpers import make_app, settle
+from ui_helpers import make_app, palette_offers, settle
 
 
 async def test_export_word_from_the_palette_action(data_dir: Path, private_data_home: Path) -> None:
@@ -27,7 +27,7 @@ async def test_export_word_from_the_palette_action(data_dir: Path, private_data_
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await pilot.press("ctrl+p")
         await pilot.press(*"Export log")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "export")
         await pilot.press("enter")
         await pilot.pause()
         dialog = app.screen

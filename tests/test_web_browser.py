@@ -199,7 +199,8 @@ FOCUSED_BOX = """() => {
   let box = el.getBoundingClientRect();
   if (el.type === 'radio' || el.type === 'checkbox') box = el.parentElement.getBoundingClientRect();
   return {k: el.dataset.k === undefined ? null : Number(el.dataset.k), tag: el.tagName, id: el.id,
-          x: box.left + scrollX, y: box.top + scrollY, width: box.width, height: box.height};
+          x: box.left + scrollX, y: box.top + scrollY, width: box.width, height: box.height,
+          left: box.left, top: box.top, scrollX, scrollY};
 }"""
 
 
@@ -213,12 +214,17 @@ def focus_walk(page: Any) -> list[dict[str, Any]]:
     return steps
 
 
-def clip(page: Any, box: dict[str, Any]) -> bytes:
+def clip(page: Any, step: dict[str, Any]) -> bytes:
+    """The control and a margin round it as the window shows it now. A picture of the window alone
+    costs half one of the whole page, and the walk takes two of every control."""
     margin = 8
-    shot: bytes = page.screenshot(full_page=True, clip={
-        "x": max(box["x"] - margin, 0), "y": max(box["y"] - margin, 0),
-        "width": box["width"] + 2 * margin, "height": box["height"] + 2 * margin})
+    shot: bytes = page.screenshot(clip={
+        "x": step["left"] - margin, "y": step["top"] - margin,
+        "width": step["width"] + 2 * margin, "height": step["height"] + 2 * margin})
     return shot
+
+
+SCROLL_TO = "([x, y]) => { window.scrollTo({left: x, top: y, behavior: 'instant'}); return [scrollX, scrollY]; }"
 
 
 @pytest.mark.slow
@@ -247,6 +253,8 @@ def test_the_keyboard_alone_reaches_everything_in_order_with_focus_visible(brows
             problems[path] = "focus is trapped on the last control"
         page.evaluate("document.activeElement.blur()")
         for step, focused in zip(steps, focused_shots, strict=True):
+            where = [step["scrollX"], step["scrollY"]]
+            assert page.evaluate(SCROLL_TO, where) == where, f"{path}: could not scroll back to {where}"
             if clip(page, step) == focused:
                 problems[path] = f"no visible focus on {step['tag']}#{step['id']} (control {step['k']})"
                 break

@@ -52,6 +52,22 @@ async def until(pilot: Pilot[None], check: Callable[[], bool], what: str, timeou
         await pilot.pause(0.02)
 
 
+async def palette_offers(pilot: Pilot[None], wanted: str) -> None:
+    """Wait until the command palette's search (it runs in the background) has highlighted a
+    command that says `wanted`, so enter chooses it."""
+    from textual.command import CommandList, CommandPalette
+
+    def offered() -> bool:
+        palette = pilot.app.screen
+        if not isinstance(palette, CommandPalette):
+            return False
+        commands = palette.query_one(CommandList)
+        index = commands.highlighted
+        return index is not None and wanted.lower() in str(commands.get_option_at_index(index).prompt).lower()
+
+    await until(pilot, offered, f"the palette offering {wanted!r}")
+
+
 def burst(app: PowerDeckApp, *keys: str) -> None:
     """Send keys all at once, without Pilot's wait between keys (Pilot.press waits for idle)."""
     driver = app._driver
