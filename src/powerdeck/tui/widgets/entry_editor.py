@@ -226,8 +226,6 @@ class EntryEditor(VerticalScroll, can_focus=False):
     def _mark_active(self) -> None:
         if not self.is_attached or not self.built:
             return
-        if any(not self.query(f"#field-{name}") for name in FIELDS):
-            return  # a blur's refresh reached an editor being taken down: no field left to mark
         active = self.active_field
         for name in FIELDS:
             # After a blur this runs a refresh later, when the editor may be being taken down
