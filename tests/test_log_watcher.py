@@ -142,6 +142,9 @@ async def test_the_watcher_looks_off_the_event_loop(data_dir: Path, monkeypatch:
     app = make_app(data_dir)
     async with app.run_test(size=(80, 24)) as pilot:
         loop_thread = threading.get_ident()  # the test runs on the app's event loop
+        # Written once the watcher is looking: written during start-up, the entry came with the
+        # app's first read of the log and the watcher had nothing to see (a failure in CI).
+        await watcher_looks(app, pilot, looks=1)
         write_elsewhere(data_dir, "1.1", "parsed on the watcher's thread")
         await until(pilot, lambda: "1 entry" in notes_text(app), "the entry")
         assert threads
