@@ -6,8 +6,8 @@ gone, each with the rendered lines it kept. About 20 go with each visit to the r
 0.4 MiB: a session that opened the log fifty times held some 20 MiB it could not use again.
 
 `keep_no_widget_caches()` puts in its place the same function of the two colours alone, cached on
-those. Called once, before any app draws. If this Textual has no such method, nothing is done
-(docs/architecture.md, private uses).
+those. Called as each app is made (it acts once), before anything draws. If this Textual has no
+such method, nothing is done (docs/architecture.md, private uses).
 """
 
 from __future__ import annotations
