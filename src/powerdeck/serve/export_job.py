@@ -14,7 +14,7 @@ import time
 from typing import TYPE_CHECKING
 
 from powerdeck.serve.commands import USAGE, ExportCommand, parse_command
-from powerdeck.serve.jobs import JOB_SECONDS
+from powerdeck.serve.jobs import JOB_SECONDS, CollectedPipe, start_with_pipes
 from powerdeck.serve.session_part import SessionPart
 from powerdeck.serve.state import log
 
@@ -51,38 +51,13 @@ class ExportJob(SessionPart):
         request = {"folder": str(state.person_folder(server.person)), "format": wanted.format,
                    "year": wanted.year, "appraisal_year": wanted.appraisal_year, "template": wanted.template,
                    "state": str(state.config.state)}
-        out_read, out_write = os.pipe()
-        err_read, err_write = os.pipe()
-        try:
-            pid = await state.pool.launch(request, out_write, op="export", more_fds=(err_write,))
-        except BaseException:
-            os.close(out_read)
-            os.close(err_read)
-            raise
-        finally:
-            os.close(out_write)
-            os.close(err_write)
+        pool = state.pool
+        pid, out_read, err_read = await start_with_pipes(
+            lambda out_write, err_write: pool.launch(request, out_write, op="export", more_fds=(err_write,)))
         self.pid, self.job_out = pid, out_read
         os.set_blocking(out_read, False)
-        os.set_blocking(err_read, False)
         loop = asyncio.get_running_loop()
-        errors = bytearray()
-        err_done = asyncio.Event()
-
-        def err_readable() -> None:
-            try:
-                data = os.read(err_read, 4096)
-            except BlockingIOError:
-                return
-            except OSError:
-                data = b""
-            if not data:
-                loop.remove_reader(err_read)
-                err_done.set()
-            elif len(errors) < 4096:
-                errors.extend(data[: 4096 - len(errors)])
-
-        loop.add_reader(err_read, err_readable)
+        errors = CollectedPipe(err_read, 4096)
         if not self.paused:
             loop.add_reader(out_read, self._job_readable)
         started, status = time.monotonic(), 70
@@ -97,14 +72,14 @@ class ExportJob(SessionPart):
                           "export a year at a time (--year N)")
                 return 2
             with contextlib.suppress(asyncio.TimeoutError):  # what is still in the pipes
-                await asyncio.wait_for(asyncio.gather(self.pty_eof.wait(), err_done.wait()), 5.0)
+                await asyncio.wait_for(asyncio.gather(self.pty_eof.wait(), errors.done), 5.0)
         finally:
-            for fd in (out_read, err_read):
-                loop.remove_reader(fd)
-                os.close(fd)
+            loop.remove_reader(out_read)
+            os.close(out_read)
+            errors.close()
             self.job_out = None
-        if errors:
-            line = errors.decode("utf-8", "replace").strip().splitlines()[0]
+        if errors.data:
+            line = errors.data.decode("utf-8", "replace").strip().splitlines()[0]
             self._say(line)
         elif status >= 128:
             log.info("export of %s was killed (signal %d)", server.person, status - 128)

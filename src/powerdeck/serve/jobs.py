@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar
+
+Started = TypeVar("Started")
 
 JOBS_AT_ONCE = 2
 JOB_SECONDS = 120.0
@@ -42,3 +46,57 @@ class JobTurns:
             if not self._count[person]:
                 del self._count[person]
                 self._mine.pop(person, None)
+
+
+async def start_with_pipes(start: Callable[[int, int], Awaitable[Started]]) -> tuple[Started, int, int]:
+    """`start(out_write, err_write)` a job whose standard output and error are two new pipes: the
+    write ends are closed here once the job has them (or failed to start), the read ends returned
+    with what `start` returned (the SSH export and the simple view's both start jobs this way)."""
+    out_read, out_write = os.pipe()
+    err_read, err_write = os.pipe()
+    try:
+        started = await start(out_write, err_write)
+    except BaseException:
+        os.close(out_read)
+        os.close(err_read)
+        raise
+    finally:
+        os.close(out_write)
+        os.close(err_write)
+    return started, out_read, err_read
+
+
+class CollectedPipe:
+    """What a job writes on one pipe, read as it comes (the job never blocks on a full pipe): its
+    first `limit` bytes (`over` says more came); `done` when the job closed its end."""
+
+    def __init__(self, fd: int, limit: int) -> None:
+        self.fd = fd
+        self.limit = limit
+        self.data = bytearray()
+        self.over = False
+        loop = asyncio.get_running_loop()
+        self.done: asyncio.Future[None] = loop.create_future()
+        os.set_blocking(fd, False)
+        loop.add_reader(fd, self._readable)
+
+    def _readable(self) -> None:
+        try:
+            chunk = os.read(self.fd, 1 << 20)
+        except BlockingIOError:
+            return
+        except OSError:
+            chunk = b""
+        if not chunk:
+            asyncio.get_running_loop().remove_reader(self.fd)
+            if not self.done.done():
+                self.done.set_result(None)
+        else:
+            room = self.limit - len(self.data)
+            self.data += chunk[:room]
+            self.over = self.over or len(chunk) > room
+
+    def close(self) -> None:
+        with contextlib.suppress(ValueError, RuntimeError):
+            asyncio.get_running_loop().remove_reader(self.fd)
+        os.close(self.fd)

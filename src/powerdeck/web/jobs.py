@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from powerdeck.core.errors import Busy, PowerdeckError
 from powerdeck.core.text import visible_line
 from powerdeck.serve.commands import options_request
-from powerdeck.serve.jobs import JOB_SECONDS, JOBS_AT_ONCE
+from powerdeck.serve.jobs import JOB_SECONDS, JOBS_AT_ONCE, CollectedPipe, start_with_pipes
 from powerdeck.web.door import log
 from powerdeck.web.person import WebPerson
 
@@ -106,31 +106,22 @@ class WebJobs:
 
     async def _run(self, name: str, request: dict[str, Any]) -> bytes:
         loop = asyncio.get_running_loop()
-        out_read, out_write = os.pipe()
-        err_read, err_write = os.pipe()
         pool = self.pool()
-        child: asyncio.subprocess.Process | None = None
-        try:
+
+        async def start(out_write: int, err_write: int) -> tuple[int, asyncio.Future[int]]:
             if pool is not None:
                 pid = await pool.launch(request, out_write, op="export", more_fds=(err_write,))
-                exited: asyncio.Future[int] = pool.exit_of(pid)
-            else:
-                child = await asyncio.create_subprocess_exec(
-                    sys.executable, "-m", "powerdeck.serve.job_child", stdin=asyncio.subprocess.PIPE,
-                    stdout=out_write, stderr=err_write, start_new_session=True,
-                    env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"})
-                pid = child.pid
-                exited = asyncio.ensure_future(_fed(child, request))
-        except BaseException:
-            os.close(out_read)
-            os.close(err_read)
-            raise
-        finally:
-            os.close(out_write)
-            os.close(err_write)
+                return pid, pool.exit_of(pid)
+            child = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "powerdeck.serve.job_child", stdin=asyncio.subprocess.PIPE,
+                stdout=out_write, stderr=err_write, start_new_session=True,
+                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8"})
+            return child.pid, asyncio.ensure_future(_fed(child, request))
+
+        (pid, exited), out_read, err_read = await start_with_pipes(start)
         started = loop.time()
         log.info("export of %s started in a job (pid %d)", name, pid)
-        output, errors = _Collected(out_read, MAX_FILE), _Collected(err_read, 4096)
+        output, errors = CollectedPipe(out_read, MAX_FILE), CollectedPipe(err_read, 4096)
         status = 70
         try:
             try:
@@ -159,41 +150,6 @@ class WebJobs:
         if status != 0:
             raise PowerdeckError(FAILED)
         return bytes(output.data)
-
-
-class _Collected:
-    """What a job writes on one pipe, read as it comes (the job never blocks on a full pipe)."""
-
-    def __init__(self, fd: int, limit: int) -> None:
-        self.fd = fd
-        self.limit = limit
-        self.data = bytearray()
-        self.over = False
-        loop = asyncio.get_running_loop()
-        self.done: asyncio.Future[None] = loop.create_future()
-        os.set_blocking(fd, False)
-        loop.add_reader(fd, self._readable)
-
-    def _readable(self) -> None:
-        try:
-            chunk = os.read(self.fd, 1 << 20)
-        except BlockingIOError:
-            return
-        except OSError:
-            chunk = b""
-        if not chunk:
-            asyncio.get_running_loop().remove_reader(self.fd)
-            if not self.done.done():
-                self.done.set_result(None)
-        elif len(self.data) + len(chunk) <= self.limit:
-            self.data += chunk
-        else:
-            self.over = True
-
-    def close(self) -> None:
-        with contextlib.suppress(ValueError, RuntimeError):
-            asyncio.get_running_loop().remove_reader(self.fd)
-        os.close(self.fd)
 
 
 async def _fed(child: asyncio.subprocess.Process, request: dict[str, Any]) -> int:
