@@ -8,6 +8,7 @@ big enough again, to the field that was focused, in the order they were typed.""
 from __future__ import annotations
 
 import asyncio
+from collections import deque
 from collections.abc import Coroutine
 from typing import TYPE_CHECKING, Any
 
@@ -35,9 +36,11 @@ class HeldKeys(App[None]):
         super().__init__()
         self._too_small: TooSmallScreen | None = None
         self._input_holds: set[asyncio.Task[None]] = set()
-        self._handed_back = 0
-        """Keys held under the too-small message, posted again and not yet read: keys the terminal
-        sends meanwhile wait behind them."""
+        self._waiting: deque[events.Key] = deque()
+        """Keys held under the too-small message, and every key typed after them before they have
+        all gone to the field: handed back one at a time, in the order typed."""
+        self._handing_back = False
+        """A key of `_waiting` is in the app's queue, not yet read."""
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size == private(self, "_size") and private(self, "_resize_event", True) is None:
@@ -68,7 +71,10 @@ class HeldKeys(App[None]):
             if self.screen is self._too_small:
                 self.pop_screen()
             self._too_small = None
-            self._hand_back_keys(held)
+            for key in held:
+                key.under_message = True  # type: ignore[attr-defined]  # a mark _hand_back_next reads; Key has no field for it
+            self._waiting.extend(held)  # typed after any still waiting from an earlier hand-back
+            self._hand_back_next()
 
     def hold_input_until(self, work: Coroutine[Any, Any, None]) -> None:
         """Run `work` (the deck's form being built on the first enter) and hold every key, click
@@ -84,37 +90,45 @@ class HeldKeys(App[None]):
                 await task
             if not self.screen_stack:
                 return  # the app closed while the key waited (a quit, a hang-up): nobody to take it
-        if isinstance(event, events.Key) and self._handed_back:
-            if getattr(event, "handed_back", False):
-                self._handed_back -= 1
-            else:
-                # Read from the terminal before the held keys were handed back, or since: it goes
-                # behind them, so the letters land in the order they were typed.
-                self.post_message(events.Key(event.key, event.character))
+        handed_back = isinstance(event, events.Key) and getattr(event, "handed_back", False)
+        if isinstance(event, events.Key) and handed_back:
+            self._handing_back = False
+            if self._too_small_showing():  # too small again before it was read: first in line again
+                self._waiting.appendleft(event)
                 return
-        if isinstance(event, events.Key) and self._too_small is not None and self._too_small_showing():
+        elif isinstance(event, events.Key) and self._too_small is not None and self._too_small_showing():
             # Held here, at once: forwarded, the key would wait in the message's screen queue, and
             # a resize back to a usable size can pop that screen before it ever reads it (letters
             # typed while a window is dragged about were lost).
             self._too_small.hold_key(event)
             return
+        elif isinstance(event, events.Key) and (self._waiting or self._handing_back):
+            # Typed before the held keys have all gone to the field: it goes behind them, so the
+            # letters land in the order they were typed (re-posted behind them instead, a key could
+            # be overtaken by keys held under a second too-small message meanwhile).
+            self._waiting.append(events.Key(event.key, event.character))
+            return
         # A paste arriving as typed keys (no bracketed paste) goes in as one insert: typed_runs.
         if isinstance(event, events.Key) and not event.is_forwarded and await insert_typed_run(self, event):
             return
         await super().on_event(event)
+        if handed_back:
+            self._hand_back_next()
 
-    def _hand_back_keys(self, keys: list[events.Key]) -> None:
-        """Keys typed under the too-small message go to the field that was focused (else nowhere:
-        with no field focused they would have been commands nobody saw the screen for)."""
+    def _hand_back_next(self) -> None:
+        """Post the next waiting key, once the one before it was read. A key typed under the
+        too-small message goes only to a field that is focused (else nowhere: with no field focused
+        it would have been a command nobody saw the screen for)."""
         from textual.widgets import TextArea
 
-        focused = self.screen.focused
-        if not keys or focused is None or not isinstance(focused, (TextArea, Input)):
-            return
-        for key in keys:
+        while self._waiting and not self._handing_back and not self._too_small_showing():
+            key = self._waiting.popleft()
+            if getattr(key, "under_message", False) and not isinstance(self.screen.focused, (TextArea, Input)):
+                continue
             again = events.Key(key.key, key.character)
             again.handed_back = True  # type: ignore[attr-defined]  # a mark typed_runs and on_event read; Key has no field for it
-            self._handed_back += 1
+            again.under_message = getattr(key, "under_message", False)  # type: ignore[attr-defined]  # as above
+            self._handing_back = True
             self.post_message(again)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
